@@ -1,0 +1,1 @@
+"""Core computations with no Django: identity numbers, sealing, boundaries, the audit chain."""

@@ -1,0 +1,299 @@
+"""The city as data, the people in it, who may see what, and the audit of who saw what."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
+    name = models.CharField(_("이름"), max_length=50)
+    name_en = models.CharField(_("영문 이름"), max_length=80)
+    province = models.CharField(_("시·도"), max_length=50)
+    province_en = models.CharField(_("시·도 (영문)"), max_length=80)
+    attribution = models.TextField(_("경계 자료 출처"), blank=True)
+
+    class Meta:
+        verbose_name = _("시")
+        verbose_name_plural = _("시")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gu(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="gus")
+    code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
+    name = models.CharField(_("이름"), max_length=50)
+    name_en = models.CharField(_("영문 이름"), max_length=80)
+
+    class Meta:
+        verbose_name = _("구")
+        verbose_name_plural = _("구")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dong(models.Model):
+    """An administrative dong (행정동), known by its 10-digit administrative code."""
+
+    gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="dongs")
+    code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
+    former_code = models.CharField(_("이전 행정기관코드"), max_length=10, blank=True)
+    stat_code = models.CharField(_("통계청 코드"), max_length=10, blank=True)
+    name = models.CharField(_("이름"), max_length=50)
+    name_en = models.CharField(_("영문 이름"), max_length=80)
+    boundary = models.JSONField(_("경계 (GeoJSON)"))
+    centroid_lat = models.FloatField()
+    centroid_lng = models.FloatField()
+    area_km2 = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("행정동")
+        verbose_name_plural = _("행정동")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    RELIGIOUS = "religious", _("종교단체")
+    WELFARE_CENTRE = "welfare_centre", _("사회복지관")
+    CHILDREN_CENTRE = "children_centre", _("지역아동센터")
+    CIVIC = "civic", _("시민단체")
+    SELF_HELP = "self_help", _("자조모임")
+    SCHOOL = "school", _("학교")
+    LIBRARY = "library", _("도서관")
+    FARM = "farm", _("농가")
+    FIRM = "firm", _("기업")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("사회적기업")
+    COOPERATIVE = "cooperative", _("협동조합")
+    VILLAGE_ENTERPRISE = "village_enterprise", _("마을기업")
+    SELF_SUFFICIENCY = "self_sufficiency", _("자활기업")
+    PUBLIC = "public", _("공공기관")
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("유형"), max_length=30, choices=OrganisationKind.choices)
+    name = models.CharField(_("이름"), max_length=200)
+    dong = models.ForeignKey(
+        Dong, on_delete=models.PROTECT, related_name="organisations", null=True, blank=True
+    )
+    address = models.CharField(_("주소"), max_length=300, blank=True)
+    business_number = models.CharField(_("사업자등록번호"), max_length=10, blank=True)
+    phone = models.CharField(_("전화"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("기관·단체")
+        verbose_name_plural = _("기관·단체")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["dong", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_number"],
+                condition=~Q(business_number=""),
+                name="organisation_business_number_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="households")
+    address = models.CharField(_("주소"), max_length=300)
+    key = models.CharField(_("가구 번호"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("가구")
+        verbose_name_plural = _("가구")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("여")
+    MALE = "M", _("남")
+
+
+class Person(models.Model):
+    """A resident. The 주민등록번호 is held only as ciphertext plus a keyed hash for look-up."""
+
+    key = models.CharField(_("주민 번호 (내부)"), max_length=40, unique=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="people")
+    name = models.CharField(_("이름"), max_length=50)
+    birth_date = models.DateField(_("생년월일"))
+    sex = models.CharField(_("성별"), max_length=1, choices=Sex.choices)
+    rrn_cipher = models.BinaryField(_("주민등록번호 (암호문)"), editable=False)
+    rrn_hmac = models.CharField(max_length=64, editable=False, db_index=True)
+    address = models.CharField(_("주소"), max_length=300)
+    phone = models.CharField(_("전화"), max_length=20, blank=True)
+    lives_alone = models.BooleanField(_("1인 가구"), default=False)
+    consent = models.BooleanField(_("정보 활용 동의"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("주민")
+        verbose_name_plural = _("주민")
+        indexes = [models.Index(fields=["dong", "name"]), models.Index(fields=["name", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.masked_name
+
+    @property
+    def masked_name(self) -> str:
+        from saram.core.engine.identity import mask_name
+
+        return mask_name(self.name)
+
+    @property
+    def masked_rrn(self) -> str:
+        from saram.core.engine.identity import mask_rrn_from
+
+        return mask_rrn_from(self.birth_date, self.sex)
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("시청 관리자")
+    WELFARE_OFFICER = "welfare_officer", _("동 복지 담당 공무원")
+    COMMITTEE_MEMBER = "committee_member", _("동 복지위원")
+    PROCUREMENT_OFFICER = "procurement_officer", _("계약·구매 담당")
+    SOCIAL_ECONOMY_OFFICER = "social_economy_officer", _("사회적경제 담당")
+    MAKING_STAFF = "making_staff", _("3D프린팅 센터 직원")
+    INSTRUCTOR = "instructor", _("강사")
+    CITIZEN = "citizen", _("시민")
+
+
+class RoleAssignment(models.Model):
+    """A role held over exactly one area: the whole city, one gu or one dong."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("역할"), max_length=30, choices=Role.choices)
+    city = models.ForeignKey(City, on_delete=models.CASCADE, null=True, blank=True)
+    gu = models.ForeignKey(Gu, on_delete=models.CASCADE, null=True, blank=True)
+    dong = models.ForeignKey(Dong, on_delete=models.CASCADE, null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+        help_text=_("위원이 소속된 기관·단체"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True,
+        help_text=_("시민 본인의 주민 기록"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("역할 부여")
+        verbose_name_plural = _("역할 부여")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(city__isnull=False, gu__isnull=True, dong__isnull=True)
+                    | Q(city__isnull=True, gu__isnull=False, dong__isnull=True)
+                    | Q(city__isnull=True, gu__isnull=True, dong__isnull=False)
+                ),
+                name="role_assignment_exactly_one_area",
+            )
+        ]
+
+    def __str__(self) -> str:
+        area = self.dong or self.gu or self.city
+        return f"{self.get_role_display()} @ {area}"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("열람")
+    LIST = "list", _("목록 열람")
+    EXPORT = "export", _("내보내기")
+    CREATE = "create", _("등록")
+    UPDATE = "update", _("수정")
+    DELETE = "delete", _("삭제")
+    IMPORT = "import", _("가져오기")
+
+
+class AuditHead(models.Model):
+    """One row: the chain's tip. Appending locks it, so the chain never forks."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEntry(models.Model):
+    """Append-only. `hash` covers every field and the previous entry's hash."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, db_index=True)
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    target_type = models.CharField(max_length=60, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    purpose = models.CharField(max_length=200)
+    detail = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("감사 기록")
+        verbose_name_plural = _("감사 기록")
+        ordering = ["-seq"]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("audit entries are append-only")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("대기")
+    RUNNING = "running", _("진행 중")
+    SUCCEEDED = "succeeded", _("완료")
+    FAILED = "failed", _("실패")
+
+
+class Job(models.Model):
+    """A long piece of work run by the task worker, with progress a page can show."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.BigIntegerField(default=0)
+    done = models.BigIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
