@@ -18,38 +18,59 @@ from saram.core.models import Dong, Role, RoleAssignment
 
 
 class Can(StrEnum):
-    VIEW_AREAS = "view_areas"              # map, dong pages, aggregate counts
+    VIEW_AREAS = "view_areas"  # map, dong pages, aggregate counts
     VIEW_ORGANISATIONS = "view_organisations"
     MANAGE_ORGANISATIONS = "manage_organisations"
-    VIEW_PEOPLE = "view_people"            # residents' records in the area
+    VIEW_PEOPLE = "view_people"  # residents' records in the area
     MANAGE_PEOPLE = "manage_people"
-    VISIT_ASSIGNED = "visit_assigned"      # only people assigned to the user (welfare rounds)
+    VISIT_ASSIGNED = "visit_assigned"  # only people assigned to the user (welfare rounds)
     VIEW_AUDIT = "view_audit"
-    CONFIGURE = "configure"                # city configuration, areas, rules
+    CONFIGURE = "configure"  # city configuration, areas, rules
     VIEW_REPORTS = "view_reports"
-    MANAGE_ECONOMY = "manage_economy"      # suppliers, ledger, procurement
+    MANAGE_ECONOMY = "manage_economy"  # suppliers, ledger, procurement
     MANAGE_SOCIAL_ECONOMY = "manage_social_economy"
-    MANAGE_MAKING = "manage_making"        # machines, courses, print jobs
+    MANAGE_MAKING = "manage_making"  # machines, courses, print jobs
     TEACH = "teach"
-    SELF_SERVICE = "self_service"          # own reservations, courses, print jobs
+    SELF_SERVICE = "self_service"  # own reservations, courses, print jobs
 
 
 GRANTS: dict[str, frozenset[Can]] = {
-    Role.CITY_ADMIN: frozenset({
-        Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_ORGANISATIONS, Can.VIEW_AUDIT,
-        Can.CONFIGURE, Can.VIEW_REPORTS,
-    }),
-    Role.WELFARE_OFFICER: frozenset({
-        Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.VIEW_PEOPLE, Can.MANAGE_PEOPLE,
-    }),
+    Role.CITY_ADMIN: frozenset(
+        {
+            Can.VIEW_AREAS,
+            Can.VIEW_ORGANISATIONS,
+            Can.MANAGE_ORGANISATIONS,
+            Can.VIEW_AUDIT,
+            Can.CONFIGURE,
+            Can.VIEW_REPORTS,
+        }
+    ),
+    Role.WELFARE_OFFICER: frozenset(
+        {
+            Can.VIEW_AREAS,
+            Can.VIEW_ORGANISATIONS,
+            Can.VIEW_PEOPLE,
+            Can.MANAGE_PEOPLE,
+        }
+    ),
     Role.COMMITTEE_MEMBER: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.VISIT_ASSIGNED}),
-    Role.PROCUREMENT_OFFICER: frozenset({
-        Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_ECONOMY, Can.VIEW_REPORTS,
-    }),
-    Role.SOCIAL_ECONOMY_OFFICER: frozenset({
-        Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_ORGANISATIONS,
-        Can.MANAGE_SOCIAL_ECONOMY, Can.VIEW_REPORTS,
-    }),
+    Role.PROCUREMENT_OFFICER: frozenset(
+        {
+            Can.VIEW_AREAS,
+            Can.VIEW_ORGANISATIONS,
+            Can.MANAGE_ECONOMY,
+            Can.VIEW_REPORTS,
+        }
+    ),
+    Role.SOCIAL_ECONOMY_OFFICER: frozenset(
+        {
+            Can.VIEW_AREAS,
+            Can.VIEW_ORGANISATIONS,
+            Can.MANAGE_ORGANISATIONS,
+            Can.MANAGE_SOCIAL_ECONOMY,
+            Can.VIEW_REPORTS,
+        }
+    ),
     Role.MAKING_STAFF: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_MAKING}),
     Role.INSTRUCTOR: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.TEACH}),
     Role.CITIZEN: frozenset({Can.VIEW_AREAS, Can.SELF_SERVICE}),

@@ -45,9 +45,17 @@ def record(
         )
         digest = link_hash(link)
         entry = AuditEntry.objects.create(
-            seq=link.seq, at=now, actor_id=actor_id, actor_name=actor_name,
-            action=link.action, target_type=target_type, target_id=link.target_id,
-            purpose=purpose, detail=link.detail, prev_hash=link.prev_hash, hash=digest,
+            seq=link.seq,
+            at=now,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=link.action,
+            target_type=target_type,
+            target_id=link.target_id,
+            purpose=purpose,
+            detail=link.detail,
+            prev_hash=link.prev_hash,
+            hash=digest,
         )
         AuditHead.objects.filter(pk=1).update(last_seq=link.seq, last_hash=digest)
     return entry
@@ -59,14 +67,34 @@ def _stamp(moment: dt.datetime) -> str:
 
 def _links() -> Iterator[Link]:
     rows = AuditEntry.objects.order_by("seq").values_list(
-        "seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id", "purpose",
-        "detail", "prev_hash", "hash",
+        "seq",
+        "at",
+        "actor_id",
+        "actor_name",
+        "action",
+        "target_type",
+        "target_id",
+        "purpose",
+        "detail",
+        "prev_hash",
+        "hash",
     )
-    for seq, at, actor_id, actor_name, action, ttype, tid, purpose, detail, prev, h in rows.iterator(
-        chunk_size=5000
-    ):
-        yield Link(seq, _stamp(at), actor_id, actor_name, action, ttype, tid, purpose, detail,
-                   prev, h)
+    for (
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        action,
+        ttype,
+        tid,
+        purpose,
+        detail,
+        prev,
+        h,
+    ) in rows.iterator(chunk_size=5000):
+        yield Link(
+            seq, _stamp(at), actor_id, actor_name, action, ttype, tid, purpose, detail, prev, h
+        )
 
 
 def verify_chain() -> Verdict:
@@ -77,8 +105,12 @@ def verify_chain() -> Verdict:
     head = AuditHead.objects.filter(pk=1).first()
     last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS)
     if verdict.checked != last_seq:
-        return Verdict(False, verdict.checked, verdict.checked + 1,
-                       f"entries after {verdict.checked} were removed")
+        return Verdict(
+            False,
+            verdict.checked,
+            verdict.checked + 1,
+            f"entries after {verdict.checked} were removed",
+        )
     tip = AuditEntry.objects.filter(seq=last_seq).values_list("hash", flat=True).first()
     if last_seq and tip != last_hash:
         return Verdict(False, verdict.checked, last_seq, "the last entry was replaced")

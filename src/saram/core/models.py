@@ -148,7 +148,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("주민")
         verbose_name_plural = _("주민")
-        indexes = [models.Index(fields=["dong", "name"]), models.Index(fields=["name", "birth_date"])]
+        indexes = [
+            models.Index(fields=["dong", "name"]),
+            models.Index(fields=["name", "birth_date"]),
+        ]
 
     def __str__(self) -> str:
         return self.masked_name
@@ -188,11 +191,17 @@ class RoleAssignment(models.Model):
     gu = models.ForeignKey(Gu, on_delete=models.CASCADE, null=True, blank=True)
     dong = models.ForeignKey(Dong, on_delete=models.CASCADE, null=True, blank=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         help_text=_("위원이 소속된 기관·단체"),
     )
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True,
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         help_text=_("시민 본인의 주민 기록"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -297,3 +306,15 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)

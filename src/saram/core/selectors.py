@@ -47,9 +47,10 @@ def population_by_dong() -> dict[int, int]:
     counts = cache.get(POPULATION_CACHE_KEY)
     if counts is None:
         counts = dict(
-            Person.objects.order_by().values_list("dong_id").annotate(n=Count("id")).values_list(
-                "dong_id", "n"
-            )
+            Person.objects.order_by()
+            .values_list("dong_id")
+            .annotate(n=Count("id"))
+            .values_list("dong_id", "n")
         )
         cache.set(POPULATION_CACHE_KEY, counts, POPULATION_TTL_S)
     return counts
@@ -59,8 +60,9 @@ def forget_population() -> None:
     cache.delete(POPULATION_CACHE_KEY)
 
 
-def organisations_for(user: Any, *, dong: Dong | None = None, kind: str = "",
-                      query: str = "") -> QuerySet[Organisation]:
+def organisations_for(
+    user: Any, *, dong: Dong | None = None, kind: str = "", query: str = ""
+) -> QuerySet[Organisation]:
     scope = scope_of(user)
     if not scope.can(Can.VIEW_ORGANISATIONS):
         return Organisation.objects.none()
@@ -102,8 +104,9 @@ def person_for(user: Any, pk: int) -> Person:
     return person
 
 
-def audit_entries_for(user: Any, *, actor: str = "", target_type: str = "", target_id: str = "",
-                      action: str = "") -> QuerySet[AuditEntry]:
+def audit_entries_for(
+    user: Any, *, actor: str = "", target_type: str = "", target_id: str = "", action: str = ""
+) -> QuerySet[AuditEntry]:
     scope = scope_of(user)
     if not scope.can(Can.VIEW_AUDIT):
         return AuditEntry.objects.none()

@@ -6,7 +6,24 @@ from saram.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"),
-         name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dongs.geojson", views.dongs_geojson, name="dongs_geojson"),
+    path("dongs/<str:code>/", views.dong_detail, name="dong_detail"),
+    path("people/", views.people_list, name="people_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/export/", views.people_export, name="people_export"),
+    path("people/import/", views.people_import, name="people_import"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/import/", views.organisations_import, name="organisations_import"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
 ]

@@ -1,14 +1,300 @@
-"""Thin views: translate HTTP into selector and service calls."""
+"""Thin views: translate HTTP into selector and service calls, and errors into messages."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from saram.core import audit, selectors
+from saram.core.access import Can, scope_of
+from saram.core.errors import SaramError
+from saram.core.forms import ImportForm, PersonForm
+from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
+from saram.core.services import jobs, organisations, people
+from saram.core.services.tabular import FORMATS
+
+PAGE_SIZE = 50
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 
+def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def _fmt(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "csv")
+    return fmt if fmt in FORMATS else "csv"
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    scope_of(request.user).require(Can.VIEW_AREAS)
+    dongs = list(selectors.dongs_for(request.user))
+    population = selectors.population_by_dong()
+    rows = [(d, population.get(d.id, 0)) for d in dongs]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "rows": rows,
+            "total": sum(p for _d, p in rows),
+            "gus": selectors.gus(),
+        },
+    )
+
+
+@require_GET
+def dongs_geojson(request: HttpRequest) -> HttpResponse:
+    """The city's dongs as one FeatureCollection for the map (boundaries change rarely)."""
+    scope_of(request.user).require(Can.VIEW_AREAS)
+    lang = request.LANGUAGE_CODE
+    key = f"saram:dongs-geojson:{lang}"
+    body = cache.get(key)
+    if body is None:
+        population = selectors.population_by_dong()
+        features = [
+            {
+                "type": "Feature",
+                "geometry": d.boundary,
+                "properties": {
+                    "code": d.code,
+                    "name": d.name if lang == "ko" else d.name_en,
+                    "gu": d.gu.name if lang == "ko" else d.gu.name_en,
+                    "population": population.get(d.id, 0),
+                    "url": f"/dongs/{d.code}/",
+                },
+            }
+            for d in selectors.dongs_for(request.user)
+        ]
+        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+        cache.set(key, body, 60)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_GET
+def dong_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.dong_for(request.user, code)
+    kind = request.GET.get("kind", "")
+    orgs = selectors.organisations_for(request.user, dong=dong, kind=kind)
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/dong_detail.html",
+        {
+            "dong": dong,
+            "population": selectors.population_by_dong().get(dong.id, 0),
+            "households": dong.households.count(),
+            "page": page,
+            "kind": kind,
+            "kinds": OrganisationKind.choices,
+            "boundary": json.dumps(
+                {"type": "Feature", "geometry": dong.boundary, "properties": {}}
+            ),
+            "can_see_people": dong.id in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
+        },
+    )
+
+
+@require_GET
+def people_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    scope.require(Can.VIEW_PEOPLE)
+    dong_code = request.GET.get("dong", "")
+    dong = selectors.dong_for(request.user, dong_code) if dong_code else None
+    query = request.GET.get("q", "").strip()
+    qs = selectors.people_for(request.user, dong=dong, query=query)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        target_type="person",
+        purpose=_("주민 목록 열람"),
+        detail={"dong": dong_code, "q": query, "page": page.number, "shown": len(page.object_list)},
+    )
+    dongs = [
+        d for d in selectors.dongs_for(request.user) if d.id in scope.dong_ids(Can.VIEW_PEOPLE)
+    ]
+    return render(
+        request,
+        "core/people_list.html",
+        {
+            "page": page,
+            "dong": dong,
+            "q": query,
+            "dongs": dongs,
+            "can_manage": scope.can(Can.MANAGE_PEOPLE),
+        },
+    )
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    purpose = request.GET.get("purpose", "").strip()[:200] or _("주민 기록 열람")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="person",
+        target_id=person.pk,
+        purpose=purpose,
+    )
+    return render(request, "core/person_detail.html", {"person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    scope.require(Can.MANAGE_PEOPLE)
+    dongs = [
+        d for d in selectors.dongs_for(request.user) if d.id in scope.dong_ids(Can.MANAGE_PEOPLE)
+    ]
+    form = PersonForm(request.POST or None, dongs=dongs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = people.register_person(
+                by=request.user, purpose=_("주민 등록"), **form.cleaned_data
+            )
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("주민을 등록했습니다."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form})
+
+
+@require_GET
+def people_export(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.VIEW_PEOPLE)
+    dong_code = request.GET.get("dong", "")
+    dong = selectors.dong_for(request.user, dong_code) if dong_code else None
+    fmt = _fmt(request)
+    content = people.export_people(
+        by=request.user,
+        fmt=fmt,
+        dong=dong,
+        query=request.GET.get("q", "").strip(),
+        purpose=_("주민 목록 내보내기"),
+    )
+    return _download(content, fmt, "people")
+
+
+def _start_import(
+    request: HttpRequest, *, kind: str, label: str, task: Any, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = jobs.start_job(
+            by=request.user,
+            kind=kind,
+            label=label,
+            params={"filename": upload.name} | (extra or {}),
+            enqueue=task.enqueue,
+            upload=upload.read(),
+        )
+        return redirect("job_detail", job_id=job.pk)
+    return render(request, "core/import_form.html", {"form": form, "label": label, "kind": kind})
+
+
+@require_http_methods(["GET", "POST"])
+def people_import(request: HttpRequest) -> HttpResponse:
+    from saram.core.tasks import import_people_task
+
+    scope_of(request.user).require(Can.MANAGE_PEOPLE)
+    return _start_import(
+        request,
+        kind="people",
+        label=_("주민 가져오기"),
+        task=import_people_task,
+        extra={"purpose": _("주민 가져오기")},
+    )
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    scope.require(Can.VIEW_ORGANISATIONS)
+    dong_code = request.GET.get("dong", "")
+    dong = selectors.dong_for(request.user, dong_code) if dong_code else None
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    qs = selectors.organisations_for(request.user, dong=dong, kind=kind, query=query)
+    if request.GET.get("format"):
+        fmt = _fmt(request)
+        content = organisations.export_organisations(
+            by=request.user, fmt=fmt, dong=dong, kind=kind, query=query
+        )
+        return _download(content, fmt, "organisations")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/organisation_list.html",
+        {
+            "page": page,
+            "dong": dong,
+            "kind": kind,
+            "q": query,
+            "kinds": OrganisationKind.choices,
+            "dongs": selectors.dongs_for(request.user),
+            "can_manage": scope.can(Can.MANAGE_ORGANISATIONS),
+        },
+    )
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_for(request.user, pk)
+    return render(request, "core/organisation_detail.html", {"org": org})
+
+
+@require_http_methods(["GET", "POST"])
+def organisations_import(request: HttpRequest) -> HttpResponse:
+    from saram.core.tasks import import_organisations_task
+
+    scope_of(request.user).require(Can.MANAGE_ORGANISATIONS)
+    return _start_import(
+        request, kind="organisations", label=_("기관·단체 가져오기"), task=import_organisations_task
+    )
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.VIEW_AUDIT)
+    filters = {
+        k: request.GET.get(k, "").strip() for k in ("actor", "target_type", "target_id", "action")
+    }
+    qs = selectors.audit_entries_for(request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": AuditEntry._meta.get_field("action").choices,
+        },
+    )
+
+
+@require_GET
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_for(request.user, job_id)
+    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(
+        request,
+        template,
+        {"job": job, "finished": job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)},
+    )

@@ -74,7 +74,7 @@ class PropertyNames:
 
 
 def read_boundaries(raw: bytes | str, names: PropertyNames) -> BoundaryRead:
-    """Parse a FeatureCollection of dongs; errors refuse the file, warnings say what was repaired."""
+    """Parse a FeatureCollection of dongs; errors refuse the file, warnings say what was fixed."""
     out = BoundaryRead()
     try:
         doc = json.loads(raw)
@@ -94,7 +94,9 @@ def read_boundaries(raw: bytes | str, names: PropertyNames) -> BoundaryRead:
         if dong is None:
             continue
         if dong.code in seen:
-            out.errors.append(Issue(position, BoundaryProblem.DUPLICATE_CODE, names.code, dong.code))
+            out.errors.append(
+                Issue(position, BoundaryProblem.DUPLICATE_CODE, names.code, dong.code)
+            )
             continue
         seen.add(dong.code)
         out.dongs.append(dong)
@@ -147,9 +149,15 @@ def _read_feature(
     point = geom.representative_point() if not geom.centroid.within(geom) else geom.centroid
     area_m2, _ = _GEOD.geometry_area_perimeter(geom)
     return DongShape(
-        code=values["code"], name=values["name"], name_en=values["name_en"] or values["name"],
-        gu=values["gu"], gu_en=values["gu_en"] or values["gu"],
-        former_code=values["former_code"], stat_code=values["stat_code"],
-        geometry=dict(mapping(geom)), centroid_lat=round(point.y, 6),
-        centroid_lng=round(point.x, 6), area_km2=round(abs(area_m2) / 1e6, 3),
+        code=values["code"],
+        name=values["name"],
+        name_en=values["name_en"] or values["name"],
+        gu=values["gu"],
+        gu_en=values["gu_en"] or values["gu"],
+        former_code=values["former_code"],
+        stat_code=values["stat_code"],
+        geometry=dict(mapping(geom)),
+        centroid_lat=round(point.y, 6),
+        centroid_lng=round(point.x, 6),
+        area_km2=round(abs(area_m2) / 1e6, 3),
     )

@@ -27,8 +27,18 @@ class Link:
 
 
 def link_hash(link: Link) -> str:
-    body = [link.seq, link.at, link.actor_id, link.actor_name, link.action, link.target_type,
-            link.target_id, link.purpose, link.detail, link.prev_hash]
+    body = [
+        link.seq,
+        link.at,
+        link.actor_id,
+        link.actor_name,
+        link.action,
+        link.target_type,
+        link.target_id,
+        link.purpose,
+        link.detail,
+        link.prev_hash,
+    ]
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

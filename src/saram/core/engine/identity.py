@@ -8,8 +8,18 @@ from enum import StrEnum
 
 _RRN = re.compile(r"^(\d{6})-?(\d{7})$")
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-_CENTURY = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "3": 2000, "4": 2000,
-            "5": 1900, "6": 1900, "7": 2000, "8": 2000}
+_CENTURY = {
+    "9": 1800,
+    "0": 1800,
+    "1": 1900,
+    "2": 1900,
+    "3": 2000,
+    "4": 2000,
+    "5": 1900,
+    "6": 1900,
+    "7": 2000,
+    "8": 2000,
+}
 
 
 class RrnProblem(StrEnum):
@@ -86,3 +96,23 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 8:
         return "*" * len(digits)
     return f"{digits[:3]}-****-{digits[-4:]}"
+
+
+_BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def is_valid_business_number(value: str) -> bool:
+    """사업자등록번호: 10 digits whose last is the check digit (9th weight 5 carries its tens)."""
+    digits = re.sub(r"-", "", value.strip())
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], _BRN_WEIGHTS, strict=True))
+    total += int(digits[8]) * 5 // 10
+    return (10 - total % 10) % 10 == int(digits[9])
+
+
+def normalize_business_number(value: str) -> str:
+    digits = re.sub(r"-", "", value.strip())
+    if not is_valid_business_number(digits):
+        raise ValueError("business_number")
+    return digits

@@ -46,10 +46,14 @@ def _manifest(directory: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise SaramError("no_manifest", _("%(path)s 파일이 없습니다.") % {"path": path}) from None
     except ValueError as exc:
-        raise SaramError("bad_manifest", _("city.json을 읽을 수 없습니다: %(e)s") % {"e": exc}) from exc
+        raise SaramError(
+            "bad_manifest", _("city.json을 읽을 수 없습니다: %(e)s") % {"e": exc}
+        ) from exc
     for key in ("code", "name", "name_en", "province", "province_en", "boundaries"):
         if key not in manifest:
-            raise SaramError("bad_manifest", _("city.json에 '%(key)s' 항목이 없습니다.") % {"key": key})
+            raise SaramError(
+                "bad_manifest", _("city.json에 '%(key)s' 항목이 없습니다.") % {"key": key}
+            )
     return manifest
 
 
@@ -64,9 +68,12 @@ def load_city(directory: Path | str) -> CityLoad:
     if read.errors:
         raise SaramError(
             "bad_boundaries",
-            _("경계 파일 %(file)s에 오류가 있어 아무것도 불러오지 않았습니다.") % {"file": spec["file"]},
-            row_errors=[RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
-                        for i in read.errors],
+            _("경계 파일 %(file)s에 오류가 있어 아무것도 불러오지 않았습니다.")
+            % {"file": spec["file"]},
+            row_errors=[
+                RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
+                for i in read.errors
+            ],
         )
     gu_codes: dict[str, str] = manifest.get("gu_codes", {})
     with transaction.atomic():
@@ -82,16 +89,24 @@ def load_city(directory: Path | str) -> CityLoad:
                 gus[shape.gu], _c = Gu.objects.update_or_create(
                     code=code, defaults={"city": city, "name": shape.gu, "name_en": shape.gu_en}
                 )
-        existing = set(Dong.objects.filter(code__in=[d.code for d in read.dongs])
-                       .values_list("code", flat=True))
+        existing = set(
+            Dong.objects.filter(code__in=[d.code for d in read.dongs]).values_list(
+                "code", flat=True
+            )
+        )
         for shape in read.dongs:
             Dong.objects.update_or_create(
                 code=shape.code,
                 defaults={
-                    "gu": gus[shape.gu], "name": shape.name, "name_en": shape.name_en,
-                    "former_code": shape.former_code, "stat_code": shape.stat_code,
-                    "boundary": shape.geometry, "centroid_lat": shape.centroid_lat,
-                    "centroid_lng": shape.centroid_lng, "area_km2": shape.area_km2,
+                    "gu": gus[shape.gu],
+                    "name": shape.name,
+                    "name_en": shape.name_en,
+                    "former_code": shape.former_code,
+                    "stat_code": shape.stat_code,
+                    "boundary": shape.geometry,
+                    "centroid_lat": shape.centroid_lat,
+                    "centroid_lng": shape.centroid_lng,
+                    "area_km2": shape.area_km2,
                 },
             )
     from django.core.cache import cache
@@ -101,6 +116,8 @@ def load_city(directory: Path | str) -> CityLoad:
         city=city,
         dongs_created=len(read.dongs) - len(existing),
         dongs_updated=len(existing),
-        warnings=[RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
-                  for i in read.warnings],
+        warnings=[
+            RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
+            for i in read.warnings
+        ],
     )

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from saram.core.errors import RowError, SaramError
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class CellError(ValueError):
@@ -26,9 +28,9 @@ class CellError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    name: str                      # the header, exactly as in the file
+    name: str  # the header, exactly as in the file
     parse: Callable[[str], Any] = str
-    required: bool = True          # a value must be present in every row
+    required: bool = True  # a value must be present in every row
     label: str = ""
 
 
@@ -38,7 +40,9 @@ def _decode(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SaramError("bad_encoding", _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."))
+    raise SaramError(
+        "bad_encoding", _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요.")
+    )
 
 
 def load_dataset(raw: bytes, filename: str) -> tablib.Dataset:
@@ -49,16 +53,23 @@ def load_dataset(raw: bytes, filename: str) -> tablib.Dataset:
         elif name.endswith(".csv") or name.endswith(".txt"):
             text = _decode(raw)
             if not text.strip():
-                raise SaramError("empty_file", _("파일이 비어 있습니다."),
-                                 row_errors=[RowError(1, "", _("머리글 행이 없습니다."))])
+                raise SaramError(
+                    "empty_file",
+                    _("파일이 비어 있습니다."),
+                    row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
+                )
             data = tablib.Dataset().load(text, format="csv")
         else:
-            raise SaramError("bad_format", _("CSV 또는 XLSX 파일만 가져올 수 있습니다: %(name)s")
-                             % {"name": filename})
+            raise SaramError(
+                "bad_format",
+                _("CSV 또는 XLSX 파일만 가져올 수 있습니다: %(name)s") % {"name": filename},
+            )
     except SaramError:
         raise
     except Exception as exc:  # tablib/openpyxl raise many kinds for a corrupt file
-        raise SaramError("unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}) from exc
+        raise SaramError(
+            "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+        ) from exc
     return data
 
 
@@ -67,23 +78,39 @@ def read_rows(raw: bytes, filename: str, columns: Sequence[Column]) -> list[dict
     data = load_dataset(raw, filename)
     headers = [str(h or "").strip() for h in (data.headers or [])]
     if not headers or (data.height == 0 and not any(headers)):
-        raise SaramError("empty_sheet", _("시트가 비어 있습니다."),
-                         row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))])
+        raise SaramError(
+            "empty_sheet",
+            _("시트가 비어 있습니다."),
+            row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))],
+        )
     errors: list[RowError] = []
     expected = [c.name for c in columns]
     missing = [c for c in expected if c not in headers]
     unknown = [h for h in headers if h and h not in expected]
     for name in missing:
-        errors.append(RowError(1, name, _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s")
-                               % {"cols": ", ".join(expected)}))
+        errors.append(
+            RowError(
+                1,
+                name,
+                _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": ", ".join(expected)},
+            )
+        )
     for name in unknown:
-        errors.append(RowError(1, name, _("알 수 없는 열입니다. 필요한 열: %(cols)s")
-                               % {"cols": ", ".join(expected)}))
+        errors.append(
+            RowError(
+                1,
+                name,
+                _("알 수 없는 열입니다. 필요한 열: %(cols)s") % {"cols": ", ".join(expected)},
+            )
+        )
     if errors:
         raise SaramError("bad_header", _("머리글이 맞지 않습니다."), row_errors=errors)
     if data.height == 0:
-        raise SaramError("no_rows", _("데이터 행이 없습니다."),
-                         row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))])
+        raise SaramError(
+            "no_rows",
+            _("데이터 행이 없습니다."),
+            row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))],
+        )
     index = {h: i for i, h in enumerate(headers)}
     rows: list[dict[str, Any]] = []
     for n, raw_row in enumerate(data, start=2):
@@ -104,8 +131,9 @@ def read_rows(raw: bytes, filename: str, columns: Sequence[Column]) -> list[dict
                 errors.append(RowError(n, col.name, str(exc), text))
         rows.append(row)
     if errors:
-        raise SaramError("bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."),
-                         row_errors=errors)
+        raise SaramError(
+            "bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."), row_errors=errors
+        )
     return rows
 
 

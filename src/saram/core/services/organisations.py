@@ -1,0 +1,139 @@
+"""Importing and exporting the organisations of the city (committee members, suppliers, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from saram.core import audit
+from saram.core.access import Can, scope_of
+from saram.core.engine.identity import normalize_business_number
+from saram.core.errors import RowError, SaramError
+from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
+from saram.core.selectors import organisations_for
+from saram.core.services.tabular import CellError, Column, read_rows, write_table
+
+
+def _kinds() -> dict[str, str]:
+    """Kinds by code and by Korean label, so a file exported in any language imports again."""
+    with translation.override("ko"):
+        korean = {str(k.label): k.value for k in OrganisationKind}
+    return (
+        {k.value: k.value for k in OrganisationKind}
+        | korean
+        | {str(k.label): k.value for k in OrganisationKind}
+    )
+
+
+def parse_kind(text: str) -> str:
+    kind = _kinds().get(text.strip())
+    if kind is None:
+        raise CellError(
+            _("알 수 없는 유형입니다. 가능한 값: %(kinds)s")
+            % {"kinds": ", ".join(str(k.label) for k in OrganisationKind)}
+        )
+    return kind
+
+
+def parse_business_number(text: str) -> str:
+    try:
+        return normalize_business_number(text)
+    except ValueError:
+        raise CellError(_("사업자등록번호는 검증 숫자가 맞는 10자리 숫자여야 합니다.")) from None
+
+
+ORGANISATION_COLUMNS = (
+    Column("유형", parse_kind),
+    Column("이름"),
+    Column("행정동코드", required=False),
+    Column("주소", required=False),
+    Column("사업자등록번호", parse_business_number, required=False),
+    Column("전화", required=False),
+)
+
+
+def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
+    """All-or-nothing: rows with a known business number update it, others are added."""
+    scope_of(by).require(Can.MANAGE_ORGANISATIONS)
+    rows = read_rows(raw, filename, ORGANISATION_COLUMNS)
+    dongs = {d.code: d for d in Dong.objects.all()}
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        n = row["_row"]
+        code = row["행정동코드"]
+        if code and code not in dongs:
+            errors.append(RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), code))
+        number = row["사업자등록번호"]
+        if number:
+            if number in seen:
+                errors.append(
+                    RowError(
+                        n,
+                        "사업자등록번호",
+                        _("%(row)s행과 같은 사업자등록번호입니다.") % {"row": seen[number]},
+                        number,
+                    )
+                )
+            seen.setdefault(number, n)
+    if errors:
+        raise SaramError(
+            "bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."), row_errors=errors
+        )
+    with transaction.atomic():
+        by_number = {
+            o.business_number: o
+            for o in Organisation.objects.filter(business_number__in=list(seen))
+        }
+        new, changed = [], []
+        for row in rows:
+            values = {
+                "kind": row["유형"],
+                "name": row["이름"],
+                "dong": dongs.get(row["행정동코드"] or ""),
+                "address": row["주소"] or "",
+                "phone": row["전화"] or "",
+            }
+            org = by_number.get(row["사업자등록번호"] or "")
+            if org is None:
+                new.append(Organisation(business_number=row["사업자등록번호"] or "", **values))
+            else:
+                for key, value in values.items():
+                    setattr(org, key, value)
+                changed.append(org)
+        Organisation.objects.bulk_create(new, batch_size=2000)
+        Organisation.objects.bulk_update(changed, ["kind", "name", "dong", "address", "phone"])
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT,
+            target_type="organisation",
+            purpose=_("기관·단체 가져오기"),
+            detail={"file": filename, "created": len(new), "updated": len(changed)},
+        )
+    return len(rows)
+
+
+EXPORT_HEADERS = ("유형", "이름", "행정동코드", "주소", "사업자등록번호", "전화")
+
+
+def export_organisations(
+    *, by: Any, fmt: str, dong: Dong | None = None, kind: str = "", query: str = ""
+) -> bytes:
+    qs = organisations_for(by, dong=dong, kind=kind, query=query)
+    with translation.override("ko"):
+        labels = {k.value: str(k.label) for k in OrganisationKind}
+    rows = [
+        (
+            labels[o.kind],
+            o.name,
+            o.dong.code if o.dong else "",
+            o.address,
+            o.business_number,
+            o.phone,
+        )
+        for o in qs.iterator(chunk_size=5000)
+    ]
+    return write_table(EXPORT_HEADERS, rows, fmt)

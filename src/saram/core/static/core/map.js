@@ -1,0 +1,41 @@
+// The city map: dong boundaries from the server, shaded by a value, each dong a link.
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || typeof L === "undefined") { return; }
+  var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
+  var palette = ["#e7f2ef", "#b9dcd2", "#86c2b1", "#4f9f8a", "#1f6f5c"];
+
+  function colour(value, max) {
+    if (!max) { return palette[0]; }
+    var i = Math.min(palette.length - 1, Math.floor((value / max) * palette.length));
+    return palette[i];
+  }
+
+  if (el.dataset.feature) {
+    var layer = L.geoJSON(JSON.parse(el.dataset.feature), { style: { color: "#1f6f5c", weight: 2, fillOpacity: 0.2 } }).addTo(map);
+    map.fitBounds(layer.getBounds());
+    return;
+  }
+  var metric = el.dataset.metric || "population";
+  fetch(el.dataset.geojson, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var max = 0;
+      data.features.forEach(function (f) { max = Math.max(max, f.properties[metric] || 0); });
+      var layer = L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#2b3a4a", weight: 1, fillColor: colour(f.properties[metric] || 0, max), fillOpacity: 0.75,
+                   className: "dong dong-" + f.properties.code };
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindTooltip(f.properties.name + " · " + (f.properties[metric] || 0).toLocaleString(), { sticky: true });
+          lyr.on("click", function () { window.location.href = f.properties.url; });
+          lyr.on("mouseover", function () { lyr.setStyle({ weight: 3 }); });
+          lyr.on("mouseout", function () { lyr.setStyle({ weight: 1 }); });
+        }
+      }).addTo(map);
+      map.fitBounds(layer.getBounds());
+      el.dataset.ready = "1";
+    });
+}());
