@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -28,7 +29,11 @@ class TokenAuth(APIKeyHeader):
 
 
 api = NinjaAPI(
-    title="Saram API", version="1", urls_namespace="api", auth=[SessionAuth(), TokenAuth()]
+    title="Saram API",
+    version="1",
+    urls_namespace="api",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_decorator=login_required,
 )
 
 

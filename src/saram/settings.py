@@ -163,7 +163,7 @@ CSRF_COOKIE_SECURE = IS_PRODUCTION
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True

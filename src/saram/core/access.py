@@ -73,7 +73,7 @@ GRANTS: dict[str, frozenset[Can]] = {
     ),
     Role.MAKING_STAFF: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_MAKING}),
     Role.INSTRUCTOR: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.TEACH}),
-    Role.CITIZEN: frozenset({Can.VIEW_AREAS, Can.SELF_SERVICE}),
+    Role.CITIZEN: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.SELF_SERVICE}),
 }
 
 

@@ -14,7 +14,7 @@ from saram.core.engine.identity import normalize_business_number
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.tabular import CellError, Column, read_rows, write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, write_table
 
 
 def _kinds() -> dict[str, str]:
@@ -58,9 +58,8 @@ ORGANISATION_COLUMNS = (
 def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
     """All-or-nothing: rows with a known business number update it, others are added."""
     scope_of(by).require(Can.MANAGE_ORGANISATIONS)
-    rows = read_rows(raw, filename, ORGANISATION_COLUMNS)
+    rows, errors = parse_rows(raw, filename, ORGANISATION_COLUMNS)
     dongs = {d.code: d for d in Dong.objects.all()}
-    errors: list[RowError] = []
     seen: dict[str, int] = {}
     for row in rows:
         n = row["_row"]

@@ -16,7 +16,7 @@ from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Dong, Person
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.tabular import CellError, Column, read_rows, write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, write_table
 
 _RRN_TEXT = {
     RrnProblem.FORMAT: "주민등록번호는 13자리 숫자(예: 900101-1234567)여야 합니다.",
@@ -104,12 +104,11 @@ def register_person(
 
 def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
     """All-or-nothing import: every bad row is reported; nothing is written unless all are good."""
-    rows = read_rows(raw, filename, PEOPLE_COLUMNS)
+    rows, errors = parse_rows(raw, filename, PEOPLE_COLUMNS)
     dongs = {d.code: d for d in Dong.objects.all()}
     allowed = scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
-    errors: list[RowError] = []
     seen: dict[str, int] = {}
-    digests = {r["_row"]: rrn_digest(r["주민등록번호"]) for r in rows}
+    digests = {r["_row"]: rrn_digest(r["주민등록번호"]) for r in rows if r["주민등록번호"]}
     existing = set(
         Person.objects.filter(rrn_hmac__in=list(digests.values())).values_list(
             "rrn_hmac", flat=True
@@ -117,8 +116,10 @@ def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
     )
     for row in rows:
         n = row["_row"]
-        dong = dongs.get(row["행정동코드"])
-        if dong is None:
+        dong = dongs.get(row["행정동코드"] or "")
+        if row["행정동코드"] is None:
+            pass
+        elif dong is None:
             errors.append(
                 RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), row["행정동코드"])
             )
@@ -131,7 +132,9 @@ def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
                     row["행정동코드"],
                 )
             )
-        digest = digests[n]
+        digest = digests.get(n)
+        if digest is None:
+            continue
         if digest in existing:
             errors.append(RowError(n, "주민등록번호", _("이미 등록된 주민등록번호입니다.")))
         elif digest in seen:

@@ -75,6 +75,28 @@ def load_dataset(raw: bytes, filename: str) -> tablib.Dataset:
 
 def read_rows(raw: bytes, filename: str, columns: Sequence[Column]) -> list[dict[str, Any]]:
     """Typed rows keyed by column name, or SaramError with every problem found."""
+    rows, errors = parse_rows(raw, filename, columns)
+    if errors:
+        raise rejected(errors)
+    return rows
+
+
+def rejected(errors: list[RowError]) -> SaramError:
+    """The one error for a file with bad rows, listing them in row order."""
+    return SaramError(
+        "bad_rows",
+        _("잘못된 행이 있어 아무것도 가져오지 않았습니다."),
+        row_errors=sorted(errors, key=lambda e: (e.row, e.field)),
+    )
+
+
+def parse_rows(
+    raw: bytes, filename: str, columns: Sequence[Column]
+) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Typed rows and the cell errors found; a bad cell's value is None so later checks skip it.
+
+    A file that cannot be read at all (format, header, no rows) raises SaramError at once.
+    """
     data = load_dataset(raw, filename)
     headers = [str(h or "").strip() for h in (data.headers or [])]
     if not headers or (data.height == 0 and not any(headers)):
@@ -129,12 +151,9 @@ def read_rows(raw: bytes, filename: str, columns: Sequence[Column]) -> list[dict
                 row[col.name] = col.parse(text)
             except (CellError, ValueError) as exc:
                 errors.append(RowError(n, col.name, str(exc), text))
+                row[col.name] = None
         rows.append(row)
-    if errors:
-        raise SaramError(
-            "bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."), row_errors=errors
-        )
-    return rows
+    return rows, errors
 
 
 def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
