@@ -86,7 +86,7 @@ def _candidates(world: dict) -> dict[str, list[str]]:
     codes = [world["dong"].code, world["other_dong"].code]
     return {
         "int": [str(i) for i in sorted(ints)],
-        "str": codes + ["1"],
+        "str": [*codes, "1"],
         "slug": codes,
         "uuid": uuids,
         "path": codes,
