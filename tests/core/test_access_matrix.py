@@ -7,17 +7,15 @@ forgets its scope and shows someone else's record is caught by the sentinel valu
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from saram.core.models import Job, Role
+from saram.core.testing import all_routes, fill_route
 
 # Values that appear only in one resident's record: where they show, that record leaked.
 OWN = "센티넬담당동주소-7731"
@@ -28,36 +26,6 @@ OTHER_PHONE = "010-4412-0002"
 # Which sentinels each role may see. The officer sees residents of their own dong only.
 VISIBLE: dict[str, set[str]] = {role.value: set() for role in Role}
 VISIBLE[Role.WELFARE_OFFICER.value] = {OWN, OWN_PHONE}
-
-_CONVERTER = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
-_SKIP = {"logout", "set_language", "healthz", "login"}
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p.name or ""
-
-
-def all_routes() -> list[tuple[str, str]]:
-    routes = []
-    for route, name in _walk(get_resolver().url_patterns):
-        if name in _SKIP or route.startswith("^") or "static" in route:
-            continue
-        routes.append((route, name))
-    return routes
-
-
-def _fill(route: str, values: dict[str, list[str]]) -> list[str]:
-    """Every concrete URL for a route: each parameter tried with every candidate value."""
-    urls = ["/" + route]
-    for match in _CONVERTER.finditer(route):
-        conv = match.group("conv") or "str"
-        candidates = values.get(conv, values["str"])
-        urls = [u.replace(match.group(0), c, 1) for u in urls for c in candidates]
-    return urls
 
 
 @pytest.fixture
@@ -107,7 +75,7 @@ def test_no_route_shows_data_outside_the_roles_scope(world: dict, role: str) -> 
     values = _candidates(world)
     checked = 0
     for route, _name in all_routes():
-        for url in _fill(route, values):
+        for url in fill_route(route, values):
             response = client.get(url)
             assert response.status_code < 500, f"{role} GET {url}: {response.status_code}"
             if response.status_code != 200:
@@ -137,6 +105,6 @@ def test_anonymous_sees_nothing(world: dict) -> None:
     client = Client()
     values = _candidates(world)
     for route, _name in all_routes():
-        for url in _fill(route, values)[:3]:
+        for url in fill_route(route, values)[:3]:
             response = client.get(url)
             assert response.status_code in (301, 302, 401, 403, 404), (url, response.status_code)
