@@ -1,0 +1,116 @@
+"""자립경제 engines without Django: registry, policy, splitting, lots, LM3, local share, OCDS.
+
+Plain data in and out (frozen dataclasses, numpy/polars columns); reason codes are StrEnums the
+app translates; dates are arguments, never read from the clock.
+"""
+
+from saram.economy.engine.local_share import (
+    LedgerShapeError,
+    local_share_report,
+    local_share_totals,
+)
+from saram.economy.engine.lots import (
+    DemandLine,
+    Lot,
+    LotAssumptions,
+    LotPlan,
+    LotPlanError,
+    LotReason,
+    LotReasonCode,
+    Programme,
+    plan_lots,
+)
+from saram.economy.engine.multiplier import (
+    EmployeeSurvey,
+    LM3Result,
+    SpendLine,
+    SupplierSurvey,
+    compute_lm3,
+    compute_lm3_by_programme,
+)
+from saram.economy.engine.ocds import (
+    ProcurementProcess,
+    ReleaseStage,
+    build_release,
+    process_from_lot,
+    validate_release,
+)
+from saram.economy.engine.policy import (
+    BidScope,
+    ContractMethod,
+    FirmClass,
+    PolicyDecision,
+    PolicyError,
+    PurchaseKind,
+    PurchaseRequest,
+    RequestColumns,
+    RuleBook,
+    RuleBookError,
+    Supplier,
+    default_rule_book,
+    evaluate,
+    evaluate_many,
+    load_rule_book,
+    validate_rule_book,
+)
+from saram.economy.engine.registry import (
+    CityArea,
+    Locality,
+    check_business_number,
+    classify_address,
+    classify_dong_code,
+    normalize_business_number,
+)
+from saram.economy.engine.splitting import Purchase, SplitFlag, check_addition, find_splits
+
+__all__ = [
+    "BidScope",
+    "CityArea",
+    "ContractMethod",
+    "DemandLine",
+    "EmployeeSurvey",
+    "FirmClass",
+    "LM3Result",
+    "LedgerShapeError",
+    "Locality",
+    "Lot",
+    "LotAssumptions",
+    "LotPlan",
+    "LotPlanError",
+    "LotReason",
+    "LotReasonCode",
+    "PolicyDecision",
+    "PolicyError",
+    "ProcurementProcess",
+    "Programme",
+    "Purchase",
+    "PurchaseKind",
+    "PurchaseRequest",
+    "ReleaseStage",
+    "RequestColumns",
+    "RuleBook",
+    "RuleBookError",
+    "SpendLine",
+    "SplitFlag",
+    "Supplier",
+    "SupplierSurvey",
+    "build_release",
+    "check_addition",
+    "check_business_number",
+    "classify_address",
+    "classify_dong_code",
+    "compute_lm3",
+    "compute_lm3_by_programme",
+    "default_rule_book",
+    "evaluate",
+    "evaluate_many",
+    "find_splits",
+    "load_rule_book",
+    "local_share_report",
+    "local_share_totals",
+    "normalize_business_number",
+    "plan_lots",
+    "process_from_lot",
+    "validate_release",
+    "validate_rule_book",
+]

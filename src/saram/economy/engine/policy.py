@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -390,7 +391,7 @@ def _check_layer(versions: Sequence[RuleSetVersion], layer: Layer) -> list[RuleP
             )
         problems.extend(_check_rules(v))
     ordered = sorted(versions, key=lambda v: v.effective_from)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if before.effective_to is None or after.effective_from <= before.effective_to:
             problems.append(
                 RuleProblem(
@@ -442,7 +443,9 @@ def _check_rules(version: RuleSetVersion) -> list[RuleProblem]:
         seen.add(rule.rule_id)
         for name in _REQUIRED[rule.effect]:
             if getattr(rule, name) is None:
-                problems.append(RuleProblem(RuleProblemCode.MISSING_FIELD, {**where, "field": name}))
+                problems.append(
+                    RuleProblem(RuleProblemCode.MISSING_FIELD, {**where, "field": name})
+                )
         for name in ("limit_krw", "single_quote_limit_krw", "window_days", "target_share_bp"):
             value = getattr(rule, name)
             if value is not None and value <= 0:
@@ -479,9 +482,7 @@ def _check_city_within_law(
             continue
         for kind in PurchaseKind:
             ladder = _ladder_rules(
-                tuple(
-                    (r, v) for v in (seg.law, seg.city) for r in v.rules if kind in r.kinds
-                )
+                tuple((r, v) for v in (seg.law, seg.city) for r in v.rules if kind in r.kinds)
             )
             pairs = (
                 (ladder.remainder, ladder.any_private),
@@ -704,9 +705,7 @@ def _decide_method(ladder: _LadderRules, amount_krw: int, is_remainder: bool) ->
     if city_covers:
         citations = [_cite(ladder.city_region, ReasonCode.CITY_RESTRICTION_WITHIN_LIMIT)]
         if ladder.province_region[0] is not None:
-            citations.append(
-                _cite(ladder.province_region, ReasonCode.REGIONAL_RESTRICTION_BASIS)
-            )
+            citations.append(_cite(ladder.province_region, ReasonCode.REGIONAL_RESTRICTION_BASIS))
         return _Outcome(ContractMethod.RESTRICTED_BID, BidScope.CITY, tuple(citations))
     if _within(ladder.province_region, amount_krw):
         citation = _cite(ladder.province_region, ReasonCode.PROVINCE_RESTRICTION_WITHIN_LIMIT)
@@ -1003,9 +1002,9 @@ def evaluate_many(
     problem[amount <= 0] = PROBLEM_CODES.index(PolicyProblem.NON_POSITIVE_AMOUNT)
     ok = problem == 0
 
-    ladder_id = (seg_clipped.astype(np.int64) * n_kinds + requests.kind.astype(np.int64)) * 2
-    ladder_id += requests.is_remainder.astype(np.int64)
-    keys = ladder_id * AMOUNT_CEILING_KRW + np.where(ok, amount, 1)
+    row_ladder = (seg_clipped.astype(np.int64) * n_kinds + requests.kind.astype(np.int64)) * 2
+    row_ladder += requests.is_remainder.astype(np.int64)
+    keys = row_ladder * AMOUNT_CEILING_KRW + np.where(ok, amount, 1)
     pos = np.searchsorted(keys_table, keys, side="left")
     outcome = np.where(ok, outcome_table[np.minimum(pos, len(outcome_table) - 1)], -1)
     outcome = outcome.astype(np.int32)
@@ -1037,4 +1036,3 @@ def evaluate_many(
         _category_code=category_code.astype(np.intp),
         _eligible_by_code=tuple(eligible_by_code),
     )
-

@@ -1,4 +1,4 @@
-"""Supplier registry checks: 사업자등록번호 checksum and a firm's locality (city / province / outside)."""
+"""Supplier registry checks: 사업자등록번호 checksum and locality (city, province, outside)."""
 
 from __future__ import annotations
 
