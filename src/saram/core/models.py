@@ -7,10 +7,22 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class City(models.Model):
+class Named:
+    """Areas carry a Korean and an English name; pages show the one of the current language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if (get_language() or "ko").startswith("en") else self.name
+
+
+class City(Named, models.Model):
     code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
     name = models.CharField(_("이름"), max_length=50)
     name_en = models.CharField(_("영문 이름"), max_length=80)
@@ -26,7 +38,7 @@ class City(models.Model):
         return self.name
 
 
-class Gu(models.Model):
+class Gu(Named, models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="gus")
     code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
     name = models.CharField(_("이름"), max_length=50)
@@ -41,7 +53,7 @@ class Gu(models.Model):
         return self.name
 
 
-class Dong(models.Model):
+class Dong(Named, models.Model):
     """An administrative dong (행정동), known by its 10-digit administrative code."""
 
     gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="dongs")
