@@ -16,7 +16,7 @@ from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyp
 
 from ._features import RiskFeatures, build_features
 from ._inputs import Residents, SignalRows, SignalType
-from .risk import PointsModel, rank_outreach
+from .risk import RiskModel, rank_outreach
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,14 +197,14 @@ def _top_k(score: npt.NDArray[np.float64], confirmed: npt.NDArray[np.bool_], k: 
 def evaluate_top_k(
     *,
     rounds: Sequence[RoundOutcomes],
-    outcome_model: OutcomeModel,
-    points_model: PointsModel,
+    learned_model: RiskModel,
+    points_model: RiskModel,
     k: int,
 ) -> TopKEvaluation:
     """Rank each held-out round's assessed people by both models and count the confirmed needs
     each top-k finds; equal scores keep person order."""
     learned, points = [], []
     for round_ in rounds:
-        learned.append(_top_k(outcome_model.score(round_.features), round_.need_confirmed, k))
+        learned.append(_top_k(learned_model.score(round_.features), round_.need_confirmed, k))
         points.append(_top_k(points_model.score(round_.features), round_.need_confirmed, k))
     return TopKEvaluation(k=k, learned_by_round=tuple(learned), points_by_round=tuple(points))
