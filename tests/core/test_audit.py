@@ -99,3 +99,60 @@ def test_the_city_admin_can_search_the_log(client_as: Any, make_user: Any) -> No
 
 def test_only_the_city_admin_reads_the_log(client_as: Any, dong: Any) -> None:
     assert client_as(Role.WELFARE_OFFICER, dong).get("/audit/").status_code == 403
+
+
+def test_a_change_is_audited_with_the_fields_not_the_values(
+    client_as: Any, dong: Any, make_person: Any
+) -> None:
+    person = make_person(dong, phone="010-0000-0000")
+    client = client_as(Role.WELFARE_OFFICER, dong)
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": person.name,
+            "address": person.address,
+            "phone": "010-9999-8888",
+            "lives_alone": "on",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.phone == "010-9999-8888" and person.lives_alone
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None and last.action == "update"
+    assert last.detail == {"fields": ["lives_alone", "phone"]}
+    assert "9999" not in str(last.detail)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain(make_user: Any) -> None:
+    import threading
+
+    from django.db import connections
+
+    user = make_user(Role.CITY_ADMIN)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(10):
+                audit.record(
+                    actor=user,
+                    action="view",
+                    target_type="person",
+                    target_id=f"{n}-{i}",
+                    purpose="parallel",
+                )
+        except BaseException as exc:  # reported below, in the test thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    verdict = audit.verify_chain()
+    assert verdict.ok and verdict.checked == 40

@@ -34,3 +34,11 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, dongs: list[Dong], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dong"].queryset = Dong.objects.filter(pk__in=[d.pk for d in dongs])  # type: ignore[attr-defined]
+
+
+class PersonEditForm(forms.Form):
+    name = forms.CharField(label=_("이름"), max_length=50)
+    address = forms.CharField(label=_("주소"), max_length=300)
+    phone = forms.CharField(label=_("전화"), max_length=20, required=False)
+    lives_alone = forms.BooleanField(label=_("1인 가구"), required=False)
+    consent = forms.BooleanField(label=_("정보 활용 동의"), required=False)

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from saram.core.access import Can, not_found, scope_of
+
+__all__ = ["not_found"]
 from saram.core.models import AuditEntry, City, Dong, Gu, Job, Organisation, Person
 
 POPULATION_CACHE_KEY = "saram:population:v1"

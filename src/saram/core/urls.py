@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/export/", views.people_export, name="people_export"),
     path("people/import/", views.people_import, name="people_import"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/import/", views.organisations_import, name="organisations_import"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from saram.core import audit, selectors
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
-from saram.core.forms import ImportForm, PersonForm
+from saram.core.forms import ImportForm, PersonEditForm, PersonForm
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.services import jobs, organisations, people
 from saram.core.services.tabular import FORMATS
@@ -151,7 +151,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         target_id=person.pk,
         purpose=purpose,
     )
-    return render(request, "core/person_detail.html", {"person": person})
+    can_edit = person.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    return render(request, "core/person_detail.html", {"person": person, "can_edit": can_edit})
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,6 +174,22 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("주민을 등록했습니다."))
             return redirect("person_detail", pk=person.pk)
     return render(request, "core/person_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for(request.user, pk)
+    if person.dong_id not in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
+        raise selectors.not_found()
+    initial = {f: getattr(person, f) for f in people.EDITABLE_FIELDS}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        people.update_person(
+            by=request.user, person=person, purpose=_("주민 기록 수정"), **form.cleaned_data
+        )
+        messages.success(request, _("주민 기록을 고쳤습니다."))
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "person": person})
 
 
 @require_GET

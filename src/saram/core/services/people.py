@@ -102,6 +102,35 @@ def register_person(
     return person
 
 
+EDITABLE_FIELDS = ("name", "address", "phone", "lives_alone", "consent")
+
+
+def update_person(*, by: Any, person: Person, purpose: str, **changes: Any) -> Person:
+    """Change a resident's editable fields; the audit entry names the fields, not their values."""
+    _require_dong(by, person.dong)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise SaramError(
+            "bad_field", _("바꿀 수 없는 항목입니다: %(f)s") % {"f": ", ".join(unknown)}
+        )
+    changed = sorted(k for k, v in changes.items() if getattr(person, k) != v)
+    if not changed:
+        return person
+    with transaction.atomic():
+        for key in changed:
+            setattr(person, key, changes[key])
+        person.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="person",
+            target_id=person.pk,
+            purpose=purpose,
+            detail={"fields": changed},
+        )
+    return person
+
+
 def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
     """All-or-nothing import: every bad row is reported; nothing is written unless all are good."""
     rows, errors = parse_rows(raw, filename, PEOPLE_COLUMNS)
