@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from pyproj import Geod
-from shapely.geometry import mapping, shape
+from shapely.geometry import GeometryCollection, mapping, shape
 from shapely.validation import explain_validity, make_valid
 
 _GEOD = Geod(ellps="WGS84")
@@ -135,7 +135,7 @@ def _read_feature(
     if not geom.is_valid:
         reason = explain_validity(geom)
         repaired = make_valid(geom)
-        if repaired.geom_type == "GeometryCollection":
+        if isinstance(repaired, GeometryCollection):
             polys = [g for g in repaired.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
             repaired = polys[0] if len(polys) == 1 else make_valid(repaired.buffer(0))
         if repaired.is_empty or repaired.geom_type not in ("Polygon", "MultiPolygon"):
