@@ -112,13 +112,9 @@ def city_version(
             )
         )
     if social_economy:
-        rules.append(
-            Rule("city.se", RuleEffect.SOCIAL_ECONOMY_PREFERENCE, GOODS_SERVICES, "조례")
-        )
+        rules.append(Rule("city.se", RuleEffect.SOCIAL_ECONOMY_PREFERENCE, GOODS_SERVICES, "조례"))
     rules.append(
-        Rule(
-            "city.lots", RuleEffect.LOT_BOUNDARY, GOODS_SERVICES, "방침", dimensions=dimensions
-        )
+        Rule("city.lots", RuleEffect.LOT_BOUNDARY, GOODS_SERVICES, "방침", dimensions=dimensions)
     )
     return RuleSetVersion(
         version_id=version_id,

@@ -1,3 +1,5 @@
+import pytest
+
 from saram.economy.engine.registry import (
     BusinessNumberProblem,
     InvalidBusinessNumber,
@@ -6,7 +8,6 @@ from saram.economy.engine.registry import (
     make_business_number,
     normalize_business_number,
 )
-import pytest
 
 
 def test_a_hand_checked_number_is_valid() -> None:

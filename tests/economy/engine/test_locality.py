@@ -31,7 +31,9 @@ def jeonju(jeonju_rules) -> CityArea:  # type: ignore[no-untyped-def]
         ("52111abcde", Locality.UNKNOWN),
     ],
 )
-def test_dong_codes_are_classified_by_prefix(jeonju: CityArea, code: str, expected: Locality) -> None:
+def test_dong_codes_are_classified_by_prefix(
+    jeonju: CityArea, code: str, expected: Locality
+) -> None:
     assert classify_dong_code(code, jeonju) is expected
 
 

@@ -134,7 +134,9 @@ def test_remainder_up_to_five_million_goes_by_the_city_rule(
 def test_remainder_before_the_reform_has_no_city_route(
     jeonju_rules: RuleBook, suppliers: tuple[Supplier, ...]
 ) -> None:
-    decision = evaluate(request(4_000_000, BEFORE_REFORM, is_remainder=True), jeonju_rules, suppliers)
+    decision = evaluate(
+        request(4_000_000, BEFORE_REFORM, is_remainder=True), jeonju_rules, suppliers
+    )
     assert "jeonju.remainder" not in rule_ids(decision)
     assert decision.scope is BidScope.NATIONAL
 

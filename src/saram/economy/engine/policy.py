@@ -459,9 +459,11 @@ def _check_rules(version: RuleSetVersion) -> list[RuleProblem]:
             )
         if rule.effect in (RuleEffect.SPLIT_AGGREGATION, RuleEffect.LOT_BOUNDARY):
             continue
-        for kind in rule.kinds:
+        clashes: set[str] = set()
+        for kind in sorted(rule.kinds):
             slot = (rule.effect, kind, rule.firm_class, rule.scope)
-            if slot in slots:
+            if slot in slots and slots[slot] not in clashes:
+                clashes.add(slots[slot])
                 problems.append(
                     RuleProblem(
                         RuleProblemCode.AMBIGUOUS_RULES,
