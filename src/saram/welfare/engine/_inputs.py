@@ -96,8 +96,10 @@ def _column(name: str, values: Any, dtype: type[np.generic]) -> npt.NDArray[Any]
         info = np.iinfo(np.dtype(dtype))
         if array.min() < info.min or array.max() > info.max:
             raise ValueError(f"{name} has values outside {np.dtype(dtype).name}")
-    elif dtype is np.bool_ and array.dtype != np.bool_:
-        raise ValueError(f"{name} must hold booleans, got {array.dtype}")
+    elif dtype is np.bool_ and not (
+        np.issubdtype(array.dtype, np.integer) and np.isin(array, (0, 1)).all()
+    ):
+        raise ValueError(f"{name} must hold booleans (or 0 and 1), got {array.dtype}")
     return array.astype(dtype)
 
 
