@@ -177,7 +177,7 @@ def test_en_catalogue_holds_every_message_in_the_source(
 @pytest.mark.parametrize("po", [p for d in locale_dirs() for p in sorted(d.glob("*/*/*.po"))])
 def test_catalogue_compiles(po: Path) -> None:
     result = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(po)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
 
