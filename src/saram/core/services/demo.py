@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,123 +89,33 @@ class Place:
 HOUSEHOLD_SIZE_SHARE = np.array([0.36, 0.28, 0.18, 0.14, 0.04])
 
 # (first age, last age + 1, share): piecewise-uniform age distributions.
-AGES_LIVING_ALONE = (
-    (20, 30, 0.20),
-    (30, 40, 0.15),
-    (40, 50, 0.10),
-    (50, 65, 0.18),
-    (65, 75, 0.15),
-    (75, 85, 0.15),
-    (85, 99, 0.07),
-)
-AGES_HEAD_OF_COUPLE = (
-    (25, 35, 0.14),
-    (35, 50, 0.13),
-    (50, 65, 0.29),
-    (65, 75, 0.22),
-    (75, 93, 0.22),
-)
-AGES_HEAD_OF_FAMILY = (
-    (28, 35, 0.12),
-    (35, 45, 0.34),
-    (45, 55, 0.33),
-    (55, 65, 0.16),
-    (65, 80, 0.05),
-)
+AGES_LIVING_ALONE = ((20, 30, 0.19), (30, 40, 0.14), (40, 50, 0.10), (50, 65, 0.18),
+                     (65, 75, 0.16), (75, 85, 0.16), (85, 97, 0.07))  # fmt: skip
+AGES_HEAD_OF_COUPLE = ((25, 35, 0.12), (35, 50, 0.12), (50, 65, 0.28), (65, 75, 0.25),
+                       (75, 92, 0.23))  # fmt: skip
+AGES_HEAD_OF_FAMILY = ((28, 35, 0.12), (35, 45, 0.34), (45, 55, 0.33), (55, 65, 0.16),
+                       (65, 80, 0.05))  # fmt: skip
 PARTNER_SHARE = 0.8  # second member is a partner, otherwise a child of a single parent
 
-# Surnames with their approximate share of the population (the most common ~90 of them).
-SURNAMES = (
-    ("김", 21.5),
-    ("이", 14.7),
-    ("박", 8.4),
-    ("최", 4.7),
-    ("정", 4.3),
-    ("강", 2.3),
-    ("조", 2.1),
-    ("윤", 2.1),
-    ("장", 2.0),
-    ("임", 1.7),
-    ("한", 1.5),
-    ("오", 1.5),
-    ("서", 1.5),
-    ("신", 1.4),
-    ("권", 1.4),
-    ("황", 1.4),
-    ("안", 1.3),
-    ("송", 1.3),
-    ("전", 1.3),
-    ("홍", 1.1),
-    ("유", 1.1),
-    ("고", 0.9),
-    ("문", 0.9),
-    ("양", 0.9),
-    ("손", 0.9),
-    ("배", 0.8),
-    ("백", 0.8),
-    ("허", 0.6),
-    ("남", 0.6),
-    ("심", 0.5),
-    ("노", 0.5),
-    ("하", 0.5),
-    ("곽", 0.4),
-    ("성", 0.4),
-    ("차", 0.4),
-    ("주", 0.4),
-    ("우", 0.4),
-    ("구", 0.4),
-    ("민", 0.3),
-    ("류", 0.3),
-    ("나", 0.3),
-    ("진", 0.3),
-    ("지", 0.3),
-    ("엄", 0.3),
-    ("채", 0.3),
-    ("원", 0.3),
-    ("천", 0.2),
-    ("방", 0.2),
-    ("공", 0.2),
-    ("현", 0.2),
-    ("함", 0.2),
-    ("변", 0.2),
-    ("염", 0.1),
-    ("여", 0.1),
-    ("추", 0.1),
-    ("도", 0.1),
-    ("소", 0.1),
-    ("석", 0.1),
-    ("선", 0.1),
-    ("설", 0.1),
-    ("마", 0.1),
-    ("길", 0.1),
-    ("연", 0.1),
-    ("위", 0.1),
-    ("표", 0.1),
-    ("명", 0.1),
-    ("기", 0.1),
-    ("반", 0.05),
-    ("라", 0.05),
-    ("왕", 0.05),
-    ("금", 0.05),
-    ("옥", 0.05),
-    ("육", 0.05),
-    ("인", 0.05),
-    ("맹", 0.05),
-    ("제", 0.05),
-    ("모", 0.05),
-    ("남궁", 0.04),
-    ("탁", 0.04),
-    ("국", 0.04),
-    ("어", 0.04),
-    ("은", 0.03),
-    ("편", 0.03),
-    ("용", 0.03),
-    ("황보", 0.02),
-    ("제갈", 0.01),
-    ("선우", 0.01),
-    ("사공", 0.01),
-    ("독고", 0.005),
-)
+# Surnames with their approximate share (%) of the population: the most common ~90.
+SURNAME_SHARES = """
+김 21.5 이 14.7 박 8.4 최 4.7 정 4.3 강 2.3 조 2.1 윤 2.1 장 2.0 임 1.7 한 1.5
+오 1.5 서 1.5 신 1.4 권 1.4 황 1.4 안 1.3 송 1.3 전 1.3 홍 1.1 유 1.1 고 0.9
+문 0.9 양 0.9 손 0.9 배 0.8 백 0.8 허 0.6 남 0.6 심 0.5 노 0.5 하 0.5 곽 0.4
+성 0.4 차 0.4 주 0.4 우 0.4 구 0.4 민 0.3 류 0.3 나 0.3 진 0.3 지 0.3 엄 0.3
+채 0.3 원 0.3 천 0.2 방 0.2 공 0.2 현 0.2 함 0.2 변 0.2 염 0.1 여 0.1 추 0.1
+도 0.1 소 0.1 석 0.1 선 0.1 설 0.1 마 0.1 길 0.1 연 0.1 위 0.1 표 0.1 명 0.1
+기 0.1 반 0.05 라 0.05 왕 0.05 금 0.05 옥 0.05 육 0.05 인 0.05 맹 0.05 제 0.05 모 0.05
+남궁 0.04 탁 0.04 국 0.04 어 0.04 은 0.03 편 0.03 용 0.03 황보 0.02 제갈 0.01 선우 0.01 사공 0.01
+독고 0.005
+"""
+
+
+def _surnames() -> tuple[np.ndarray, np.ndarray]:
+    words = SURNAME_SHARES.split()
+    share = np.array(words[1::2], dtype=np.float64)
+    return np.array(words[0::2]), share / share.sum()
+
 
 # Given-name syllables by sex and birth generation: (first syllables, second syllables).
 # Generations: born before 1960, 1960-1979, 1980-1999, 2000 and later.
@@ -372,7 +283,6 @@ def generate_residents(
     household = np.repeat(np.arange(n_households), sizes)
     starts = np.cumsum(sizes) - sizes
     position = np.arange(count) - np.repeat(starts, sizes)
-    size = sizes[household]
 
     # Ages: who lives alone, who heads a couple or a family, partners and children.
     head_age = np.where(
@@ -415,14 +325,9 @@ def generate_residents(
     year = birth_date.astype("datetime64[Y]").astype(np.int64) + 1970
 
     # Names: children carry the surname of the father in the household.
-    surname_pool = np.array([s for s, _w in SURNAMES])
-    surname_share = np.array([w for _s, w in SURNAMES])
-    head_surname = rng.choice(
-        surname_pool, size=n_households, p=surname_share / surname_share.sum()
-    )
-    partner_surname = rng.choice(
-        surname_pool, size=n_households, p=surname_share / surname_share.sum()
-    )
+    surname_pool, surname_share = _surnames()
+    head_surname = rng.choice(surname_pool, size=n_households, p=surname_share)
+    partner_surname = rng.choice(surname_pool, size=n_households, p=surname_share)
     family_surname = np.where(head_is_male | ~has_partner, head_surname, partner_surname)
     surname = np.where(
         position == 0,
@@ -569,6 +474,28 @@ def insert_rows(sql: str, rows: Sequence[tuple[Any, ...]], *, batch: int = 50_00
             cursor.executemany(sql, rows[start : start + batch])
 
 
+# While a bulk load runs, SQLite gets a page cache large enough to keep the indexes being built
+# in memory; the connection goes back to its usual cache afterwards.
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def bulk_writes() -> Iterator[None]:
+    """A larger page cache for this connection during a bulk insert (SQLite; no-op elsewhere)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
+
+
 def _key_range(prefix: str) -> tuple[str, str]:
     # Keys sharing a prefix form a contiguous range, which every database can find by index.
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -594,8 +521,8 @@ def _release_references(model: type[models.Model], doomed: models.QuerySet[Any])
             raise SaramError(
                 "demo_in_use",
                 _(
-                    "데모 주민이 %(model)s 기록에서 쓰이고 있어 바꿀 수 없습니다. 새 데이터베이스로 "
-                    "시작하세요."
+                    "데모 주민이 %(model)s 기록에서 쓰이고 있어 바꿀 수 없습니다. "
+                    "새 데이터베이스로 시작하세요."
                 )
                 % {"model": related._meta.verbose_name},
             )
@@ -698,6 +625,84 @@ def dong_specs(city: City, *, directory: Path | None = None) -> list[DongSpec]:
     ]
 
 
+@dataclass
+class PreparedResidents:
+    """Generated, sealed residents as rows ready for INSERT (HOUSEHOLD_FIELDS, PERSON_FIELDS)."""
+
+    residents: Residents
+    dongs: list[DongSpec]
+    ciphers: list[bytes]
+    digests: list[str]
+    seed: int
+    first_household_id: int = 0
+    households: list[tuple[Any, ...]] = field(default_factory=list)
+    people: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def build_rows(self, *, first_household_id: int) -> None:
+        self.first_household_id = first_household_id
+        self.households = household_rows(
+            self.residents, dongs=self.dongs, first_id=first_household_id
+        )
+        self.people = person_rows(
+            self.residents,
+            dongs=self.dongs,
+            first_household_id=first_household_id,
+            ciphers=self.ciphers,
+            digests=self.digests,
+        )
+
+
+def demo_resident_count() -> int:
+    """How many demo residents there are, or -1 when they are not a complete demo load."""
+    count = _demo(Person, PERSON_KEY_PREFIX).count()
+    last_key = f"{PERSON_KEY_PREFIX}{count - 1:07d}"
+    if count and not _demo(Person, PERSON_KEY_PREFIX).filter(key=last_key).exists():
+        return -1
+    return count
+
+
+def prepare_residents(
+    *,
+    city: City,
+    count: int,
+    seed: int = DEMO_SEED,
+    directory: Path | None = None,
+    progress: Progress = _quiet,
+) -> PreparedResidents:
+    """Generate and seal `count` residents and build their rows; writes nothing."""
+    dongs = dong_specs(city, directory=directory)
+    progress(_("주민 %(n)s명 생성 중…") % {"n": f"{count:,}"})
+    place = Place(city.province, city.name)
+    residents = generate_residents(count=count, dongs=dongs, place=place, seed=seed)
+    progress(_("주민등록번호 암호화 중…"))
+    ciphers, digests = seal_all(residents.rrn.tolist())
+    prepared = PreparedResidents(residents, dongs, ciphers, digests, seed)
+    prepared.build_rows(first_household_id=_next_id(Household))
+    return prepared
+
+
+def write_residents(prepared: PreparedResidents) -> int:
+    """Replace the demo residents with `prepared` in one transaction; returns how many went."""
+    with bulk_writes(), transaction.atomic():
+        removed = _delete_demo_residents()
+        if _next_id(Household) > prepared.first_household_id:  # a household came in meanwhile
+            prepared.build_rows(first_household_id=_next_id(Household))
+        insert_rows(insert_sql(Household, HOUSEHOLD_FIELDS), prepared.households)
+        insert_rows(insert_sql(Person, PERSON_FIELDS), prepared.people)
+        _reset_sequences(Household, Person)
+        audit.record(
+            actor=None,
+            action=AuditAction.IMPORT,
+            target_type="person",
+            purpose=_("데모 주민 불러오기"),
+            detail={"created": len(prepared.people), "removed": removed, "seed": prepared.seed},
+        )
+    from saram.core.selectors import forget_population
+
+    forget_population()
+    return removed
+
+
 def load_residents(
     *,
     city: City,
@@ -710,75 +715,131 @@ def load_residents(
 
     Returns (created, removed, households). Writes in one transaction with raw executemany.
     """
-    existing = _demo(Person, PERSON_KEY_PREFIX).count()
-    last_key = f"{PERSON_KEY_PREFIX}{count - 1:07d}"
-    if existing == count and (
-        count == 0 or _demo(Person, PERSON_KEY_PREFIX).filter(key=last_key).exists()
-    ):
+    if demo_resident_count() == count:
         progress(_("데모 주민 %(n)s명이 이미 있습니다: 그대로 둡니다.") % {"n": f"{count:,}"})
         return 0, 0, _demo(Household, HOUSEHOLD_KEY_PREFIX).count()
-    dongs = dong_specs(city, directory=directory)
-    progress(_("주민 %(n)s명 생성 중…") % {"n": f"{count:,}"})
-    residents = generate_residents(
-        count=count, dongs=dongs, place=Place(city.province, city.name), seed=seed
+    prepared = prepare_residents(
+        city=city, count=count, seed=seed, directory=directory, progress=progress
     )
-    progress(_("주민등록번호 암호화 중…"))
-    ciphers, digests = seal_all(residents.rrn.tolist())
     progress(_("데이터베이스에 쓰는 중…"))
-    with transaction.atomic():
-        removed = _delete_demo_residents() if existing else 0
-        first_household_id = _next_id(Household)
-        insert_rows(
-            insert_sql(Household, HOUSEHOLD_FIELDS),
-            household_rows(residents, dongs=dongs, first_id=first_household_id),
-        )
-        insert_rows(
-            insert_sql(Person, PERSON_FIELDS),
-            person_rows(
-                residents,
-                dongs=dongs,
-                first_household_id=first_household_id,
-                ciphers=ciphers,
-                digests=digests,
-            ),
-        )
-        _reset_sequences(Household, Person)
-        audit.record(
-            actor=None,
-            action=AuditAction.IMPORT,
-            target_type="person",
-            purpose=_("데모 주민 불러오기"),
-            detail={"created": count, "removed": removed, "seed": seed},
-        )
-    from saram.core.selectors import forget_population
-
-    forget_population()
-    return count, removed, int(residents.household_size.shape[0])
+    removed = write_residents(prepared)
+    return count, removed, len(prepared.households)
 
 
 # --- Organisations ------------------------------------------------------------------------------
 
 ORGANISATION_FILE = "organisations.csv"
 
-# Generated organisations per dong, by kind: name patterns over the dong's name and its stem.
-GENERATED_ORGANISATIONS: tuple[tuple[str, str], ...] = (
-    (OrganisationKind.PUBLIC, "{dong} 행정복지센터"),
-    (OrganisationKind.RELIGIOUS, "{stem}교회"),
-    (OrganisationKind.RELIGIOUS, "{stem}성당"),
-    (OrganisationKind.WELFARE_CENTRE, "{stem}종합사회복지관"),
-    (OrganisationKind.CHILDREN_CENTRE, "{stem}지역아동센터"),
-    (OrganisationKind.CIVIC, "{dong} 주민자치회"),
-    (OrganisationKind.CIVIC, "{dong} 새마을부녀회"),
-    (OrganisationKind.SELF_HELP, "{dong} 홀몸어르신 자조모임"),
-    (OrganisationKind.SELF_HELP, "{stem} 한부모 자조모임"),
-    (OrganisationKind.SCHOOL, "전주{stem}초등학교"),
-    (OrganisationKind.LIBRARY, "{stem}작은도서관"),
-    (OrganisationKind.FARM, "{stem}들녘농장"),
-    (OrganisationKind.FIRM, "(주){stem}정밀"),
-    (OrganisationKind.SOCIAL_ENTERPRISE, "{stem}나눔돌봄"),
-    (OrganisationKind.COOPERATIVE, "{stem}마을협동조합"),
-    (OrganisationKind.VILLAGE_ENTERPRISE, "{stem}두레 마을기업"),
-    (OrganisationKind.SELF_SUFFICIENCY, "{stem} 자활 청소사업단"),
+# Generated organisations per dong: a kind and name patterns over the dong's name and its stem
+# (송천1동 → 송천); numbered siblings (송천1동, 송천2동) take different patterns.
+GENERATED_ORGANISATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (OrganisationKind.PUBLIC, ("{dong} 행정복지센터",)),
+    (
+        OrganisationKind.RELIGIOUS,
+        (
+            "{stem}중앙교회",
+            "{stem}제일교회",
+            "{stem}성결교회",
+            "{stem}감리교회",
+            "{stem}순복음교회",
+        ),
+    ),
+    (
+        OrganisationKind.RELIGIOUS,
+        ("{stem}성당", "원불교 {stem}교당", "{stem}사", "{stem}선원", "{stem}동 성당"),
+    ),
+    (
+        OrganisationKind.WELFARE_CENTRE,
+        (
+            "{stem}종합사회복지관",
+            "{stem}노인복지관",
+            "{stem}장애인복지관",
+            "{stem}어르신복지관",
+            "{stem}가족복지관",
+        ),
+    ),
+    (
+        OrganisationKind.CHILDREN_CENTRE,
+        (
+            "{stem}지역아동센터",
+            "{stem}꿈나무지역아동센터",
+            "{stem}햇살지역아동센터",
+            "{stem}희망지역아동센터",
+            "{stem}푸른지역아동센터",
+        ),
+    ),
+    (OrganisationKind.CIVIC, ("{dong} 주민자치회",)),
+    (OrganisationKind.CIVIC, ("{dong} 새마을부녀회",)),
+    (OrganisationKind.SELF_HELP, ("{dong} 홀몸어르신 자조모임",)),
+    (OrganisationKind.SELF_HELP, ("{dong} 한부모 자조모임",)),
+    (
+        OrganisationKind.SCHOOL,
+        (
+            "전주{stem}초등학교",
+            "전주{stem}중학교",
+            "전주{stem}남초등학교",
+            "전주{stem}북초등학교",
+            "전주{stem}서초등학교",
+        ),
+    ),
+    (
+        OrganisationKind.LIBRARY,
+        (
+            "{stem}작은도서관",
+            "{stem}마을도서관",
+            "{stem}어린이도서관",
+            "{stem}꿈틀도서관",
+            "{stem}책마루도서관",
+        ),
+    ),
+    (
+        OrganisationKind.FARM,
+        ("{stem}들녘농장", "{stem}햇살농원", "{stem}푸른농장", "{stem}참농원", "{stem}바른농장"),
+    ),
+    (
+        OrganisationKind.FIRM,
+        ("(주){stem}정밀", "(주){stem}테크", "(주){stem}산업", "{stem}인쇄", "(주){stem}식품"),
+    ),
+    (
+        OrganisationKind.SOCIAL_ENTERPRISE,
+        (
+            "{stem}나눔돌봄",
+            "(주){stem}함께일터",
+            "{stem}행복도시락",
+            "{stem}희망세탁",
+            "{stem}늘봄돌봄",
+        ),
+    ),
+    (
+        OrganisationKind.COOPERATIVE,
+        (
+            "{stem}마을협동조합",
+            "{stem}소비자협동조합",
+            "{stem}돌봄협동조합",
+            "{stem}공동육아협동조합",
+            "{stem}집수리협동조합",
+        ),
+    ),
+    (
+        OrganisationKind.VILLAGE_ENTERPRISE,
+        (
+            "{stem}두레 마을기업",
+            "{stem}마을부엌",
+            "{stem}마을공방",
+            "{stem}마을카페",
+            "{stem}마을빵집",
+        ),
+    ),
+    (
+        OrganisationKind.SELF_SUFFICIENCY,
+        (
+            "{stem} 자활 청소사업단",
+            "{stem} 자활 집수리사업단",
+            "{stem} 자활 카페",
+            "{stem} 자활 세차사업단",
+            "{stem} 자활 반찬가게",
+        ),
+    ),
 )
 _BUSINESS_KINDS = frozenset(
     {
@@ -885,7 +946,10 @@ def _generated_organisations(city: City, dongs: Sequence[Dong], *, seed: int) ->
     result = []
     for i, dong in enumerate(dongs):
         stem = re.sub(r"\d*동$", "", dong.name) or dong.name
-        for kind, pattern in GENERATED_ORGANISATIONS:
+        number = re.search(r"(\d+)동$", dong.name)
+        sibling = int(number.group(1)) - 1 if number else 0
+        for kind, patterns in GENERATED_ORGANISATIONS:
+            pattern = patterns[sibling % len(patterns)]
             road = roads[i, int(rng.integers(0, len(ROAD_SUFFIXES)))]
             address = (
                 f"{city.province} {city.name} {dong.gu.name} {road} {int(rng.integers(1, 200))}"
