@@ -4,21 +4,24 @@
   not fuzzy; every catalogue compiles.
 - Front-end libraries come from npm (package.json) and are served from node_modules; no page
   loads anything from another host.
-- Python dependencies are pinned.
+- Python dependencies are pinned, and every package the code imports is declared.
 - The shared test fixtures (tests/conftest.py) keep their promises.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import io
 import json
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -238,13 +241,65 @@ def test_no_page_loads_anything_from_another_host() -> None:
 # --- Python dependencies -----------------------------------------------------------------------
 
 
+def _project() -> dict[str, Any]:
+    project: dict[str, Any] = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    return project
+
+
+def _name(requirement: str) -> str:
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+    assert match, requirement
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower()
+
+
 def test_python_dependencies_are_pinned() -> None:
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    project = _project()
     requirements = list(project["dependencies"])
     for extra in project.get("optional-dependencies", {}).values():
         requirements += extra
     unpinned = [r for r in requirements if not re.search(r"==\s*[\w.]+", r)]
     assert not unpinned, f"pin these with ==: {unpinned}"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_every_imported_package_is_a_declared_dependency() -> None:
+    """A fresh machine installs only what pyproject.toml declares; an import that works here
+    only because a package happens to be installed would fail there."""
+    project = _project()
+    runtime = {_name(r) for r in project["dependencies"]}
+    extras = {
+        _name(r) for extra in project.get("optional-dependencies", {}).values() for r in extra
+    }
+    providers = importlib.metadata.packages_distributions()
+    first_party = {"saram", "tests", "bench", "conftest"}
+    problems = []
+    for root, allowed in (
+        (SRC, runtime),
+        (PROJECT / "tests", runtime | extras),
+        (PROJECT / "bench", runtime | extras),
+    ):
+        for path in sorted(root.rglob("*.py")):
+            for module in sorted(_imports(path)):
+                if module in sys.stdlib_module_names or module in first_party:
+                    continue
+                if (path.parent / f"{module}.py").exists() or (path.parent / module).is_dir():
+                    continue  # a sibling module (scripts in bench/ import each other)
+                dists = {_name(d) for d in providers.get(module, [])}
+                if not dists & allowed:
+                    where = path.relative_to(PROJECT)
+                    by = ", ".join(sorted(dists)) or "nothing installed"
+                    problems.append(f"{where}: import {module} (provided by {by})")
+    assert not problems, "imports of undeclared packages:\n" + "\n".join(problems)
 
 
 # --- The shared fixtures -----------------------------------------------------------------------
