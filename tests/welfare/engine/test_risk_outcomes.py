@@ -164,7 +164,6 @@ def test_learned_reasons_are_coefficient_times_feature(history: History) -> None
         model=model,
         features=features,
         signals=signals,
-        today=today,
         rows=np.array([person]),
     )
     top = reasons[0]
@@ -244,6 +243,7 @@ def test_round_outcomes_use_features_as_they_stood_on_the_round_day() -> None:
 def hand_features(strength: list[list[float]]) -> RiskFeatures:
     n = len(strength)
     return RiskFeatures(
+        as_of=FIRST_ROUND,
         person_index=np.arange(n, dtype=np.int32),
         signal_strength=sp.csr_matrix(np.array(strength)),
         household=np.zeros((n, 3)),

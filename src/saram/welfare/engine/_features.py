@@ -25,11 +25,12 @@ class RiskFeatures:
     `signal_strength` (people × signal types, sparse) holds the strongest current observation
     of each type as severity × recency decay, between 0 and 1; `household` (people × 3) holds
     0/1 for lives alone, aged 65+ and a child in the household. Row i describes resident
-    `person_index[i]`.
+    `person_index[i]` as of the day `as_of`.
     """
 
+    as_of: date
     person_index: npt.NDArray[np.int32]
-    signal_strength: Any  # scipy.sparse.csr_matrix, float64
+    signal_strength: Any  # scipy.sparse.csr_matrix of float64 (scipy ships no type hints)
     household: npt.NDArray[np.float64]
     age_years: npt.NDArray[np.int16]
 
@@ -47,6 +48,7 @@ class RiskFeatures:
         """The rows at the given positions (e.g. the people assessed in one round)."""
         rows = np.asarray(rows)
         return RiskFeatures(
+            as_of=self.as_of,
             person_index=self.person_index[rows],
             signal_strength=self.signal_strength[rows],
             household=self.household[rows],
@@ -153,6 +155,7 @@ def build_features(
         )
     ).astype(np.float64)
     return RiskFeatures(
+        as_of=today,
         person_index=np.arange(n_people, dtype=np.int32),
         signal_strength=signal_strength,
         household=household,

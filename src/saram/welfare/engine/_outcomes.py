@@ -10,9 +10,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]
-from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
-from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
 from ._features import RiskFeatures, build_features
 from ._inputs import Residents, SignalRows, SignalType
@@ -107,6 +104,12 @@ def fit_outcome_model(
     Calibration is fitted on out-of-fold predictions; the coefficients that explain a score
     are those of the one regression fitted on all rows.
     """
+    # Imported here: the web process imports this package on every start, and only fitting
+    # needs scikit-learn (a fitted model scores through its own methods).
+    from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+
     if not rounds:
         raise ValueError("no past rounds to learn from")
     n_types = len(signal_types)

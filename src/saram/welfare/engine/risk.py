@@ -106,6 +106,7 @@ class PointsModel:
     household: HouseholdPoints = field(default_factory=HouseholdPoints)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "signal_types", tuple(self.signal_types))
         codes = [t.code for t in self.signal_types]
         if len(set(codes)) != len(codes):
             raise ValueError("signal type codes must be unique")
@@ -117,6 +118,8 @@ class PointsModel:
 
     def score(self, features: RiskFeatures) -> npt.NDArray[np.float64]:
         """Points per feature row."""
+        if features.signal_strength.shape[1] != len(self.signal_types):
+            raise ValueError("features were built for other signal types than this model's")
         signal_points: npt.NDArray[np.float64] = features.signal_strength @ self.weight_points
         household_points = features.household @ self.household.as_vector()
         return signal_points + np.where(signal_points > 0, household_points, 0.0)
@@ -187,19 +190,18 @@ def explain(
     model: RiskModel,
     features: RiskFeatures,
     signals: SignalRows,
-    today: date,
     rows: npt.NDArray[np.intp],
     max_reasons: int | None = None,
 ) -> tuple[tuple[Reason, ...], ...]:
     """The reasons behind each given feature row's score, largest contribution first.
 
     Only parts that raise the score are reasons; equal contributions keep signal-type order,
-    then household order.
+    then household order. `signals` are the rows the features were built from.
     """
     rows = np.asarray(rows, dtype=np.intp)
     signal_types = model.signal_types
     people = features.person_index[rows]
-    observations = _strongest_observations(signals, signal_types, people, today)
+    observations = _strongest_observations(signals, signal_types, people, features.as_of)
     signal_parts, household_parts = model.contributions(features, rows)
     signal_parts = sp.csr_matrix(signal_parts)
     explained: list[tuple[Reason, ...]] = []
@@ -264,7 +266,6 @@ def assess_risk(
         model=model,
         features=features,
         signals=signals,
-        today=today,
         rows=top.astype(np.intp),
         max_reasons=max_reasons,
     )
