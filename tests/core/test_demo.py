@@ -130,6 +130,10 @@ def test_another_size_replaces_only_the_demo_residents(loaded: demo.DemoLoad, je
     assert not empty.exists(), "replaced households are gone with their residents"
     citizen = RoleAssignment.objects.get(user__username="citizen")
     assert citizen.person is not None and citizen.person.key.startswith(demo.PERSON_KEY_PREFIX)
+    # Households were written with explicit ids: the id sequence must have moved past them.
+    assert Household.objects.create(dong=dong, address="어딘가 1", key="H-after").pk > max(
+        Household.objects.exclude(key="H-after").values_list("id", flat=True)
+    )
 
 
 def test_residents_live_in_every_dong_and_the_largest_is_songcheon1(jeonju: City) -> None:
@@ -232,3 +236,24 @@ def test_the_demo_command_prints_the_logins(jeonju: City, capsys, tmp_path) -> N
         assert "officer2" in out and demo.DEMO_PASSWORD in out and "효자4동" in out
         call_command("demo", residents=50)
         assert "이미" in capsys.readouterr().out
+
+
+def test_a_city_whose_organisations_name_an_unknown_dong_loads_nothing(
+    db: None,
+    tmp_path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    import shutil
+
+    from django.core.management.base import CommandError
+
+    city_dir = tmp_path / "city"
+    shutil.copytree(settings.SARAM_CITY_DIR, city_dir)
+    with (city_dir / "organisations.csv").open("a", encoding="utf-8") as csv:
+        csv.write("종교단체,없는동 교회,5299999999,어딘가,,\n")
+    with pytest.raises(CommandError) as error:
+        call_command("load_city", str(city_dir))
+    assert "행정동코드" in str(error.value) and "5299999999" in str(error.value)
+    rows = (city_dir / "organisations.csv").read_text(encoding="utf-8").count("\n")
+    assert f"{rows}행" in str(error.value), "names the row as a spreadsheet numbers it"
+    assert not City.objects.exists() and not Organisation.objects.exists()
