@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core import audit
-from saram.core.errors import SaramError
+from saram.core.errors import RowError, SaramError
 from saram.core.models import (
     AuditAction,
     City,
@@ -348,7 +348,8 @@ def generate_residents(
     prefixes = np.array([f"{place.province} {place.city} {d.gu} " for d in dongs])
     road = roads[household_dong, rng.integers(0, len(ROAD_SUFFIXES), n_households)]
     lane = rng.integers(1, 61, n_households).astype(str)
-    number = (rng.pareto(1.2, n_households) * 8 + 1).clip(1, 300).astype(np.int64).astype(str)
+    # Building numbers: most are small, a few run into the hundreds.
+    number = np.clip(rng.pareto(1.2, n_households) * 8 + 1, 1, 300).astype(np.int64).astype(str)
     address = prefixes[household_dong]
     for part in (road, lane, "길 ", number):
         address = np.strings.add(address, part)
@@ -371,7 +372,7 @@ def generate_residents(
 
 
 def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in names]
+    return [model._meta.get_field(name).column for name in names]  # type: ignore[union-attr,misc]
 
 
 HOUSEHOLD_FIELDS = ("id", "dong", "address", "key")
@@ -887,9 +888,7 @@ def load_organisations(
     """
     dongs = {d.code: d for d in Dong.objects.filter(gu__city=city).select_related("gu")}
     wanted: list[Organisation] = []
-    errors = []
-    from saram.core.errors import RowError
-
+    errors: list[RowError] = []
     for row in read_organisations(directory):
         code = row["행정동코드"] or ""
         if code and code not in dongs:
@@ -914,16 +913,18 @@ def load_organisations(
             % {"file": ORGANISATION_FILE},
             row_errors=errors,
         )
+    numbers = set(
+        Organisation.objects.exclude(business_number="").values_list("business_number", flat=True)
+    )
     if generate:
-        wanted.extend(_generated_organisations(city, list(dongs.values()), seed=seed))
+        wanted.extend(
+            _generated_organisations(city, list(dongs.values()), seed=seed, taken=numbers)
+        )
     have = set(
         Organisation.objects.filter(dong__gu__city=city).values_list("dong_id", "kind", "name")
     )
     have |= set(
         Organisation.objects.filter(dong__isnull=True).values_list("dong_id", "kind", "name")
-    )
-    numbers = set(
-        Organisation.objects.exclude(business_number="").values_list("business_number", flat=True)
     )
     new = []
     for org in wanted:
@@ -937,12 +938,18 @@ def load_organisations(
     return len(new)
 
 
-def _generated_organisations(city: City, dongs: Sequence[Dong], *, seed: int) -> list[Organisation]:
+def _generated_organisations(
+    city: City, dongs: Sequence[Dong], *, seed: int, taken: set[str]
+) -> list[Organisation]:
+    """One organisation per kind pattern per dong, with numbers no other organisation holds."""
     rng = np.random.default_rng([seed, 2])
     dongs = sorted(dongs, key=lambda d: d.code)
     specs = [DongSpec(d.id, d.code, d.name, d.gu.name, d.area_km2) for d in dongs]
     roads = _road_names(specs)
-    numbers = iter(business_numbers(rng, len(dongs) * len(GENERATED_ORGANISATIONS) * 2))
+    wanted = len(dongs) * len(GENERATED_ORGANISATIONS) * 2 + len(taken)
+    numbers = (
+        n for n in business_numbers(np.random.default_rng([seed, 3]), wanted) if n not in taken
+    )
     result = []
     for i, dong in enumerate(dongs):
         stem = re.sub(r"\d*동$", "", dong.name) or dong.name
@@ -1046,7 +1053,7 @@ def ensure_demo_users(*, city: City, directory: Path | None = None) -> list[Demo
         .order_by("key")
         .first()
     )
-    areas = {
+    areas: dict[str, dict[str, Any]] = {
         "city": {"city": city},
         "largest_dong": {"dong": home},
         "largest_dong_other_gu": {"dong": other},
