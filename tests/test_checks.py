@@ -1,7 +1,7 @@
 """Project-wide checks that no single feature owns.
 
 - English is complete: every message in the source is in the `en` catalogue, translated and
-  not fuzzy; every catalogue compiles.
+  not fuzzy; every catalogue compiles, and its committed .mo is current.
 - Front-end libraries come from npm (package.json) and are served from node_modules; no page
   loads anything from another host.
 - Python dependencies are pinned, and every package the code imports is declared.
@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import gettext
 import importlib.metadata
 import io
 import json
@@ -183,6 +184,25 @@ def test_catalogue_compiles(po: Path) -> None:
         ["msgfmt", "--check-format", "-o", "/dev/null", str(po)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs gettext (scripts/setup)")
+@pytest.mark.parametrize("po", [p for d in locale_dirs() for p in sorted(d.glob("*/*/*.po"))])
+def test_committed_compiled_catalogue_matches_its_source(po: Path, tmp_path: Path) -> None:
+    """Running Saram needs no gettext because the .mo files are committed: they must be current."""
+    mo = po.with_suffix(".mo")
+    fresh = tmp_path / "fresh.mo"
+    subprocess.run(["msgfmt", "-o", str(fresh), str(po)], check=True, capture_output=True)
+    assert mo.exists(), f"{mo.relative_to(PROJECT)} is missing: compile it (see docs/testing.md)"
+    with mo.open("rb") as committed, fresh.open("rb") as compiled:
+        have = gettext.GNUTranslations(committed)._catalog  # type: ignore[attr-defined]
+        want = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    stale = sorted(str(k) for k in want.keys() ^ have.keys())
+    stale += sorted(str(k) for k in want.keys() & have.keys() if want[k] != have[k])
+    assert not stale, (
+        f"{mo.relative_to(PROJECT)} is stale, recompile it (see docs/testing.md); "
+        f"{len(stale)} messages differ, e.g. {stale[:3]}"
+    )
 
 
 def test_po_reader_reads_plurals_contexts_flags_and_continuations(tmp_path: Path) -> None:
