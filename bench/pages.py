@@ -13,6 +13,8 @@ Last line: RESULT page_p95 <ms> ms baseline=100 ratio=<p95/100>  (the worse of t
 from __future__ import annotations
 
 import argparse
+import http.client
+import http.cookies
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -96,66 +99,90 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def login(base: str) -> dict[str, str]:
-    """Cookies of a logged-in session of the demo welfare officer."""
-    import requests
+class Client:
+    """A keep-alive HTTP/1.1 client for one server, carrying the session's cookies."""
 
+    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies = dict(cookies or {})
+
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.connection.port}{path}"
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in http.cookies.SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, text
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def login(port: int) -> dict[str, str]:
+    """Cookies of a logged-in session of the demo welfare officer."""
     from saram.core.services.demo import DEMO_PASSWORD
 
-    session = requests.Session()
-    form = session.get(f"{base}/accounts/login/", timeout=10)
-    token = session.cookies.get("csrftoken") or re.search(
-        r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text
-    ).group(1)  # type: ignore[union-attr]
-    done = session.post(
-        f"{base}/accounts/login/",
-        data={"username": "officer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base}/accounts/login/"},
-        allow_redirects=False,
-        timeout=10,
+    client = Client(port)
+    _status, form = client.request("GET", "/accounts/login/")
+    token = client.cookies.get("csrftoken")
+    if token is None:
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        token = found.group(1) if found else ""
+    status, _text = client.request(
+        "POST",
+        "/accounts/login/",
+        {"username": "officer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
     )
-    if done.status_code != 302 or "sessionid" not in session.cookies:
-        raise SystemExit(f"login failed: HTTP {done.status_code}")
-    return dict(session.cookies)
+    client.close()
+    if status != 302 or "sessionid" not in client.cookies:
+        raise SystemExit(f"login failed: HTTP {status}")
+    return client.cookies
 
 
 def measure(args: argparse.Namespace, port: int, dong_code: str, dong_name: str) -> int:
-    import requests
-
-    base = f"http://127.0.0.1:{port}"
-    cookies = login(base)
+    cookies = login(port)
     pages = {"home": "/", "dong": f"/dongs/{dong_code}/"}
     expected = {"home": dong_name, "dong": dong_name}
 
-    with requests.Session() as warm:
-        warm.cookies.update(cookies)
-        for _ in range(10 * max(1, args.clients)):
-            for path in pages.values():
-                warm.get(base + path, timeout=30)
+    warm = Client(port, cookies)
+    for _ in range(10 * max(1, args.clients)):
+        for path in pages.values():
+            warm.request("GET", path)
+    warm.close()
 
     plan = [name for _ in range(args.requests) for name in pages]
     timings: dict[str, list[float]] = {name: [] for name in pages}
     failures: list[str] = []
     lock = threading.Lock()
     deadline = time.monotonic() + args.time_limit
-    cursor = iter(enumerate(plan))
+    cursor = iter(plan)
 
     def client() -> None:
-        with requests.Session() as session:
-            session.cookies.update(cookies)
+        session = Client(port, cookies)
+        try:
             while time.monotonic() < deadline:
                 with lock:
-                    item = next(cursor, None)
-                if item is None:
+                    name = next(cursor, None)
+                if name is None:
                     return
-                _i, name = item
                 t = time.perf_counter()
-                response = session.get(base + pages[name], timeout=30, allow_redirects=False)
+                status, text = session.request("GET", pages[name])
                 elapsed_ms = (time.perf_counter() - t) * 1000
                 with lock:
-                    if response.status_code != 200 or expected[name] not in response.text:
-                        failures.append(f"{name}: HTTP {response.status_code}")
+                    if status != 200 or expected[name] not in text:
+                        failures.append(f"{name}: HTTP {status}")
                     timings[name].append(elapsed_ms)
+        finally:
+            session.close()
 
     began = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(args.clients)]
