@@ -114,6 +114,16 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("SARAM_DATABASE_URL") or os.environ.get("DATABASE_URL")
+# WAL lets the web server read while the task worker writes; IMMEDIATE takes the write lock at
+# BEGIN so that concurrent writers queue instead of failing half-way.
+_SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -122,20 +132,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "saram.sqlite3"),
-            "OPTIONS": {
-                # WAL lets the web server read while the task worker writes; IMMEDIATE takes the
-                # write lock at BEGIN so concurrent writers queue instead of failing mid-way.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
             # A file, not shared-cache memory: concurrency tests then see SQLite's real locking.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
