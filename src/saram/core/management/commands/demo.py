@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from typing import Any
 
@@ -16,6 +17,20 @@ from saram.core.errors import SaramError
 from saram.core.management.commands.load_city import describe
 from saram.core.services.cities import load_city
 from saram.core.services.demo import DEFAULT_RESIDENTS, DEMO_SEED, DemoLoad, load_demo
+
+APPS_WITH_DEMOS = ("welfare", "economy", "making")
+
+
+def app_demos() -> list[Any]:
+    """Each programme's own demo loader (`saram.<app>.demo.load_demo`), where it has one."""
+    found = []
+    for app in APPS_WITH_DEMOS:
+        try:
+            found.append(importlib.import_module(f"saram.{app}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"saram.{app}.demo":
+                raise
+    return found
 
 
 def residents_count(text: str) -> int:
@@ -52,6 +67,8 @@ class Command(BaseCommand):
                 directory=directory,
                 progress=self.say,
             )
+            for app_demo in app_demos():
+                app_demo.load_demo(city=city.city, seed=options["seed"], progress=self.say)
         except SaramError as error:
             raise CommandError(describe(error)) from error
         if not options["skip_static"]:
