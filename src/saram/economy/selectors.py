@@ -1,0 +1,661 @@
+"""Reads of the economy, already limited to what the asking user may see.
+
+Spending, suppliers and plans are city-wide: a capability held anywhere in the city opens them,
+and a user without it gets nothing (views answer 403 for lists, 404 for records).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from saram.core.access import Can, not_found, scope_of
+from saram.economy.engine import (
+    EmployeeSurvey as EngineEmployeeSurvey,
+)
+from saram.economy.engine import (
+    LM3Result,
+    SpendLine,
+    SplitFlag,
+    compute_lm3_by_programme,
+    find_splits,
+    local_share_report,
+)
+from saram.economy.engine import (
+    SupplierSurvey as EngineSupplierSurvey,
+)
+from saram.economy.engine.multiplier import SurveyError
+from saram.economy.engine.policy import KIND_CODES
+from saram.economy.engine.registry import Locality as EngineLocality
+from saram.economy.engine.splitting import PurchaseColumns
+from saram.economy.models import (
+    Category,
+    Department,
+    EmployeeSurvey,
+    LedgerEntry,
+    LedgerImport,
+    PlannedPurchase,
+    PolicyRevision,
+    Programme,
+    ProgrammeDemand,
+    PurchasePlan,
+    Supplier,
+    SupplierSurvey,
+    SupportRecord,
+)
+
+__all__ = ["not_found"]
+
+DIMENSIONS = ("department", "programme", "category", "month")
+
+
+def can_view(user: Any) -> bool:
+    """Whoever works with the economy, or reads the city's reports."""
+    scope = scope_of(user)
+    return (
+        scope.can(Can.VIEW_REPORTS)
+        or scope.can(Can.MANAGE_ECONOMY)
+        or scope.can(Can.MANAGE_SOCIAL_ECONOMY)
+    )
+
+
+def can_manage(user: Any) -> bool:
+    return scope_of(user).can(Can.MANAGE_ECONOMY)
+
+
+def can_manage_suppliers(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.MANAGE_SOCIAL_ECONOMY)
+
+
+# --- Suppliers -----------------------------------------------------------------------------
+
+
+def suppliers_for(
+    user: Any,
+    *,
+    query: str = "",
+    locality: str = "",
+    category: str = "",
+    social: str = "",
+    needs_review: bool | None = None,
+) -> QuerySet[Supplier]:
+    if not can_view(user):
+        return Supplier.objects.none()
+    qs = Supplier.objects.select_related("organisation", "organisation__dong").prefetch_related(
+        "categories"
+    )
+    if query:
+        qs = qs.filter(
+            Q(organisation__name__icontains=query)
+            | Q(organisation__business_number=query.replace("-", ""))
+        )
+    if locality:
+        qs = qs.filter(locality=locality)
+    if category:
+        qs = qs.filter(categories__code=category)
+    if social == "any":
+        qs = qs.exclude(social_economy_type="")
+    elif social:
+        qs = qs.filter(social_economy_type=social)
+    if needs_review is not None:
+        qs = qs.filter(needs_review=needs_review)
+    return qs.order_by("organisation__name", "id")
+
+
+def supplier_for(user: Any, pk: int) -> Supplier:
+    supplier = suppliers_for(user).filter(pk=pk).first()
+    if supplier is None:
+        raise not_found()
+    return supplier
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.order_by("code")
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.order_by("name")
+
+
+def programmes() -> QuerySet[Programme]:
+    return Programme.objects.select_related("category").order_by("name")
+
+
+def _jitter(key: str) -> tuple[float, float]:
+    """A small, stable offset so that firms of one dong do not sit on one point."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return (digest[0] - 128) / 128 * 0.004, (digest[1] - 128) / 128 * 0.005
+
+
+def supplier_map(user: Any, *, category: str = "") -> dict[str, Any]:
+    """Suppliers located in a dong of the city as GeoJSON points (at the dong's centroid,
+    spread a little), with their categories."""
+    features = []
+    qs = suppliers_for(user, category=category).filter(organisation__dong__isnull=False)
+    for s in qs:
+        dong = s.organisation.dong
+        dlat, dlng = _jitter(s.organisation.business_number or str(s.pk))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [dong.centroid_lng + dlng, dong.centroid_lat + dlat],
+                },
+                "properties": {
+                    "name": s.organisation.name,
+                    "dong": dong.display_name,
+                    "categories": [c.display_name for c in s.categories.all()],
+                    "category_codes": [c.code for c in s.categories.all()],
+                    "social": s.get_social_economy_type_display() if s.social_economy_type else "",
+                    "url": f"/economy/suppliers/{s.pk}/",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- Ledger --------------------------------------------------------------------------------
+
+
+def fiscal_years(user: Any) -> list[int]:
+    if not can_view(user):
+        return []
+    return sorted(
+        LedgerImport.objects.values_list("fiscal_year", flat=True).distinct(), reverse=True
+    )
+
+
+def ledger_imports_for(user: Any) -> QuerySet[LedgerImport]:
+    if not can_view(user):
+        return LedgerImport.objects.none()
+    return LedgerImport.objects.select_related("imported_by").order_by("-imported_at", "-id")
+
+
+def ledger_import_for(user: Any, pk: int) -> LedgerImport:
+    found = ledger_imports_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """Which payments: a fiscal year and, optionally, one value of any dimension."""
+
+    fiscal_year: int
+    department: int | None = None
+    programme: int | None = None
+    category: int | None = None
+    month: dt.date | None = None
+    locality: int | None = None
+    supplier: int | None = None
+
+
+def ledger_for(user: Any, selection: LedgerFilter) -> QuerySet[LedgerEntry]:
+    if not can_view(user):
+        return LedgerEntry.objects.none()
+    qs = LedgerEntry.objects.filter(fiscal_year=selection.fiscal_year)
+    for name in ("department", "programme", "category", "supplier"):
+        value = getattr(selection, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    if selection.month is not None:
+        first = selection.month.replace(day=1)
+        after = (first + dt.timedelta(days=32)).replace(day=1)
+        qs = qs.filter(paid_on__gte=first, paid_on__lt=after)
+    if selection.locality is not None:
+        qs = qs.filter(locality=selection.locality)
+    return qs.select_related(
+        "department", "programme", "category", "supplier__organisation"
+    ).order_by("paid_on", "payment_id")
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Local share and leakage of one group (a department, programme, category or month)."""
+
+    key: Any
+    label: str
+    row_count: int
+    total_krw: int
+    in_city_krw: int
+    in_province_krw: int
+    outside_krw: int
+    unknown_krw: int
+    leakage_krw: int
+    local_share: float | None
+
+    @property
+    def local_percent(self) -> float | None:
+        return None if self.local_share is None else round(self.local_share * 100, 1)
+
+
+def _labels(dimension: str) -> dict[Any, str]:
+    if dimension == "department":
+        return {d.id: d.display_name for d in Department.objects.all()}
+    if dimension == "programme":
+        return {p.id: p.display_name for p in Programme.objects.all()}
+    if dimension == "category":
+        return {c.id: c.display_name for c in Category.objects.all()}
+    return {}
+
+
+def _aggregated(user: Any, selection: LedgerFilter, keys: list[str]) -> pl.DataFrame:
+    """The ledger summed in the database to (keys, locality): a few thousand rows at most."""
+    qs = ledger_for(user, selection).order_by()
+    if "month" in keys:
+        qs = qs.annotate(month=TruncMonth("paid_on"))
+    fields = [k if k == "month" else f"{k}_id" for k in keys]
+    rows = list(
+        qs.values(*fields, "locality")
+        .annotate(n=Count("id"), amount=Sum("amount_krw"))
+        .values_list(*fields, "locality", "n", "amount")
+    )
+    schema: dict[str, Any] = {k: (pl.Date if k == "month" else pl.Int64) for k in keys} | {
+        "locality": pl.Int8,
+        "n": pl.Int64,
+        "amount_krw": pl.Int64,
+    }
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    if "month" in keys and frame.height:
+        frame = frame.with_columns(pl.col("month").cast(pl.Date))
+    return frame
+
+
+def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:
+    """Local share and leakage per value of one dimension (department, programme, category,
+    month), by the engine's report over the database's sums."""
+    if by not in DIMENSIONS:
+        by = "department"
+    frame = _aggregated(user, selection, [by])
+    if frame.height == 0:
+        return []
+    report = local_share_report(frame, by=[by])
+    counts = frame.group_by(by).agg(pl.col("n").sum().alias("rows"))
+    report = report.join(counts, on=by, how="left", nulls_equal=True)
+    labels = _labels(by)
+    out = []
+    for row in report.iter_rows(named=True):
+        key = row[by]
+        label = key.strftime("%Y-%m") if isinstance(key, dt.date) else labels.get(key, "—")
+        out.append(
+            ShareRow(
+                key=key,
+                label=label,
+                row_count=int(row["rows"]),
+                total_krw=int(row["total_krw"]),
+                in_city_krw=int(row["in_city_krw"] or 0),
+                in_province_krw=int(row["in_province_krw"] or 0),
+                outside_krw=int(row["outside_krw"] or 0),
+                unknown_krw=int(row["unknown_krw"] or 0),
+                leakage_krw=int(row["leakage_krw"] or 0),
+                local_share=row["local_share"],
+            )
+        )
+    if by != "month":
+        out.sort(key=lambda r: -r.total_krw)
+    return out
+
+
+def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
+    rows = local_share(user, selection, by="programme")
+    if not rows:
+        return None
+    total = sum(r.total_krw for r in rows)
+    in_city = sum(r.in_city_krw for r in rows)
+    return ShareRow(
+        key=None,
+        label="",
+        row_count=sum(r.row_count for r in rows),
+        total_krw=total,
+        in_city_krw=in_city,
+        in_province_krw=sum(r.in_province_krw for r in rows),
+        outside_krw=sum(r.outside_krw for r in rows),
+        unknown_krw=sum(r.unknown_krw for r in rows),
+        leakage_krw=sum(r.leakage_krw for r in rows),
+        local_share=in_city / total if total else None,
+    )
+
+
+def top_leakage(user: Any, selection: LedgerFilter, *, limit: int = 10) -> list[dict[str, Any]]:
+    """The suppliers outside the city paid the most: where the money leaves."""
+    qs = (
+        ledger_for(user, selection)
+        .order_by()
+        .filter(locality__in=[1, 2])
+        .values("supplier_id", "supplier__organisation__name", "supplier__province")
+        .annotate(total=Sum("amount_krw"), n=Count("id"))
+        .order_by("-total")[:limit]
+    )
+    return list(qs)
+
+
+def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
+    """Split purchases in a year's ledger: the engine over the year's payments as columns."""
+    from saram.economy.services.policy import current_rule_book
+
+    if not can_view(user):
+        return []
+    rows = list(
+        LedgerEntry.objects.filter(fiscal_year=fiscal_year)
+        .order_by()
+        .values_list(
+            "payment_id", "department_id", "category_id", "category__kind", "amount_krw", "paid_on"
+        )
+    )
+    if len(rows) < 2:
+        return []
+    ids, departments, categories, kinds, amounts, days = zip(*rows, strict=True)
+    kind_index = {k.value: i for i, k in enumerate(KIND_CODES)}
+    columns = PurchaseColumns(
+        purchase_id=np.array(ids, dtype=np.str_),
+        department=np.array([str(d) for d in departments], dtype=np.str_),
+        category=np.array([str(c) for c in categories], dtype=np.str_),
+        kind=np.array([kind_index[k] for k in kinds], dtype=np.int8),
+        amount_krw=np.array(amounts, dtype=np.int64),
+        ordered_on=np.array(days, dtype="datetime64[D]"),
+    )
+    return list(find_splits(columns, current_rule_book()))
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+def plans_for(user: Any) -> QuerySet[PurchasePlan]:
+    if not can_view(user):
+        return PurchasePlan.objects.none()
+    return PurchasePlan.objects.select_related("programme", "created_by").annotate(
+        purchase_count=Count("purchases")
+    )
+
+
+def plan_for(user: Any, pk: int) -> PurchasePlan:
+    plan = plans_for(user).filter(pk=pk).first()
+    if plan is None:
+        raise not_found()
+    return plan
+
+
+def purchases_of(plan: PurchasePlan) -> QuerySet[PlannedPurchase]:
+    return plan.purchases.select_related(
+        "department", "category", "award_supplier__organisation", "plan__programme"
+    ).order_by("department__name", "order_on", "reference")
+
+
+def purchase_for(user: Any, pk: int) -> PlannedPurchase:
+    if not can_view(user):
+        raise not_found()
+    found = (
+        PlannedPurchase.objects.select_related(
+            "plan", "plan__programme", "department", "category", "award_supplier__organisation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+def purchases_for(user: Any, *, fiscal_year: int | None = None) -> QuerySet[PlannedPurchase]:
+    if not can_view(user):
+        return PlannedPurchase.objects.none()
+    qs = PlannedPurchase.objects.select_related(
+        "plan", "plan__programme", "department", "category", "award_supplier__organisation"
+    )
+    if fiscal_year is not None:
+        qs = qs.filter(plan__fiscal_year=fiscal_year)
+    return qs.order_by("plan_id", "order_on", "reference")
+
+
+def demand_for(user: Any, *, programme: Programme, fiscal_year: int) -> QuerySet[ProgrammeDemand]:
+    if not can_view(user):
+        return ProgrammeDemand.objects.none()
+    return (
+        ProgrammeDemand.objects.filter(programme=programme, fiscal_year=fiscal_year)
+        .select_related("department")
+        .order_by("department__name", "quarter", "subject")
+    )
+
+
+def demand_years(programme: Programme) -> list[int]:
+    return sorted(
+        ProgrammeDemand.objects.filter(programme=programme)
+        .values_list("fiscal_year", flat=True)
+        .distinct(),
+        reverse=True,
+    )
+
+
+def policy_revisions_for(user: Any) -> QuerySet[PolicyRevision]:
+    if not can_view(user) and not scope_of(user).can(Can.CONFIGURE):
+        return PolicyRevision.objects.none()
+    return PolicyRevision.objects.select_related("created_by").order_by("-number")
+
+
+def policy_revision_for(user: Any, number: int) -> PolicyRevision:
+    found = policy_revisions_for(user).filter(number=number).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+# --- Local multiplier ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LM3Report:
+    per_programme: tuple[tuple[Programme | None, LM3Result], ...]
+    city: LM3Result | None
+    supplier_surveys: int
+    employee_surveys: int
+    problem: str = ""
+
+
+def _share(bp: int) -> Fraction:
+    return Fraction(bp, 10_000)
+
+
+def lm3_report(user: Any, *, fiscal_year: int) -> LM3Report:
+    """LM3 per programme and for the city from the year's spend and the latest surveys."""
+    from saram.economy import explanations
+
+    if not can_view(user):
+        return LM3Report((), None, 0, 0)
+    year_end = dt.date(fiscal_year, 12, 31)
+    spend_rows = (
+        LedgerEntry.objects.filter(fiscal_year=fiscal_year)
+        .order_by()
+        .values("programme_id", "supplier_id", "supplier__organisation__business_number")
+        .annotate(amount=Sum("amount_krw"), locality=Max("supplier__locality"))
+    )
+    spend = [
+        SpendLine(
+            programme=str(r["programme_id"] or ""),
+            business_number=r["supplier__organisation__business_number"],
+            locality=EngineLocality(r["locality"]),
+            amount_krw=int(r["amount"]),
+        )
+        for r in spend_rows
+        if r["amount"]
+    ]
+    latest: dict[int, SupplierSurvey] = {}
+    for s in (
+        SupplierSurvey.objects.filter(surveyed_on__lte=year_end)
+        .select_related("supplier__organisation")
+        .order_by("supplier_id", "-surveyed_on", "-id")
+    ):
+        latest.setdefault(s.supplier_id, s)
+    supplier_surveys = [
+        EngineSupplierSurvey(
+            business_number=s.supplier.organisation.business_number,
+            local_staff_share=_share(s.local_staff_bp),
+            local_supplier_share=_share(s.local_supplier_bp),
+        )
+        for s in latest.values()
+    ]
+    employee_surveys = [
+        EngineEmployeeSurvey(local_spend_share=_share(bp))
+        for bp in EmployeeSurvey.objects.filter(surveyed_on__lte=year_end).values_list(
+            "local_spend_bp", flat=True
+        )
+    ]
+    if not spend:
+        return LM3Report((), None, len(supplier_surveys), len(employee_surveys))
+    try:
+        per, city = compute_lm3_by_programme(spend, supplier_surveys, employee_surveys)
+    except SurveyError as exc:
+        return LM3Report(
+            (),
+            None,
+            len(supplier_surveys),
+            len(employee_surveys),
+            problem=explanations.explain(exc.code, exc.params),
+        )
+    names = {str(p.id): p for p in Programme.objects.all()}
+    return LM3Report(
+        tuple((names.get(r.programme), r) for r in per),
+        city,
+        len(supplier_surveys),
+        len(employee_surveys),
+    )
+
+
+def surveys_for(user: Any) -> QuerySet[SupplierSurvey]:
+    if not can_view(user):
+        return SupplierSurvey.objects.none()
+    return SupplierSurvey.objects.select_related("supplier__organisation").order_by(
+        "-surveyed_on", "-id"
+    )
+
+
+def employee_surveys_for(user: Any) -> QuerySet[EmployeeSurvey]:
+    if not can_view(user):
+        return EmployeeSurvey.objects.none()
+    return EmployeeSurvey.objects.select_related("supplier__organisation").order_by(
+        "-surveyed_on", "-id"
+    )
+
+
+# --- Social economy ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SocialEconomyRow:
+    supplier: Supplier
+    support_krw: int
+    support_count: int
+    sales_krw: int
+
+
+@dataclass(frozen=True)
+class PriorityPurchase:
+    """Progress on the priority-purchase target: social-economy share of eligible spending."""
+
+    fiscal_year: int
+    eligible_krw: int
+    social_krw: int
+    target_bp: int | None
+
+    @property
+    def share_percent(self) -> float:
+        return round(self.social_krw * 100 / self.eligible_krw, 2) if self.eligible_krw else 0.0
+
+    @property
+    def target_percent(self) -> float | None:
+        return None if self.target_bp is None else self.target_bp / 100
+
+    @property
+    def target_krw(self) -> int | None:
+        return None if self.target_bp is None else self.eligible_krw * self.target_bp // 10_000
+
+    @property
+    def progress_percent(self) -> float | None:
+        if not self.target_bp or not self.eligible_krw:
+            return None
+        return round(self.social_krw * 10_000 * 100 / (self.eligible_krw * self.target_bp), 1)
+
+
+def social_economy_rows(user: Any, *, fiscal_year: int) -> list[SocialEconomyRow]:
+    if not can_view(user):
+        return []
+    suppliers = list(
+        Supplier.objects.exclude(social_economy_type="")
+        .select_related("organisation", "organisation__dong")
+        .order_by("organisation__name")
+    )
+    support = {
+        r["supplier_id"]: r
+        for r in SupportRecord.objects.filter(given_on__year=fiscal_year)
+        .values("supplier_id")
+        .annotate(total=Sum("amount_krw"), n=Count("id"))
+    }
+    sales = dict(
+        LedgerEntry.objects.filter(fiscal_year=fiscal_year, supplier__in=suppliers)
+        .order_by()
+        .values("supplier_id")
+        .annotate(total=Sum("amount_krw"))
+        .values_list("supplier_id", "total")
+    )
+    return [
+        SocialEconomyRow(
+            supplier=s,
+            support_krw=int((support.get(s.id) or {}).get("total") or 0),
+            support_count=int((support.get(s.id) or {}).get("n") or 0),
+            sales_krw=int(sales.get(s.id) or 0),
+        )
+        for s in suppliers
+    ]
+
+
+def priority_purchase(user: Any, *, fiscal_year: int) -> PriorityPurchase | None:
+    """Social-economy spending against the target; eligible spending is goods and services."""
+    from saram.economy.services.policy import target_share_bp
+
+    if not can_view(user):
+        return None
+    eligible = LedgerEntry.objects.filter(
+        fiscal_year=fiscal_year, category__kind__in=["goods", "services"]
+    ).order_by()
+    totals = eligible.aggregate(
+        all=Sum("amount_krw"),
+        social=Sum("amount_krw", filter=~Q(supplier__social_economy_type="")),
+    )
+    return PriorityPurchase(
+        fiscal_year=fiscal_year,
+        eligible_krw=int(totals["all"] or 0),
+        social_krw=int(totals["social"] or 0),
+        target_bp=target_share_bp(on=dt.date(fiscal_year, 12, 31)),
+    )
+
+
+def support_for(user: Any, *, supplier: Supplier | None = None) -> QuerySet[SupportRecord]:
+    if not can_view(user):
+        return SupportRecord.objects.none()
+    qs = SupportRecord.objects.select_related("supplier__organisation")
+    if supplier is not None:
+        qs = qs.filter(supplier=supplier)
+    return qs.order_by("-given_on", "-id")
+
+
+def supplier_sales(user: Any, supplier: Supplier) -> list[dict[str, Any]]:
+    """A supplier's sales to the city per fiscal year."""
+    if not can_view(user):
+        return []
+    return list(
+        LedgerEntry.objects.filter(supplier=supplier)
+        .order_by()
+        .values("fiscal_year")
+        .annotate(total=Sum("amount_krw"), n=Count("id"))
+        .order_by("-fiscal_year")
+    )

@@ -1,0 +1,981 @@
+"""Importing the city's payments into the spending ledger, and exporting ledger tables.
+
+A ledger file (CSV, XLSX, or OCDS JSON releases) is parsed into columns and validated with
+polars expressions: every bad row is reported with its row, column and what would be right,
+and nothing is written unless every row is good. Good files are written set-based, with
+`executemany` on SQLite and `COPY` on PostgreSQL, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from saram.core import audit
+from saram.core.access import Can, scope_of
+from saram.core.errors import RowError, SaramError
+from saram.core.models import AuditAction, Organisation
+from saram.core.services.tabular import load_dataset, write_table
+from saram.economy import explanations
+from saram.economy.engine import check_business_number
+from saram.economy.engine.registry import LOCALITY_CODES
+from saram.economy.engine.registry import Locality as EngineLocality
+from saram.economy.models import (
+    Category,
+    ContractMethod,
+    Department,
+    ImportSource,
+    LedgerEntry,
+    LedgerImport,
+    Programme,
+    Supplier,
+)
+
+# Columns of a ledger file: the Korean header, the English one also accepted, and the name used
+# inside (English, so expressions read plainly).
+LEDGER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    # (header, internal name, required)
+    ("지급번호", "payment_id", True),
+    ("지급일", "paid_on", True),
+    ("부서", "department", True),
+    ("사업", "programme", False),
+    ("품목", "category", True),
+    ("사업자등록번호", "business_number", True),
+    ("거래처명", "supplier_name", False),
+    ("금액", "amount_krw", True),
+    ("계약방법", "method", False),
+)
+HEADER_OF = {name: header for header, name, _required in LEDGER_COLUMNS}
+_BY_HEADER = {header: name for header, name, _required in LEDGER_COLUMNS} | {
+    name: name for _header, name, _required in LEDGER_COLUMNS
+}
+MAX_REPORTED_ERRORS = 10_000
+MAX_PAYMENT_ID = 64
+WRITE_CHUNK_ROWS = 100_000
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+@dataclass
+class LedgerFile:
+    """A parsed ledger file: string columns named as inside, plus `_row` (the file's row)."""
+
+    frame: pl.DataFrame
+    source: str
+    filename: str
+
+
+@dataclass
+class Unmatched:
+    business_number: str
+    name: str
+    rows: int
+
+
+@dataclass
+class Validated:
+    """Rows ready to write (ids resolved), and what the write must create first."""
+
+    frame: pl.DataFrame
+    new_departments: list[str]
+    new_programmes: list[str]
+    profile_numbers: list[str]  # organisations known by number that need a supplier profile
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    unmatched: list[Unmatched] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ledger_import_id: int
+    rows: int
+    total_krw: int
+    new_departments: tuple[str, ...]
+    new_programmes: tuple[str, ...]
+    timings_s: dict[str, float]
+
+
+# --- Reading files -------------------------------------------------------------------------
+
+
+def _bad_header(errors: list[RowError]) -> SaramError:
+    return SaramError("bad_header", _("머리글이 맞지 않습니다."), row_errors=errors)
+
+
+def _named(frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns renamed from the file's headers to the internal names; header problems raised."""
+    headers = [str(h).strip() for h in frame.columns]
+    expected = ", ".join(h for h, _n, _r in LEDGER_COLUMNS)
+    errors = [
+        RowError(1, h, _("알 수 없는 열입니다. 쓸 수 있는 열: %(cols)s") % {"cols": expected})
+        for h in headers
+        if h and h not in _BY_HEADER
+    ]
+    present = {_BY_HEADER[h] for h in headers if h in _BY_HEADER}
+    errors += [
+        RowError(
+            1, header, _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": expected}
+        )
+        for header, name, required in LEDGER_COLUMNS
+        if required and name not in present
+    ]
+    if errors:
+        raise _bad_header(errors)
+    frame = frame.rename({old: _BY_HEADER[old.strip()] for old in frame.columns if old.strip()})
+    frame = frame.select([c for c in frame.columns if c in HEADER_OF])
+    missing = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
+
+
+def _read_csv(raw: bytes) -> pl.DataFrame:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return pl.read_csv(io.BytesIO(raw), infer_schema=False, truncate_ragged_lines=False)
+    except pl.exceptions.ComputeError:
+        try:
+            text = raw.decode("cp949")
+        except UnicodeDecodeError:
+            raise SaramError(
+                "bad_encoding",
+                _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
+            ) from None
+        try:
+            return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
+        except pl.exceptions.PolarsError as exc:
+            raise SaramError(
+                "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+            ) from exc
+    except pl.exceptions.NoDataError:
+        raise SaramError(
+            "empty_file",
+            _("파일이 비어 있습니다."),
+            row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
+        ) from None
+    except pl.exceptions.PolarsError as exc:
+        raise SaramError(
+            "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+        ) from exc
+
+
+def _read_xlsx(raw: bytes, filename: str) -> pl.DataFrame:
+    data = load_dataset(raw, filename)
+    headers = [str(h or "").strip() for h in (data.headers or [])]
+    if not any(headers):
+        raise SaramError(
+            "empty_sheet",
+            _("시트가 비어 있습니다."),
+            row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))],
+        )
+    columns: dict[str, list[str | None]] = {h: [] for h in headers if h}
+    for row in data:
+        for h, cell in zip(headers, row, strict=False):
+            if not h:
+                continue
+            if cell is None:
+                columns[h].append(None)
+            elif isinstance(cell, dt.datetime):
+                columns[h].append(cell.date().isoformat())
+            elif isinstance(cell, dt.date):
+                columns[h].append(cell.isoformat())
+            elif isinstance(cell, float) and cell.is_integer():
+                columns[h].append(str(int(cell)))
+            else:
+                columns[h].append(str(cell))
+    return pl.DataFrame(columns, schema={h: pl.String for h in columns})
+
+
+def read_ledger_file(raw: bytes, filename: str) -> LedgerFile:
+    """Parse a CSV (UTF-8 or CP949), XLSX or OCDS JSON file into string columns."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        from saram.economy.services.ocds import ledger_frame_from_releases
+
+        return LedgerFile(ledger_frame_from_releases(raw), ImportSource.OCDS, filename)
+    if name.endswith(".xlsx"):
+        frame, source = _read_xlsx(raw, filename), ImportSource.XLSX
+    elif name.endswith((".csv", ".txt")):
+        frame, source = _read_csv(raw), ImportSource.CSV
+    else:
+        raise SaramError(
+            "bad_format",
+            _("CSV, XLSX 또는 OCDS JSON 파일만 가져올 수 있습니다: %(name)s") % {"name": filename},
+        )
+    frame = _named(frame)
+    if frame.height == 0:
+        raise SaramError(
+            "no_rows",
+            _("데이터 행이 없습니다."),
+            row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))],
+        )
+    return LedgerFile(frame, source, filename)
+
+
+# --- Validating ----------------------------------------------------------------------------
+
+
+def _methods() -> dict[str, str]:
+    with translation.override("ko"):
+        korean = {str(m.label): m.value for m in ContractMethod}
+    english = {str(m.label): m.value for m in ContractMethod}
+    plain = {
+        "일반경쟁입찰": ContractMethod.OPEN_BID,
+        "일반경쟁": ContractMethod.OPEN_BID,
+        "제한경쟁입찰": ContractMethod.RESTRICTED_BID,
+        "제한경쟁": ContractMethod.RESTRICTED_BID,
+        "제한경쟁입찰(지역제한)": ContractMethod.RESTRICTED_BID,
+        "수의계약": ContractMethod.PRIVATE_CONTRACT_QUOTES,
+        "수의계약(2인 이상 견적)": ContractMethod.PRIVATE_CONTRACT_QUOTES,
+        "수의계약(1인 견적)": ContractMethod.PRIVATE_CONTRACT_SINGLE,
+        "open": ContractMethod.OPEN_BID,
+        "selective": ContractMethod.RESTRICTED_BID,
+        "limited": ContractMethod.PRIVATE_CONTRACT_QUOTES,
+        "direct": ContractMethod.PRIVATE_CONTRACT_SINGLE,
+    }
+    codes = {m.value: m.value for m in ContractMethod}
+    return codes | {k: str(v) for k, v in plain.items()} | korean | english
+
+
+def _registry_frame(numbers: Sequence[str]) -> tuple[pl.DataFrame, list[str]]:
+    """(business_number → supplier id, locality code) for the numbers, and the numbers known
+    only as organisations (they get a supplier profile when the import is written)."""
+    rows: list[tuple[str, int, int]] = []
+    known: set[str] = set()
+    chunk = 5_000
+    for i in range(0, len(numbers), chunk):
+        part = list(numbers[i : i + chunk])
+        for number, supplier_id, locality in Supplier.objects.filter(
+            organisation__business_number__in=part
+        ).values_list("organisation__business_number", "id", "locality"):
+            rows.append((number, supplier_id, LOCALITY_CODES.index(EngineLocality(locality))))
+            known.add(number)
+    organisations_only: list[str] = []
+    for i in range(0, len(numbers), chunk):
+        part = [n for n in numbers[i : i + chunk] if n not in known]
+        if part:
+            organisations_only += list(
+                Organisation.objects.filter(business_number__in=part).values_list(
+                    "business_number", flat=True
+                )
+            )
+    frame = pl.DataFrame(
+        rows,
+        schema={"number": pl.String, "supplier_id": pl.Int64, "locality": pl.Int8},
+        orient="row",
+    )
+    return frame, organisations_only
+
+
+def _existing_payment_ids(ids: pl.Series) -> set[str]:
+    """Payment ids of the file already in the ledger: one range probe on the unique index,
+    then exact look-ups only when the range holds any row."""
+    if ids.len() == 0:
+        return set()
+    low, high = ids.min(), ids.max()
+    if not LedgerEntry.objects.filter(payment_id__gte=low, payment_id__lte=high).exists():
+        return set()
+    found: set[str] = set()
+    values = ids.to_list()
+    chunk = 5_000
+    for i in range(0, len(values), chunk):
+        found.update(
+            LedgerEntry.objects.filter(payment_id__in=values[i : i + chunk]).values_list(
+                "payment_id", flat=True
+            )
+        )
+    return found
+
+
+def _has_duplicates(ids: pl.Series) -> bool:
+    """Whether any payment id repeats. Files usually list ids in order, which is one pass."""
+    values = ids.drop_nulls()
+    if values.len() < 2:
+        return False
+    if bool((values.slice(1) > values.slice(0, values.len() - 1)).all()):
+        return False
+    return bool(values.n_unique() < values.len())
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> list[tuple[int, str]]:
+    """(code, raw value) of each distinct value of a column coded by `_coded`."""
+    codes = frame.get_column(f"_code_{column}")
+    first = codes.arg_unique()
+    pairs = frame.select(
+        pl.col(f"_code_{column}").gather(first), pl.col(column).gather(first)
+    ).drop_nulls()
+    return [(int(code), str(raw)) for code, raw in pairs.iter_rows()]
+
+
+def _lookup(code_column: str, values: dict[int, Any], dtype: Any, name: str) -> pl.Expr:
+    """A per-row value from a small table keyed by a column's codes (a gather, not a join)."""
+    size = max(values, default=-1) + 1
+    table = pl.Series([values.get(i) for i in range(size)], dtype=dtype)
+    if size == 0:
+        return pl.lit(None, dtype=dtype).alias(name)
+    return pl.lit(table).gather(pl.col(code_column)).alias(name)
+
+
+def _check(
+    frame: pl.DataFrame,
+    checks: Sequence[tuple[str, pl.Expr, str | pl.Expr]],
+    limit: int,
+) -> tuple[list[RowError], int]:
+    """Row errors for each (column, bad-row expression, message): message text or expression.
+
+    One pass counts the bad rows of every check; only a file with errors pays for the rest.
+    """
+    if not checks:
+        return [], 0
+    counts = frame.select(
+        bad.fill_null(False).sum().alias(f"_bad{i}") for i, (_c, bad, _m) in enumerate(checks)
+    ).row(0)
+    total = int(sum(counts))
+    errors: list[RowError] = []
+    if total == 0:
+        return errors, 0
+    if "_row" not in frame.columns:
+        # The file's row as a spreadsheet shows it: the header is row 1.
+        frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    for i, (column, bad, message) in enumerate(checks):
+        if not counts[i] or len(errors) >= limit:
+            continue
+        message_expr = message if isinstance(message, pl.Expr) else pl.lit(message)
+        bad_rows = (
+            frame.filter(bad.fill_null(False))
+            .head(limit - len(errors))
+            .select(
+                pl.col("_row"),
+                pl.col(column).cast(pl.String).fill_null("").alias("_value"),
+                message_expr.alias("_message"),
+            )
+        )
+        header = HEADER_OF.get(column, column)
+        errors += [
+            RowError(int(row), header, str(msg), str(value)[:200])
+            for row, value, msg in bad_rows.iter_rows()
+        ]
+    return errors, total
+
+
+def _names_by_code(model: Any) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for pk, code, name in model.objects.values_list("id", "code", "name"):
+        found[code] = pk
+        found[name] = pk
+    return found
+
+
+def _category_ids() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for pk, code, name, name_en in Category.objects.values_list("id", "code", "name", "name_en"):
+        found |= {code: pk, name: pk} | ({name_en: pk} if name_en else {})
+    return found
+
+
+# States of a row's 사업자등록번호 (the `_number_state` column).
+NUMBER_REGISTERED, NUMBER_ORGANISATION_ONLY, NUMBER_UNKNOWN, NUMBER_INVALID = 0, 1, 2, 3
+METHOD_CODES = tuple(m.value for m in ContractMethod)
+CODED_COLUMNS = ("department", "programme", "category", "method", "business_number")
+
+
+def _slow_dates(f: pl.DataFrame) -> pl.DataFrame:
+    """Dates in the other accepted forms: 2024.03.05, 2024/03/05, 20240305, a time after."""
+    text = pl.col("paid_on").str.strip_chars()
+    return f.with_columns(
+        pl.when(text.str.len_bytes() == 8)
+        .then(text.str.to_date("%Y%m%d", strict=False))
+        .otherwise(
+            text.str.slice(0, 10)
+            .str.replace_all(r"[./]", "-")
+            .str.to_date("%Y-%m-%d", strict=False)
+        )
+        .alias("_paid_on"),
+        pl.when(text == "").then(None).otherwise(pl.col("paid_on")).alias("paid_on"),
+    )
+
+
+def _slow_amounts(f: pl.DataFrame) -> pl.DataFrame:
+    """Amounts written 1,250,000 or (as spreadsheets do) 1250000.0 are whole won too."""
+    text = pl.col("amount_krw").str.strip_chars().str.replace_all(",", "", literal=True)
+    return f.with_columns(
+        pl.when(text.str.contains(r"^\d{1,15}$"))
+        .then(text.cast(pl.Int64, strict=False))
+        .when(text.str.contains(r"^\d{1,15}[.]0*$"))
+        .then(text.str.replace(r"[.]0*$", "").cast(pl.Int64, strict=False))
+        .otherwise(None)
+        .alias("_amount"),
+        text.alias("_amount_text"),
+        pl.when(text == "").then(None).otherwise(pl.col("amount_krw")).alias("amount_krw"),
+    )
+
+
+def validate_ledger(
+    ledger: LedgerFile, *, fiscal_year: int, limit: int = MAX_REPORTED_ERRORS
+) -> Validated:
+    """Check every row; on success the frame holds the ids and codes to write.
+
+    Bad rows: a missing value, a date not in the form YYYY-MM-DD or outside the fiscal year, an
+    amount that is not a whole number of won or is negative, a 사업자등록번호 with a wrong
+    checksum or not in the registry, an unknown category or contract method, a payment id seen
+    twice in the file or already in the ledger.
+
+    Columns with few distinct values (names, codes, numbers) are coded once and resolved once
+    per distinct value; dates and amounts take a fast path and only a file that needs it pays
+    for the other accepted forms.
+    """
+    f = ledger.frame.with_columns(
+        pl.col("payment_id").str.strip_chars(),
+        pl.col("paid_on").str.to_date("%Y-%m-%d", strict=False).alias("_paid_on"),
+        pl.col("amount_krw").cast(pl.Int64, strict=False).alias("_amount"),
+        pl.lit(None, dtype=pl.String).alias("_amount_text"),
+        *(pl.col(c).cast(pl.Categorical).to_physical().alias(f"_code_{c}") for c in CODED_COLUMNS),
+    ).with_columns(
+        pl.when(pl.col("payment_id") == "")
+        .then(None)
+        .otherwise(pl.col("payment_id"))
+        .alias("payment_id")
+    )
+    if f.get_column("_paid_on").null_count() > f.get_column("paid_on").null_count():
+        f = _slow_dates(f)
+    if f.get_column("_amount").null_count() > f.get_column("amount_krw").null_count():
+        f = _slow_amounts(f)
+
+    # Each distinct raw value resolved once.
+    distinct = {c: _distinct(f, c) for c in CODED_COLUMNS}
+    clean = {c: {code: raw.strip() or None for code, raw in pairs} for c, pairs in distinct.items()}
+    departments = _names_by_code(Department)
+    programmes = _names_by_code(Programme)
+    categories = _category_ids()
+    methods = _methods()
+    new_departments = sorted(
+        {n for n in clean["department"].values() if n and n not in departments}
+    )
+    new_programmes = sorted({n for n in clean["programme"].values() if n and n not in programmes})
+    # Names seen for the first time get a negative placeholder id until the write creates them.
+    placeholder_dept = {n: -(i + 1) for i, n in enumerate(new_departments)}
+    placeholder_prog = {n: -(i + 1) for i, n in enumerate(new_programmes)}
+
+    checked = {
+        code: check_business_number(text)
+        for code, text in clean["business_number"].items()
+        if text is not None
+    }
+    number_problems = {
+        code: explanations.explain(c.problem)
+        for code, c in checked.items()
+        if c.problem is not None
+    }
+    digits = {code: c.digits for code, c in checked.items() if c.problem is None}
+    registry, organisations_only = _registry_frame(sorted(set(digits.values())))
+    supplier_of = dict(zip(registry["number"], registry["supplier_id"], strict=True))
+    locality_of = dict(zip(registry["number"], registry["locality"], strict=True))
+    profile_only = set(organisations_only)
+
+    def state(code: int) -> int:
+        if code in number_problems:
+            return NUMBER_INVALID
+        number = digits[code]
+        if number in supplier_of:
+            return NUMBER_REGISTERED
+        return NUMBER_ORGANISATION_ONLY if number in profile_only else NUMBER_UNKNOWN
+
+    f = f.with_columns(
+        _lookup(
+            "_code_department",
+            {
+                code: departments.get(n) or placeholder_dept[n]
+                for code, n in clean["department"].items()
+                if n
+            },
+            pl.Int64,
+            "department_id",
+        ),
+        _lookup(
+            "_code_programme",
+            {
+                code: programmes.get(n) or placeholder_prog[n]
+                for code, n in clean["programme"].items()
+                if n
+            },
+            pl.Int64,
+            "programme_id",
+        ),
+        _lookup(
+            "_code_category",
+            {code: categories.get(n, -1) for code, n in clean["category"].items() if n},
+            pl.Int64,
+            "category_id",
+        ),
+        _lookup(
+            "_code_method",
+            {code: methods.get(n, "?") for code, n in clean["method"].items() if n},
+            pl.String,
+            "_method",
+        ),
+        _lookup(
+            "_code_business_number",
+            {code: state(code) for code, n in clean["business_number"].items() if n},
+            pl.Int8,
+            "_number_state",
+        ),
+        _lookup(
+            "_code_business_number",
+            {code: number_problems[code] for code in number_problems},
+            pl.String,
+            "_number_problem",
+        ),
+        _lookup("_code_business_number", digits, pl.String, "_number"),
+        _lookup(
+            "_code_business_number",
+            {code: supplier_of[d] for code, d in digits.items() if d in supplier_of},
+            pl.Int64,
+            "supplier_id",
+        ),
+        _lookup(
+            "_code_business_number",
+            {code: locality_of[d] for code, d in digits.items() if d in locality_of},
+            pl.Int8,
+            "locality",
+        ),
+    )
+
+    payment_ids = f.get_column("payment_id")
+    duplicates = _has_duplicates(payment_ids)
+    existing = _existing_payment_ids(payment_ids.drop_nulls())
+    year_start, year_end = dt.date(fiscal_year, 1, 1), dt.date(fiscal_year, 12, 31)
+    checks: list[tuple[str, pl.Expr, str | pl.Expr]] = [
+        ("payment_id", pl.col("payment_id").is_null(), _("값이 필요합니다.")),
+        ("paid_on", pl.col("paid_on").is_null(), _("값이 필요합니다.")),
+        ("department", pl.col("department_id").is_null(), _("값이 필요합니다.")),
+        ("category", pl.col("category_id").is_null(), _("값이 필요합니다.")),
+        ("business_number", pl.col("_number_state").is_null(), _("값이 필요합니다.")),
+        ("amount_krw", pl.col("amount_krw").is_null(), _("값이 필요합니다.")),
+        (
+            "payment_id",
+            pl.col("payment_id").str.len_chars() > MAX_PAYMENT_ID,
+            _("지급번호는 %(n)s자 이하여야 합니다.") % {"n": MAX_PAYMENT_ID},
+        ),
+        (
+            "paid_on",
+            pl.col("paid_on").is_not_null() & pl.col("_paid_on").is_null(),
+            _("날짜는 YYYY-MM-DD 형식이어야 합니다 (예: %(year)s-03-15).") % {"year": fiscal_year},
+        ),
+        (
+            "paid_on",
+            (pl.col("_paid_on") < year_start) | (pl.col("_paid_on") > year_end),
+            _("%(year)s 회계연도(%(year)s-01-01 ~ %(year)s-12-31) 밖의 날짜입니다.")
+            % {"year": fiscal_year},
+        ),
+        ("amount_krw", pl.col("_amount") <= 0, _("금액은 1원 이상이어야 합니다.")),
+        (
+            "business_number",
+            pl.col("_number_state") == NUMBER_INVALID,
+            pl.col("_number_problem"),
+        ),
+        (
+            "business_number",
+            pl.col("_number_state") == NUMBER_UNKNOWN,
+            _("공급업체 등록부에 없는 사업자등록번호입니다. 검토 목록에 올린 뒤 다시 가져오세요."),
+        ),
+        (
+            "category",
+            pl.col("category_id") == -1,
+            _("알 수 없는 품목입니다. 품목 코드나 이름을 쓰세요: %(names)s")
+            % {"names": ", ".join(sorted(c.code for c in Category.objects.all()))},
+        ),
+        (
+            "method",
+            pl.col("_method") == "?",
+            _("알 수 없는 계약방법입니다. 가능한 값: %(methods)s")
+            % {"methods": ", ".join(str(m.label) for m in ContractMethod)},
+        ),
+    ]
+    if f.get_column("_amount_text").null_count() < f.height:
+        # Only a file whose amounts needed the slow path can hold these mistakes.
+        decimal = pl.col("_amount_text").str.contains(r"^\d+[.]\d*$")
+        checks += [
+            (
+                "amount_krw",
+                pl.col("_amount_text").str.starts_with("-"),
+                _("금액은 음수일 수 없습니다. 반납·취소는 따로 처리하세요."),
+            ),
+            (
+                "amount_krw",
+                decimal & pl.col("_amount").is_null(),
+                _("금액은 원 단위 정수여야 합니다 (소수점 없이)."),
+            ),
+            (
+                "amount_krw",
+                pl.col("amount_krw").is_not_null()
+                & pl.col("_amount").is_null()
+                & ~pl.col("_amount_text").str.starts_with("-")
+                & ~decimal,
+                _("금액은 숫자로만 적으세요 (예: 1250000 또는 1,250,000)."),
+            ),
+        ]
+    if duplicates:
+        if "_row" not in f.columns:
+            f = f.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+        f = f.with_columns(pl.col("_row").min().over("payment_id").alias("_first_row"))
+        checks.append(
+            (
+                "payment_id",
+                pl.col("payment_id").is_not_null() & (pl.col("_row") != pl.col("_first_row")),
+                pl.format(_("{}행과 같은 지급번호입니다."), pl.col("_first_row")),
+            )
+        )
+    if existing:
+        checks.append(
+            (
+                "payment_id",
+                pl.col("payment_id").is_in(list(existing)),
+                _("이미 지출 자료에 있는 지급번호입니다."),
+            )
+        )
+    errors, error_count = _check(f, checks, limit)
+    unmatched: list[Unmatched] = []
+    if error_count:
+        missing = (
+            f.filter(pl.col("_number_state") == NUMBER_UNKNOWN)
+            .with_columns(pl.col("supplier_name").str.strip_chars())
+            .group_by("_number")
+            .agg(pl.col("supplier_name").drop_nulls().first(), pl.len())
+            .sort("_number")
+        )
+        unmatched = [Unmatched(n, name or "", int(c)) for n, name, c in missing.iter_rows()]
+    return Validated(
+        frame=f,
+        new_departments=new_departments,
+        new_programmes=new_programmes,
+        profile_numbers=sorted(profile_only),
+        errors=errors,
+        error_count=error_count,
+        unmatched=unmatched,
+    )
+
+
+def rejected_ledger(validated: Validated) -> SaramError:
+    """The one error for a ledger file with bad rows: every row (up to a limit), the unmatched
+    suppliers for review."""
+    message = _("잘못된 행이 있어 아무것도 가져오지 않았습니다.")
+    if validated.error_count > len(validated.errors):
+        message += " " + _("오류 %(n)s건 가운데 처음 %(shown)s건을 보여 줍니다.") % {
+            "n": f"{validated.error_count:,}",
+            "shown": f"{len(validated.errors):,}",
+        }
+    return SaramError(
+        "bad_rows",
+        message,
+        params={
+            "error_count": validated.error_count,
+            "unmatched": [
+                {"business_number": u.business_number, "name": u.name, "rows": u.rows}
+                for u in validated.unmatched
+            ],
+        },
+        row_errors=sorted(validated.errors, key=lambda e: (e.row, e.field)),
+    )
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+
+def _code_for(name: str, taken: set[str]) -> str:
+    base = name.strip()[:50] or "dept"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    taken.add(code)
+    return code
+
+
+def _create_names(validated: Validated) -> pl.DataFrame:
+    """Create the departments and programmes the file names for the first time, and the
+    supplier profiles of organisations known by number; put their ids in the rows."""
+    f = validated.frame
+    if validated.new_departments:
+        taken = set(Department.objects.values_list("code", flat=True))
+        Department.objects.bulk_create(
+            [Department(code=_code_for(n, taken), name=n) for n in validated.new_departments]
+        )
+        ids = dict(
+            Department.objects.filter(name__in=validated.new_departments).values_list("name", "id")
+        )
+        placeholders = {-(i + 1): ids[n] for i, n in enumerate(validated.new_departments)}
+        f = f.with_columns(pl.col("department_id").replace(placeholders))
+    if validated.new_programmes:
+        taken = set(Programme.objects.values_list("code", flat=True))
+        Programme.objects.bulk_create(
+            [Programme(code=_code_for(n, taken), name=n) for n in validated.new_programmes]
+        )
+        ids = dict(
+            Programme.objects.filter(name__in=validated.new_programmes).values_list("name", "id")
+        )
+        placeholders = {-(i + 1): ids[n] for i, n in enumerate(validated.new_programmes)}
+        f = f.with_columns(pl.col("programme_id").replace(placeholders))
+    if validated.profile_numbers:
+        from saram.economy.services.suppliers import ensure_profiles
+
+        made = ensure_profiles(validated.profile_numbers)
+        extra = {
+            n: (s.id, LOCALITY_CODES.index(EngineLocality(s.locality))) for n, s in made.items()
+        }
+        f = f.with_columns(
+            pl.col("supplier_id").fill_null(
+                pl.col("_number").replace_strict(
+                    {n: v[0] for n, v in extra.items()}, default=None, return_dtype=pl.Int64
+                )
+            ),
+            pl.col("locality").fill_null(
+                pl.col("_number").replace_strict(
+                    {n: v[1] for n, v in extra.items()}, default=None, return_dtype=pl.Int8
+                )
+            ),
+        )
+    return f
+
+
+WRITE_COLUMNS = (
+    "ledger_import_id",
+    "payment_id",
+    "fiscal_year",
+    "paid_on",
+    "department_id",
+    "programme_id",
+    "category_id",
+    "supplier_id",
+    "amount_krw",
+    "method",
+    "locality",
+)
+
+
+def _rows_frame(f: pl.DataFrame, *, import_id: int, fiscal_year: int) -> pl.DataFrame:
+    return f.select(
+        pl.lit(import_id, dtype=pl.Int64).alias("ledger_import_id"),
+        pl.col("payment_id"),
+        pl.lit(fiscal_year, dtype=pl.Int64).alias("fiscal_year"),
+        pl.col("_paid_on").alias("paid_on"),
+        pl.col("department_id"),
+        pl.col("programme_id"),
+        pl.col("category_id"),
+        pl.col("supplier_id"),
+        pl.col("_amount").alias("amount_krw"),
+        pl.col("_method").fill_null("").alias("method"),
+        pl.col("locality").cast(pl.Int64),
+    )
+
+
+_REFERENCES = (
+    ("department_id", Department),
+    ("programme_id", Programme),
+    ("category_id", Category),
+    ("supplier_id", Supplier),
+)
+
+
+def _lock_references(rows: pl.DataFrame) -> None:
+    """What a foreign key would check per row, once per distinct id: every referenced row
+    exists, and (on PostgreSQL) stays until this transaction ends (FOR KEY SHARE)."""
+    for column, model in _REFERENCES:
+        ids = rows.get_column(column).drop_nulls().unique().to_list()
+        if not ids:
+            continue
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [ids])
+                found = {r[0] for r in cursor.fetchall()}
+            else:
+                found = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = sorted(set(ids) - found)
+        if missing:
+            raise SaramError(
+                "reference_gone",
+                _(
+                    "가져오는 사이 %(what)s 일부가 지워져 아무것도 가져오지 않았습니다. "
+                    "다시 가져오세요."
+                )
+                % {"what": model._meta.verbose_name},
+                params={"column": column, "missing": missing[:20]},
+            )
+
+
+def _insert(rows: pl.DataFrame) -> None:
+    """Write rows with the fastest path the database has: COPY, else executemany."""
+    table = LedgerEntry._meta.db_table
+    total = rows.height
+    # Chunks keep the peak memory of the Python tuples (SQLite) or CSV text (COPY) bounded.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = ", ".join(WRITE_COLUMNS)
+            raw_cursor = cursor.cursor
+            sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (method))"
+            with raw_cursor.copy(sql) as copy:
+                for start in range(0, total, WRITE_CHUNK_ROWS):
+                    part = rows.slice(start, WRITE_CHUNK_ROWS)
+                    copy.write(part.write_csv(include_header=False))
+            return
+        placeholders = ", ".join(["%s"] * len(WRITE_COLUMNS))
+        sql = f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) VALUES ({placeholders})"
+        rows = rows.with_columns(pl.col("paid_on").cast(pl.String))
+        for start in range(0, total, WRITE_CHUNK_ROWS):
+            part = rows.slice(start, WRITE_CHUNK_ROWS)
+            columns = [part.get_column(c).to_list() for c in WRITE_COLUMNS]
+            cursor.executemany(sql, list(zip(*columns, strict=True)))
+
+
+def write_ledger(
+    validated: Validated,
+    *,
+    by: Any,
+    fiscal_year: int,
+    filename: str,
+    source: str,
+) -> LedgerImport:
+    """Write validated rows in one transaction; a payment id stored meanwhile refuses all."""
+    try:
+        with transaction.atomic():
+            f = _create_names(validated)
+            total_krw = int(f.get_column("_amount").sum())
+            ledger_import = LedgerImport.objects.create(
+                filename=filename[:255],
+                source=source,
+                fiscal_year=fiscal_year,
+                row_count=f.height,
+                total_krw=total_krw,
+                imported_by=by if getattr(by, "pk", None) else None,
+            )
+            rows = _rows_frame(f, import_id=ledger_import.pk, fiscal_year=fiscal_year)
+            _lock_references(rows)
+            _insert(rows)
+            audit.record(
+                actor=by,
+                action=AuditAction.IMPORT,
+                target_type="economy.ledger",
+                target_id=ledger_import.pk,
+                purpose=_("지출 자료 가져오기"),
+                detail={
+                    "file": filename,
+                    "fiscal_year": fiscal_year,
+                    "rows": f.height,
+                    "total_krw": total_krw,
+                },
+            )
+    except IntegrityError as exc:
+        raise SaramError(
+            "duplicate_payment",
+            _(
+                "그사이 같은 지급번호가 저장되어 아무것도 가져오지 않았습니다. "
+                "다시 가져오면 겹치는 행을 알려 드립니다."
+            ),
+        ) from exc
+    return ledger_import
+
+
+def import_ledger(
+    *,
+    by: Any,
+    raw: bytes,
+    filename: str,
+    fiscal_year: int,
+    progress: Progress = _no_progress,
+) -> ImportResult:
+    """Import a ledger file all-or-nothing: SaramError lists every bad row and the unmatched
+    suppliers; otherwise every row is written. Needs MANAGE_ECONOMY."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    # Progress is reported between stages: inside the write transaction nobody else could see it.
+    progress(0, 100, _("읽는 중"))
+    ledger = read_ledger_file(raw, filename)
+    timings["parse"] = time.perf_counter() - started
+    progress(20, 100, _("%(n)s행 검사 중") % {"n": f"{ledger.frame.height:,}"})
+    mark = time.perf_counter()
+    validated = validate_ledger(ledger, fiscal_year=fiscal_year)
+    timings["validate"] = time.perf_counter() - mark
+    if validated.error_count:
+        raise rejected_ledger(validated)
+    progress(50, 100, _("%(n)s행 쓰는 중") % {"n": f"{ledger.frame.height:,}"})
+    mark = time.perf_counter()
+    ledger_import = write_ledger(
+        validated, by=by, fiscal_year=fiscal_year, filename=filename, source=ledger.source
+    )
+    timings["write"] = time.perf_counter() - mark
+    return ImportResult(
+        ledger_import_id=ledger_import.pk,
+        rows=ledger_import.row_count,
+        total_krw=ledger_import.total_krw,
+        new_departments=tuple(validated.new_departments),
+        new_programmes=tuple(validated.new_programmes),
+        timings_s=timings,
+    )
+
+
+def remove_import(*, by: Any, ledger_import: LedgerImport, purpose: str) -> int:
+    """Take a whole imported file back out of the ledger (audited); returns the rows removed."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    with transaction.atomic():
+        removed, _detail = LedgerEntry.objects.filter(ledger_import=ledger_import).delete()
+        audit.record(
+            actor=by,
+            action=AuditAction.DELETE,
+            target_type="economy.ledger",
+            target_id=ledger_import.pk,
+            purpose=purpose or _("지출 자료 되돌리기"),
+            detail={
+                "file": ledger_import.filename,
+                "rows": removed,
+                "total_krw": ledger_import.total_krw,
+            },
+        )
+        ledger_import.delete()
+    return int(removed)
+
+
+# --- Exporting tables ----------------------------------------------------------------------
+
+
+def export_table(
+    *,
+    by: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+    what: str,
+    detail: dict[str, Any] | None = None,
+) -> bytes:
+    """Any economy table as CSV or XLSX; exports of spending are audited."""
+    content = write_table(headers, rows, fmt)
+    audit.record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        target_type="economy.ledger",
+        purpose=what,
+        detail={"format": fmt} | (detail or {}),
+    )
+    return content
+
+
+def ocds_json(raw: bytes) -> Any:
+    """Decoded JSON of an OCDS file, or a SaramError naming the problem."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SaramError(
+            "bad_json", _("JSON을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+        ) from exc

@@ -1,0 +1,560 @@
+"""The supplier registry: register, change, import and export the firms that sell to the city.
+
+A supplier is a core Organisation with an economy profile, so the city keeps one registry of
+organisations. The 사업자등록번호 is checksum-validated; the address is resolved to a dong of
+the city, or else to its province and municipality, which gives the locality class.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from saram.core import audit
+from saram.core.access import Can, scope_of
+from saram.core.errors import RowError, SaramError
+from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
+from saram.core.selectors import current_city
+from saram.core.services.organisations import parse_kind
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.economy import explanations
+from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
+from saram.economy.engine import Supplier as PolicySupplier
+from saram.economy.engine.registry import LOCALITY_CODES
+from saram.economy.engine.registry import Locality as EngineLocality
+from saram.economy.models import (
+    PRIVATE_CONTRACT_SOCIAL_TYPES,
+    Category,
+    LedgerEntry,
+    Locality,
+    SocialEconomyType,
+    Supplier,
+)
+
+FLAG_FIELDS = ("is_sme", "is_small_firm", "is_women_owned", "is_disabled_owned", "is_youth_startup")
+
+_SOCIAL_KIND = {
+    SocialEconomyType.SOCIAL_ENTERPRISE: OrganisationKind.SOCIAL_ENTERPRISE,
+    SocialEconomyType.PRE_SOCIAL_ENTERPRISE: OrganisationKind.SOCIAL_ENTERPRISE,
+    SocialEconomyType.VILLAGE_ENTERPRISE: OrganisationKind.VILLAGE_ENTERPRISE,
+    SocialEconomyType.COOPERATIVE: OrganisationKind.COOPERATIVE,
+    SocialEconomyType.SOCIAL_COOPERATIVE: OrganisationKind.COOPERATIVE,
+    SocialEconomyType.SELF_SUFFICIENCY: OrganisationKind.SELF_SUFFICIENCY,
+}
+
+
+def _require_manage(by: Any) -> None:
+    scope = scope_of(by)
+    if not (scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.MANAGE_SOCIAL_ECONOMY)):
+        scope.require(Can.MANAGE_ECONOMY)
+
+
+# --- Addresses and locality ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an address is: a dong of the city when it names one, else province and city."""
+
+    dong: Dong | None
+    locality: Locality
+    province: str
+    municipality: str
+
+
+def resolve_place(*, address: str, dong: Dong | None, area: CityArea) -> Place:
+    """Resolve an address (and a known dong) to dong / city / province and a locality class."""
+    city = current_city()
+    words = (address or "").split()
+    if dong is None and words:
+        # An address inside the city may name its dong ("... 덕진구 송천1동 ..."): find it.
+        names = [w for w in words[:5] if w.endswith("동")]
+        if names and classify_address(address, area) == EngineLocality.IN_CITY:
+            dong = Dong.objects.filter(name__in=names).order_by("code").first()
+    if dong is not None:
+        province = city.province if city else area.province_name
+        return Place(dong, Locality.IN_CITY, province, city.name if city else area.city_name)
+    locality = Locality(classify_address(address, area).value)
+    province = words[0] if words else ""
+    municipality = words[1] if len(words) > 1 else ""
+    if locality == Locality.IN_CITY:
+        province, municipality = area.province_name, area.city_name
+    return Place(None, locality, province, municipality)
+
+
+def business_number_message(text: str) -> str | None:
+    """Why a 사업자등록번호 is refused, or None when it is valid."""
+    check = check_business_number(text)
+    return None if check.problem is None else explanations.explain(check.problem)
+
+
+def parse_business_number(text: str) -> str:
+    check = check_business_number(text)
+    if check.problem is not None:
+        raise CellError(explanations.explain(check.problem))
+    return check.digits
+
+
+# --- Reading for the policy engine ---------------------------------------------------------
+
+
+def firm_classes_of(supplier: Supplier) -> frozenset[FirmClass]:
+    classes = {FirmClass.ANY}
+    if supplier.is_small_firm:
+        classes.add(FirmClass.SMALL_FIRM)
+    if supplier.is_women_owned:
+        classes.add(FirmClass.WOMEN_OWNED)
+    if supplier.is_disabled_owned:
+        classes.add(FirmClass.DISABLED_OWNED)
+    if supplier.is_youth_startup:
+        classes.add(FirmClass.YOUTH_STARTUP)
+    if supplier.social_economy_type in PRIVATE_CONTRACT_SOCIAL_TYPES:
+        classes.add(FirmClass.SOCIAL_ECONOMY)
+    return frozenset(classes)
+
+
+def policy_suppliers() -> list[PolicySupplier]:
+    """The registry as the policy engine sees it (suppliers awaiting review left out)."""
+    rows = (
+        Supplier.objects.filter(needs_review=False)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("code")))
+    )
+    return [
+        PolicySupplier(
+            business_number=s.organisation.business_number,
+            name=s.organisation.name,
+            locality=EngineLocality(s.locality),
+            categories=frozenset(c.code for c in s.categories.all()),
+            firm_classes=firm_classes_of(s),
+        )
+        for s in rows
+    ]
+
+
+# --- Registering and changing --------------------------------------------------------------
+
+
+def _kind_for(social_type: str, kind: str | None) -> str:
+    if kind:
+        return kind
+    return _SOCIAL_KIND.get(SocialEconomyType(social_type or ""), OrganisationKind.FIRM)
+
+
+def register_supplier(
+    *,
+    by: Any,
+    name: str,
+    business_number: str,
+    address: str = "",
+    dong: Dong | None = None,
+    phone: str = "",
+    kind: str | None = None,
+    social_economy_type: str = "",
+    categories: Iterable[Category] = (),
+    is_sme: bool = False,
+    is_small_firm: bool = False,
+    is_women_owned: bool = False,
+    is_disabled_owned: bool = False,
+    is_youth_startup: bool = False,
+) -> Supplier:
+    """Add a firm to the registry (reusing its organisation if the number is already known)."""
+    _require_manage(by)
+    problem = business_number_message(business_number)
+    if problem:
+        raise SaramError("bad_business_number", problem, params={"field": "business_number"})
+    number = check_business_number(business_number).digits
+    from saram.economy.services.policy import city_area
+
+    place = resolve_place(address=address, dong=dong, area=city_area())
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().filter(business_number=number).first()
+        if org is not None and hasattr(org, "supplier"):
+            raise SaramError(
+                "supplier_exists",
+                _("이미 등록된 사업자등록번호입니다: %(name)s") % {"name": org.name},
+            )
+        if org is None:
+            org = Organisation.objects.create(
+                kind=_kind_for(social_economy_type, kind),
+                name=name.strip(),
+                business_number=number,
+                address=address.strip(),
+                dong=place.dong,
+                phone=phone.strip(),
+            )
+        supplier = Supplier.objects.create(
+            organisation=org,
+            locality=place.locality,
+            province=place.province,
+            municipality=place.municipality,
+            social_economy_type=social_economy_type or "",
+            is_sme=is_sme,
+            is_small_firm=is_small_firm,
+            is_women_owned=is_women_owned,
+            is_disabled_owned=is_disabled_owned,
+            is_youth_startup=is_youth_startup,
+        )
+        supplier.categories.set(list(categories))
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="economy.supplier",
+            target_id=supplier.pk,
+            purpose=_("공급업체 등록"),
+            detail={"business_number": number, "locality": place.locality},
+        )
+    return supplier
+
+
+def update_supplier(
+    *,
+    by: Any,
+    supplier: Supplier,
+    name: str,
+    address: str,
+    dong: Dong | None = None,
+    phone: str = "",
+    social_economy_type: str = "",
+    categories: Iterable[Category] = (),
+    is_sme: bool = False,
+    is_small_firm: bool = False,
+    is_women_owned: bool = False,
+    is_disabled_owned: bool = False,
+    is_youth_startup: bool = False,
+    review_note: str = "",
+) -> Supplier:
+    """Change a supplier; a changed locality re-classifies its past payments too."""
+    _require_manage(by)
+    from saram.economy.services.policy import city_area
+
+    place = resolve_place(address=address, dong=dong, area=city_area())
+    with transaction.atomic():
+        before = supplier.locality
+        org = supplier.organisation
+        org.name, org.address, org.dong, org.phone = (
+            name.strip(),
+            address.strip(),
+            place.dong,
+            phone,
+        )
+        if social_economy_type and org.kind in (OrganisationKind.FIRM,):
+            org.kind = _kind_for(social_economy_type, None)
+        org.save()
+        supplier.locality = place.locality
+        supplier.province = place.province
+        supplier.municipality = place.municipality
+        supplier.social_economy_type = social_economy_type or ""
+        supplier.is_sme = is_sme
+        supplier.is_small_firm = is_small_firm
+        supplier.is_women_owned = is_women_owned
+        supplier.is_disabled_owned = is_disabled_owned
+        supplier.is_youth_startup = is_youth_startup
+        supplier.review_note = review_note
+        supplier.needs_review = place.locality == Locality.UNKNOWN
+        supplier.save()
+        supplier.categories.set(list(categories))
+        moved = 0
+        if before != supplier.locality:
+            code = LOCALITY_CODES.index(EngineLocality(supplier.locality))
+            moved = LedgerEntry.objects.filter(supplier=supplier).update(locality=code)
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="economy.supplier",
+            target_id=supplier.pk,
+            purpose=_("공급업체 수정"),
+            detail={"locality": [before, supplier.locality], "ledger_rows_reclassified": moved},
+        )
+    return supplier
+
+
+def ensure_profiles(numbers: Iterable[str]) -> dict[str, Supplier]:
+    """Suppliers for these numbers: organisations already known get a profile from their
+    address. Numbers of no organisation are left out."""
+    from saram.economy.services.policy import city_area
+
+    wanted = set(numbers)
+    found = {
+        s.organisation.business_number: s
+        for s in Supplier.objects.select_related("organisation").filter(
+            organisation__business_number__in=wanted
+        )
+    }
+    missing = wanted - set(found)
+    if missing:
+        area = city_area()
+        for org in Organisation.objects.filter(business_number__in=missing).select_related("dong"):
+            place = resolve_place(address=org.address, dong=org.dong, area=area)
+            found[org.business_number] = Supplier.objects.create(
+                organisation=org,
+                locality=place.locality,
+                province=place.province,
+                municipality=place.municipality,
+                needs_review=place.locality == Locality.UNKNOWN,
+                social_economy_type=_SOCIAL_TYPE_OF_KIND.get(org.kind, ""),
+            )
+    return found
+
+
+_SOCIAL_TYPE_OF_KIND = {
+    OrganisationKind.SOCIAL_ENTERPRISE: SocialEconomyType.SOCIAL_ENTERPRISE,
+    OrganisationKind.COOPERATIVE: SocialEconomyType.COOPERATIVE,
+    OrganisationKind.VILLAGE_ENTERPRISE: SocialEconomyType.VILLAGE_ENTERPRISE,
+    OrganisationKind.SELF_SUFFICIENCY: SocialEconomyType.SELF_SUFFICIENCY,
+}
+
+
+def register_for_review(*, by: Any, firms: Sequence[tuple[str, str]]) -> int:
+    """Add firms seen in a ledger but not in the registry, marked for review (locality unknown
+    until someone enters the address). `firms` are (사업자등록번호, name). Returns how many."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    created = 0
+    with transaction.atomic():
+        valid = {}
+        for number, name in firms:
+            check = check_business_number(number)
+            if check.problem is None:
+                valid.setdefault(check.digits, name)
+        known = ensure_profiles(valid)
+        for number, name in valid.items():
+            if number in known:
+                continue
+            org = Organisation.objects.create(
+                kind=OrganisationKind.FIRM, name=(name or number)[:200], business_number=number
+            )
+            Supplier.objects.create(
+                organisation=org,
+                locality=Locality.UNKNOWN,
+                needs_review=True,
+                review_note=_("지출 자료에서 발견: 주소를 확인하세요."),
+            )
+            created += 1
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="economy.supplier",
+            purpose=_("미등록 거래처를 검토 대상으로 등록"),
+            detail={"created": created},
+        )
+    return created
+
+
+# --- Import and export ---------------------------------------------------------------------
+
+_TRUE = {"y", "yes", "예", "o", "1", "true", "t", "네"}
+_FALSE = {"n", "no", "아니오", "x", "0", "false", "f", ""}
+
+
+def parse_flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise CellError(_("Y 또는 N으로 적으세요."))
+
+
+def _social_types() -> dict[str, str]:
+    with translation.override("ko"):
+        korean = {str(t.label): t.value for t in SocialEconomyType if t.value}
+    return (
+        {t.value: t.value for t in SocialEconomyType if t.value}
+        | korean
+        | {str(t.label): t.value for t in SocialEconomyType if t.value}
+    )
+
+
+def parse_social_type(text: str) -> str:
+    found = _social_types().get(text.strip())
+    if found is None:
+        raise CellError(
+            _("알 수 없는 사회적경제 유형입니다. 가능한 값: %(types)s")
+            % {"types": ", ".join(str(t.label) for t in SocialEconomyType if t.value)}
+        )
+    return found
+
+
+_SPLIT = re.compile(r"[;,/|]")
+
+
+def _category_lookup() -> dict[str, Category]:
+    found: dict[str, Category] = {}
+    for c in Category.objects.all():
+        found[c.code] = c
+        found[c.name] = c
+        if c.name_en:
+            found[c.name_en] = c
+    return found
+
+
+SUPPLIER_COLUMNS = (
+    Column("사업자등록번호", parse_business_number),
+    Column("상호"),
+    Column("유형", parse_kind, required=False),
+    Column("주소", required=False),
+    Column("행정동코드", required=False),
+    Column("전화", required=False),
+    Column("사회적경제유형", parse_social_type, required=False),
+    Column("중소기업", parse_flag, required=False),
+    Column("소기업·소상공인", parse_flag, required=False),
+    Column("여성기업", parse_flag, required=False),
+    Column("장애인기업", parse_flag, required=False),
+    Column("청년창업", parse_flag, required=False),
+    Column("공급품목", required=False),
+)
+_FLAG_COLUMNS = dict(
+    zip(
+        ("중소기업", "소기업·소상공인", "여성기업", "장애인기업", "청년창업"),
+        FLAG_FIELDS,
+        strict=True,
+    )
+)
+
+
+def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
+    """All-or-nothing: every bad row is reported; known numbers are updated, others added."""
+    _require_manage(by)
+    from saram.economy.services.policy import city_area
+
+    rows, errors = parse_rows(raw, filename, SUPPLIER_COLUMNS)
+    dongs = {d.code: d for d in Dong.objects.all()}
+    categories = _category_lookup()
+    seen: dict[str, int] = {}
+    for row in rows:
+        n = row["_row"]
+        code = row["행정동코드"]
+        if code and code not in dongs:
+            errors.append(RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), code))
+        number = row["사업자등록번호"]
+        if number:
+            if number in seen:
+                errors.append(
+                    RowError(
+                        n,
+                        "사업자등록번호",
+                        _("%(row)s행과 같은 사업자등록번호입니다.") % {"row": seen[number]},
+                        number,
+                    )
+                )
+            seen.setdefault(number, n)
+        wanted = [p.strip() for p in _SPLIT.split(row["공급품목"] or "") if p.strip()]
+        unknown = [p for p in wanted if p not in categories]
+        if unknown:
+            errors.append(
+                RowError(
+                    n,
+                    "공급품목",
+                    _("알 수 없는 품목입니다: %(names)s. 품목 코드나 이름을 쓰세요.")
+                    % {"names": ", ".join(unknown)},
+                    row["공급품목"],
+                )
+            )
+        row["_categories"] = [categories[p] for p in wanted if p in categories]
+    if errors:
+        raise rejected(errors)
+    area = city_area()
+    with transaction.atomic():
+        orgs = {
+            o.business_number: o
+            for o in Organisation.objects.filter(business_number__in=list(seen)).select_related(
+                "supplier"
+            )
+        }
+        created = updated = 0
+        for row in rows:
+            number = row["사업자등록번호"]
+            social = row["사회적경제유형"] or ""
+            place = resolve_place(
+                address=row["주소"] or "", dong=dongs.get(row["행정동코드"] or ""), area=area
+            )
+            org = orgs.get(number)
+            org_values = {
+                "name": row["상호"],
+                "address": row["주소"] or "",
+                "dong": place.dong,
+                "phone": row["전화"] or "",
+            }
+            if org is None:
+                org = Organisation.objects.create(
+                    kind=_kind_for(social, row["유형"]), business_number=number, **org_values
+                )
+            else:
+                for key, value in org_values.items():
+                    setattr(org, key, value)
+                if row["유형"]:
+                    org.kind = row["유형"]
+                org.save()
+            profile = {
+                "locality": place.locality,
+                "province": place.province,
+                "municipality": place.municipality,
+                "social_economy_type": social,
+                "needs_review": place.locality == Locality.UNKNOWN,
+            } | {field: bool(row[column]) for column, field in _FLAG_COLUMNS.items()}
+            supplier = Supplier.objects.filter(organisation=org).first()
+            if supplier is None:
+                supplier = Supplier.objects.create(organisation=org, **profile)
+                created += 1
+            else:
+                before = supplier.locality
+                for key, value in profile.items():
+                    setattr(supplier, key, value)
+                supplier.save()
+                if before != supplier.locality:
+                    code = LOCALITY_CODES.index(EngineLocality(supplier.locality))
+                    LedgerEntry.objects.filter(supplier=supplier).update(locality=code)
+                updated += 1
+            supplier.categories.set(row["_categories"])
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT,
+            target_type="economy.supplier",
+            purpose=_("공급업체 가져오기"),
+            detail={"file": filename, "created": created, "updated": updated},
+        )
+    return len(rows)
+
+
+# The export has exactly the import's columns, so an exported file imports again unchanged.
+EXPORT_HEADERS = tuple(c.name for c in SUPPLIER_COLUMNS)
+
+
+def export_suppliers(*, by: Any, fmt: str, suppliers: Iterable[Supplier]) -> bytes:
+    """Suppliers as CSV or XLSX with the import's columns."""
+    with translation.override("ko"):
+        kinds = {k.value: str(k.label) for k in OrganisationKind}
+        socials = {t.value: str(t.label) for t in SocialEconomyType}
+
+    def flag(value: bool) -> str:
+        return "Y" if value else "N"
+
+    rows = [
+        (
+            s.organisation.business_number,
+            s.organisation.name,
+            kinds.get(s.organisation.kind, s.organisation.kind),
+            s.organisation.address,
+            s.organisation.dong.code if s.organisation.dong else "",
+            s.organisation.phone,
+            socials.get(s.social_economy_type, "") if s.social_economy_type else "",
+            *(flag(getattr(s, f)) for f in FLAG_FIELDS),
+            ";".join(c.code for c in s.categories.all()),
+        )
+        for s in suppliers
+    ]
+    audit.record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        target_type="economy.supplier",
+        purpose=_("공급업체 내보내기"),
+        detail={"rows": len(rows), "format": fmt},
+    )
+    return write_table(EXPORT_HEADERS, rows, fmt)

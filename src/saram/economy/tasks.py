@@ -1,0 +1,62 @@
+"""Tasks of the economy app: take a job id, call a service, report progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from saram.core.errors import SaramError
+from saram.core.models import Job
+from saram.core.services import jobs
+from saram.economy.services import ledger, suppliers
+
+
+@task()
+def import_ledger_task(job_id: str) -> None:
+    def work(job: Job) -> dict[str, Any]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+
+        def progress(done: int, total: int, message: str) -> None:
+            jobs.report_progress(job_id, done=done, total=total, message=message)
+
+        try:
+            result = ledger.import_ledger(
+                by=user,
+                raw=jobs.upload_path(job).read_bytes(),
+                filename=job.params["filename"],
+                fiscal_year=int(job.params["fiscal_year"]),
+                progress=progress,
+            )
+        except SaramError as exc:
+            # The job keeps the firms not in the registry, so the page can offer to list them
+            # for review; run_job keeps the row errors.
+            if exc.params.get("unmatched"):
+                Job.objects.filter(pk=job_id).update(
+                    params=job.params | {"unmatched": exc.params["unmatched"]}
+                )
+            raise
+        return {
+            "imported": result.rows,
+            "total_krw": result.total_krw,
+            "ledger_import": result.ledger_import_id,
+            "fiscal_year": int(job.params["fiscal_year"]),
+            "new_departments": list(result.new_departments),
+            "new_programmes": list(result.new_programmes),
+        }
+
+    jobs.run_job(job_id, work)
+
+
+@task()
+def import_suppliers_task(job_id: str) -> None:
+    def work(job: Job) -> dict[str, Any]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        jobs.report_progress(job_id, done=0, total=1, message="검증 중")
+        count = suppliers.import_suppliers(
+            by=user, raw=jobs.upload_path(job).read_bytes(), filename=job.params["filename"]
+        )
+        return {"imported": count}
+
+    jobs.run_job(job_id, work)
