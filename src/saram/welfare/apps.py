@@ -6,3 +6,15 @@ class WelfareConfig(AppConfig):
     name = "saram.welfare"
     label = "welfare"
     verbose_name = _("동네복지")
+
+    def ready(self) -> None:
+        from saram.core.access import Can
+        from saram.core.navigation import NavItem, add
+
+        add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
+        add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
+        add(NavItem("welfare:my", _("맡은 방문"), Can.VISIT_ASSIGNED, order=22))
+        add(NavItem("welfare:my_concern", _("이웃 알리기"), Can.VISIT_ASSIGNED, order=23))
+        add(NavItem("welfare:coverage", _("복지 현황"), Can.VIEW_REPORTS, order=24))
+        add(NavItem("welfare:committees", _("복지위원회"), Can.CONFIGURE, order=25))
+        add(NavItem("welfare:config", _("위험 신호 설정"), Can.CONFIGURE, order=26))

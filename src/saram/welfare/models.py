@@ -1,1 +1,699 @@
-"""Models of the welfare app."""
+"""동네복지: risk signals and their configuration, outreach rounds, visits, cases, referrals,
+the resource directory and the dong welfare committees."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from saram.core.models import City, Dong, Job, Organisation, Person
+
+USER = settings.AUTH_USER_MODEL
+
+
+# --- Signals and their configuration -----------------------------------------------------------
+
+
+class SeverityUnit(models.TextChoices):
+    """What a signal's value counts (the engine's `SeverityUnit`, same values)."""
+
+    MONTHS = "months", _("개월")
+    KRW = "krw", _("원")
+    FLAG = "flag", _("해당 여부")
+
+
+class SignalKind(models.Model):
+    """A kind of risk signal, known by a stable code; its weight lives in versioned config."""
+
+    code = models.CharField(_("코드"), max_length=40, unique=True)
+    label_ko = models.CharField(_("이름"), max_length=100)
+    label_en = models.CharField(_("영문 이름"), max_length=150)
+    unit = models.CharField(_("단위"), max_length=10, choices=SeverityUnit.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("신호 유형")
+        verbose_name_plural = _("신호 유형")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "ko").startswith("en") else self.label_ko
+
+
+class SignalConfig(models.Model):
+    """One version of a city's risk configuration; a change makes a new version, never an edit."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="signal_configs")
+    version = models.PositiveIntegerField(_("판"))
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("바꾼 때"), auto_now_add=True)
+    note = models.CharField(_("바꾼 까닭"), max_length=300, blank=True)
+    # [{"kind": code, "field": name, "old": value, "new": value}, ...] against the previous one.
+    changes = models.JSONField(default=list, blank=True)
+    lives_alone_points = models.FloatField(_("1인 가구 점수"), default=4.0)
+    aged_65_plus_points = models.FloatField(_("65세 이상 점수"), default=3.0)
+    child_in_household_points = models.FloatField(_("아동 가구 점수"), default=3.0)
+
+    class Meta:
+        verbose_name = _("위험 신호 설정")
+        verbose_name_plural = _("위험 신호 설정")
+        ordering = ["city", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "version"], name="signal_config_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class SignalWeight(models.Model):
+    """How much one signal kind weighs in one configuration version."""
+
+    config = models.ForeignKey(SignalConfig, on_delete=models.CASCADE, related_name="weights")
+    kind = models.ForeignKey(SignalKind, on_delete=models.PROTECT, related_name="+")
+    weight_points = models.FloatField(_("가중치(점)"))
+    cap_value = models.FloatField(_("최대 심각도 기준값"))
+    half_life_days = models.FloatField(_("반감기(일)"))
+    is_active = models.BooleanField(_("사용"), default=True)
+
+    class Meta:
+        ordering = ["kind_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["config", "kind"], name="signal_weight_unique"),
+            models.CheckConstraint(
+                condition=Q(weight_points__gte=0) & Q(cap_value__gt=0) & Q(half_life_days__gt=0),
+                name="signal_weight_positive",
+            ),
+        ]
+
+
+class DongSettings(models.Model):
+    """A dong's own outreach settings: the SLA and the size of its lists."""
+
+    dong = models.OneToOneField(Dong, on_delete=models.CASCADE, related_name="welfare_settings")
+    sla_days = models.PositiveSmallIntegerField(_("방문 기한(일)"), default=14)
+    list_size = models.PositiveIntegerField(_("발굴 목록 인원"), default=50)
+    recent_visit_days = models.PositiveSmallIntegerField(_("최근 방문 제외 기간(일)"), default=90)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sla_days__gte=1) & Q(list_size__gte=1), name="dong_settings_positive"
+            )
+        ]
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("검사 중")
+    REJECTED = "rejected", _("오류 있음")
+    IMPORTING = "importing", _("가져오는 중")
+    IMPORTED = "imported", _("가져옴")
+    FAILED = "failed", _("실패")
+
+
+class SignalImport(models.Model):
+    """One uploaded signal file: its check report and, once accepted, the signals it brought."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    dong = models.ForeignKey(
+        Dong, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # the officer's dong; empty for a city-wide import
+    filename = models.CharField(_("파일"), max_length=200)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("올린 때"), auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    row_count = models.PositiveIntegerField(default=0)
+    valid_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    only_valid_rows = models.BooleanField(default=False)
+    errors = models.JSONField(default=list, blank=True)  # the first ERROR_PREVIEW row errors
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Signal(models.Model):
+    """One observation: a person, a signal kind, the day it was true and its value."""
+
+    batch = models.ForeignKey(
+        SignalImport, on_delete=models.CASCADE, null=True, blank=True, db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, db_index=False, related_name="+")
+    kind = models.ForeignKey(SignalKind, on_delete=models.PROTECT, db_index=False, related_name="+")
+    observed_on = models.DateField(_("기준일"))
+    # Months in arrears, an amount in KRW, or 1 for a flag, as the kind's unit says.
+    value = models.BigIntegerField(_("값"))
+    source = models.CharField(_("출처"), max_length=60, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "observed_on"], name="signal_person_day")]
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("확인 대기")
+    MATCHED = "matched", _("연결함")
+    DISMISSED = "dismissed", _("버림")
+
+
+class MatchReview(models.Model):
+    """A signal row whose person is uncertain: an officer picks the resident or dismisses it."""
+
+    batch = models.ForeignKey(SignalImport, on_delete=models.CASCADE, related_name="reviews")
+    dong = models.ForeignKey(Dong, on_delete=models.CASCADE, related_name="+")
+    row_number = models.PositiveIntegerField(_("행"))
+    name = models.CharField(_("이름"), max_length=50)
+    birth_date = models.DateField(_("생년월일"), null=True, blank=True)
+    address = models.CharField(_("주소"), max_length=300, blank=True)
+    kind = models.ForeignKey(SignalKind, on_delete=models.PROTECT, related_name="+")
+    observed_on = models.DateField()
+    value = models.BigIntegerField()
+    source = models.CharField(max_length=60, blank=True)
+    candidates = models.JSONField(default=list)  # person ids
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "row_number"]
+        indexes = [models.Index(fields=["dong", "status"])]
+
+
+# --- Outreach rounds ---------------------------------------------------------------------------
+
+
+class ModelKind(models.TextChoices):
+    POINTS = "points", _("점수 모형")
+    LEARNED = "learned", _("학습 모형")
+
+
+class RoundStatus(models.TextChoices):
+    SCORING = "scoring", _("점수 계산 중")
+    DRAFT = "draft", _("목록 확인")
+    OPEN = "open", _("방문 중")
+    CLOSED = "closed", _("마감")
+    FAILED = "failed", _("실패")
+
+
+class Round(models.Model):
+    """One outreach round of a dong: a scored list, then assignments with a due date."""
+
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="welfare_rounds")
+    number = models.PositiveIntegerField(_("회차"))
+    config = models.ForeignKey(SignalConfig, on_delete=models.PROTECT, related_name="rounds")
+    model_kind = models.CharField(
+        _("모형"), max_length=10, choices=ModelKind.choices, default=ModelKind.POINTS
+    )
+    as_of = models.DateField(_("기준일"))
+    list_size = models.PositiveIntegerField(_("목록 인원"))
+    status = models.CharField(max_length=10, choices=RoundStatus.choices)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(_("방문 기한"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    scored_count = models.PositiveIntegerField(default=0)  # residents with a current signal
+    listed_count = models.PositiveIntegerField(default=0)
+    model_summary = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["dong", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dong", "number"], name="round_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dong} #{self.number}"
+
+
+class OutreachEntry(models.Model):
+    """One line of a round's stored, ranked list: the person, the score and its reasons."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
+    rank = models.PositiveIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    # [{"code", "signal", "value", "day", "part"}]: the engine's reasons, largest first.
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["round", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rank"], name="entry_rank_unique"),
+            models.UniqueConstraint(fields=["round", "person"], name="entry_person_unique"),
+        ]
+
+
+class AssignmentStatus(models.TextChoices):
+    OPEN = "open", _("방문 전")
+    DONE = "done", _("완료")
+    RETURNED = "returned", _("반려")
+
+
+class Assignment(models.Model):
+    """A listed person given to an officer or committee member to visit by `due_on`."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.OneToOneField(
+        OutreachEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="welfare_assignments")
+    assigned_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    purpose = models.CharField(_("방문 목적"), max_length=200)
+    due_on = models.DateField(_("방문 기한"))
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.OPEN
+    )
+    reached_at = models.DateTimeField(null=True, blank=True)  # met or spoke with the person
+    reached_on = models.DateField(null=True, blank=True)  # reached_at's day in Seoul: vs due_on
+    resolved_at = models.DateTimeField(null=True, blank=True)  # any outcome but not at home
+    outcome = models.CharField(max_length=10, blank=True)
+    need_confirmed = models.BooleanField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["dong", "status", "due_on"]),
+        ]
+
+
+class MemberConflict(models.Model):
+    """A person a committee member must never be given (a relative, a neighbour they know)."""
+
+    member = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "person"], name="member_conflict_unique")
+        ]
+
+
+# --- Visits, cases and referrals ---------------------------------------------------------------
+
+
+class VisitOutcome(models.TextChoices):
+    MET = "met", _("만남")
+    NOT_HOME = "not_home", _("부재")
+    REFUSED = "refused", _("거부")
+    MOVED = "moved", _("이사")
+    DECEASED = "deceased", _("사망")
+
+
+class NeedCategory(models.TextChoices):
+    INCOME = "income", _("소득")
+    HOUSING = "housing", _("주거")
+    HEALTH = "health", _("건강")
+    CARE = "care", _("돌봄")
+    FOOD = "food", _("식생활")
+    EMPLOYMENT = "employment", _("일자리")
+    LONELINESS = "loneliness", _("고립·외로움")
+    SAFETY = "safety", _("안전")
+
+
+class Visit(models.Model):
+    """A visit to a person: who went, when, what happened and which needs were found."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
+    )
+    case = models.ForeignKey(
+        "Case", on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
+    )
+    visitor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    visited_at = models.DateTimeField(_("방문 일시"))
+    outcome = models.CharField(_("결과"), max_length=10, choices=VisitOutcome.choices)
+    needs = models.JSONField(_("확인한 욕구"), default=list, blank=True)
+    note = models.TextField(_("방문 메모"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["person", "visited_at"])]
+
+
+class Programme(models.TextChoices):
+    INTEGRATED = "integrated", _("통합사례관리")
+    SIMPLE = "simple", _("단순 서비스 연계")
+    EMERGENCY = "emergency", _("긴급 지원")
+
+
+class ClosureReason(models.TextChoices):
+    RESOLVED = "resolved", _("욕구 해결")
+    CONNECTED = "connected", _("서비스 연계 완료")
+    REFUSED = "refused", _("본인 거부")
+    MOVED = "moved", _("전출")
+    DECEASED = "deceased", _("사망")
+    UNREACHABLE = "unreachable", _("연락 두절")
+    OTHER = "other", _("기타")
+
+
+class Case(models.Model):
+    """Help for one person in one programme, from opening to closure; at most one open."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(_("사업"), max_length=12, choices=Programme.choices)
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("시작"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    workers = models.ManyToManyField(USER, related_name="welfare_cases", blank=True)
+    next_follow_up_on = models.DateField(_("다음 확인일"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("종결"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closure_reason = models.CharField(
+        _("종결 사유"), max_length=12, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.CharField(_("종결 메모"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["dong", "closed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_case_per_person_and_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(closure_reason=""),
+                name="closed_case_has_reason",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseNeed(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
+    category = models.CharField(_("분야"), max_length=12, choices=NeedCategory.choices)
+    detail = models.CharField(_("내용"), max_length=300, blank=True)
+    is_met = models.BooleanField(_("해결"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PlanAction(models.Model):
+    """One step of a case plan: what, who owns it and by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    need = models.ForeignKey(
+        CaseNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    action = models.CharField(_("할 일"), max_length=300)
+    owner = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_name = models.CharField(_("담당"), max_length=100, blank=True)
+    due_on = models.DateField(_("기한"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+
+class CaseNote(models.Model):
+    """A case note: sensitive, shown only to the case's workers."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    written_at = models.DateTimeField()
+    text = models.TextField(_("기록"))
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+
+class ResourceKind(models.TextChoices):
+    PUBLIC = "public", _("공공 제도")
+    LOCAL = "local", _("지역 서비스")
+
+
+class Resource(models.Model):
+    """A service people can be referred to: a public programme or a local organisation's offer."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("이름"), max_length=200)
+    kind = models.CharField(_("구분"), max_length=10, choices=ResourceKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    provider = models.CharField(_("제공 기관"), max_length=200)
+    dong = models.ForeignKey(
+        Dong, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # empty: city-wide
+    needs = models.JSONField(_("돕는 욕구"), default=list)
+    description = models.CharField(_("내용"), max_length=500, blank=True)
+    eligibility = models.CharField(_("자격"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(_("동시 수용 인원"), null=True, blank=True)
+    contact = models.CharField(_("연락처"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("운영 중"), default=True)
+
+    class Meta:
+        verbose_name = _("자원")
+        verbose_name_plural = _("자원")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("의뢰함")
+    ACCEPTED = "accepted", _("접수됨")
+    SERVED = "served", _("서비스 제공")
+    DECLINED = "declined", _("거절됨")
+
+
+class DeclineReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("자격 미달")
+    NO_CAPACITY = "no_capacity", _("정원 초과")
+    PERSON_DECLINED = "person_declined", _("본인이 원하지 않음")
+    UNREACHABLE = "unreachable", _("연락 안 됨")
+    OTHER = "other", _("기타")
+
+
+class Referral(models.Model):
+    """A case's request to a resource, followed until served or declined (closed loop)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    need = models.ForeignKey(
+        CaseNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="referrals")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices)
+    note = models.CharField(_("의뢰 내용"), max_length=300, blank=True)
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(
+        _("거절 사유"), max_length=16, choices=DeclineReason.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["dong", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="declined_referral_has_reason",
+            )
+        ]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (ReferralStatus.SERVED, ReferralStatus.DECLINED)
+
+
+class ReferralEvent(models.Model):
+    """Every step of a referral, so the loop can be read back."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ConcernStatus(models.TextChoices):
+    NEW = "new", _("확인 대기")
+    MATCHED = "matched", _("주민 연결")
+    DISMISSED = "dismissed", _("종료")
+
+
+class Concern(models.Model):
+    """A committee member's worry about a neighbour who is on no list yet."""
+
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField()
+    name = models.CharField(_("이름"), max_length=50)
+    address = models.CharField(_("주소"), max_length=300)
+    phone = models.CharField(_("전화"), max_length=20, blank=True)
+    description = models.CharField(_("무엇을 보았나요"), max_length=500)
+    status = models.CharField(
+        max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.NEW
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    signal = models.ForeignKey(
+        Signal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+
+
+# --- Committees --------------------------------------------------------------------------------
+
+
+class Committee(models.Model):
+    """A dong's welfare committee (동 복지위원회)."""
+
+    dong = models.OneToOneField(Dong, on_delete=models.CASCADE, related_name="welfare_committee")
+    name = models.CharField(_("이름"), max_length=100)
+    founded_on = models.DateField(_("구성일"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("복지위원회")
+        verbose_name_plural = _("복지위원회")
+        ordering = ["dong__code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("위원장")
+    VICE_CHAIR = "vice_chair", _("부위원장")
+    SECRETARY = "secretary", _("간사")
+    MEMBER = "member", _("위원")
+
+
+class CommitteeMember(models.Model):
+    """A committee member, the organisation they come from and, if they visit, their login."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("이름"), max_length=50)
+    role = models.CharField(
+        _("직책"), max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="committee_seats"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # the member's own resident record: their household is never assigned to them
+    phone = models.CharField(_("전화"), max_length=20, blank=True)
+    joined_on = models.DateField(_("위촉일"))
+    left_on = models.DateField(_("해촉일"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["committee", "role", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "user"],
+                condition=Q(user__isnull=False),
+                name="committee_member_user_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("회의일"))
+    place = models.CharField(_("장소"), max_length=200, blank=True)
+    minutes = models.TextField(_("회의록"), blank=True)
+    attendees = models.ManyToManyField(CommitteeMember, related_name="meetings", blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("결정 사항"), max_length=500)
+    owner = models.ForeignKey(
+        CommitteeMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(_("기한"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]

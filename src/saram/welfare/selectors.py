@@ -1,0 +1,447 @@
+"""Welfare reads, already limited to what the asking user may see; scope is applied here, once.
+
+Officers (VIEW_PEOPLE) see the rounds, visits, cases and signals of their dongs; committee
+members (VISIT_ASSIGNED) see only the visits given to them and only what a visit needs; the city
+administrator sees configuration, committees and aggregates, never a person. Anything else is
+404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from saram.core.access import Can, not_found, scope_of
+from saram.core.models import Dong, Person, Role, RoleAssignment
+from saram.welfare.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseNote,
+    Committee,
+    Concern,
+    ConcernStatus,
+    MatchReview,
+    OutreachEntry,
+    Referral,
+    Resource,
+    ReviewStatus,
+    Round,
+    Signal,
+    SignalConfig,
+    SignalImport,
+    SignalKind,
+    Visit,
+)
+
+
+def _ids(user: Any, capability: Can) -> frozenset[int]:
+    return scope_of(user).dong_ids(capability)
+
+
+# --- Dongs -------------------------------------------------------------------------------------
+
+
+def welfare_dongs_for(user: Any) -> QuerySet[Dong]:
+    """Dongs whose residents the user works with (officers)."""
+    return Dong.objects.filter(pk__in=_ids(user, Can.VIEW_PEOPLE)).select_related("gu")
+
+
+def welfare_dong_for(user: Any, code: str) -> Dong:
+    dong = welfare_dongs_for(user).filter(code=code).first()
+    if dong is None:
+        raise not_found()
+    return dong
+
+
+def coverage_dongs_for(user: Any) -> QuerySet[Dong]:
+    """Dongs whose coverage (aggregates) the user may see: all for reports, else their own."""
+    scope = scope_of(user)
+    if scope.can(Can.VIEW_REPORTS):
+        return Dong.objects.filter(pk__in=scope.dong_ids(Can.VIEW_AREAS)).select_related("gu")
+    return welfare_dongs_for(user)
+
+
+def coverage_dong_for(user: Any, code: str) -> Dong:
+    dong = coverage_dongs_for(user).filter(code=code).first()
+    if dong is None:
+        raise not_found()
+    return dong
+
+
+def dong_officers(dong: Dong) -> list[Any]:
+    """Active users holding the welfare-officer role over the dong, its gu or its city."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = (
+        RoleAssignment.objects.filter(role=Role.WELFARE_OFFICER)
+        .filter(Q(dong=dong) | Q(gu_id=dong.gu_id) | Q(city_id=dong.gu.city_id))
+        .values_list("user_id", flat=True)
+    )
+    return list(
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")
+    )
+
+
+# --- Signals and imports -----------------------------------------------------------------------
+
+
+def signal_kinds() -> dict[int, SignalKind]:
+    return {k.id: k for k in SignalKind.objects.all()}
+
+
+def imports_for(user: Any) -> QuerySet[SignalImport]:
+    """Imports of the user's dongs, city-wide imports, and the user's own."""
+    scope = scope_of(user)
+    dongs = scope.dong_ids(Can.VIEW_PEOPLE)
+    if not dongs and not scope.can(Can.CONFIGURE):
+        return SignalImport.objects.none()
+    return SignalImport.objects.filter(
+        Q(dong_id__in=dongs) | Q(dong__isnull=True) | Q(uploaded_by=user.pk)
+    ).select_related("dong", "uploaded_by")
+
+
+def import_for(user: Any, pk: int) -> SignalImport:
+    found = imports_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def may_see_import_rows(user: Any, batch: SignalImport) -> bool:
+    """Row errors quote the file (names, numbers): only for its uploader or the dong's officers."""
+    if batch.uploaded_by_id == user.pk:
+        return True
+    return batch.dong_id is not None and batch.dong_id in _ids(user, Can.VIEW_PEOPLE)
+
+
+def reviews_for(user: Any, *, status: str = ReviewStatus.PENDING) -> QuerySet[MatchReview]:
+    return (
+        MatchReview.objects.filter(dong_id__in=_ids(user, Can.MANAGE_PEOPLE), status=status)
+        .select_related("kind", "batch", "dong")
+        .order_by("batch_id", "row_number")
+    )
+
+
+def review_for(user: Any, pk: int) -> MatchReview:
+    found = (
+        MatchReview.objects.filter(pk=pk, dong_id__in=_ids(user, Can.MANAGE_PEOPLE))
+        .select_related("kind", "batch", "dong")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+def review_candidates(user: Any, review: MatchReview) -> QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=review.candidates, dong_id__in=_ids(user, Can.MANAGE_PEOPLE)
+    ).select_related("dong")
+
+
+def signals_of(user: Any, person: Person) -> QuerySet[Signal]:
+    if person.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return Signal.objects.none()
+    return (
+        Signal.objects.filter(person=person).select_related("kind").order_by("-observed_on", "-id")
+    )
+
+
+# --- Rounds and outreach lists -----------------------------------------------------------------
+
+
+def rounds_for(user: Any, *, dong: Dong | None = None) -> QuerySet[Round]:
+    qs = Round.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE)).select_related(
+        "dong", "config"
+    )
+    if dong is not None:
+        qs = qs.filter(dong=dong)
+    return qs.order_by("dong__code", "-number")
+
+
+def round_for(user: Any, pk: int) -> Round:
+    found = rounds_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def latest_round(user: Any, dong: Dong) -> Round | None:
+    return rounds_for(user, dong=dong).order_by("-number").first()
+
+
+def entries_for(user: Any, round_: Round) -> QuerySet[OutreachEntry]:
+    """The round's ranked list, read from its stored table (index on round, rank)."""
+    if round_.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return OutreachEntry.objects.none()
+    return (
+        OutreachEntry.objects.filter(round=round_)
+        .select_related("person", "assignment", "assignment__assignee")
+        .only(
+            "id",
+            "rank",
+            "score",
+            "reasons",
+            "person__id",
+            "person__name",
+            "person__birth_date",
+            "person__address",
+            "person__lives_alone",
+            "assignment__id",
+            "assignment__status",
+            "assignment__due_on",
+            "assignment__outcome",
+            "assignment__reached_at",
+            "assignment__escalated_at",
+            "assignment__assignee__id",
+            "assignment__assignee__username",
+            "assignment__assignee__first_name",
+            "assignment__assignee__last_name",
+        )
+        .order_by("rank")
+    )
+
+
+# --- Assignments and visits --------------------------------------------------------------------
+
+
+def assignments_for(
+    user: Any, *, dong: Dong | None = None, statuses: tuple[str, ...] = ()
+) -> QuerySet[Assignment]:
+    """The visits of the officer's dongs."""
+    qs = Assignment.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE)).select_related(
+        "person", "assignee", "round", "dong"
+    )
+    if dong is not None:
+        qs = qs.filter(dong=dong)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("due_on", "id")
+
+
+def assignment_for(user: Any, pk: int) -> Assignment:
+    found = assignments_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+# What a committee member may know of a person given to them, and nothing else.
+VISIT_CARD_FIELDS = (
+    "id",
+    "due_on",
+    "purpose",
+    "status",
+    "outcome",
+    "dong_id",
+    "person__id",
+    "person__name",
+    "person__address",
+    "person__phone",
+)
+
+
+def my_assignments(user: Any, *, open_only: bool = True) -> QuerySet[Assignment]:
+    """The visits given to the user (a committee member or an officer), with only what a visit
+    needs: name, address, phone, purpose and due date."""
+    dong_ids = _ids(user, Can.VISIT_ASSIGNED) | _ids(user, Can.MANAGE_PEOPLE)
+    qs = Assignment.objects.filter(assignee_id=user.pk, dong_id__in=dong_ids)
+    if open_only:
+        qs = qs.filter(status=AssignmentStatus.OPEN)
+    return qs.select_related("person").only(*VISIT_CARD_FIELDS).order_by("due_on", "id")
+
+
+def my_assignment(user: Any, pk: int) -> Assignment:
+    found = my_assignments(user, open_only=False).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def my_visits(user: Any, assignment: Assignment) -> QuerySet[Visit]:
+    """The user's own visits of one assignment given to them."""
+    return Visit.objects.filter(assignment=assignment, visitor_id=user.pk).only(
+        "id", "visited_at", "outcome", "needs"
+    )
+
+
+def visits_of(user: Any, person: Person) -> QuerySet[Visit]:
+    if person.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return Visit.objects.none()
+    return Visit.objects.filter(person=person).select_related("visitor").order_by("-visited_at")
+
+
+def visits_needing_a_case(user: Any, *, dong: Dong | None = None) -> QuerySet[Visit]:
+    """Met visits that found needs while the person has no open case yet."""
+    open_cases = Case.objects.filter(closed_at__isnull=True).values("person_id")
+    qs = (
+        Visit.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE), outcome="met")
+        .exclude(needs=[])
+        .exclude(person_id__in=open_cases)
+        .filter(case__isnull=True)
+        .select_related("person", "visitor")
+    )
+    if dong is not None:
+        qs = qs.filter(dong=dong)
+    return qs.order_by("-visited_at")
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+def cases_for(
+    user: Any, *, dong: Dong | None = None, open_only: bool = True, person: Person | None = None
+) -> QuerySet[Case]:
+    qs = Case.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE)).select_related(
+        "person", "dong", "opened_by"
+    )
+    if dong is not None:
+        qs = qs.filter(dong=dong)
+    if person is not None:
+        qs = qs.filter(person=person)
+    if open_only:
+        qs = qs.filter(closed_at__isnull=True)
+    return qs.order_by("-opened_at")
+
+
+def case_for(user: Any, pk: int) -> Case:
+    found = cases_for(user, open_only=False).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def case_notes_for(user: Any, case: Case) -> QuerySet[CaseNote]:
+    """Case notes are sensitive: only the case's own workers read them."""
+    if (
+        case.dong_id not in _ids(user, Can.VIEW_PEOPLE)
+        or not case.workers.filter(pk=user.pk).exists()
+    ):
+        return CaseNote.objects.none()
+    return case.notes.select_related("author")
+
+
+def referrals_for(
+    user: Any, *, dong: Dong | None = None, pending_only: bool = True
+) -> QuerySet[Referral]:
+    qs = Referral.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE)).select_related(
+        "resource", "case", "case__person"
+    )
+    if dong is not None:
+        qs = qs.filter(dong=dong)
+    if pending_only:
+        qs = qs.filter(status__in=("sent", "accepted"))
+    return qs
+
+
+def referral_for(user: Any, pk: int) -> Referral:
+    found = referrals_for(user, pending_only=False).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def resources_for(user: Any, *, active_only: bool = True) -> QuerySet[Resource]:
+    scope = scope_of(user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        return Resource.objects.none()
+    qs = Resource.objects.select_related("organisation", "dong")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("kind", "name")
+
+
+def resource_for(user: Any, pk: int) -> Resource:
+    found = resources_for(user, active_only=False).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+# --- Concerns ----------------------------------------------------------------------------------
+
+
+def concerns_for(user: Any, *, status: str | None = ConcernStatus.NEW) -> QuerySet[Concern]:
+    """Officers: the concerns reported in their dongs. Committee members: their own."""
+    scope = scope_of(user)
+    qs = Concern.objects.filter(
+        Q(dong_id__in=scope.dong_ids(Can.VIEW_PEOPLE))
+        | Q(reported_by=user.pk, dong_id__in=scope.dong_ids(Can.VISIT_ASSIGNED))
+    ).select_related("dong", "reported_by")
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def concern_for_officer(user: Any, pk: int) -> Concern:
+    found = (
+        Concern.objects.filter(pk=pk, dong_id__in=_ids(user, Can.VIEW_PEOPLE))
+        .select_related("dong", "reported_by", "person")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+def concern_candidates(user: Any, concern: Concern) -> QuerySet[Person]:
+    return Person.objects.filter(
+        dong_id=concern.dong_id, name=concern.name, dong_id__in=_ids(user, Can.MANAGE_PEOPLE)
+    ).order_by("address", "id")
+
+
+# --- Committees and configuration --------------------------------------------------------------
+
+
+def committees_for(user: Any) -> QuerySet[Committee]:
+    """The administrator sees every committee; officers their dongs' committees."""
+    scope = scope_of(user)
+    if scope.can(Can.CONFIGURE):
+        ids = scope.dong_ids(Can.VIEW_AREAS)
+    else:
+        ids = scope.dong_ids(Can.VIEW_PEOPLE)
+    return Committee.objects.filter(dong_id__in=ids).select_related("dong", "dong__gu")
+
+
+def committee_dongs_for(user: Any) -> QuerySet[Dong]:
+    scope = scope_of(user)
+    ids = (
+        scope.dong_ids(Can.VIEW_AREAS)
+        if scope.can(Can.CONFIGURE)
+        else scope.dong_ids(Can.VIEW_PEOPLE)
+    )
+    return Dong.objects.filter(pk__in=ids).select_related("gu").order_by("gu__code", "code")
+
+
+def committee_dong_for(user: Any, code: str) -> Dong:
+    dong = committee_dongs_for(user).filter(code=code).first()
+    if dong is None:
+        raise not_found()
+    return dong
+
+
+def configs_for(user: Any) -> QuerySet[SignalConfig]:
+    scope = scope_of(user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        return SignalConfig.objects.none()
+    return SignalConfig.objects.select_related("created_by").order_by("-version")
+
+
+def config_for(user: Any, pk: int) -> SignalConfig:
+    found = configs_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def person_for_officer(user: Any, pk: int) -> Person:
+    found = (
+        Person.objects.filter(pk=pk, dong_id__in=_ids(user, Can.VIEW_PEOPLE))
+        .select_related("dong", "household")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found

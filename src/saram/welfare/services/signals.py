@@ -1,0 +1,740 @@
+"""Importing risk signals: check a whole file first, match each row to a resident, write at once.
+
+A file is parsed and checked column-wise with polars (signal type, date, value, identity), each
+row is matched to a resident by keyed digest of the 주민등록번호 or by name + birth date +
+address, and only then written: `executemany` on SQLite, `COPY` on PostgreSQL, all in one
+transaction. A file with any bad row writes nothing, unless the user, having seen the report,
+accepts only the good rows. Rows whose resident is uncertain go to a review queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saram.core import audit
+from saram.core.access import Can, scope_of
+from saram.core.errors import RowError, SaramError
+from saram.core.models import AuditAction, City, Dong, Person
+from saram.core.personal_data import rrn_digest
+from saram.core.services.demo import bulk_writes
+from saram.welfare.models import (
+    ImportStatus,
+    MatchReview,
+    ReviewStatus,
+    SeverityUnit,
+    Signal,
+    SignalImport,
+    SignalKind,
+)
+
+RRN, NAME, BIRTH, ADDRESS = "주민등록번호", "이름", "생년월일", "주소"
+KIND, DAY, VALUE, SOURCE = "신호유형", "기준일", "값", "출처"
+COLUMNS = (RRN, NAME, BIRTH, ADDRESS, KIND, DAY, VALUE, SOURCE)
+REQUIRED = (KIND, DAY, VALUE)
+# English headers are accepted too, for files made by other systems.
+ALIASES = {
+    "rrn": RRN,
+    "name": NAME,
+    "birth_date": BIRTH,
+    "address": ADDRESS,
+    "signal_type": KIND,
+    "observed_on": DAY,
+    "value": VALUE,
+    "source": SOURCE,
+}
+ERROR_PREVIEW = 500  # row errors kept on the import and shown on its page; all are in the CSV
+WRITE_CHUNK = 500_000
+SMALL_LOOKUP = 20_000  # fewer keys than this are looked up by IN (...), more by reading the scope
+_RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+def upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "uploads" / "welfare"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_path(batch: SignalImport) -> Path:
+    suffix = ".xlsx" if batch.filename.lower().endswith(".xlsx") else ".csv"
+    return upload_dir() / f"signals-{batch.pk}{suffix}"
+
+
+def errors_path(batch: SignalImport) -> Path:
+    return upload_dir() / f"signals-{batch.pk}-errors.csv"
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def _utf8(raw: bytes) -> bytes:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp949").encode("utf-8")
+        except UnicodeDecodeError:
+            raise SaramError(
+                "bad_encoding",
+                _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
+            ) from None
+    return raw
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(raw: bytes) -> pl.DataFrame:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
+        raise SaramError(
+            "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+        ) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
+    header = next(rows, None)
+    if not header or not any(h not in (None, "") for h in header):
+        raise SaramError(
+            "empty_sheet",
+            _("시트가 비어 있습니다."),
+            row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))],
+        )
+    names = [str(h or "").strip() or f"_blank{i}" for i, h in enumerate(header)]
+    columns: list[list[str | None]] = [[] for _ in names]
+    for row in rows:
+        for i in range(len(names)):
+            columns[i].append(_cell(row[i]) if i < len(row) else None)
+    book.close()
+    return pl.DataFrame(
+        {n: pl.Series(n, c, dtype=pl.Utf8) for n, c in zip(names, columns, strict=True)}
+    )
+
+
+def read_frame(raw: bytes, filename: str) -> pl.DataFrame:
+    """The file as text columns named by the Korean headers, with `_row` as a spreadsheet
+    shows it (the header is row 1); wholly empty rows are left out."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        frame = _read_xlsx(raw)
+    elif name.endswith((".csv", ".txt")):
+        data = _utf8(raw)
+        if not data.strip():
+            raise SaramError(
+                "empty_file",
+                _("파일이 비어 있습니다."),
+                row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
+            )
+        try:
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
+        except Exception as exc:  # polars names the line that does not parse
+            raise SaramError(
+                "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
+            ) from exc
+    else:
+        raise SaramError(
+            "bad_format",
+            _("CSV 또는 XLSX 파일만 가져올 수 있습니다: %(name)s") % {"name": filename},
+        )
+    renamed = {}
+    for column in frame.columns:
+        clean = column.strip()
+        renamed[column] = ALIASES.get(clean.lower(), clean)
+    frame = frame.rename(renamed)
+    errors = [
+        RowError(
+            1,
+            c,
+            _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": ", ".join(REQUIRED)},
+        )
+        for c in REQUIRED
+        if c not in frame.columns
+    ]
+    errors += [
+        RowError(
+            1,
+            c,
+            _("알 수 없는 열입니다. 쓸 수 있는 열: %(cols)s") % {"cols": ", ".join(COLUMNS)},
+        )
+        for c in frame.columns
+        if c not in COLUMNS and not c.startswith("_blank")
+    ]
+    if RRN not in frame.columns and not {NAME, BIRTH} <= set(frame.columns):
+        errors.append(
+            RowError(
+                1,
+                RRN,
+                _("주민을 찾을 열이 없습니다: 주민등록번호, 또는 이름과 생년월일(과 주소)."),
+            )
+        )
+    if errors:
+        raise SaramError("bad_header", _("머리글이 맞지 않습니다."), row_errors=errors)
+    frame = frame.select([c for c in COLUMNS if c in frame.columns])
+    frame = frame.with_columns(pl.col(c).str.strip_chars() for c in frame.columns)
+    frame = frame.with_columns(
+        pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in frame.columns
+    )
+    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in frame.columns[1:]))
+    for missing in COLUMNS:
+        if missing not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(missing))
+    if frame.height == 0:
+        raise SaramError(
+            "no_rows",
+            _("데이터 행이 없습니다."),
+            row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))],
+        )
+    return frame
+
+
+# --- Checking ----------------------------------------------------------------------------------
+
+
+def _date(column: str) -> pl.Expr:
+    text = pl.col(column)
+    return pl.coalesce(
+        text.str.replace_all(r"[./]", "-").str.to_date("%Y-%m-%d", strict=False),
+        text.str.to_date("%Y%m%d", strict=False),
+    )
+
+
+def _rrn_ok(column: str) -> pl.Expr:
+    """13 digits whose last is the check digit."""
+    text = pl.col(column)
+    digits = [text.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(13)]
+    total = pl.sum_horizontal(d * w for d, w in zip(digits[:12], _RRN_WEIGHTS, strict=True))
+    return text.str.contains(r"^\d{13}$") & (((11 - total % 11) % 10) == digits[12])
+
+
+def _normal_address(column: str) -> pl.Expr:
+    return pl.col(column).str.replace_all(r"\s+", "").str.to_lowercase()
+
+
+class _Errors:
+    """Row errors gathered as frames: one check, one message, every failing row at once."""
+
+    def __init__(self) -> None:
+        self.frames: list[pl.DataFrame] = []
+
+    def add(self, frame: pl.DataFrame, mask: pl.Expr, field: str, message: str) -> None:
+        value = pl.col(field) if field in frame.columns else pl.lit("")
+        found = frame.filter(mask).select(
+            pl.col("_row").alias("row"),
+            pl.lit(field).alias("field"),
+            pl.lit(message).alias("message"),
+            value.fill_null("").cast(pl.Utf8).alias("value"),
+        )
+        if found.height:
+            self.frames.append(found)
+
+    def frame(self) -> pl.DataFrame:
+        if not self.frames:
+            return pl.DataFrame(
+                schema={"row": pl.Int64, "field": pl.Utf8, "message": pl.Utf8, "value": pl.Utf8}
+            )
+        return pl.concat(self.frames).sort(["row", "field"])
+
+
+def _kinds() -> tuple[dict[str, int], dict[int, str]]:
+    names: dict[str, int] = {}
+    units: dict[int, str] = {}
+    for kind in SignalKind.objects.all():
+        names[kind.code] = kind.id
+        names[kind.label_ko] = kind.id
+        units[kind.id] = kind.unit
+    return names, units
+
+
+def check_rows(frame: pl.DataFrame, *, today: dt.date) -> tuple[pl.DataFrame, _Errors]:
+    """Typed columns `_kind`, `_day`, `_value`, `_digest`, `_birth`, `_address` and the errors
+    of every cell that is wrong on its own (before matching people)."""
+    errors = _Errors()
+    names, units = _kinds()
+    frame = frame.with_columns(
+        pl.col(KIND).replace_strict(names, default=None, return_dtype=pl.Int64).alias("_kind"),
+        _date(DAY).alias("_day"),
+        _date(BIRTH).alias("_birth"),
+        pl.col(VALUE).str.replace_all(",", "").cast(pl.Float64, strict=False).alias("_number"),
+        pl.col(RRN).str.replace_all("-", "").alias("_rrn"),
+        _normal_address(ADDRESS).alias("_address"),
+    )
+    frame = frame.with_columns(
+        pl.col("_kind").replace_strict(units, default=None, return_dtype=pl.Utf8).alias("_unit")
+    )
+    examples = ", ".join(list(names)[:3])
+    required = _("값이 필요합니다.")
+    errors.add(frame, pl.col(KIND).is_null(), KIND, required)
+    errors.add(
+        frame,
+        pl.col(KIND).is_not_null() & pl.col("_kind").is_null(),
+        KIND,
+        _("알 수 없는 신호 유형입니다. 신호 유형 코드나 이름을 적어 주세요 (예: %(examples)s).")
+        % {"examples": examples},
+    )
+    errors.add(frame, pl.col(DAY).is_null(), DAY, required)
+    errors.add(
+        frame,
+        pl.col(DAY).is_not_null() & pl.col("_day").is_null(),
+        DAY,
+        _("날짜는 YYYY-MM-DD로 적어 주세요 (예: 2025-03-31)."),
+    )
+    errors.add(
+        frame,
+        pl.col("_day") > pl.lit(today),
+        DAY,
+        _("미래의 날짜입니다: 오늘(%(today)s)이나 그 전이어야 합니다.") % {"today": today},
+    )
+    errors.add(
+        frame,
+        pl.col("_day") < pl.lit(dt.date(1900, 1, 1)),
+        DAY,
+        _("1900년 이후의 날짜여야 합니다."),
+    )
+    is_flag = pl.col("_unit") == SeverityUnit.FLAG.value
+    number = pl.col("_number")
+    errors.add(
+        frame, pl.col(VALUE).is_null() & ~is_flag & pl.col("_unit").is_not_null(), VALUE, required
+    )
+    errors.add(
+        frame,
+        pl.col(VALUE).is_not_null() & (number.is_null() | ~number.is_finite()),
+        VALUE,
+        _("값은 숫자여야 합니다 (개월 수나 금액)."),
+    )
+    errors.add(
+        frame,
+        number < 0,
+        VALUE,
+        _("값은 0 이상이어야 합니다: 체납 개월 수나 금액은 음수일 수 없습니다."),
+    )
+    errors.add(
+        frame,
+        (number >= 0) & (number != number.floor()),
+        VALUE,
+        _("값은 정수여야 합니다 (개월 수나 원 단위 금액)."),
+    )
+    errors.add(
+        frame,
+        is_flag & pl.col(VALUE).is_not_null() & (number != 1),
+        VALUE,
+        _("해당 여부 신호의 값은 1이거나 비워 둡니다."),
+    )
+    errors.add(
+        frame,
+        number > 1e15,
+        VALUE,
+        _("값이 너무 큽니다."),
+    )
+    has_rrn = pl.col("_rrn").is_not_null()
+    has_name = pl.col(NAME).is_not_null() & pl.col(BIRTH).is_not_null()
+    errors.add(
+        frame,
+        ~has_rrn & ~has_name,
+        RRN,
+        _("주민을 찾을 수 없습니다: 주민등록번호, 또는 이름과 생년월일을 적어 주세요."),
+    )
+    errors.add(
+        frame,
+        has_rrn & ~_rrn_ok("_rrn").fill_null(False),
+        RRN,
+        _("주민등록번호는 13자리 숫자이고 마지막 검증 숫자가 맞아야 합니다."),
+    )
+    errors.add(
+        frame,
+        pl.col(BIRTH).is_not_null() & pl.col("_birth").is_null(),
+        BIRTH,
+        _("생년월일은 YYYY-MM-DD로 적어 주세요 (예: 1948-05-02)."),
+    )
+    frame = frame.with_columns(
+        pl.when(is_flag & pl.col(VALUE).is_null())
+        .then(pl.lit(1, dtype=pl.Int64))
+        .otherwise(number.cast(pl.Int64, strict=False))
+        .alias("_value"),
+        pl.when(_rrn_ok("_rrn").fill_null(False)).then(pl.col("_rrn")).alias("_rrn"),
+    )
+    return frame, errors
+
+
+# --- Matching ----------------------------------------------------------------------------------
+
+
+def _scope_people(dong_ids: list[int], columns: str) -> list[tuple[Any, ...]]:
+    marks = ", ".join(["%s"] * len(dong_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {Person._meta.db_table} WHERE dong_id IN ({marks})", dong_ids
+        )
+        return cursor.fetchall()
+
+
+def _people_by_digest(digests: list[str], dong_ids: list[int]) -> pl.DataFrame:
+    schema = {"_digest": pl.Utf8, "_pid": pl.Int64, "_pdong": pl.Int64}
+    if not digests:
+        return pl.DataFrame(schema=schema)
+    if len(digests) <= SMALL_LOOKUP:
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(digests), 2000):
+            rows += Person.objects.filter(
+                rrn_hmac__in=digests[start : start + 2000], dong_id__in=dong_ids
+            ).values_list("rrn_hmac", "id", "dong_id")
+    else:
+        rows = _scope_people(dong_ids, "rrn_hmac, id, dong_id")
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _people_by_name(names: list[str], dong_ids: list[int]) -> pl.DataFrame:
+    schema = {
+        "_name": pl.Utf8,
+        "_birth": pl.Date,
+        "_paddress": pl.Utf8,
+        "_pid": pl.Int64,
+        "_pdong": pl.Int64,
+    }
+    if not names:
+        return pl.DataFrame(schema=schema)
+    if len(names) <= SMALL_LOOKUP:
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(names), 2000):
+            rows += Person.objects.filter(
+                name__in=names[start : start + 2000], dong_id__in=dong_ids
+            ).values_list("name", "birth_date", "address", "id", "dong_id")
+    else:
+        rows = [
+            (n, b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)), a, i, d)
+            for n, b, a, i, d in _scope_people(dong_ids, "name, birth_date, address, id, dong_id")
+        ]
+    people = pl.DataFrame(rows, schema=schema, orient="row")
+    return people.with_columns(_normal_address("_paddress").alias("_paddress"))
+
+
+def match_people(
+    frame: pl.DataFrame, errors: _Errors, *, dong_ids: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each row's resident: (matched rows with `_pid`, uncertain rows with `_candidates`).
+
+    By 주민등록번호 first (keyed digest); without one, or when it finds nobody, by name and
+    birth date, certain only when the address agrees too. Two residents for one key, or none,
+    is a row error.
+    """
+    unique_rrns = frame.get_column("_rrn").drop_nulls().unique().to_list()
+    digest_of = pl.DataFrame(
+        {"_rrn": unique_rrns, "_digest": [rrn_digest(r) for r in unique_rrns]},
+        schema={"_rrn": pl.Utf8, "_digest": pl.Utf8},
+    )
+    by_digest = _people_by_digest(digest_of.get_column("_digest").to_list(), dong_ids)
+    digest_hits = by_digest.group_by("_digest").agg(
+        pl.len().alias("_rrn_hits"), pl.col("_pid").first().alias("_rrn_pid")
+    )
+    frame = frame.join(digest_of, on="_rrn", how="left").join(digest_hits, on="_digest", how="left")
+    frame = frame.with_columns(pl.col("_rrn_hits").fill_null(0))
+    errors.add(
+        frame,
+        pl.col("_rrn_hits") > 1,
+        RRN,
+        _("이 주민등록번호에 맞는 주민이 두 명 이상입니다: 주민 기록을 먼저 정리해 주세요."),
+    )
+    has_name = pl.col(NAME).is_not_null() & pl.col("_birth").is_not_null()
+    by_rrn_missing = pl.col("_rrn").is_not_null() & (pl.col("_rrn_hits") == 0)
+    errors.add(
+        frame,
+        by_rrn_missing & ~has_name,
+        RRN,
+        _("이 주민등록번호의 주민이 담당 지역에 없습니다."),
+    )
+    needs_name = (pl.col("_rrn").is_null() | (pl.col("_rrn_hits") == 0)) & has_name
+    named = frame.filter(needs_name).select(
+        "_row", pl.col(NAME).alias("_name"), "_birth", "_address"
+    )
+    people = _people_by_name(named.get_column("_name").unique().to_list(), dong_ids)
+    joined = named.join(people, on=["_name", "_birth"], how="inner").with_columns(
+        (pl.col("_address").is_not_null() & (pl.col("_address") == pl.col("_paddress"))).alias(
+            "_exact"
+        )
+    )
+    by_row = joined.group_by("_row").agg(
+        pl.col("_exact").sum().alias("_exact_hits"),
+        pl.col("_pid").filter(pl.col("_exact")).first().alias("_name_pid"),
+        pl.col("_pid").sort().alias("_candidates"),
+        pl.col("_pdong").first().alias("_review_dong"),
+    )
+    frame = frame.join(by_row, on="_row", how="left").with_columns(
+        pl.col("_exact_hits").fill_null(0),
+        pl.col("_candidates").list.len().fill_null(0).alias("_candidate_count"),
+    )
+    name_rows = needs_name
+    errors.add(
+        frame,
+        name_rows & (pl.col("_exact_hits") > 1),
+        NAME,
+        _("이름·생년월일·주소가 같은 주민이 두 명 이상입니다: 주민등록번호로 구분해 주세요."),
+    )
+    errors.add(
+        frame,
+        name_rows & (pl.col("_candidate_count") == 0),
+        NAME,
+        _("이름과 생년월일이 맞는 주민이 담당 지역에 없습니다."),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("_rrn_hits") == 1)
+        .then(pl.col("_rrn_pid"))
+        .when(name_rows & (pl.col("_exact_hits") == 1))
+        .then(pl.col("_name_pid"))
+        .alias("_pid"),
+        (name_rows & (pl.col("_exact_hits") == 0) & (pl.col("_candidate_count") > 0)).alias(
+            "_uncertain"
+        ),
+    )
+    bad_rows = errors.frame().get_column("row").unique()
+    good = frame.filter(~pl.col("_row").is_in(bad_rows.implode()))
+    return good.filter(pl.col("_pid").is_not_null()), good.filter(pl.col("_uncertain"))
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+SIGNAL_COLUMNS = ("batch_id", "person_id", "kind_id", "observed_on", "value", "source")
+
+
+def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> int:
+    """Insert rows of SIGNAL_COLUMNS (the caller holds the transaction): COPY on PostgreSQL,
+    `executemany` elsewhere; rows go in person order so the index is built in order."""
+    frame = frame.select(SIGNAL_COLUMNS).sort(["person_id", "observed_on"])
+    frame = frame.with_columns(pl.col("source").fill_null(""))
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in SIGNAL_COLUMNS)
+    total = frame.height
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw_cursor = cursor.cursor
+            with raw_cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                for start in range(0, total, WRITE_CHUNK):
+                    part = frame.slice(start, WRITE_CHUNK)
+                    copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
+                    progress(min(start + WRITE_CHUNK, total), total, _("저장 중"))
+        else:
+            frame = frame.with_columns(pl.col("observed_on").cast(pl.Utf8))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * 6)})"
+            for start in range(0, total, WRITE_CHUNK):
+                cursor.executemany(sql, frame.slice(start, WRITE_CHUNK).rows())
+                progress(min(start + WRITE_CHUNK, total), total, _("저장 중"))
+    return total
+
+
+def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
+    scope = scope_of(by)
+    if dong is None:
+        if not scope.can(Can.CONFIGURE):
+            raise SaramError("forbidden", _("시 전체 신호는 시청 관리자만 가져올 수 있습니다."))
+        return list(Dong.objects.filter(gu__city=city).values_list("id", flat=True))
+    if dong.id not in scope.dong_ids(Can.MANAGE_PEOPLE):
+        raise SaramError(
+            "forbidden", _("%(dong)s의 신호를 가져올 권한이 없습니다.") % {"dong": dong.name}
+        )
+    return [dong.id]
+
+
+def _save_errors(batch: SignalImport, errors: pl.DataFrame) -> None:
+    errors.rename(
+        {"row": "행", "field": "열", "message": "무엇이 잘못됐나", "value": "값"}
+    ).write_csv(errors_path(batch), include_bom=True)
+
+
+def start_import(
+    *, by: Any, city: City, dong: Dong | None, filename: str, raw: bytes
+) -> SignalImport:
+    """Keep an uploaded signal file and record it as an import waiting to be checked."""
+    _scope_dongs(by, city=city, dong=dong)
+    batch = SignalImport.objects.create(
+        city=city, dong=dong, filename=filename[:200], uploaded_by=by, status=ImportStatus.CHECKING
+    )
+    upload_path(batch).write_bytes(raw)
+    return batch
+
+
+def import_signals(
+    *,
+    by: Any,
+    batch: SignalImport,
+    only_valid_rows: bool = False,
+    today: dt.date | None = None,
+    progress: Progress = _no_progress,
+) -> SignalImport:
+    """Check every row of the import's file and write it all in one transaction.
+
+    Any bad row: nothing is written and SaramError lists the rows (all of them in the error
+    file); with `only_valid_rows` the good rows are written and the bad ones left out.
+    Uncertain matches are queued for review, never guessed.
+    """
+    dong_ids = _scope_dongs(by, city=batch.city, dong=batch.dong)
+    if batch.status == ImportStatus.IMPORTED:
+        raise SaramError("already_imported", _("이미 가져온 파일입니다."))
+    today = today or timezone.localdate()
+    progress(0, 4, _("파일 읽는 중"))
+    try:
+        frame = read_frame(upload_path(batch).read_bytes(), batch.filename)
+    except SaramError as exc:
+        # A file that cannot be read at all (format, header, no rows) is rejected as a whole.
+        batch.status = ImportStatus.REJECTED
+        batch.errors = [e.as_dict() for e in exc.row_errors] or [
+            {"row": 1, "field": "", "message": exc.message, "value": ""}
+        ]
+        batch.error_count = len(batch.errors)
+        batch.finished_at = timezone.now()
+        batch.save()
+        raise
+    progress(1, 4, _("행 검사 중"))
+    frame, errors = check_rows(frame, today=today)
+    progress(2, 4, _("주민 찾는 중"))
+    matched, uncertain = match_people(frame, errors, dong_ids=dong_ids)
+    error_frame = errors.frame()
+    bad_rows = error_frame.get_column("row").n_unique()
+    batch.row_count = frame.height
+    batch.error_count = bad_rows
+    batch.valid_count = matched.height + uncertain.height
+    batch.errors = error_frame.head(ERROR_PREVIEW).to_dicts()
+    if bad_rows:
+        _save_errors(batch, error_frame)
+    if bad_rows and not only_valid_rows:
+        batch.status = ImportStatus.REJECTED
+        batch.finished_at = timezone.now()
+        batch.save()
+        raise SaramError(
+            "bad_rows",
+            _(
+                "%(bad)s개 행에 오류가 있어 아무것도 가져오지 않았습니다 "
+                "(전체 %(total)s행, 올바른 행 %(good)s행)."
+            )
+            % {
+                "bad": f"{bad_rows:,}",
+                "total": f"{frame.height:,}",
+                "good": f"{batch.valid_count:,}",
+            },
+            row_errors=[RowError(**e) for e in batch.errors],
+        )
+    progress(3, 4, _("저장 중"))
+    signals = matched.select(
+        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
+        pl.col("_pid").alias("person_id"),
+        pl.col("_kind").alias("kind_id"),
+        pl.col("_day").alias("observed_on"),
+        pl.col("_value").alias("value"),
+        pl.col(SOURCE).str.slice(0, 60).alias("source"),
+    )
+    reviews = [
+        MatchReview(
+            batch=batch,
+            dong_id=row["_review_dong"],
+            row_number=row["_row"],
+            name=(row[NAME] or "")[:50],
+            birth_date=row["_birth"],
+            address=(row[ADDRESS] or "")[:300],
+            kind_id=row["_kind"],
+            observed_on=row["_day"],
+            value=row["_value"],
+            source=(row[SOURCE] or "")[:60],
+            candidates=row["_candidates"],
+        )
+        for row in uncertain.iter_rows(named=True)
+    ]
+    with bulk_writes(), transaction.atomic():
+        written = write_signals(signals, progress=progress)
+        MatchReview.objects.bulk_create(reviews, batch_size=2000)
+        batch.status = ImportStatus.IMPORTED
+        batch.only_valid_rows = only_valid_rows
+        batch.imported_count = written
+        batch.review_count = len(reviews)
+        batch.finished_at = timezone.now()
+        batch.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT,
+            target_type="welfare_signal",
+            target_id=batch.pk,
+            purpose=_("위험 신호 가져오기"),
+            detail={
+                "file": batch.filename,
+                "rows": batch.row_count,
+                "imported": written,
+                "review": len(reviews),
+                "skipped": bad_rows,
+            },
+        )
+    upload_path(batch).unlink(missing_ok=True)
+    return batch
+
+
+def record_signal(
+    *, person: Person, kind_code: str, observed_on: dt.date, value: int = 1, source: str
+) -> Signal:
+    """One signal from inside Saram (a committee observation, a resolved review)."""
+    kind = SignalKind.objects.filter(code=kind_code).first()
+    if kind is None:
+        raise SaramError(
+            "unknown_kind", _("알 수 없는 신호 유형입니다: %(code)s") % {"code": kind_code}
+        )
+    return Signal.objects.create(
+        person=person, kind=kind, observed_on=observed_on, value=value, source=source[:60]
+    )
+
+
+def resolve_review(*, by: Any, review: MatchReview, person: Person | None) -> MatchReview:
+    """Give an uncertain row its resident (one of the candidates), or dismiss it with None."""
+    if review.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
+        raise SaramError("forbidden", _("이 확인 요청을 처리할 권한이 없습니다."))
+    if review.status != ReviewStatus.PENDING:
+        raise SaramError("already_resolved", _("이미 처리한 확인 요청입니다."))
+    if person is not None and person.pk not in review.candidates:
+        raise SaramError("not_a_candidate", _("후보로 찾은 주민 가운데에서 골라 주세요."))
+    with transaction.atomic():
+        review.resolved_by = by
+        review.resolved_at = timezone.now()
+        if person is None:
+            review.status = ReviewStatus.DISMISSED
+        else:
+            review.status = ReviewStatus.MATCHED
+            review.person = person
+            Signal.objects.create(
+                batch_id=review.batch_id,
+                person=person,
+                kind_id=review.kind_id,
+                observed_on=review.observed_on,
+                value=review.value,
+                source=review.source,
+            )
+        review.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="welfare_review",
+            target_id=review.pk,
+            purpose=_("신호 주민 확인"),
+            detail={"status": review.status, "person": person.pk if person else None},
+        )
+    return review

@@ -1,0 +1,240 @@
+"""Visits and what visitors see: recording a visit, and a committee member's concern about a
+neighbour who is on no list yet (it becomes a signal of its own, "committee observation")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saram.core import audit
+from saram.core.access import Can, scope_of
+from saram.core.errors import SaramError
+from saram.core.models import AuditAction, Dong, Person
+from saram.welfare.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    Concern,
+    ConcernStatus,
+    NeedCategory,
+    Visit,
+    VisitOutcome,
+)
+from saram.welfare.services.signals import record_signal
+
+OBSERVATION_KIND = "committee_observation"
+# A visit may be recorded a little after the fact, but never ahead of the clock.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+REACHED = (VisitOutcome.MET, VisitOutcome.REFUSED)
+
+
+def _check(outcome: str, needs: Sequence[str], visited_at: dt.datetime, now: dt.datetime) -> None:
+    if outcome not in VisitOutcome.values:
+        raise SaramError("bad_outcome", _("방문 결과를 골라 주세요."))
+    unknown = [n for n in needs if n not in NeedCategory.values]
+    if unknown:
+        raise SaramError(
+            "bad_need", _("알 수 없는 욕구 분야입니다: %(n)s") % {"n": ", ".join(unknown)}
+        )
+    if needs and outcome != VisitOutcome.MET:
+        raise SaramError("needs_without_meeting", _("만난 경우에만 욕구를 적을 수 있습니다."))
+    if visited_at > now + CLOCK_SKEW:
+        raise SaramError("future_visit", _("방문 일시가 미래입니다."))
+
+
+def record_visit(
+    *,
+    by: Any,
+    assignment: Assignment,
+    visited_at: dt.datetime,
+    outcome: str,
+    needs: Sequence[str] = (),
+    note: str = "",
+    now: dt.datetime,
+) -> Visit:
+    """Record a visit of an assignment by its visitor (or a dong officer); any outcome but
+    'not at home' settles it, and a meeting records whether a need was confirmed."""
+    is_visitor = assignment.assignee_id == by.pk and scope_of(by).can(Can.VISIT_ASSIGNED)
+    is_officer = assignment.dong_id in scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
+    if not (is_visitor or is_officer):
+        raise SaramError("not_yours", _("맡은 방문만 기록할 수 있습니다."))
+    _check(outcome, needs, visited_at, now)
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status != AssignmentStatus.OPEN:
+            raise SaramError("not_open", _("이미 끝났거나 돌려보낸 방문입니다."))
+        visit = Visit.objects.create(
+            person_id=locked.person_id,
+            dong_id=locked.dong_id,
+            assignment=locked,
+            visitor=by,
+            visited_at=visited_at,
+            outcome=outcome,
+            needs=sorted(set(needs)),
+            note=note.strip(),
+        )
+        locked.outcome = outcome
+        if outcome in REACHED and locked.reached_at is None:
+            locked.reached_at = visited_at
+            locked.reached_on = timezone.localtime(visited_at).date()
+        if outcome != VisitOutcome.NOT_HOME:
+            locked.status = AssignmentStatus.DONE
+            locked.resolved_at = visited_at
+        if outcome == VisitOutcome.MET:
+            locked.need_confirmed = bool(needs)
+        locked.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="welfare_visit",
+            target_id=visit.pk,
+            purpose=_("방문 기록"),
+            detail={"person": locked.person_id, "outcome": outcome},
+        )
+    assignment.refresh_from_db()
+    return visit
+
+
+def record_follow_up(
+    *,
+    by: Any,
+    case: Case,
+    visited_at: dt.datetime,
+    outcome: str,
+    needs: Sequence[str] = (),
+    note: str = "",
+    now: dt.datetime,
+    next_follow_up_on: dt.date | None = None,
+) -> Visit:
+    """A follow-up visit of an open case by one of its workers or a dong officer."""
+    if case.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
+        raise SaramError("forbidden", _("이 사례를 다룰 권한이 없습니다."))
+    if not case.is_open:
+        raise SaramError("case_closed", _("종결된 사례입니다."))
+    _check(outcome, needs, visited_at, now)
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            person_id=case.person_id,
+            dong_id=case.dong_id,
+            case=case,
+            visitor=by,
+            visited_at=visited_at,
+            outcome=outcome,
+            needs=sorted(set(needs)),
+            note=note.strip(),
+        )
+        case.next_follow_up_on = next_follow_up_on
+        case.save(update_fields=["next_follow_up_on"])
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="welfare_visit",
+            target_id=visit.pk,
+            purpose=_("사례 확인 방문 기록"),
+            detail={"case": case.pk, "outcome": outcome},
+        )
+    return visit
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def report_concern(
+    *,
+    by: Any,
+    name: str,
+    address: str,
+    phone: str = "",
+    description: str,
+    now: dt.datetime,
+    dong: Dong | None = None,
+) -> Concern:
+    """A committee member's concern about a neighbour; when exactly one resident of the dong
+    has that name and address it becomes a committee-observation signal at once."""
+    dong_ids = scope_of(by).dong_ids(Can.VISIT_ASSIGNED)
+    if not dong_ids:
+        raise SaramError("forbidden", _("복지위원만 이웃의 어려움을 알릴 수 있습니다."))
+    if dong is None:
+        if len(dong_ids) != 1:
+            raise SaramError("dong_required", _("행정동을 골라 주세요."))
+        dong = Dong.objects.get(pk=next(iter(dong_ids)))
+    elif dong.pk not in dong_ids:
+        raise SaramError("forbidden", _("맡은 행정동의 이웃만 알릴 수 있습니다."))
+    if not name.strip() or not address.strip() or not description.strip():
+        raise SaramError("incomplete", _("이름, 주소, 본 것을 적어 주세요."))
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            dong=dong,
+            reported_by=by,
+            reported_at=now,
+            name=name.strip()[:50],
+            address=address.strip()[:300],
+            phone=phone.strip()[:20],
+            description=description.strip()[:500],
+        )
+        candidates = [
+            p
+            for p in Person.objects.filter(dong=dong, name=concern.name).only("id", "address")
+            if _normal(p.address) == _normal(concern.address)
+        ]
+        if len(candidates) == 1:
+            _match(concern, candidates[0], by=None, now=now)
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="welfare_concern",
+            target_id=concern.pk,
+            purpose=_("이웃 어려움 알림"),
+        )
+    return concern
+
+
+def _match(concern: Concern, person: Person, *, by: Any, now: dt.datetime) -> None:
+    signal = record_signal(
+        person=person,
+        kind_code=OBSERVATION_KIND,
+        observed_on=timezone.localtime(concern.reported_at).date(),
+        source=_("복지위원 관찰"),
+    )
+    concern.person = person
+    concern.signal = signal
+    concern.status = ConcernStatus.MATCHED
+    concern.resolved_by = by
+    concern.resolved_at = now
+    concern.save()
+
+
+def resolve_concern(
+    *, by: Any, concern: Concern, person: Person | None, now: dt.datetime
+) -> Concern:
+    """An officer links a concern to a resident of the dong (making it a signal) or closes it."""
+    if concern.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
+        raise SaramError("forbidden", _("이 알림을 다룰 권한이 없습니다."))
+    if concern.status != ConcernStatus.NEW:
+        raise SaramError("already_resolved", _("이미 처리한 알림입니다."))
+    with transaction.atomic():
+        if person is None:
+            concern.status = ConcernStatus.DISMISSED
+            concern.resolved_by = by
+            concern.resolved_at = now
+            concern.save()
+        else:
+            if person.dong_id != concern.dong_id:
+                raise SaramError("other_dong", _("같은 행정동의 주민과만 연결할 수 있습니다."))
+            _match(concern, person, by=by, now=now)
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="welfare_concern",
+            target_id=concern.pk,
+            purpose=_("이웃 어려움 알림 처리"),
+            detail={"status": concern.status},
+        )
+    return concern

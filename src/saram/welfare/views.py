@@ -1,0 +1,1439 @@
+"""Thin views of 동네복지: translate HTTP into selector and service calls, errors into messages.
+
+Every read of a person, a list of people, an export or a case is audited with its purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from saram.core import audit
+from saram.core.access import Can, not_found, scope_of
+from saram.core.errors import SaramError
+from saram.core.models import AuditAction, Organisation
+from saram.core.selectors import current_city
+from saram.core.services import jobs
+from saram.welfare import forms, reasons, selectors
+from saram.welfare.models import (
+    AssignmentStatus,
+    CaseNeed,
+    Committee,
+    CommitteeMember,
+    ImportStatus,
+    Meeting,
+    NeedCategory,
+    PlanAction,
+    Referral,
+    ReviewStatus,
+    RoundStatus,
+)
+from saram.welfare.services import (
+    cases,
+    committees,
+    config,
+    coverage,
+    referrals,
+    rounds,
+    signals,
+    visits,
+)
+
+PAGE_SIZE = 50
+
+
+def _audit(
+    request: HttpRequest,
+    action: str,
+    target_type: str,
+    purpose: str,
+    target_id: str | int = "",
+    **detail: Any,
+) -> None:
+    audit.record(
+        actor=request.user,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        purpose=purpose,
+        detail=detail,
+    )
+
+
+def _fail(request: HttpRequest, exc: SaramError) -> None:
+    messages.error(request, exc.message)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    return redirect(request.POST.get("next") or fallback)
+
+
+def _city() -> Any:
+    city = current_city()
+    if city is None:
+        raise not_found()
+    return city
+
+
+def _user(pk: str | int | None) -> Any:
+    if not pk:
+        return None
+    return get_user_model().objects.filter(pk=pk).first()
+
+
+def _reload() -> HttpResponse:
+    response = HttpResponse("")
+    response["HX-Refresh"] = "true"
+    return response
+
+
+# --- Home --------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's starting page: officers their dongs' work, members their visits."""
+    scope = scope_of(request.user)
+    officer_dongs = list(selectors.welfare_dongs_for(request.user).order_by("code"))
+    if not officer_dongs:
+        if scope.can(Can.VISIT_ASSIGNED):
+            return redirect("welfare:my")
+        if scope.can(Can.VIEW_REPORTS) or scope.can(Can.CONFIGURE):
+            return redirect("welfare:coverage")
+        raise not_found()
+    now = timezone.now()
+    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in officer_dongs])
+    returned = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
+    overdue = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
+        due_on__lt=timezone.localdate()
+    )
+    follow_ups = selectors.cases_for(request.user).filter(
+        next_follow_up_on__lte=timezone.localdate()
+    )
+    return render(
+        request,
+        "welfare/home.html",
+        {
+            "rows": [(d, by_dong.get(d.pk, coverage.Coverage())) for d in officer_dongs],
+            "overdue": overdue.count(),
+            "returned": returned.count(),
+            "need_case": selectors.visits_needing_a_case(request.user).count(),
+            "concerns": selectors.concerns_for(request.user).count(),
+            "reviews": selectors.reviews_for(request.user).count(),
+            "follow_ups": follow_ups.count(),
+            "open_cases": selectors.cases_for(request.user).count(),
+        },
+    )
+
+
+# --- Signal imports ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    dongs = [
+        d
+        for d in selectors.welfare_dongs_for(request.user)
+        if d.pk in scope.dong_ids(Can.MANAGE_PEOPLE)
+    ]
+    city_wide = scope.can(Can.CONFIGURE)
+    if not dongs and not city_wide:
+        raise not_found()
+    form = forms.SignalImportForm(
+        request.POST or None, request.FILES or None, dongs=dongs, city_wide=city_wide
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        code = form.cleaned_data["dong"]
+        dong = next((d for d in dongs if d.code == code), None) if code else None
+        try:
+            batch = signals.start_import(
+                by=request.user, city=_city(), dong=dong, filename=upload.name, raw=upload.read()
+            )
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _start_import_job(request, batch, only_valid=False)
+            return redirect("welfare:import_detail", pk=batch.pk)
+    page = Paginator(selectors.imports_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "welfare/imports.html",
+        {"form": form, "page": page, "columns": signals.COLUMNS, "kinds": reasons.kinds_by_code()},
+    )
+
+
+def _start_import_job(request: HttpRequest, batch: Any, *, only_valid: bool) -> None:
+    from saram.welfare.tasks import import_signals_task
+
+    job = jobs.start_job(
+        by=request.user,
+        kind="welfare_signals",
+        label=_("위험 신호 가져오기: %(file)s") % {"file": batch.filename},
+        params={"batch": batch.pk, "only_valid": only_valid},
+        enqueue=import_signals_task.enqueue,
+    )
+    type(batch).objects.filter(pk=batch.pk).update(job=job)
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_for(request.user, pk)
+    running = batch.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    if request.headers.get("HX-Request"):
+        if not running:
+            return _reload()
+        return render(request, "welfare/_progress.html", {"job": batch.job, "url": request.path})
+    show_rows = selectors.may_see_import_rows(request.user, batch)
+    if show_rows and batch.errors:
+        _audit(
+            request,
+            AuditAction.VIEW,
+            "welfare_signal",
+            _("신호 파일 오류 보고 열람"),
+            batch.pk,
+            shown=len(batch.errors),
+        )
+    return render(
+        request,
+        "welfare/import_detail.html",
+        {
+            "batch": batch,
+            "running": running,
+            "show_rows": show_rows,
+            "can_accept": show_rows
+            and batch.status == ImportStatus.REJECTED
+            and batch.valid_count > 0,
+        },
+    )
+
+
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_for(request.user, pk)
+    path = signals.errors_path(batch)
+    if not selectors.may_see_import_rows(request.user, batch) or not path.exists():
+        raise not_found()
+    _audit(request, AuditAction.EXPORT, "welfare_signal", _("신호 파일 오류 내려받기"), batch.pk)
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"signal-errors-{batch.pk}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@require_POST
+def import_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """After seeing the report, import only the good rows."""
+    batch = selectors.import_for(request.user, pk)
+    if not selectors.may_see_import_rows(request.user, batch):
+        raise not_found()
+    if batch.status != ImportStatus.REJECTED or not signals.upload_path(batch).exists():
+        messages.error(request, _("이 파일은 더 가져올 수 없습니다."))
+        return redirect("welfare:import_detail", pk=batch.pk)
+    type(batch).objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
+    _start_import_job(request, batch, only_valid=True)
+    return redirect("welfare:import_detail", pk=batch.pk)
+
+
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    qs = selectors.reviews_for(request.user)
+    if not scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
+        raise not_found()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit(
+        request,
+        AuditAction.LIST,
+        "welfare_review",
+        _("주민 확인 대기 목록 열람"),
+        page=page.number,
+        shown=len(page.object_list),
+    )
+    return render(request, "welfare/reviews.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    candidates = list(selectors.review_candidates(request.user, review))
+    form = forms.PersonChoiceForm(request.POST or None, people=candidates)
+    if request.method == "POST" and form.is_valid():
+        chosen = next((p for p in candidates if str(p.pk) == form.cleaned_data["person"]), None)
+        try:
+            signals.resolve_review(by=request.user, review=review, person=chosen)
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("처리했습니다."))
+            return redirect("welfare:reviews")
+    _audit(
+        request,
+        AuditAction.VIEW,
+        "welfare_review",
+        _("신호 주민 확인"),
+        review.pk,
+        candidates=[p.pk for p in candidates],
+    )
+    return render(
+        request,
+        "welfare/review_detail.html",
+        {
+            "review": review,
+            "candidates": candidates,
+            "form": form,
+            "pending": review.status == ReviewStatus.PENDING,
+        },
+    )
+
+
+# --- Outreach lists and rounds -----------------------------------------------------------------
+
+
+@require_GET
+def outreach(request: HttpRequest) -> HttpResponse:
+    dongs = list(selectors.welfare_dongs_for(request.user).order_by("code"))
+    if not dongs:
+        raise not_found()
+    if len(dongs) == 1:
+        return redirect("welfare:outreach_dong", code=dongs[0].code)
+    latest = {
+        r.dong_id: r for r in selectors.rounds_for(request.user).order_by("dong_id", "-number")
+    }
+    return render(
+        request,
+        "welfare/outreach.html",
+        {"rows": [(d, latest.get(d.pk)) for d in dongs]},
+    )
+
+
+@require_GET
+def outreach_dong(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.welfare_dong_for(request.user, code)
+    return _round_page(request, dong, selectors.latest_round(request.user, dong))
+
+
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_for(request.user, pk)
+    if request.headers.get("HX-Request"):
+        if round_.status != RoundStatus.SCORING:
+            return _reload()
+        return render(request, "welfare/_progress.html", {"job": round_.job, "url": request.path})
+    return _round_page(request, round_.dong, round_)
+
+
+def _kinds() -> dict[str, Any]:
+    found = cache.get("saram:welfare:kinds")
+    if found is None:
+        found = reasons.kinds_by_code()
+        cache.set("saram:welfare:kinds", found, 60)
+    return found
+
+
+def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
+    scope = scope_of(request.user)
+    can_manage = dong.pk in scope.dong_ids(Can.MANAGE_PEOPLE)
+    settings_ = config.settings_for(dong)
+    context: dict[str, Any] = {
+        "dong": dong,
+        "round": round_,
+        "can_manage": can_manage,
+        "plan_form": forms.PlanRoundForm(initial={"list_size": settings_.list_size}),
+        "settings": settings_,
+        "rounds": selectors.rounds_for(request.user, dong=dong)[:12],
+        "today": timezone.localdate(),
+    }
+    if round_ is not None and round_.status not in (RoundStatus.SCORING, RoundStatus.FAILED):
+        page = Paginator(selectors.entries_for(request.user, round_), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        kinds = _kinds()
+        context["page"] = page
+        context["lines"] = [(e, reasons.describe_all(e.reasons, kinds)) for e in page]
+        _audit(
+            request,
+            AuditAction.LIST,
+            "welfare_outreach",
+            _("발굴 목록 열람"),
+            round_.pk,
+            page=page.number,
+            shown=len(page.object_list),
+        )
+        if round_.status == RoundStatus.DRAFT and can_manage:
+            context["start_form"] = forms.StartRoundForm(visitors=rounds.eligible_visitors(dong))
+    return render(request, "welfare/round.html", context)
+
+
+@require_POST
+def round_plan(request: HttpRequest, code: str) -> HttpResponse:
+    from saram.welfare.tasks import score_round_task
+
+    dong = selectors.welfare_dong_for(request.user, code)
+    form = forms.PlanRoundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("모형과 목록 인원을 확인해 주세요."))
+        return redirect("welfare:outreach_dong", code=code)
+
+    def enqueue(round_: Any) -> None:
+        job = jobs.start_job(
+            by=request.user,
+            kind="welfare_round",
+            label=_("%(dong)s 발굴 목록 계산") % {"dong": dong.name},
+            params={"round": round_.pk},
+            enqueue=score_round_task.enqueue,
+        )
+        type(round_).objects.filter(pk=round_.pk).update(job=job)
+
+    try:
+        round_ = rounds.plan_round(
+            by=request.user,
+            dong=dong,
+            model_kind=form.cleaned_data["model_kind"],
+            list_size=form.cleaned_data["list_size"],
+            enqueue=enqueue,
+        )
+    except SaramError as exc:
+        _fail(request, exc)
+        return redirect("welfare:outreach_dong", code=code)
+    return redirect("welfare:round_detail", pk=round_.pk)
+
+
+@require_POST
+def round_start(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_for(request.user, pk)
+    visitors = rounds.eligible_visitors(round_.dong)
+    form = forms.StartRoundForm(request.POST, visitors=visitors)
+    if not form.is_valid():
+        messages.error(request, _("방문을 맡을 사람을 한 명 이상 고르세요."))
+        return redirect("welfare:round_detail", pk=pk)
+    chosen = [v for v in visitors if str(v.pk) in form.cleaned_data["assignees"]]
+    try:
+        made = rounds.start_round(
+            by=request.user,
+            round_=round_,
+            assignees=chosen,
+            now=timezone.now(),
+            purpose=form.cleaned_data["purpose"],
+        )
+    except SaramError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("%(n)s명의 방문을 배정했습니다.") % {"n": len(made)})
+    return redirect("welfare:round_detail", pk=pk)
+
+
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_for(request.user, pk)
+    try:
+        rounds.close_round(by=request.user, round_=round_, now=timezone.now())
+    except SaramError as exc:
+        _fail(request, exc)
+    return redirect("welfare:round_detail", pk=pk)
+
+
+@require_GET
+def visits_list(request: HttpRequest) -> HttpResponse:
+    """The dongs' visits that need an officer: overdue (escalated), returned, needing a case."""
+    if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
+        raise not_found()
+    today = timezone.localdate()
+    show = request.GET.get("show", "overdue")
+    if show == "returned":
+        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
+    elif show == "open":
+        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,))
+    else:
+        show = "overdue"
+        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
+            due_on__lt=today
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    need_case = list(selectors.visits_needing_a_case(request.user)[:100])
+    _audit(
+        request,
+        AuditAction.LIST,
+        "welfare_assignment",
+        _("방문 목록 열람"),
+        show=show,
+        shown=len(page.object_list) + len(need_case),
+    )
+    return render(
+        request,
+        "welfare/visits.html",
+        {"page": page, "show": show, "need_case": need_case, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer's view of one visit: who, why (the reasons), history; reassign or record."""
+    assignment = selectors.assignment_for(request.user, pk)
+    can_manage = assignment.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    visitors = rounds.eligible_visitors(assignment.dong) if can_manage else []
+    reassign_form = forms.ReassignForm(visitors=visitors)
+    visit_form = forms.VisitForm()
+    if request.method == "POST" and can_manage:
+        now = timezone.now()
+        try:
+            if request.POST.get("do") == "reassign":
+                reassign_form = forms.ReassignForm(request.POST, visitors=visitors)
+                if reassign_form.is_valid():
+                    rounds.reassign(
+                        by=request.user,
+                        assignment=assignment,
+                        assignee=_user(reassign_form.cleaned_data["assignee"]),
+                        now=now,
+                    )
+                    messages.success(request, _("담당을 바꿨습니다."))
+                    return redirect("welfare:assignment_detail", pk=pk)
+            else:
+                visit_form = forms.VisitForm(request.POST)
+                if visit_form.is_valid():
+                    visits.record_visit(
+                        by=request.user, assignment=assignment, now=now, **visit_form.cleaned_data
+                    )
+                    messages.success(request, _("방문을 기록했습니다."))
+                    return redirect("welfare:assignment_detail", pk=pk)
+        except SaramError as exc:
+            _fail(request, exc)
+    _audit(
+        request,
+        AuditAction.VIEW,
+        "person",
+        _("방문 대상자 확인"),
+        assignment.person_id,
+        assignment=assignment.pk,
+    )
+    entry_reasons = []
+    if assignment.entry_id:
+        entry_reasons = reasons.describe_all(assignment.entry.reasons, _kinds())
+    return render(
+        request,
+        "welfare/assignment.html",
+        {
+            "a": assignment,
+            "reasons": entry_reasons,
+            "visits": assignment.visits.select_related("visitor"),
+            "can_manage": can_manage,
+            "reassign_form": reassign_form,
+            "visit_form": visit_form,
+            "is_overdue": rounds.is_overdue(assignment, timezone.now()),
+        },
+    )
+
+
+# --- A person's welfare record (officers) ------------------------------------------------------
+
+
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.person_for_officer(request.user, pk)
+    purpose = request.GET.get("purpose", "").strip()[:200] or _("복지 기록 열람")
+    _audit(request, AuditAction.VIEW, "person", purpose, found.pk)
+    kinds = _kinds()
+    signal_rows = [
+        (
+            s,
+            reasons.describe(
+                {"code": _signal_code(s), "signal": s.kind.code, "value": s.value}, kinds
+            ),
+        )
+        for s in selectors.signals_of(request.user, found)[:100]
+    ]
+    can_manage = found.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    return render(
+        request,
+        "welfare/person.html",
+        {
+            "person": found,
+            "signals": signal_rows,
+            "visits": selectors.visits_of(request.user, found)[:50],
+            "cases": selectors.cases_for(request.user, person=found, open_only=False),
+            "can_manage": can_manage,
+            "case_form": forms.OpenCaseForm(),
+        },
+    )
+
+
+def _signal_code(signal: Any) -> str:
+    return {"months": "signal_months", "krw": "signal_amount"}.get(signal.kind.unit, "signal_flag")
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
+        raise not_found()
+    show_closed = request.GET.get("closed") == "1"
+    qs = selectors.cases_for(request.user, open_only=not show_closed)
+    if show_closed:
+        qs = qs.filter(closed_at__isnull=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit(
+        request,
+        AuditAction.LIST,
+        "welfare_case",
+        _("사례 목록 열람"),
+        closed=show_closed,
+        shown=len(page.object_list),
+    )
+    return render(
+        request,
+        "welfare/cases.html",
+        {
+            "page": page,
+            "show_closed": show_closed,
+            "pending": selectors.referrals_for(request.user)[:100],
+        },
+    )
+
+
+@require_POST
+def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+    found = selectors.person_for_officer(request.user, person_pk)
+    form = forms.OpenCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("사업을 골라 주세요."))
+        return redirect("welfare:person", pk=found.pk)
+    visit = None
+    visit_id = request.POST.get("visit")
+    if visit_id and visit_id.isdigit():
+        visit = selectors.visits_of(request.user, found).filter(pk=int(visit_id)).first()
+    detail = form.cleaned_data["detail"]
+    try:
+        case = cases.open_case(
+            by=request.user,
+            person=found,
+            programme=form.cleaned_data["programme"],
+            needs=[(c, detail) for c in form.cleaned_data["needs"]],
+            visit=visit,
+            now=timezone.now(),
+        )
+    except SaramError as exc:
+        _fail(request, exc)
+        return redirect("welfare:person", pk=found.pk)
+    messages.success(request, _("사례를 열었습니다."))
+    return redirect("welfare:case_detail", pk=case.pk)
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for(request.user, pk)
+    _audit(request, AuditAction.VIEW, "welfare_case", _("사례 열람"), case.pk)
+    is_worker = cases.is_worker(request.user, case)
+    can_manage = case.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    officers = cases.officers_of(case)
+    needs = list(case.needs.all())
+    resources = [
+        r for r in selectors.resources_for(request.user) if r.dong_id in (None, case.dong_id)
+    ]
+    return render(
+        request,
+        "welfare/case.html",
+        {
+            "case": case,
+            "needs": needs,
+            "actions": case.actions.select_related("owner", "need"),
+            "referrals": case.referrals.select_related("resource").prefetch_related("events"),
+            "notes": selectors.case_notes_for(request.user, case),
+            "visits": case.visits.select_related("visitor"),
+            "workers": case.workers.all(),
+            "is_worker": is_worker,
+            "can_manage": can_manage and case.is_open,
+            "need_form": forms.NeedForm(),
+            "action_form": forms.ActionForm(officers=officers, needs=needs),
+            "note_form": forms.NoteForm(),
+            "referral_form": forms.ReferralForm(resources=resources, needs=needs),
+            "status_form": forms.ReferralStatusForm(),
+            "close_form": forms.CloseCaseForm(),
+            "follow_up_form": forms.FollowUpForm(),
+            "worker_form": forms.WorkerForm(
+                officers=[o for o in officers if o not in case.workers.all()]
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _case_post(
+    handler: Callable[[HttpRequest, Any], str | None],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST that changes a case: the case from the user's scope, a message, back to it."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        case = selectors.case_for(request.user, pk)
+        try:
+            done = handler(request, case)
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            if done:
+                messages.success(request, done)
+        return redirect("welfare:case_detail", pk=case.pk)
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return view
+
+
+def _need(case: Any, pk: str | None) -> CaseNeed | None:
+    return case.needs.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+
+
+def _invalid(form: Any) -> SaramError:
+    first = next(iter(form.errors.values()), [_("입력을 확인해 주세요.")])
+    return SaramError("invalid", str(first[0]))
+
+
+@_case_post
+def case_need(request: HttpRequest, case: Any) -> str | None:
+    form = forms.NeedForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    cases.add_need(by=request.user, case=case, **form.cleaned_data)
+    return _("욕구를 더했습니다.")
+
+
+@_case_post
+def case_need_met(request: HttpRequest, case: Any) -> str | None:
+    need = _need(case, request.POST.get("need"))
+    if need is None:
+        raise not_found()
+    cases.set_need_met(by=request.user, need=need, is_met=request.POST.get("met") == "1")
+    return None
+
+
+@_case_post
+def case_action(request: HttpRequest, case: Any) -> str | None:
+    officers = cases.officers_of(case)
+    form = forms.ActionForm(request.POST, officers=officers, needs=list(case.needs.all()))
+    if not form.is_valid():
+        raise _invalid(form)
+    data = form.cleaned_data
+    owner = next((o for o in officers if str(o.pk) == data["owner"]), None)
+    cases.add_action(
+        by=request.user,
+        case=case,
+        action=data["action"],
+        due_on=data["due_on"],
+        owner=owner,
+        owner_name=data["owner_name"],
+        need=_need(case, data["need"]),
+    )
+    return _("계획에 더했습니다.")
+
+
+@_case_post
+def case_action_done(request: HttpRequest, case: Any) -> str | None:
+    step = PlanAction.objects.filter(case=case, pk=request.POST.get("action") or 0).first()
+    if step is None:
+        raise not_found()
+    cases.complete_action(by=request.user, step=step, now=timezone.now())
+    return None
+
+
+@_case_post
+def case_note(request: HttpRequest, case: Any) -> str | None:
+    form = forms.NoteForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    cases.add_note(by=request.user, case=case, text=form.cleaned_data["text"], now=timezone.now())
+    return _("기록했습니다.")
+
+
+@_case_post
+def case_worker(request: HttpRequest, case: Any) -> str | None:
+    officers = cases.officers_of(case)
+    form = forms.WorkerForm(request.POST, officers=officers)
+    if not form.is_valid():
+        raise _invalid(form)
+    worker = next(o for o in officers if str(o.pk) == form.cleaned_data["worker"])
+    cases.add_worker(by=request.user, case=case, worker=worker)
+    return _("담당자를 더했습니다.")
+
+
+@_case_post
+def case_referral(request: HttpRequest, case: Any) -> str | None:
+    resources = [
+        r for r in selectors.resources_for(request.user) if r.dong_id in (None, case.dong_id)
+    ]
+    form = forms.ReferralForm(request.POST, resources=resources, needs=list(case.needs.all()))
+    if not form.is_valid():
+        raise _invalid(form)
+    resource = next(r for r in resources if str(r.pk) == form.cleaned_data["resource"])
+    referrals.refer(
+        by=request.user,
+        case=case,
+        resource=resource,
+        need=_need(case, form.cleaned_data["need"]),
+        note=form.cleaned_data["note"],
+        now=timezone.now(),
+    )
+    return _("의뢰했습니다.")
+
+
+@_case_post
+def case_follow_up(request: HttpRequest, case: Any) -> str | None:
+    form = forms.FollowUpForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    visits.record_follow_up(by=request.user, case=case, now=timezone.now(), **form.cleaned_data)
+    return _("확인 방문을 기록했습니다.")
+
+
+@_case_post
+def case_close(request: HttpRequest, case: Any) -> str | None:
+    form = forms.CloseCaseForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    cases.close_case(by=request.user, case=case, now=timezone.now(), **form.cleaned_data)
+    return _("사례를 종결했습니다.")
+
+
+@require_POST
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(request.user, pk)
+    form = forms.ReferralStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            referrals.update_referral(
+                by=request.user, referral=referral, now=timezone.now(), **form.cleaned_data
+            )
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("의뢰 결과를 기록했습니다."))
+    else:
+        messages.error(request, _("결과를 골라 주세요."))
+    return redirect("welfare:case_detail", pk=referral.case_id)
+
+
+# --- Resources ---------------------------------------------------------------------------------
+
+
+@require_GET
+def resources(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        raise not_found()
+    need = request.GET.get("need", "")
+    qs = selectors.resources_for(request.user, active_only=not scope.can(Can.CONFIGURE))
+    items = [r for r in qs if not need or need in r.needs]
+    active = {
+        row["resource_id"]: row["n"]
+        for row in Referral.objects.filter(
+            resource__in=[r.pk for r in items], status__in=("sent", "accepted")
+        )
+        .values("resource_id")
+        .annotate(n=Count("id"))
+    }
+    return render(
+        request,
+        "welfare/resources.html",
+        {
+            "rows": [(r, active.get(r.pk, 0)) for r in items],
+            "need": need,
+            "needs": NeedCategory.choices,
+            "can_edit": scope.can(Can.CONFIGURE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    resource = selectors.resource_for(request.user, pk) if pk else None
+    initial = {}
+    if resource is not None:
+        initial = {
+            f: getattr(resource, f)
+            for f in (
+                "name",
+                "kind",
+                "provider",
+                "needs",
+                "description",
+                "eligibility",
+                "capacity",
+                "contact",
+                "is_active",
+            )
+        }
+    form = forms.ResourceForm(request.POST or None, initial=initial or {"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.save_resource(
+                by=request.user, city=_city(), resource=resource, **form.cleaned_data
+            )
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("저장했습니다."))
+            return redirect("welfare:resources")
+    return render(
+        request,
+        "welfare/form.html",
+        {"form": form, "title": _("자원"), "back": reverse("welfare:resources")},
+    )
+
+
+# --- Concerns ----------------------------------------------------------------------------------
+
+
+@require_GET
+def concerns(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
+        raise not_found()
+    page = Paginator(selectors.concerns_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    _audit(
+        request,
+        AuditAction.LIST,
+        "welfare_concern",
+        _("이웃 알림 목록 열람"),
+        shown=len(page.object_list),
+    )
+    return render(request, "welfare/concerns.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = selectors.concern_for_officer(request.user, pk)
+    people = list(selectors.concern_candidates(request.user, concern)[:50])
+    form = forms.PersonChoiceForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        chosen = next((p for p in people if str(p.pk) == form.cleaned_data["person"]), None)
+        try:
+            visits.resolve_concern(
+                by=request.user, concern=concern, person=chosen, now=timezone.now()
+            )
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("처리했습니다."))
+            return redirect("welfare:concerns")
+    _audit(request, AuditAction.VIEW, "welfare_concern", _("이웃 알림 확인"), concern.pk)
+    return render(
+        request, "welfare/concern_detail.html", {"concern": concern, "people": people, "form": form}
+    )
+
+
+# --- Committee members (phone-sized) -----------------------------------------------------------
+
+
+@require_GET
+def my(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not (scope.can(Can.VISIT_ASSIGNED) or scope.dong_ids(Can.MANAGE_PEOPLE)):
+        raise not_found()
+    items = list(selectors.my_assignments(request.user))
+    _audit(
+        request,
+        AuditAction.LIST,
+        "welfare_assignment",
+        _("맡은 방문 목록 열람"),
+        shown=len(items),
+    )
+    return render(
+        request,
+        "welfare/my.html",
+        {
+            "items": items,
+            "today": timezone.localdate(),
+            "done": selectors.my_assignments(request.user, open_only=False).exclude(
+                status=AssignmentStatus.OPEN
+            )[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.my_assignment(request.user, pk)
+    form = forms.VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visits.record_visit(
+                by=request.user, assignment=assignment, now=timezone.now(), **form.cleaned_data
+            )
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("방문을 기록했습니다. 고맙습니다."))
+            return redirect("welfare:my")
+    _audit(
+        request,
+        AuditAction.VIEW,
+        "person",
+        _("방문을 위한 연락처 확인"),
+        assignment.person_id,
+        assignment=assignment.pk,
+    )
+    return render(
+        request,
+        "welfare/my_visit.html",
+        {
+            "a": assignment,
+            "form": form,
+            "return_form": forms.ReturnForm(),
+            "visits": selectors.my_visits(request.user, assignment),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def my_return(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.my_assignment(request.user, pk)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("돌려보내는 까닭을 적어 주세요."))
+        return redirect("welfare:my_visit", pk=pk)
+    try:
+        rounds.return_assignment(by=request.user, assignment=assignment, **form.cleaned_data)
+    except SaramError as exc:
+        _fail(request, exc)
+        return redirect("welfare:my_visit", pk=pk)
+    messages.success(request, _("돌려보냈습니다. 담당 공무원이 다시 배정합니다."))
+    return redirect("welfare:my")
+
+
+@require_http_methods(["GET", "POST"])
+def my_concern(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).can(Can.VISIT_ASSIGNED):
+        raise not_found()
+    form = forms.ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visits.report_concern(by=request.user, now=timezone.now(), **form.cleaned_data)
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("알려 주셔서 고맙습니다. 담당 공무원이 확인합니다."))
+            return redirect("welfare:my")
+    mine = selectors.concerns_for(request.user, status=None).filter(reported_by=request.user)[:20]
+    return render(request, "welfare/my_concern.html", {"form": form, "mine": mine})
+
+
+# --- Coverage ----------------------------------------------------------------------------------
+
+
+def _coverage_rows(request: HttpRequest, now: dt.datetime) -> tuple[list[Any], coverage.Coverage]:
+    dongs = list(selectors.coverage_dongs_for(request.user).order_by("gu__code", "code"))
+    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in dongs])
+    rows = [(d, by_dong.get(d.pk, coverage.Coverage())) for d in dongs]
+    return rows, coverage.total(c for _d, c in rows)
+
+
+def _series_json(points: list[coverage.MonthPoint]) -> dict[str, list[Any]]:
+    return {
+        "labels": [p.month.strftime("%Y-%m") for p in points],
+        "flagged": [p.flagged for p in points],
+        "reached": [p.reached_in_sla for p in points],
+        "coverage": [p.coverage_pct for p in points],
+        "cases": [p.open_cases for p in points],
+        "referrals": [p.pending_referrals for p in points],
+    }
+
+
+@require_GET
+def coverage_city(request: HttpRequest) -> HttpResponse:
+    rows, all_ = _coverage_rows(request, timezone.now())
+    if not rows:
+        raise not_found()
+    ids = [d.pk for d, _c in rows]
+    return render(
+        request,
+        "welfare/coverage.html",
+        {
+            "rows": rows,
+            "total": all_,
+            "series": _series_json(coverage.monthly(now=timezone.now(), dong_ids=ids)),
+        },
+    )
+
+
+@require_GET
+def coverage_dong(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.coverage_dong_for(request.user, code)
+    now = timezone.now()
+    found = coverage.coverage_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, coverage.Coverage())
+    return render(
+        request,
+        "welfare/coverage_dong.html",
+        {
+            "dong": dong,
+            "c": found,
+            "series": _series_json(coverage.monthly(now=now, dong_ids=[dong.pk])),
+            "settings": config.settings_for(dong),
+            "is_officer": dong.pk in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
+        },
+    )
+
+
+@require_GET
+def coverage_geojson(request: HttpRequest) -> HttpResponse:
+    """The dongs the user may see, each with its coverage in percent, for the map."""
+    lang = request.LANGUAGE_CODE
+    rows, _all = _coverage_rows(request, timezone.now())
+    features = [
+        {
+            "type": "Feature",
+            "geometry": d.boundary,
+            "properties": {
+                "code": d.code,
+                "name": d.name if lang == "ko" else d.name_en,
+                "url": reverse("welfare:coverage_dong", args=[d.code]),
+                "coverage_pct": c.coverage_pct or 0,
+                "flagged": c.flagged,
+                "overdue": c.overdue,
+            },
+        }
+        for d, c in rows
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+# --- Committees (the city administrator) -------------------------------------------------------
+
+
+@require_GET
+def committee_list(request: HttpRequest) -> HttpResponse:
+    dongs = list(selectors.committee_dongs_for(request.user))
+    if not dongs:
+        raise not_found()
+    found = {c.dong_id: c for c in selectors.committees_for(request.user)}
+    counts = dict(
+        CommitteeMember.objects.filter(committee__in=found.values(), left_on__isnull=True)
+        .values_list("committee__dong_id")
+        .annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "welfare/committees.html",
+        {"rows": [(d, found.get(d.pk), counts.get(d.pk, 0)) for d in dongs]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.committee_dong_for(request.user, code)
+    committee = Committee.objects.filter(dong=dong).first()
+    is_admin = scope_of(request.user).can(Can.CONFIGURE)
+    form = forms.CommitteeForm(
+        request.POST or None,
+        initial={
+            "name": committee.name if committee else f"{dong.name} 복지위원회",
+            "founded_on": committee.founded_on if committee else None,
+        },
+    )
+    if request.method == "POST":
+        if not is_admin:
+            raise not_found()
+        if form.is_valid():
+            try:
+                committees.ensure_committee(by=request.user, dong=dong, **form.cleaned_data)
+            except SaramError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("저장했습니다."))
+                return redirect("welfare:committee_detail", code=code)
+    members = list(committee.members.select_related("organisation", "user")) if committee else []
+    return render(
+        request,
+        "welfare/committee.html",
+        {
+            "dong": dong,
+            "committee": committee,
+            "form": form,
+            "is_admin": is_admin,
+            "members": members,
+            "meetings": committee.meetings.prefetch_related("decisions")[:20] if committee else [],
+            "member_form": _member_form(dong) if committee and is_admin else None,
+            "meeting_form": forms.MeetingForm(members=[m for m in members if m.is_active])
+            if committee
+            else None,
+            "can_record_meeting": committee is not None
+            and (is_admin or dong.pk in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)),
+        },
+    )
+
+
+def _member_form(dong: Any, data: Any = None) -> forms.MemberForm:
+    from saram.core.models import Role, RoleAssignment
+
+    users = (
+        get_user_model()
+        .objects.filter(
+            pk__in=RoleAssignment.objects.filter(role=Role.COMMITTEE_MEMBER, dong=dong).values(
+                "user_id"
+            )
+        )
+        .order_by("username")
+    )
+    organisations = Organisation.objects.filter(dong=dong).order_by("kind", "name")
+    return forms.MemberForm(data, organisations=list(organisations), users=list(users))
+
+
+@require_POST
+def member_new(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.committee_dong_for(request.user, code)
+    committee = Committee.objects.filter(dong=dong).first()
+    if committee is None or not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    form = _member_form(dong, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            committees.add_member(
+                by=request.user,
+                committee=committee,
+                name=data["name"],
+                role=data["role"],
+                organisation=Organisation.objects.filter(
+                    dong=dong, pk=data["organisation"] or 0
+                ).first(),
+                user=_user(data["user"]),
+                phone=data["phone"],
+                joined_on=data["joined_on"],
+            )
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("위원을 위촉했습니다."))
+    else:
+        messages.error(request, _("이름과 위촉일을 확인해 주세요."))
+    return redirect("welfare:committee_detail", code=code)
+
+
+@require_POST
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    member = (
+        CommitteeMember.objects.filter(
+            pk=pk, committee__dong__in=selectors.committee_dongs_for(request.user)
+        )
+        .select_related("committee__dong")
+        .first()
+    )
+    if member is None or not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    try:
+        committees.end_membership(by=request.user, member=member, left_on=timezone.localdate())
+    except SaramError as exc:
+        _fail(request, exc)
+    return redirect("welfare:committee_detail", code=member.committee.dong.code)
+
+
+@require_POST
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    dong = selectors.committee_dong_for(request.user, code)
+    committee = Committee.objects.filter(dong=dong).first()
+    if committee is None:
+        raise not_found()
+    members = list(committee.members.filter(left_on__isnull=True))
+    form = forms.MeetingForm(request.POST, members=members)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            committees.record_meeting(
+                by=request.user,
+                committee=committee,
+                held_on=data["held_on"],
+                place=data["place"],
+                minutes=data["minutes"],
+                attendees=[m for m in members if str(m.pk) in data["attendees"]],
+                decisions=data["decisions"].splitlines(),
+            )
+        except SaramError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("회의를 기록했습니다."))
+    else:
+        messages.error(request, _("회의일을 확인해 주세요."))
+    return redirect("welfare:committee_detail", code=code)
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = (
+        Meeting.objects.filter(
+            pk=pk, committee__dong__in=selectors.committee_dongs_for(request.user)
+        )
+        .select_related("committee__dong")
+        .prefetch_related("attendees", "decisions")
+        .first()
+    )
+    if meeting is None:
+        raise not_found()
+    return render(request, "welfare/meeting.html", {"meeting": meeting})
+
+
+# --- Configuration -----------------------------------------------------------------------------
+
+
+@require_GET
+def config_view(request: HttpRequest) -> HttpResponse:
+    versions = selectors.configs_for(request.user)
+    city = current_city()
+    if city is None or (not versions.exists() and not scope_of(request.user).can(Can.CONFIGURE)):
+        raise not_found()
+    current = config.ensure_default_config(city=city)
+    return render(
+        request,
+        "welfare/config.html",
+        {
+            "current": current,
+            "weights": current.weights.select_related("kind"),
+            "versions": versions.filter(city=city)[:30],
+            "is_admin": scope_of(request.user).can(Can.CONFIGURE),
+            "dongs": selectors.committee_dongs_for(request.user)
+            if scope_of(request.user).can(Can.CONFIGURE)
+            else selectors.welfare_dongs_for(request.user),
+        },
+    )
+
+
+@require_GET
+def config_version(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.config_for(request.user, pk)
+    kinds = {k.code: k for k in reasons.kinds_by_code().values()}
+    return render(
+        request,
+        "welfare/config_version.html",
+        {
+            "version": version,
+            "weights": version.weights.select_related("kind"),
+            "changes": [(c, kinds.get(c.get("kind", ""))) for c in version.changes],
+            "rounds": version.rounds.select_related("dong")[:50],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def config_edit(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    city = _city()
+    current = config.ensure_default_config(city=city, by=request.user)
+    weights = list(current.weights.select_related("kind"))
+    form = forms.ConfigForm(
+        request.POST or None,
+        weights=weights,
+        initial={f: getattr(current, f) for f in config.HOUSEHOLD_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = config.change_config(
+                by=request.user,
+                city=city,
+                weights=form.weight_changes(),
+                household={f: form.cleaned_data[f] for f in config.HOUSEHOLD_FIELDS},
+                note=form.cleaned_data["note"],
+            )
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("설정 %(v)s판을 만들었습니다.") % {"v": version.version})
+            return redirect("welfare:config")
+    return render(request, "welfare/config_edit.html", {"form": form, "current": current})
+
+
+@require_http_methods(["GET", "POST"])
+def kind_new(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    form = forms.SignalKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            config.add_signal_kind(by=request.user, city=_city(), **form.cleaned_data)
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("신호 유형을 더했습니다."))
+            return redirect("welfare:config")
+    return render(
+        request,
+        "welfare/form.html",
+        {"form": form, "title": _("신호 유형 추가"), "back": reverse("welfare:config")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scope_of(request.user)
+    dong = selectors.committee_dong_for(request.user, code)
+    if not (scope.can(Can.CONFIGURE) or dong.pk in scope.dong_ids(Can.MANAGE_PEOPLE)):
+        raise not_found()
+    current = config.settings_for(dong)
+    form = forms.DongSettingsForm(
+        request.POST or None,
+        initial={
+            "sla_days": current.sla_days,
+            "list_size": current.list_size,
+            "recent_visit_days": current.recent_visit_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            config.set_dong_settings(by=request.user, dong=dong, **form.cleaned_data)
+        except SaramError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("저장했습니다."))
+            return redirect("welfare:coverage_dong", code=code)
+    return render(
+        request,
+        "welfare/form.html",
+        {
+            "form": form,
+            "title": _("%(dong)s 발굴 설정") % {"dong": dong.display_name},
+            "back": reverse("welfare:coverage_dong", args=[code]),
+        },
+    )
+
+
+@require_GET
+def model_check(request: HttpRequest) -> HttpResponse:
+    """How the learned model and the points model compare on held-out past rounds."""
+    scope = scope_of(request.user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        raise not_found()
+    raw_k = request.GET.get("k", "20")
+    k = max(5, min(int(raw_k), 1000)) if raw_k.isdigit() else 20
+    error = ""
+    key = f"saram:welfare:model-check:{k}"
+    result = cache.get(key)
+    if result is None:
+        try:
+            result = rounds.compare_models(city=_city(), k=k, today=timezone.localdate())
+        except SaramError as exc:
+            error = exc.message
+        else:
+            cache.set(key, result, 300)
+    return render(request, "welfare/model_check.html", {"result": result, "error": error, "k": k})
