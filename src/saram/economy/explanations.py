@@ -6,7 +6,7 @@ Engines return StrEnum codes with parameters, never text; pages, exports and the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -252,3 +252,65 @@ def label(code: StrEnum) -> str:
     """The short name of an engine value (a layer, firm class, rule effect, lot dimension)."""
     found = LABELS.get(code)
     return str(found) if found is not None else str(code)
+
+
+def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
+    """Citations (engine objects or stored dicts) with the reason, and the rule's limit, in
+    words."""
+    book_rules = _rule_index()
+    out = []
+    for c in citations:
+        data = (
+            c
+            if isinstance(c, dict)
+            else {
+                "rule_id": c.rule_id,
+                "layer": c.layer.value,
+                "version_id": c.version_id,
+                "source": c.source,
+                "reason": c.reason.value,
+            }
+        )
+        rule = book_rules.get((data["version_id"], data["rule_id"]), {})
+        limit = rule.get("limit_krw")
+        if data["reason"] == ReasonCode.SINGLE_QUOTE_WITHIN_LIMIT:
+            limit = rule.get("single_quote_limit_krw") or limit
+        out.append(
+            data
+            | {
+                "layer_label": label(Layer(data["layer"])),
+                "why": explain(ReasonCode(data["reason"]), {"limit_krw": limit}),
+            }
+        )
+    return out
+
+
+def _rule_index() -> dict[tuple[str, str], dict[str, Any]]:
+    from saram.economy.services import policy
+
+    law, city, _revision = policy.current_rules()
+    return {
+        (v["version_id"], r["rule_id"]): r
+        for layer in (law, city)
+        for v in layer.get("versions", [])
+        for r in v.get("rules", [])
+    }
+
+
+def lot_reasons_in_words(reasons: Sequence[dict[str, Any]]) -> list[str]:
+    """A lot's stored reasons (code and parameters) in words, departments by name."""
+    from saram.economy.models import Department
+
+    out = []
+    for r in reasons:
+        try:
+            code: Any = LotReasonCode(r["code"])
+        except ValueError:
+            code = r["code"]
+        params = dict(r.get("params", {}))
+        if "department" in params:
+            department = Department.objects.filter(code=params["department"]).first()
+            if department is not None:
+                params["department"] = department.display_name
+        out.append(explain(code, params))
+    return out

@@ -38,6 +38,7 @@ from saram.economy.engine.registry import Locality as EngineLocality
 from saram.economy.engine.splitting import PurchaseColumns
 from saram.economy.models import (
     Category,
+    ContractMethod,
     Department,
     EmployeeSurvey,
     LedgerEntry,
@@ -341,13 +342,18 @@ def top_leakage(user: Any, selection: LedgerFilter, *, limit: int = 10) -> list[
 
 
 def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
-    """Split purchases in a year's ledger: the engine over the year's payments as columns."""
+    """Split purchases in a year's ledger: the engine over the year's payments as columns.
+
+    Payments under a contract won by bid are instalments of one purchase, not parts of a
+    split; only privately contracted payments (and those whose method is not given) count.
+    """
     from saram.economy.services.policy import current_rule_book
 
     if not can_view(user):
         return []
     rows = list(
         LedgerEntry.objects.filter(fiscal_year=fiscal_year)
+        .exclude(method__in=[ContractMethod.OPEN_BID, ContractMethod.RESTRICTED_BID])
         .order_by()
         .values_list(
             "payment_id", "department_id", "category_id", "category__kind", "amount_krw", "paid_on"
@@ -374,8 +380,10 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
 def plans_for(user: Any) -> QuerySet[PurchasePlan]:
     if not can_view(user):
         return PurchasePlan.objects.none()
-    return PurchasePlan.objects.select_related("programme", "created_by").annotate(
-        purchase_count=Count("purchases")
+    return (
+        PurchasePlan.objects.select_related("programme", "created_by")
+        .annotate(purchase_count=Count("purchases"))
+        .order_by("-fiscal_year", "-created_at", "-id")
     )
 
 

@@ -1,4 +1,58 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from saram.economy import views
 
 app_name = "economy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("suppliers/", views.supplier_list, name="supplier_list"),
+    path("suppliers/new/", views.supplier_create, name="supplier_create"),
+    path("suppliers/import/", views.supplier_import, name="supplier_import"),
+    path("suppliers/map/", views.supplier_map, name="supplier_map"),
+    path("suppliers/map.geojson", views.supplier_map_geojson, name="supplier_map_geojson"),
+    path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:pk>/edit/", views.supplier_edit, name="supplier_edit"),
+    path("ledger/", views.local_share, name="local_share"),
+    path("ledger/rows/", views.ledger_rows, name="ledger_rows"),
+    path("ledger/import/", views.ledger_import, name="ledger_import"),
+    path("ledger/imports/", views.ledger_imports, name="ledger_imports"),
+    path(
+        "ledger/imports/<int:pk>/remove/",
+        views.ledger_import_remove,
+        name="ledger_import_remove",
+    ),
+    path("ledger/jobs/<uuid:job_id>/", views.ledger_job, name="ledger_job"),
+    path("ledger/jobs/<uuid:job_id>/review/", views.ledger_job_review, name="ledger_job_review"),
+    path("ledger/splits/", views.ledger_splits, name="ledger_splits"),
+    path("policy/", views.policy_rules, name="policy_rules"),
+    path("policy/check/", views.policy_check, name="policy_check"),
+    path("policy/revisions/<int:number>/", views.policy_revision, name="policy_revision"),
+    path("policy/<str:layer>/new/", views.policy_version_edit, name="policy_version_new"),
+    path(
+        "policy/<str:layer>/<str:version_id>/edit/",
+        views.policy_version_edit,
+        name="policy_version_edit",
+    ),
+    path(
+        "policy/<str:layer>/<str:version_id>/delete/",
+        views.policy_version_delete,
+        name="policy_version_delete",
+    ),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/export/", views.plan_export, name="plan_export"),
+    path("plans/<int:pk>/ocds.json", views.plan_ocds, name="plan_ocds"),
+    path("purchases/<int:pk>/tender/", views.purchase_tender, name="purchase_tender"),
+    path("purchases/<int:pk>/award/", views.purchase_award, name="purchase_award"),
+    path("purchases/<int:pk>/delete/", views.purchase_delete, name="purchase_delete"),
+    path("ocds.json", views.ocds_export, name="ocds_export"),
+    path("lots/", views.lot_planner, name="lot_planner"),
+    path("lots/demand/<int:pk>/import/", views.demand_import, name="demand_import"),
+    path("multiplier/", views.multiplier, name="multiplier"),
+    path("surveys/new/", views.survey_create, name="survey_create"),
+    path("surveys/employees/new/", views.employee_survey_create, name="employee_survey_create"),
+    path("surveys/import/", views.survey_import, name="survey_import"),
+    path("social/", views.social_economy, name="social_economy"),
+    path("social/support/new/", views.support_create, name="support_create"),
+]

@@ -98,6 +98,10 @@ def propose_lots(
     scope = scope_of(by)
     if not (scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS)):
         scope.require(Can.MANAGE_ECONOMY)
+    return _plan(programme, fiscal_year, settings)
+
+
+def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotPlan:
     if not 1 <= settings.bid_award_ratio_bp <= 10_000:
         raise SaramError("bad_assumption", _("낙찰률은 0%보다 크고 100% 이하여야 합니다."))
     if settings.open_bid_local_win_bp is not None and not (
@@ -150,7 +154,15 @@ def save_lot_plan(
     """Plan the lots again on the server and save them as a plan; refused with the evidence if
     a lot would split with another order of the same department already planned or paid."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
-    lot_plan = propose_lots(by=by, programme=programme, fiscal_year=fiscal_year, settings=settings)
+    return store_lot_plan(by=by, programme=programme, fiscal_year=fiscal_year, settings=settings)
+
+
+def store_lot_plan(
+    *, by: Any, programme: Programme, fiscal_year: int, settings: LotSettings
+) -> PurchasePlan:
+    """`save_lot_plan` without the permission check: for the demo loader and other services
+    that have checked it already."""
+    lot_plan = _plan(programme, fiscal_year, settings)
     category = programme.category
     assert category is not None  # propose_lots refuses a programme without one
     codes = {lot.department for lot in lot_plan.lots}
