@@ -276,6 +276,28 @@ def my_visits(request: HttpRequest) -> Any:
     ]
 
 
+@router.get("/my/visits/{assignment_id}", response=VisitCardOut)
+def my_visit(request: HttpRequest, assignment_id: int) -> Any:
+    """One visit given to the user, with only what the visit needs."""
+    a = selectors.my_assignment(request.user, assignment_id)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="person",
+        target_id=a.person.id,
+        purpose="API: 방문을 위한 연락처 확인",
+        detail={"assignment": a.id},
+    )
+    return {
+        "id": a.id,
+        "name": a.person.name,
+        "address": a.person.address,
+        "phone": a.person.phone,
+        "purpose": a.purpose,
+        "due_on": a.due_on,
+    }
+
+
 @router.post("/my/visits/{assignment_id}", response=VisitOut)
 def record_my_visit(request: HttpRequest, assignment_id: int, payload: VisitIn) -> Any:
     assignment = selectors.my_assignment(request.user, assignment_id)
@@ -294,6 +316,15 @@ def record_my_visit(request: HttpRequest, assignment_id: int, payload: VisitIn) 
         "visited_at": visit.visited_at,
         "assignment_status": assignment.status,
     }
+
+
+@router.get("/concerns", response=list[ConcernOut])
+def list_concerns(request: HttpRequest) -> Any:
+    """New concerns of the officer's dongs; a committee member's own concerns."""
+    return [
+        {"id": c.pk, "status": c.status}
+        for c in selectors.concerns_for(request.user, status=None)[:500]
+    ]
 
 
 @router.post("/concerns", response=ConcernOut)
@@ -371,6 +402,27 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
             for n in selectors.case_notes_for(request.user, case)
         ],
     }
+
+
+def _referral_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "resource": r.resource.name,
+        "status": r.status,
+        "sent_at": r.sent_at,
+        "decline_reason": r.decline_reason,
+    }
+
+
+@router.get("/cases/{case_id}/referrals", response=list[ReferralOut])
+def case_referrals(request: HttpRequest, case_id: int) -> Any:
+    case = selectors.case_for(request.user, case_id)
+    return [_referral_out(r) for r in case.referrals.select_related("resource")]
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut)
+def get_referral(request: HttpRequest, referral_id: int) -> Any:
+    return _referral_out(selectors.referral_for(request.user, referral_id))
 
 
 @router.post("/cases/{case_id}/referrals", response=ReferralOut)

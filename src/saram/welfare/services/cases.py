@@ -160,7 +160,7 @@ def add_action(
         due_on=due_on,
         created_by=by,
     )
-    _audit(by, case, AuditAction.UPDATE, _("계획 추가"), action=step.pk)
+    _audit(by, case, AuditAction.UPDATE, _("계획 추가"), step=step.pk)
     return step
 
 
@@ -171,7 +171,7 @@ def complete_action(*, by: Any, step: PlanAction, now: dt.datetime) -> PlanActio
     if step.done_at is None:
         step.done_at = now
         step.save(update_fields=["done_at"])
-        _audit(by, step.case, AuditAction.UPDATE, _("계획 완료"), action=step.pk)
+        _audit(by, step.case, AuditAction.UPDATE, _("계획 완료"), step=step.pk)
     return step
 
 

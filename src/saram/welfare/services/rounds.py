@@ -214,21 +214,19 @@ def past_outcomes(*, city: City, config: EngineConfig, before: dt.date) -> PastO
     signals = _signal_rows(
         population, config, where=f"p.id IN ({marks})", params=person_ids, today=before
     )
-    by_round: dict[int, tuple[dt.date, list[int], list[bool]]] = {}
-    for round_id, as_of, person_id, confirmed in rows:
-        entry = by_round.setdefault(round_id, (as_of, [], []))
-        entry[1].append(person_id)
-        entry[2].append(bool(confirmed))
+    # The dongs' rounds of one day are one round of the city: the national system too sends
+    # its lists on the same day, and top-k is only meaningful over more than one dong's list.
+    by_day: dict[dt.date, dict[int, bool]] = {}
+    for _round_id, as_of, person_id, confirmed in rows:
+        by_day.setdefault(as_of, {})[person_id] = bool(confirmed)
     rounds = [
         (
-            round_id,
+            i,
             as_of,
-            population.index_of(np.array(people, dtype=np.int64)),
-            np.array(confirmed, dtype=np.bool_),
+            population.index_of(np.array(list(people), dtype=np.int64)),
+            np.array(list(people.values()), dtype=np.bool_),
         )
-        for round_id, (as_of, people, confirmed) in sorted(
-            by_round.items(), key=lambda item: (item[1][0], item[0])
-        )
+        for i, (as_of, people) in enumerate(sorted(by_day.items()))
     ]
     return PastOutcomes(population, signals, rounds)
 
