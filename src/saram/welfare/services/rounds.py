@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from saram.core import audit
 from saram.core.access import Can, Scope, scope_of
@@ -536,7 +537,7 @@ def visitors_for(dong: Dong, users: Sequence[Any]) -> list[Visitor]:
     ]
 
 
-DEFAULT_PURPOSE = "안부 확인과 복지 상담 안내"
+DEFAULT_PURPOSE = gettext_noop("안부 확인과 복지 상담 안내")
 
 
 def start_round(
