@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -90,9 +91,10 @@ def make_supplier(city: City, categories: dict[str, Category]) -> MakeSupplier:
 
 def _ledger_csv(rows: list[tuple[Any, ...]], header: str = LEDGER_HEADER) -> bytes:
     out = io.StringIO()
-    out.write(header + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header.split(","))
     for row in rows:
-        out.write(",".join("" if v is None else str(v) for v in row) + "\n")
+        writer.writerow(["" if v is None else str(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -213,11 +213,10 @@ def import_ledger(request: HttpRequest, fiscal_year: Form[int], file: File[Uploa
         upload=file.read(),
     )
     job.refresh_from_db()
-    return 202, {
-        "id": job.pk,
-        "status": job.status,
-        "url": reverse("economy:ledger_job", args=[job.pk]),
-    }
+    return Status(
+        202,
+        {"id": job.pk, "status": job.status, "url": reverse("economy:ledger_job", args=[job.pk])},
+    )
 
 
 class CitationOut(Schema):

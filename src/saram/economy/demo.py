@@ -437,14 +437,14 @@ def _ledger_frame(
             weights = rng.dirichlet(np.ones(count) * 4)
             amounts = np.maximum((weights * money).astype(np.int64) // 1000 * 1000, 10_000)
             if code in PRIVATE_PROGRAMMES:
-                # One small order every few weeks, so no two are summed by the splitting rule.
-                count = min(count, 7)
+                # One small order every seven weeks or so, so no three are summed together.
+                count = min(count, 6)
                 weights = rng.dirichlet(np.ones(count) * 4)
                 amounts = np.minimum(
                     np.maximum((weights * money).astype(np.int64) // 1000 * 1000, 10_000),
                     9_000_000,
                 )
-                days = np.arange(count) * 50 + 60 // max(1, count) + int(place == "city") * 20
+                days = np.arange(count) * 50 + (20 if place == "city" else 45)
             else:
                 days = np.sort(rng.integers(0, days_in_year, count))
             picks = rng.integers(0, len(pool), count)
@@ -472,10 +472,10 @@ def _ledger_frame(
     for payment in lot_payments:
         for key, value in payment.items():
             rows[key].append(value)
-    # The accounting division's office supplies bought in three parts within three weeks:
+    # The accounting division's office supplies bought in three parts within sixteen days:
     # each under the private-contract limit, together over it (수의계약 쪼개기, for the audit page).
     split_firm = suppliers["덕진 문구"].organisation
-    for part, day in enumerate((40, 47, 55), start=1):
+    for part, day in enumerate((330, 337, 345), start=1):
         rows["payment_id"].append(f"{year}-office-split-{part}")
         rows["paid_on"].append((start + dt.timedelta(days=day)).isoformat())
         rows["department"].append("accounting")
@@ -515,39 +515,42 @@ def _ledger(suppliers: dict[str, Supplier], seed: int, progress: Progress | None
 
 
 def _surveys(suppliers: dict[str, Supplier], rng: np.random.Generator) -> None:
+    """A spring survey round each year: most firms answer; local firms re-spend far more."""
     if SupplierSurvey.objects.exists():
         return
-    surveys = []
-    for firm in FIRMS:
-        if rng.random() < 0.3:
-            continue  # not every firm answers
-        if firm.place == "city":
-            staff, local = rng.integers(3000, 5200), rng.integers(1500, 3000)
-        elif firm.place == "province":
-            staff, local = rng.integers(200, 800), rng.integers(300, 900)
-        else:
-            staff, local = rng.integers(0, 150), rng.integers(0, 300)
-        surveys.append(
-            SupplierSurvey(
-                supplier=suppliers[firm.name],
-                surveyed_on=dt.date(2025, 3, 1) + dt.timedelta(days=int(rng.integers(0, 60))),
-                local_staff_bp=int(staff),
-                local_supplier_bp=int(local),
-                note=_("데모 조사"),
-            )
-        )
-    SupplierSurvey.objects.bulk_create(surveys)
+    answers = []
+    employees = []
     local_firms = [suppliers[f.name] for f in FIRMS if f.place == "city"]
-    EmployeeSurvey.objects.bulk_create(
-        [
+    for year in DEMO_YEARS:
+        spring = dt.date(year, 3, 1)
+        for firm in FIRMS:
+            if rng.random() < 0.3:
+                continue  # not every firm answers
+            if firm.place == "city":
+                staff, local = rng.integers(3000, 5200), rng.integers(1500, 3000)
+            elif firm.place == "province":
+                staff, local = rng.integers(200, 800), rng.integers(300, 900)
+            else:
+                staff, local = rng.integers(0, 150), rng.integers(0, 300)
+            answers.append(
+                SupplierSurvey(
+                    supplier=suppliers[firm.name],
+                    surveyed_on=spring + dt.timedelta(days=int(rng.integers(0, 60))),
+                    local_staff_bp=int(staff),
+                    local_supplier_bp=int(local),
+                    note=_("데모 조사"),
+                )
+            )
+        employees += [
             EmployeeSurvey(
                 supplier=local_firms[int(rng.integers(0, len(local_firms)))],
-                surveyed_on=dt.date(2025, 4, 1) + dt.timedelta(days=int(rng.integers(0, 30))),
+                surveyed_on=spring + dt.timedelta(days=int(rng.integers(30, 60))),
                 local_spend_bp=int(rng.integers(5500, 8500)),
             )
-            for _i in range(60)
+            for _i in range(20)
         ]
-    )
+    SupplierSurvey.objects.bulk_create(answers)
+    EmployeeSurvey.objects.bulk_create(employees)
 
 
 def _support(suppliers: dict[str, Supplier], rng: np.random.Generator) -> None:

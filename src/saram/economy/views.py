@@ -786,9 +786,6 @@ def policy_version_delete(request: HttpRequest, layer: str, version_id: str) -> 
 
 @require_GET
 def policy_revision(request: HttpRequest, number: int) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (selectors.can_view(request.user) or scope.can(Can.CONFIGURE)):
-        raise PermissionDenied("economy")
     revision = selectors.policy_revision_for(request.user, number)
     return render(
         request,

@@ -141,35 +141,36 @@ def _named(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(missing) if missing else frame
 
 
+def _unreadable(exc: Exception) -> SaramError:
+    return SaramError("unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc})
+
+
 def _read_csv(raw: bytes) -> pl.DataFrame:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return pl.read_csv(io.BytesIO(raw), infer_schema=False, truncate_ragged_lines=False)
-    except pl.exceptions.ComputeError:
-        try:
-            text = raw.decode("cp949")
-        except UnicodeDecodeError:
-            raise SaramError(
-                "bad_encoding",
-                _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
-            ) from None
-        try:
-            return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
-        except pl.exceptions.PolarsError as exc:
-            raise SaramError(
-                "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-            ) from exc
+        return pl.read_csv(io.BytesIO(raw), infer_schema=False)
     except pl.exceptions.NoDataError:
         raise SaramError(
             "empty_file",
             _("파일이 비어 있습니다."),
             row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
         ) from None
-    except pl.exceptions.PolarsError as exc:
+    except pl.exceptions.ComputeError as exc:
+        if "utf" not in str(exc).lower():
+            raise _unreadable(exc) from exc
+    # Not UTF-8: Korean spreadsheets often save CSV as CP949.
+    try:
+        text = raw.decode("cp949")
+    except UnicodeDecodeError:
         raise SaramError(
-            "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-        ) from exc
+            "bad_encoding",
+            _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
+        ) from None
+    try:
+        return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
+    except pl.exceptions.PolarsError as exc:
+        raise _unreadable(exc) from exc
 
 
 def _read_xlsx(raw: bytes, filename: str) -> pl.DataFrame:
@@ -320,12 +321,14 @@ def _distinct(frame: pl.DataFrame, column: str) -> list[tuple[int, str]]:
     return [(int(code), str(raw)) for code, raw in pairs.iter_rows()]
 
 
-def _lookup(code_column: str, values: dict[int, Any], dtype: Any, name: str) -> pl.Expr:
-    """A per-row value from a small table keyed by a column's codes (a gather, not a join)."""
-    size = max(values, default=-1) + 1
-    table = pl.Series([values.get(i) for i in range(size)], dtype=dtype)
+def _lookup(
+    code_column: str, values: dict[int, Any], dtype: Any, name: str, *, size: int
+) -> pl.Expr:
+    """A per-row value from a small table keyed by a column's codes (a gather, not a join);
+    `size` is one more than the largest code in the column."""
     if size == 0:
         return pl.lit(None, dtype=dtype).alias(name)
+    table = pl.Series([values.get(i) for i in range(size)], dtype=dtype)
     return pl.lit(table).gather(pl.col(code_column)).alias(name)
 
 
@@ -456,6 +459,7 @@ def validate_ledger(
 
     # Each distinct raw value resolved once.
     distinct = {c: _distinct(f, c) for c in CODED_COLUMNS}
+    sizes = {c: max((code for code, _raw in distinct[c]), default=-1) + 1 for c in CODED_COLUMNS}
     clean = {c: {code: raw.strip() or None for code, raw in pairs} for c, pairs in distinct.items()}
     departments = _names_by_code(Department)
     programmes = _names_by_code(Programme)
@@ -503,6 +507,7 @@ def validate_ledger(
             },
             pl.Int64,
             "department_id",
+            size=sizes["department"],
         ),
         _lookup(
             "_code_programme",
@@ -513,43 +518,52 @@ def validate_ledger(
             },
             pl.Int64,
             "programme_id",
+            size=sizes["programme"],
         ),
         _lookup(
             "_code_category",
             {code: categories.get(n, -1) for code, n in clean["category"].items() if n},
             pl.Int64,
             "category_id",
+            size=sizes["category"],
         ),
         _lookup(
             "_code_method",
             {code: methods.get(n, "?") for code, n in clean["method"].items() if n},
             pl.String,
             "_method",
+            size=sizes["method"],
         ),
         _lookup(
             "_code_business_number",
             {code: state(code) for code, n in clean["business_number"].items() if n},
             pl.Int8,
             "_number_state",
+            size=sizes["business_number"],
         ),
         _lookup(
             "_code_business_number",
             {code: number_problems[code] for code in number_problems},
             pl.String,
             "_number_problem",
+            size=sizes["business_number"],
         ),
-        _lookup("_code_business_number", digits, pl.String, "_number"),
+        _lookup(
+            "_code_business_number", digits, pl.String, "_number", size=sizes["business_number"]
+        ),
         _lookup(
             "_code_business_number",
             {code: supplier_of[d] for code, d in digits.items() if d in supplier_of},
             pl.Int64,
             "supplier_id",
+            size=sizes["business_number"],
         ),
         _lookup(
             "_code_business_number",
             {code: locality_of[d] for code, d in digits.items() if d in locality_of},
             pl.Int8,
             "locality",
+            size=sizes["business_number"],
         ),
     )
 

@@ -192,6 +192,8 @@ def _clean_rule(rule: dict[str, Any]) -> dict[str, Any]:
                 out[name] = value if value is not None else ""
             continue
         out[name] = value
+    if out.get("limit_krw") is None:
+        out.pop("limit_inclusive", None)  # says nothing without a limit
     return out
 
 
