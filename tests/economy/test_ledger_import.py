@@ -313,7 +313,7 @@ def test_a_large_file_is_checked_without_a_row_loop(
     out.write("지급번호,지급일,부서,품목,사업자등록번호,금액\n")
     for i in range(20_000):
         out.write(f"L-{i:06d},2024-{i % 12 + 1:02d}-01,회계과,books,{local},{1000 + i}\n")
-    out.write("L-000005,2024-01-01,회계과,books,{},1\n".format(local))
+    out.write(f"L-000005,2024-01-01,회계과,books,{local},1\n")
 
     with pytest.raises(SaramError) as exc:
         ledger.import_ledger(

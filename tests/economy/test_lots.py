@@ -163,7 +163,11 @@ def test_a_planner_without_the_capability_cannot_save(books: Any, client_as: Any
 
 
 def test_demand_is_imported_all_or_nothing(officer: Any, books: Any) -> None:
-    good = "부서,분야,분기,금액\n전주시립 완산도서관,문학,1,12000000\nlib-songcheon,아동,2분기,8000000\n"
+    good = (
+        "부서,분야,분기,금액\n"
+        "전주시립 완산도서관,문학,1,12000000\n"
+        "lib-songcheon,아동,2분기,8000000\n"
+    )
     assert (
         lots.import_demand(
             by=officer, programme=books, fiscal_year=2027, raw=good.encode(), filename="d.csv"

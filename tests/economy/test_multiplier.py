@@ -115,7 +115,8 @@ def test_the_demo_shows_the_three_programmes_side_by_side(
 
 def test_supplier_surveys_import_all_or_nothing(example: Any, make_supplier: Any) -> None:
     firm = make_supplier("in_city")
-    good = f"사업자등록번호,조사일,지역인건비비율(%),지역구매비율(%)\n{firm.business_number},2025-02-01,35.5,20\n"
+    header = "사업자등록번호,조사일,지역인건비비율(%),지역구매비율(%)\n"
+    good = f"{header}{firm.business_number},2025-02-01,35.5,20\n"
     assert surveys.import_supplier_surveys(by=example, raw=good.encode(), filename="s.csv") == 1
     bad = (
         "사업자등록번호,조사일,지역인건비비율(%),지역구매비율(%)\n"

@@ -118,7 +118,7 @@ def _city(effective_from: str, effective_to: str | None) -> dict[str, Any]:
 def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
     rules: None, admin: Any, officer: Any, categories: Any
 ) -> None:
-    law, city, _revision = policy.current_rules()
+    _law, city, _revision = policy.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     policy.save_version(
         by=admin,
@@ -170,7 +170,7 @@ def test_overlapping_versions_are_refused_with_the_reason(rules: None, admin: An
 
 
 def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: Any) -> None:
-    law, city, _revision = policy.current_rules()
+    _law, city, _revision = policy.current_rules()
     old = next(v for v in city["versions"] if v["version_id"] == "jeonju-2023")
     with pytest.raises(SaramError) as exc:
         policy.save_version(
@@ -190,7 +190,7 @@ def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: A
 
 
 def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> None:
-    law, city, _revision = policy.current_rules()
+    _law, city, _revision = policy.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     wide = [dict(r) for r in current["rules"]]
     for r in wide:
@@ -212,7 +212,7 @@ def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> N
 
 
 def test_a_stale_edit_is_refused(rules: None, admin: Any) -> None:
-    law, city, _revision = policy.current_rules()
+    _law, city, _revision = policy.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     kwargs = {
         "by": admin,
