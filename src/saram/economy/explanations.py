@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saram.economy.engine.lots import (
     AssumptionCode,
@@ -184,7 +185,7 @@ MESSAGES: dict[StrEnum, str | Promise] = {
 
 LABELS: dict[StrEnum, str | Promise] = {
     LotDimension.LIBRARY: _("도서관"),
-    LotDimension.SUBJECT: _("분야"),
+    LotDimension.SUBJECT: pgettext_lazy("book subject", "분야"),
     LotDimension.QUARTER: _("분기"),
     Layer.LAW: _("법령"),
     Layer.CITY: _("시 방침"),

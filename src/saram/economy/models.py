@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.models import Organisation
@@ -328,7 +328,7 @@ class ProgrammeDemand(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="demand")
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    subject = models.CharField(_("분야"), max_length=60)
+    subject = models.CharField(pgettext_lazy("book subject", "분야"), max_length=60)
     quarter = models.PositiveSmallIntegerField(_("분기"))
     amount_krw = models.BigIntegerField(_("금액 (원)"))
 

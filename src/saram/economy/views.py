@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core.access import Can, scope_of
@@ -72,10 +73,10 @@ from saram.economy.services import social_economy as support_service
 
 PAGE_SIZE = 50
 DIMENSION_LABELS = {
-    "department": _("부서"),
-    "programme": _("사업"),
-    "category": _("품목"),
-    "month": _("월"),
+    "department": gettext_lazy("부서"),
+    "programme": gettext_lazy("사업"),
+    "category": gettext_lazy("품목"),
+    "month": gettext_lazy("월"),
 }
 FOCUS_PROGRAMMES = ("school-meals", "school-uniforms", "library-books")
 

@@ -9,11 +9,9 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  function won(value) {
-    if (Math.abs(value) >= 100000000) { return (value / 100000000).toFixed(1) + "억"; }
-    if (Math.abs(value) >= 10000) { return Math.round(value / 10000).toLocaleString() + "만"; }
-    return value.toLocaleString();
-  }
+  // Compact amounts in the page's language: 1.2억 in Korean, 120M in English.
+  var compact = new Intl.NumberFormat(document.documentElement.lang || "ko", { notation: "compact", maximumFractionDigits: 1 });
+  function won(value) { return compact.format(value); }
 
   var share = data("share-chart-data");
   var shareCanvas = document.getElementById("share-chart");
