@@ -116,3 +116,12 @@ def programme(categories: dict[str, Category], departments: dict[str, Department
         },
     )
     return found
+
+
+@pytest.fixture(autouse=True)
+def _korean() -> Any:
+    """Messages are asserted in Korean, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("ko"):
+        yield

@@ -78,3 +78,18 @@ def test_pages_render_in_english(demo_economy: Any, client_as: Any) -> None:
     client.cookies["django_language"] = "en"
     body = client.get("/economy/social/?year=2025", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "사회적경제 조직과 우선구매" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/economy/multiplier/?year=2024&format=csv",
+        "/economy/ledger/splits/?year=2024&format=xlsx",
+        "/economy/social/?year=2024&format=csv",
+        "/economy/ledger/?year=2024&by=category&format=xlsx",
+    ],
+)
+def test_every_table_can_be_exported(demo_economy: Any, client_as: Any, path: str) -> None:
+    response = client_as(Role.PROCUREMENT_OFFICER).get(path)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")

@@ -627,6 +627,29 @@ def ledger_splits(request: HttpRequest) -> HttpResponse:
     flags = selectors.ledger_split_flags(request.user, fiscal_year=year)
     departments = {str(d.id): d.display_name for d in Department.objects.all()}
     categories = {str(c.id): c.display_name for c in Category.objects.all()}
+    if request.GET.get("format"):
+        fmt = _fmt(request)
+        content = ledger.export_table(
+            by=request.user,
+            headers=("부서", "품목", "지급번호", "처음", "마지막", "합계(원)", "한도(원)", "근거"),
+            rows=[
+                (
+                    departments.get(f.department, f.department),
+                    categories.get(f.category, f.category),
+                    " ".join(f.purchase_ids),
+                    f.first_on.isoformat(),
+                    f.last_on.isoformat(),
+                    f.total_krw,
+                    f.threshold.cap_krw,
+                    f"{f.threshold.rule_id}: {f.threshold.source}",
+                )
+                for f in flags
+            ],
+            fmt=fmt,
+            what=_("쪼개기 점검 내보내기"),
+            detail={"year": year},
+        )
+        return _download(content, fmt, f"splits-{year}")
     shown = []
     for flag in flags[:200]:
         shown.append(
@@ -1234,6 +1257,36 @@ def multiplier(request: HttpRequest) -> HttpResponse:
             }
         )
     rows.sort(key=lambda r: (not r["focus"], -r["result"].round1_krw))
+    if request.GET.get("format"):
+        fmt = _fmt(request)
+        content = ledger.export_table(
+            by=request.user,
+            headers=(
+                "사업",
+                "지역비율(%)",
+                "LM3",
+                "1차(원)",
+                "2차(원)",
+                "3차(원)",
+                "조사된지출(원)",
+            ),
+            rows=[
+                (
+                    r["programme"].name if r["programme"] else "",
+                    "" if r["local_percent"] is None else r["local_percent"],
+                    r["lm3"],
+                    r["result"].round1_krw,
+                    r["result"].round2_krw,
+                    r["result"].round3_krw,
+                    r["result"].surveyed_spend_krw,
+                )
+                for r in rows
+            ],
+            fmt=fmt,
+            what=_("지역승수 내보내기"),
+            detail={"year": year},
+        )
+        return _download(content, fmt, f"lm3-{year}")
     assumptions = []
     if report.city is not None:
         for a in report.city.assumptions:

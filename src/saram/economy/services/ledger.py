@@ -311,14 +311,13 @@ def _has_duplicates(ids: pl.Series) -> bool:
     return bool(values.n_unique() < values.len())
 
 
-def _distinct(frame: pl.DataFrame, column: str) -> list[tuple[int, str]]:
-    """(code, raw value) of each distinct value of a column coded by `_coded`."""
-    codes = frame.get_column(f"_code_{column}")
-    first = codes.arg_unique()
-    pairs = frame.select(
-        pl.col(f"_code_{column}").gather(first), pl.col(column).gather(first)
-    ).drop_nulls()
-    return [(int(code), str(raw)) for code, raw in pairs.iter_rows()]
+def _coded(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, list[str]]:
+    """A column's distinct values, and an expression giving each row the index of its value:
+    dense codes local to this file, so the tables they index stay as small as the file's
+    variety (an Enum, not the process-wide Categorical pool)."""
+    values = frame.get_column(column).drop_nulls().unique().sort().to_list()
+    code = pl.col(column).cast(pl.Enum(values)).to_physical().alias(f"_code_{column}")
+    return code, values
 
 
 def _lookup(
@@ -440,12 +439,13 @@ def validate_ledger(
     per distinct value; dates and amounts take a fast path and only a file that needs it pays
     for the other accepted forms.
     """
+    coded = {c: _coded(ledger.frame, c) for c in CODED_COLUMNS}
     f = ledger.frame.with_columns(
         pl.col("payment_id").str.strip_chars(),
         pl.col("paid_on").str.to_date("%Y-%m-%d", strict=False).alias("_paid_on"),
         pl.col("amount_krw").cast(pl.Int64, strict=False).alias("_amount"),
         pl.lit(None, dtype=pl.String).alias("_amount_text"),
-        *(pl.col(c).cast(pl.Categorical).to_physical().alias(f"_code_{c}") for c in CODED_COLUMNS),
+        *(coded[c][0] for c in CODED_COLUMNS),
     ).with_columns(
         pl.when(pl.col("payment_id") == "")
         .then(None)
@@ -458,8 +458,8 @@ def validate_ledger(
         f = _slow_amounts(f)
 
     # Each distinct raw value resolved once.
-    distinct = {c: _distinct(f, c) for c in CODED_COLUMNS}
-    sizes = {c: max((code for code, _raw in distinct[c]), default=-1) + 1 for c in CODED_COLUMNS}
+    distinct = {c: list(enumerate(coded[c][1])) for c in CODED_COLUMNS}
+    sizes = {c: len(coded[c][1]) for c in CODED_COLUMNS}
     clean = {c: {code: raw.strip() or None for code, raw in pairs} for c, pairs in distinct.items()}
     departments = _names_by_code(Department)
     programmes = _names_by_code(Programme)
