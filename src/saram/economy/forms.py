@@ -24,6 +24,18 @@ from saram.economy.models import (
 )
 
 
+class NamedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Choices labelled in the page's language (Korean or English name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "display_name", obj))
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "display_name", obj))
+
+
 def this_year() -> int:
     return timezone.localdate().year
 
@@ -50,14 +62,14 @@ class SupplierForm(forms.Form):
     )
     name = forms.CharField(label=_("상호"), max_length=200)
     address = forms.CharField(label=_("주소"), max_length=300, required=False)
-    dong = forms.ModelChoiceField(
+    dong = NamedChoiceField(
         label=_("행정동 (시내 업체)"), queryset=Dong.objects.none(), required=False
     )
     phone = forms.CharField(label=_("전화"), max_length=20, required=False)
     social_economy_type = forms.ChoiceField(
         label=_("사회적경제 유형"), choices=SocialEconomyType.choices, required=False
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = NamedMultipleChoiceField(
         label=_("공급 품목"),
         queryset=Category.objects.none(),
         required=False,
@@ -103,11 +115,11 @@ class FileForm(forms.Form):
 
 
 class PolicyCheckForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("품목"), queryset=Category.objects.none())
+    category = NamedChoiceField(label=_("품목"), queryset=Category.objects.none())
     estimated_amount_krw = forms.IntegerField(
         label=_("추정가격 (원, 부가세 제외)"), min_value=1, max_value=10**15
     )
-    department = forms.ModelChoiceField(
+    department = NamedChoiceField(
         label=_("부서"), queryset=Department.objects.none(), required=False
     )
     requested_on = forms.DateField(
@@ -219,9 +231,7 @@ class PlanForm(forms.Form):
     fiscal_year = forms.IntegerField(
         label=_("회계연도"), min_value=2000, max_value=2100, initial=this_year
     )
-    programme = forms.ModelChoiceField(
-        label=_("사업"), queryset=Programme.objects.none(), required=False
-    )
+    programme = NamedChoiceField(label=_("사업"), queryset=Programme.objects.none(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,8 +240,8 @@ class PlanForm(forms.Form):
 
 class PurchaseForm(forms.Form):
     title = forms.CharField(label=_("건명"), max_length=200)
-    department = forms.ModelChoiceField(label=_("부서"), queryset=Department.objects.none())
-    category = forms.ModelChoiceField(label=_("품목"), queryset=Category.objects.none())
+    department = NamedChoiceField(label=_("부서"), queryset=Department.objects.none())
+    category = NamedChoiceField(label=_("품목"), queryset=Category.objects.none())
     amount_krw = forms.IntegerField(label=_("추정가격 (원)"), min_value=1, max_value=10**15)
     order_on = forms.DateField(
         label=_("발주 예정일"), widget=forms.DateInput(attrs={"type": "date"})
@@ -261,7 +271,7 @@ class AwardForm(forms.Form):
 
 
 class LotSettingsForm(forms.Form):
-    programme = forms.ModelChoiceField(label=_("사업"), queryset=Programme.objects.none())
+    programme = NamedChoiceField(label=_("사업"), queryset=Programme.objects.none())
     fiscal_year = forms.IntegerField(label=_("회계연도"), min_value=2000, max_value=2100)
     bid_award_ratio_percent = _percent_field(_("예상 낙찰률 (%)"))
     open_bid_local_win_percent = _percent_field(
