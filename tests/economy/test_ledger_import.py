@@ -375,3 +375,19 @@ def test_the_import_page_runs_a_job_and_offers_review_of_unknown_firms(
     done = client.get(again["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert 'data-status="succeeded"' in done and "4행을 가져왔습니다" in done
     assert LedgerEntry.objects.count() == 4
+
+
+def test_the_ledger_keeps_its_indexes_after_a_large_first_import(
+    officer: Any, firms: dict[str, Any], ledger_csv: Any
+) -> None:
+    from django.db import connection
+
+    ledger.import_ledger(
+        by=officer, raw=ledger_csv(_rows(firms)), filename="l.csv", fiscal_year=2024
+    )
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "economy_ledgerentry")
+    names = {name for name, c in constraints.items() if c["index"]}
+    assert {"ledger_year_dept", "ledger_year_category", "ledger_supplier_year"} <= names
+    assert any(c["unique"] and c["columns"] == ["payment_id"] for c in constraints.values())

@@ -847,10 +847,36 @@ def _insert(rows: pl.DataFrame) -> None:
         placeholders = ", ".join(["%s"] * len(WRITE_COLUMNS))
         sql = f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) VALUES ({placeholders})"
         rows = rows.with_columns(pl.col("paid_on").cast(pl.String))
+        rebuilt = _drop_secondary_indexes(cursor, table) if _import_outweighs(total) else []
         for start in range(0, total, WRITE_CHUNK_ROWS):
             part = rows.slice(start, WRITE_CHUNK_ROWS)
             columns = [part.get_column(c).to_list() for c in WRITE_COLUMNS]
             cursor.executemany(sql, list(zip(*columns, strict=True)))
+        for statement in rebuilt:
+            cursor.execute(statement)
+
+
+def _import_outweighs(new_rows: int) -> bool:
+    """Whether the file holds more rows than the ledger (ids only grow, so the largest id
+    bounds the stored rows from above)."""
+    largest = LedgerEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return new_rows > largest
+
+
+def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
+    """SQLite: drop the ledger's secondary indexes (not the unique one) and return the
+    statements that build them again. Building an index once over the rows is faster than
+    keeping it up to date row by row; it all happens inside the import's transaction, and
+    readers keep seeing the committed ledger with its indexes meanwhile (WAL)."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL",
+        [table],
+    )
+    found = cursor.fetchall()
+    for name, _sql in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
 
 
 def write_ledger(
