@@ -153,13 +153,31 @@ class SignalImport(models.Model):
 
 
 class Signal(models.Model):
-    """One observation: a person, a signal kind, the day it was true and its value."""
+    """One observation: a person, a signal kind, the day it was true and its value.
+
+    The table takes millions of rows at a time (COPY), so its references are not checked row
+    by row by the database: the importer writes only ids it has just read in the same import,
+    and deletions cascade through Django (as the demo's resident replacement does).
+    """
 
     batch = models.ForeignKey(
-        SignalImport, on_delete=models.CASCADE, null=True, blank=True, db_index=False
+        SignalImport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, db_index=False, related_name="+")
-    kind = models.ForeignKey(SignalKind, on_delete=models.PROTECT, db_index=False, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="+"
+    )
+    kind = models.ForeignKey(
+        SignalKind,
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+    )
     observed_on = models.DateField(_("기준일"))
     # Months in arrears, an amount in KRW, or 1 for a flag, as the kind's unit says.
     value = models.BigIntegerField(_("값"))
