@@ -744,7 +744,7 @@ def _create_names(validated: Validated) -> pl.DataFrame:
     if validated.profile_numbers:
         from saram.economy.services.suppliers import ensure_profiles
 
-        made = ensure_profiles(validated.profile_numbers)
+        made = ensure_profiles(numbers=validated.profile_numbers)
         extra = {
             n: (s.id, LOCALITY_CODES.index(EngineLocality(s.locality))) for n, s in made.items()
         }

@@ -132,6 +132,7 @@ def _reason_data(lot: Lot) -> list[dict[str, Any]]:
 
 
 def lot_title(programme: Programme, lot: Lot, departments: Mapping[str, Department]) -> str:
+    """A lot's title: programme, ordering library, quarters and subjects."""
     department = departments.get(lot.department)
     where = department.name if department else lot.department
     quarters = ",".join(str(q) for q in lot.quarters)
@@ -301,6 +302,7 @@ def store_lot_plan(
 
 
 def parse_quarter(text: str) -> int:
+    """ "1", "1분기" or "Q1" → 1; a column parser of the demand file."""
     value = text.strip().removesuffix("분기").removeprefix("Q").removeprefix("q")
     if value not in {"1", "2", "3", "4"}:
         raise CellError(_("분기는 1, 2, 3, 4 가운데 하나입니다."))
@@ -308,6 +310,7 @@ def parse_quarter(text: str) -> int:
 
 
 def parse_amount_krw(text: str) -> int:
+    """A whole, positive number of won ("1,250,000" allowed); a column parser."""
     cleaned = text.replace(",", "").strip()
     try:
         value = Decimal(cleaned)

@@ -43,6 +43,7 @@ def ocid_prefix() -> str:
 
 
 def citations_of(purchase: PlannedPurchase) -> tuple[Citation, ...]:
+    """The engine's citations of a planned purchase, from what it stored."""
     return tuple(
         Citation(
             rule_id=c["rule_id"],
@@ -56,6 +57,7 @@ def citations_of(purchase: PlannedPurchase) -> tuple[Citation, ...]:
 
 
 def citation_data(citations: Iterable[Citation]) -> list[dict[str, str]]:
+    """Citations as JSON-ready dicts, for storing with a purchase."""
     return [
         {
             "rule_id": c.rule_id,

@@ -65,6 +65,7 @@ def describe_flag(
 
 
 def flag_data(flag: SplitFlag) -> dict[str, Any]:
+    """A split flag as JSON-ready evidence (error parameters, API)."""
     return {
         "purchase_ids": list(flag.purchase_ids),
         "total_krw": flag.total_krw,

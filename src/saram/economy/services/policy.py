@@ -71,6 +71,7 @@ def shipped_rules(city_file: str = CITY_FILE) -> tuple[dict[str, Any], dict[str,
 
 
 def current_revision() -> PolicyRevision | None:
+    """The latest saved revision of the rules, or None when only the shipped rules exist."""
     return PolicyRevision.objects.order_by("-number").first()
 
 
@@ -98,6 +99,7 @@ def rule_book_of(revision: PolicyRevision | None) -> RuleBook:
 
 
 def current_rule_book() -> RuleBook:
+    """The RuleBook in force now (latest revision, else the shipped rules)."""
     return rule_book_of(current_revision())
 
 

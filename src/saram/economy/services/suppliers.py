@@ -96,6 +96,7 @@ def business_number_message(text: str) -> str | None:
 
 
 def parse_business_number(text: str) -> str:
+    """The 10 digits of a valid 사업자등록번호; a column parser."""
     check = check_business_number(text)
     if check.problem is not None:
         raise CellError(explanations.explain(check.problem))
@@ -106,6 +107,7 @@ def parse_business_number(text: str) -> str:
 
 
 def firm_classes_of(supplier: Supplier) -> frozenset[FirmClass]:
+    """The firm classes the decree's private-contract limits know this supplier by."""
     classes = {FirmClass.ANY}
     if supplier.is_small_firm:
         classes.add(FirmClass.SMALL_FIRM)
@@ -276,7 +278,7 @@ def update_supplier(
     return supplier
 
 
-def ensure_profiles(numbers: Iterable[str]) -> dict[str, Supplier]:
+def ensure_profiles(*, numbers: Iterable[str]) -> dict[str, Supplier]:
     """Suppliers for these numbers: organisations already known get a profile from their
     address. Numbers of no organisation are left out."""
     from saram.economy.services.policy import city_area
@@ -323,7 +325,7 @@ def register_for_review(*, by: Any, firms: Sequence[tuple[str, str]]) -> int:
             check = check_business_number(number)
             if check.problem is None:
                 valid.setdefault(check.digits, name)
-        known = ensure_profiles(valid)
+        known = ensure_profiles(numbers=valid)
         for number, name in valid.items():
             if number in known:
                 continue
@@ -354,6 +356,7 @@ _FALSE = {"n", "no", "아니오", "x", "0", "false", "f", ""}
 
 
 def parse_flag(text: str) -> bool:
+    """Y/N (예/아니오, 1/0, O/X) → bool; a column parser."""
     value = text.strip().lower()
     if value in _TRUE:
         return True
@@ -373,6 +376,7 @@ def _social_types() -> dict[str, str]:
 
 
 def parse_social_type(text: str) -> str:
+    """A social-economy type by code or Korean or English name; a column parser."""
     found = _social_types().get(text.strip())
     if found is None:
         raise CellError(

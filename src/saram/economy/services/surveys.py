@@ -105,6 +105,7 @@ def record_employee_survey(
 
 
 def parse_day(text: str) -> dt.date:
+    """A survey date (YYYY-MM-DD, dots or slashes allowed); a column parser."""
     try:
         return dt.date.fromisoformat(text.strip().replace(".", "-").replace("/", "-"))
     except ValueError:
