@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from saram.core.models import Dong, Household, Person, Role
 from saram.welfare.models import Committee, CommitteeMember, Signal, SignalKind
@@ -15,6 +15,14 @@ from saram.welfare.services.config import ensure_default_config
 
 TODAY = dt.date(2025, 6, 30)
 NOW = timezone.make_aware(dt.datetime(2025, 6, 30, 10, 0))
+
+
+@pytest.fixture(autouse=True)
+def _korean() -> Iterator[None]:
+    """Messages are compared in Korean; a page requested in English must not leak into the next
+    test (LocaleMiddleware leaves the language active in the thread)."""
+    with translation.override("ko"):
+        yield
 
 
 @pytest.fixture

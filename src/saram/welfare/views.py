@@ -19,6 +19,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +37,7 @@ from saram.welfare.models import (
     CommitteeMember,
     ImportStatus,
     Meeting,
+    ModelKind,
     NeedCategory,
     PlanAction,
     Referral,
@@ -357,7 +359,7 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         "dong": dong,
         "round": round_,
         "can_manage": can_manage,
-        "plan_form": forms.PlanRoundForm(initial={"list_size": settings_.list_size}),
+        "model_kinds": ModelKind.choices,
         "settings": settings_,
         "rounds": selectors.rounds_for(request.user, dong=dong)[:12],
         "today": timezone.localdate(),
@@ -368,7 +370,7 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         )
         kinds = _kinds()
         context["page"] = page
-        context["lines"] = [(e, reasons.describe_all(e.reasons, kinds)) for e in page]
+        context["lines"] = _outreach_lines(page, kinds, timezone.localdate())
         _audit(
             request,
             AuditAction.LIST,
@@ -381,6 +383,41 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         if round_.status == RoundStatus.DRAFT and can_manage:
             context["start_form"] = forms.StartRoundForm(visitors=rounds.eligible_visitors(dong))
     return render(request, "welfare/round.html", context)
+
+
+def _outreach_lines(page: Any, kinds: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
+    """The list's rows as plain strings: the largest page of the programme renders fast when
+    the template only prints (no tags, filters or URL reversing per row)."""
+    person_url = reverse("welfare:person", args=[0]).removesuffix("0/")
+    visit_url = reverse("welfare:assignment_detail", args=[0]).removesuffix("0/")
+    statuses = dict(AssignmentStatus.choices)
+    lines = []
+    for e in page:
+        line = {
+            "rank": e.rank,
+            "person_id": e.person.id,
+            "person_url": f"{person_url}{e.person.id}/",
+            "name": e.person.masked_name,
+            "address": e.person.address,
+            "score": f"{e.score:.2f}",
+            "reasons": format_html_join(
+                "", "<li>{}</li>", ((r,) for r in reasons.describe_all(e.reasons, kinds))
+            ),
+            "visit": None,
+        }
+        a = getattr(e, "assignment", None)
+        if a is not None:
+            badge = "ok" if a.status == AssignmentStatus.DONE else ""
+            if a.status != AssignmentStatus.DONE and a.due_on < today:
+                badge = "warn"
+            line["visit"] = {
+                "url": f"{visit_url}{a.id}/",
+                "visitor": a.assignee.get_full_name() or a.assignee.username,
+                "status": str(statuses.get(a.status, a.status)),
+                "badge": badge,
+            }
+        lines.append(line)
+    return lines
 
 
 @require_POST
