@@ -113,3 +113,19 @@ def test_the_officers_home_shows_what_runs_late_on_the_frozen_day(
         assert '<b id="overdue-count">0</b>' in client.get("/welfare/").content.decode()
     with time_machine.travel(dt.datetime(2025, 7, 20, 9, 0, tzinfo=SEOUL), tick=False):
         assert '<b id="overdue-count">1</b>' in client.get("/welfare/").content.decode()
+
+
+def test_the_daily_command_escalates_what_is_overdue(
+    officer: Any, dong: Any, make_person: Any, add_signal: Any
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    (a,) = _started(officer, dong, [make_person(dong)], add_signal)
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime(2025, 8, 1, 6, 0, tzinfo=SEOUL), tick=False):
+        call_command("escalate_overdue", stdout=out)
+    assert "escalated 1" in out.getvalue()
+    a.refresh_from_db()
+    assert a.escalated_at is not None
