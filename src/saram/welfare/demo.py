@@ -451,7 +451,7 @@ def _population(city: City, today: dt.date) -> Population:
 
     dong_ids = list(Dong.objects.filter(gu__city=city).values_list("id", flat=True))
     marks = ", ".join(["%s"] * len(dong_ids))
-    return rounds._population(f"dong_id IN ({marks})", dong_ids, today)
+    return rounds.population_where(f"dong_id IN ({marks})", dong_ids, today)
 
 
 def _dong_of(person_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

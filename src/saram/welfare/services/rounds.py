@@ -90,7 +90,7 @@ class Population:
         return np.searchsorted(self.person_ids, person_ids)
 
 
-def _population(where: str, params: list[Any], today: dt.date) -> Population:
+def population_where(where: str, params: list[Any], today: dt.date) -> Population:
     """Residents matching a WHERE clause over the people table, with household facts."""
     table = Person._meta.db_table
     with connection.cursor() as cursor:
@@ -124,6 +124,14 @@ def _households_with_children(
     found: list[int] = []
     table = Person._meta.db_table
     with connection.cursor() as cursor:
+        if len(wanted) > 50_000:  # a city: every child once beats many IN lists
+            cursor.execute(
+                f"SELECT DISTINCT household_id FROM {table} "
+                "WHERE household_id IS NOT NULL AND birth_date > %s",
+                [born_after],
+            )
+            every = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+            return every[np.isin(every, wanted)]
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000].tolist()
             marks = ", ".join(["%s"] * len(chunk))
@@ -173,7 +181,7 @@ def _signal_rows(
 
 
 def dong_population(dong: Dong, today: dt.date) -> Population:
-    return _population("dong_id = %s", [dong.pk], today)
+    return population_where("dong_id = %s", [dong.pk], today)
 
 
 def dong_signals(
@@ -211,7 +219,7 @@ def past_outcomes(*, city: City, config: EngineConfig, before: dt.date) -> PastO
         )
         return PastOutcomes(empty, engine.SignalRows.empty(), [])
     marks = ", ".join(["%s"] * len(person_ids))
-    population = _population(f"id IN ({marks})", person_ids, before)
+    population = population_where(f"id IN ({marks})", person_ids, before)
     signals = _signal_rows(
         population, config, where=f"p.id IN ({marks})", params=person_ids, today=before
     )
