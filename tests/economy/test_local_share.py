@@ -106,3 +106,68 @@ def test_the_demo_programmes_leak_to_outside_firms(demo_economy: Any, make_user:
         for r in selectors.local_share(user, LedgerFilter(2025), by="programme")
     }
     assert after["도서관 도서 구입"] > 0.6  # the reform of 2025 kept the books at home
+
+
+def _direct(user: Any, year: int, by: str) -> dict[Any, tuple[int, int, int]]:
+    """The report computed from the ledger rows themselves (a supplier filter forces it)."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from saram.economy.models import LedgerEntry
+
+    qs = LedgerEntry.objects.filter(fiscal_year=year).order_by()
+    key = "month" if by == "month" else f"{by}_id"
+    if by == "month":
+        qs = qs.annotate(month=TruncMonth("paid_on"))
+    out: dict[Any, list[int]] = {}
+    for k, locality, n, amount in qs.values_list(key, "locality").annotate(
+        n=Count("id"), s=Sum("amount_krw")
+    ):
+        row = out.setdefault(k, [0, 0, 0])
+        row[0] += n
+        row[1] += amount
+        row[2] += amount if locality == 0 else 0
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _report(user: Any, year: int, by: str) -> dict[Any, tuple[int, int, int]]:
+    return {
+        r.key: (r.row_count, r.total_krw, r.in_city_krw)
+        for r in selectors.local_share(user, LedgerFilter(year), by=by)
+    }
+
+
+def test_the_totals_agree_with_the_ledger_through_imports_moves_and_removals(
+    spending: Any, make_supplier: Any, ledger_csv: Any, dong: Any
+) -> None:
+    from saram.economy.models import LedgerImport, Supplier
+    from saram.economy.services import suppliers
+
+    officer = spending
+    second = ledger.import_ledger(
+        by=officer,
+        raw=ledger_csv(
+            [("T-1", "2024-03-03", "가과", "도서", "books",
+              Supplier.objects.filter(locality="outside").first().business_number, "", 777, "")]
+        ),
+        filename="t.csv",
+        fiscal_year=2024,
+    )  # fmt: skip
+    outsider = Supplier.objects.filter(locality="outside").first()
+    suppliers.update_supplier(
+        by=officer,
+        supplier=outsider,
+        name=outsider.name,
+        address="전북특별자치도 전주시",
+        dong=dong,
+    )
+    for by in ("department", "programme", "category", "month"):
+        assert _report(officer, 2024, by) == _direct(officer, 2024, by), by
+
+    ledger.remove_import(
+        by=officer, ledger_import=LedgerImport.objects.get(pk=second.ledger_import_id), purpose="x"
+    )
+    for by in ("department", "month"):
+        assert _report(officer, 2024, by) == _direct(officer, 2024, by), by
+    assert ledger.rebuild_totals(fiscal_year=2024) > 0
+    assert _report(officer, 2024, "category") == _direct(officer, 2024, "category")

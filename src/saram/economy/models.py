@@ -300,6 +300,33 @@ class LedgerEntry(models.Model):
         ]
 
 
+class LedgerTotal(models.Model):
+    """Sums of the ledger by month, department, programme, category and locality.
+
+    Each import adds its own rows (and a supplier's move adds correcting rows, negative for
+    where its payments were counted, positive for where they are now), so sums over this
+    table equal sums over the ledger, and reports over millions of payments read a few
+    thousand rows. Taking an import back out deletes its rows with it.
+    """
+
+    ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="totals")
+    fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
+    month = models.DateField(_("월"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    locality = models.PositiveSmallIntegerField(_("소재지"), choices=LOCALITY_CODE_CHOICES)
+    row_count = models.BigIntegerField(_("건수"))
+    amount_krw = models.BigIntegerField(_("금액 (원)"))
+
+    class Meta:
+        verbose_name = _("지출 합계")
+        verbose_name_plural = _("지출 합계")
+        indexes = [models.Index(fields=["fiscal_year", "month"], name="ledger_total_year_month")]
+
+
 class PolicyRevision(models.Model):
     """One saved state of the procurement rules (both layers, as the engine reads them).
 

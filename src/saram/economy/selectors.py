@@ -43,6 +43,7 @@ from saram.economy.models import (
     EmployeeSurvey,
     LedgerEntry,
     LedgerImport,
+    LedgerTotal,
     PlannedPurchase,
     PolicyRevision,
     Programme,
@@ -251,26 +252,50 @@ def _labels(dimension: str) -> dict[Any, str]:
     return {}
 
 
+def _totals_for(user: Any, selection: LedgerFilter) -> QuerySet[LedgerTotal]:
+    """The ledger totals of a selection (every filter but the supplier is one of their keys)."""
+    if not can_view(user):
+        return LedgerTotal.objects.none()
+    qs = LedgerTotal.objects.filter(fiscal_year=selection.fiscal_year)
+    for name in ("department", "programme", "category"):
+        value = getattr(selection, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    if selection.month is not None:
+        qs = qs.filter(month=selection.month.replace(day=1))
+    if selection.locality is not None:
+        qs = qs.filter(locality=selection.locality)
+    return qs.order_by()
+
+
 def _aggregated(user: Any, selection: LedgerFilter, keys: list[str]) -> pl.DataFrame:
-    """The ledger summed in the database to (keys, locality): a few thousand rows at most."""
-    qs = ledger_for(user, selection).order_by()
-    if "month" in keys:
-        qs = qs.annotate(month=TruncMonth("paid_on"))
+    """Sums by (keys, locality): from the ledger totals (a few thousand rows, whatever the
+    ledger's size), or from the ledger itself when a supplier is selected."""
     fields = [k if k == "month" else f"{k}_id" for k in keys]
-    rows = list(
-        qs.values(*fields, "locality")
-        .annotate(n=Count("id"), amount=Sum("amount_krw"))
-        .values_list(*fields, "locality", "n", "amount")
-    )
+    if selection.supplier is None:
+        rows = list(
+            _totals_for(user, selection)
+            .values(*fields, "locality")
+            .annotate(n=Sum("row_count"), amount=Sum("amount_krw"))
+            .values_list(*fields, "locality", "n", "amount")
+        )
+    else:
+        qs = ledger_for(user, selection).order_by()
+        if "month" in keys:
+            qs = qs.annotate(month=TruncMonth("paid_on"))
+        rows = list(
+            qs.values(*fields, "locality")
+            .annotate(n=Count("id"), amount=Sum("amount_krw"))
+            .values_list(*fields, "locality", "n", "amount")
+        )
     schema: dict[str, Any] = {k: (pl.Date if k == "month" else pl.Int64) for k in keys} | {
         "locality": pl.Int8,
         "n": pl.Int64,
         "amount_krw": pl.Int64,
     }
     frame = pl.DataFrame(rows, schema=schema, orient="row")
-    if "month" in keys and frame.height:
-        frame = frame.with_columns(pl.col("month").cast(pl.Date))
-    return frame
+    # Groups whose corrections cancel out (a supplier that moved) are not shown.
+    return frame.filter(pl.col("n") != 0)
 
 
 def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:

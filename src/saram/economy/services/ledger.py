@@ -18,6 +18,8 @@ from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,7 @@ from saram.economy.models import (
     ImportSource,
     LedgerEntry,
     LedgerImport,
+    LedgerTotal,
     Programme,
     Supplier,
 )
@@ -879,6 +882,121 @@ def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
     return [sql for _name, sql in found]
 
 
+def _add_totals(rows: pl.DataFrame, *, ledger_import: LedgerImport) -> None:
+    """The import's own rows of the ledger totals: its payments summed by month, department,
+    programme, category and locality (polars, then a few thousand inserts)."""
+    sums = (
+        rows.with_columns(pl.col("paid_on").dt.truncate("1mo").alias("month"))
+        .group_by("month", "department_id", "programme_id", "category_id", "locality")
+        .agg(pl.len().alias("row_count"), pl.col("amount_krw").sum())
+    )
+    LedgerTotal.objects.bulk_create(
+        [
+            LedgerTotal(
+                ledger_import=ledger_import,
+                fiscal_year=ledger_import.fiscal_year,
+                month=month,
+                department_id=department,
+                programme_id=programme,
+                category_id=category,
+                locality=locality,
+                row_count=count,
+                amount_krw=amount,
+            )
+            for month, department, programme, category, locality, count, amount in sums.iter_rows()
+        ],
+        batch_size=2000,
+    )
+
+
+def move_supplier_payments(*, supplier: Supplier, locality: str) -> int:
+    """Count a supplier's payments under its new locality: correcting total rows (minus where
+    they were counted, plus where they are now) and the rows themselves; returns the rows."""
+    code = LOCALITY_CODES.index(EngineLocality(locality))
+    groups = (
+        LedgerEntry.objects.filter(supplier=supplier)
+        .exclude(locality=code)
+        .annotate(month=TruncMonth("paid_on"))
+        .values(
+            "ledger_import_id",
+            "fiscal_year",
+            "month",
+            "department_id",
+            "programme_id",
+            "category_id",
+            "locality",
+        )
+        .annotate(n=Count("id"), amount=Sum("amount_krw"))
+        .order_by()
+    )
+    corrections = []
+    for g in groups:
+        common = {
+            "ledger_import_id": g["ledger_import_id"],
+            "fiscal_year": g["fiscal_year"],
+            "month": g["month"],
+            "department_id": g["department_id"],
+            "programme_id": g["programme_id"],
+            "category_id": g["category_id"],
+        }
+        corrections.append(
+            LedgerTotal(
+                **common, locality=g["locality"], row_count=-g["n"], amount_krw=-g["amount"]
+            )
+        )
+        corrections.append(
+            LedgerTotal(**common, locality=code, row_count=g["n"], amount_krw=g["amount"])
+        )
+    LedgerTotal.objects.bulk_create(corrections, batch_size=2000)
+    return (
+        LedgerEntry.objects.filter(supplier=supplier).exclude(locality=code).update(locality=code)
+    )
+
+
+def rebuild_totals(*, fiscal_year: int | None = None) -> int:
+    """Recompute the ledger totals from the ledger itself (all years, or one); for repairs
+    and for ledgers written before the totals existed. Returns the total rows written."""
+    with transaction.atomic():
+        entries = LedgerEntry.objects.all()
+        totals = LedgerTotal.objects.all()
+        if fiscal_year is not None:
+            entries = entries.filter(fiscal_year=fiscal_year)
+            totals = totals.filter(fiscal_year=fiscal_year)
+        totals.delete()
+        groups = (
+            entries.annotate(month=TruncMonth("paid_on"))
+            .values(
+                "ledger_import_id",
+                "fiscal_year",
+                "month",
+                "department_id",
+                "programme_id",
+                "category_id",
+                "locality",
+            )
+            .annotate(n=Count("id"), amount=Sum("amount_krw"))
+            .order_by()
+        )
+        made = LedgerTotal.objects.bulk_create(
+            [
+                LedgerTotal(
+                    ledger_import_id=g["ledger_import_id"],
+                    fiscal_year=g["fiscal_year"],
+                    month=g["month"],
+                    department_id=g["department_id"],
+                    programme_id=g["programme_id"],
+                    category_id=g["category_id"],
+                    locality=g["locality"],
+                    row_count=g["n"],
+                    amount_krw=g["amount"],
+                )
+                for g in groups
+            ],
+            batch_size=2000,
+        )
+    return len(made)
+
+
 def write_ledger(
     validated: Validated,
     *,
@@ -903,6 +1021,7 @@ def write_ledger(
             rows = _rows_frame(f, import_id=ledger_import.pk, fiscal_year=fiscal_year)
             _lock_references(rows)
             _insert(rows)
+            _add_totals(rows, ledger_import=ledger_import)
             audit.record(
                 actor=by,
                 action=AuditAction.IMPORT,

@@ -27,12 +27,10 @@ from saram.core.services.tabular import CellError, Column, parse_rows, rejected,
 from saram.economy import explanations
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
 from saram.economy.engine import Supplier as PolicySupplier
-from saram.economy.engine.registry import LOCALITY_CODES
 from saram.economy.engine.registry import Locality as EngineLocality
 from saram.economy.models import (
     PRIVATE_CONTRACT_SOCIAL_TYPES,
     Category,
-    LedgerEntry,
     Locality,
     SocialEconomyType,
     Supplier,
@@ -265,8 +263,9 @@ def update_supplier(
         supplier.categories.set(list(categories))
         moved = 0
         if before != supplier.locality:
-            code = LOCALITY_CODES.index(EngineLocality(supplier.locality))
-            moved = LedgerEntry.objects.filter(supplier=supplier).update(locality=code)
+            from saram.economy.services.ledger import move_supplier_payments
+
+            moved = move_supplier_payments(supplier=supplier, locality=supplier.locality)
         audit.record(
             actor=by,
             action=AuditAction.UPDATE,
@@ -513,8 +512,9 @@ def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
                     setattr(supplier, key, value)
                 supplier.save()
                 if before != supplier.locality:
-                    code = LOCALITY_CODES.index(EngineLocality(supplier.locality))
-                    LedgerEntry.objects.filter(supplier=supplier).update(locality=code)
+                    from saram.economy.services.ledger import move_supplier_payments
+
+                    move_supplier_payments(supplier=supplier, locality=supplier.locality)
                 updated += 1
             supplier.categories.set(row["_categories"])
         audit.record(
