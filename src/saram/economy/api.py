@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saram.core.access import Can, scope_of
+from saram.core.errors import SaramError
 from saram.core.services import jobs
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan, PolicyDecision
@@ -277,9 +279,10 @@ def check_purchase(request: HttpRequest, payload: Query[PurchaseRequestIn]) -> A
     _require_view(request)
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
-        from saram.core.errors import SaramError
-
-        raise SaramError("unknown_category", f"unknown category: {payload.category}")
+        raise SaramError(
+            "unknown_category",
+            _("알 수 없는 품목입니다: %(code)s") % {"code": payload.category},
+        )
     department = (
         Department.objects.filter(code=payload.department).first() if payload.department else None
     )
@@ -469,9 +472,10 @@ def propose_lots(request: HttpRequest, payload: Query[LotsIn]) -> Any:
     """Lawful lots for a programme's demand in a year; nothing is saved."""
     programme = Programme.objects.filter(code=payload.programme).first()
     if programme is None:
-        from saram.core.errors import SaramError
-
-        raise SaramError("unknown_programme", f"unknown programme: {payload.programme}")
+        raise SaramError(
+            "unknown_programme",
+            _("알 수 없는 사업입니다: %(code)s") % {"code": payload.programme},
+        )
     plan = lots.propose_lots(
         by=request.user,
         programme=programme,

@@ -470,6 +470,20 @@ def demand_years(programme: Programme) -> list[int]:
     )
 
 
+def open_bid_local_bp(user: Any, *, programme: Programme) -> int | None:
+    """What firms in the city won of the programme's category in open national bids, from the
+    ledger (basis points); None when the ledger holds no such bid."""
+    if programme.category is None or not can_view(user):
+        return None
+    bids = LedgerEntry.objects.filter(
+        category=programme.category, method=ContractMethod.OPEN_BID
+    ).order_by()
+    totals = bids.aggregate(all=Sum("amount_krw"), local=Sum("amount_krw", filter=Q(locality=0)))
+    if not totals["all"]:
+        return None
+    return int((totals["local"] or 0) * 10_000 // totals["all"])
+
+
 def policy_revisions_for(user: Any) -> QuerySet[PolicyRevision]:
     if not can_view(user) and not scope_of(user).can(Can.CONFIGURE):
         return PolicyRevision.objects.none()

@@ -1064,27 +1064,6 @@ def purchase_award(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Lots ----------------------------------------------------------------------------------
 
 
-def _history_local_bp(programme: Programme) -> int | None:
-    """What local firms won of this category in open national bids, from the ledger."""
-    if programme.category is None:
-        return None
-    all_krw = (
-        LedgerEntry.objects.filter(
-            category=programme.category, method=ContractMethod.OPEN_BID
-        ).aggregate(s=Sum("amount_krw"))["s"]
-        or 0
-    )
-    if not all_krw:
-        return None
-    local_krw = (
-        LedgerEntry.objects.filter(
-            category=programme.category, method=ContractMethod.OPEN_BID, locality=0
-        ).aggregate(s=Sum("amount_krw"))["s"]
-        or 0
-    )
-    return int(local_krw * 10_000 // all_krw)
-
-
 @require_http_methods(["GET", "POST"])
 def lot_planner(request: HttpRequest) -> HttpResponse:
     _require_view(request)
@@ -1105,7 +1084,7 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         programme = form.cleaned_data["programme"]
         fiscal_year = form.cleaned_data["fiscal_year"]
-        history_bp = _history_local_bp(programme)
+        history_bp = selectors.open_bid_local_bp(request.user, programme=programme)
         local_bp = percent_to_bp(form.cleaned_data.get("open_bid_local_win_percent"))
         settings = lots.LotSettings(
             bid_award_ratio_bp=percent_to_bp(form.cleaned_data["bid_award_ratio_percent"]) or 1,
