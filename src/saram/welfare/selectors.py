@@ -204,6 +204,34 @@ def entries_for(user: Any, round_: Round) -> QuerySet[OutreachEntry]:
     )
 
 
+OUTREACH_ROW_FIELDS = (
+    "rank",
+    "score",
+    "reasons",
+    "person_id",
+    "person__name",
+    "person__address",
+    "assignment__id",
+    "assignment__status",
+    "assignment__due_on",
+    "assignment__assignee__username",
+    "assignment__assignee__first_name",
+    "assignment__assignee__last_name",
+)
+
+
+def outreach_rows(user: Any, round_: Round, *, offset: int, limit: int) -> list[dict[str, Any]]:
+    """One page of the round's stored list as plain rows (the page's only large read: no
+    model instances, just the columns it prints, by the (round, rank) index)."""
+    if round_.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return []
+    return list(
+        OutreachEntry.objects.filter(round=round_, rank__gt=offset, rank__lte=offset + limit)
+        .order_by("rank")
+        .values(*OUTREACH_ROW_FIELDS)
+    )
+
+
 # --- Assignments and visits --------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from saram.core import audit
 from saram.core.access import Can, not_found, scope_of
+from saram.core.engine.identity import mask_name
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
@@ -365,12 +366,12 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         "today": timezone.localdate(),
     }
     if round_ is not None and round_.status not in (RoundStatus.SCORING, RoundStatus.FAILED):
-        page = Paginator(selectors.entries_for(request.user, round_), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        kinds = _kinds()
+        # Ranks run 1..listed_count, so a page is a range of ranks: no COUNT, no OFFSET scan.
+        page = Paginator(range(round_.listed_count), PAGE_SIZE).get_page(request.GET.get("page"))
+        offset = (page.number - 1) * PAGE_SIZE
+        rows = selectors.outreach_rows(request.user, round_, offset=offset, limit=PAGE_SIZE)
         context["page"] = page
-        context["lines"] = _outreach_lines(page, kinds, timezone.localdate())
+        context["lines"] = _outreach_lines(rows, _kinds(), timezone.localdate())
         _audit(
             request,
             AuditAction.LIST,
@@ -378,42 +379,52 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
             _("발굴 목록 열람"),
             round_.pk,
             page=page.number,
-            shown=len(page.object_list),
+            shown=len(rows),
         )
         if round_.status == RoundStatus.DRAFT and can_manage:
             context["start_form"] = forms.StartRoundForm(visitors=rounds.eligible_visitors(dong))
     return render(request, "welfare/round.html", context)
 
 
-def _outreach_lines(page: Any, kinds: dict[str, Any], today: dt.date) -> list[dict[str, Any]]:
+def _outreach_lines(
+    rows: list[dict[str, Any]], kinds: dict[str, Any], today: dt.date
+) -> list[dict[str, Any]]:
     """The list's rows as plain strings: the largest page of the programme renders fast when
     the template only prints (no tags, filters or URL reversing per row)."""
     person_url = reverse("welfare:person", args=[0]).removesuffix("0/")
     visit_url = reverse("welfare:assignment_detail", args=[0]).removesuffix("0/")
     statuses = dict(AssignmentStatus.choices)
     lines = []
-    for e in page:
+    for row in rows:
         line = {
-            "rank": e.rank,
-            "person_id": e.person.id,
-            "person_url": f"{person_url}{e.person.id}/",
-            "name": e.person.masked_name,
-            "address": e.person.address,
-            "score": f"{e.score:.2f}",
+            "rank": row["rank"],
+            "person_id": row["person_id"],
+            "person_url": f"{person_url}{row['person_id']}/",
+            "name": mask_name(row["person__name"]),
+            "address": row["person__address"],
+            "score": f"{row['score']:.2f}",
             "reasons": format_html_join(
-                "", "<li>{}</li>", ((r,) for r in reasons.describe_all(e.reasons, kinds))
+                "", "<li>{}</li>", ((r,) for r in reasons.describe_all(row["reasons"], kinds))
             ),
             "visit": None,
         }
-        a = getattr(e, "assignment", None)
-        if a is not None:
-            badge = "ok" if a.status == AssignmentStatus.DONE else ""
-            if a.status != AssignmentStatus.DONE and a.due_on < today:
+        if row["assignment__id"] is not None:
+            status = row["assignment__status"]
+            badge = "ok" if status == AssignmentStatus.DONE else ""
+            if status != AssignmentStatus.DONE and row["assignment__due_on"] < today:
                 badge = "warn"
+            full_name = " ".join(
+                n
+                for n in (
+                    row["assignment__assignee__first_name"],
+                    row["assignment__assignee__last_name"],
+                )
+                if n
+            )
             line["visit"] = {
-                "url": f"{visit_url}{a.id}/",
-                "visitor": a.assignee.get_full_name() or a.assignee.username,
-                "status": str(statuses.get(a.status, a.status)),
+                "url": f"{visit_url}{row['assignment__id']}/",
+                "visitor": full_name or row["assignment__assignee__username"],
+                "status": str(statuses.get(status, status)),
                 "badge": badge,
             }
         lines.append(line)
