@@ -832,29 +832,38 @@ def _lock_references(rows: pl.DataFrame) -> None:
             )
 
 
+def _write_frame(
+    cursor: Any, table: str, frame: pl.DataFrame, *, not_null_text: tuple[str, ...] = ()
+) -> None:
+    """Append a frame's rows (its columns named as the table's) with the fastest path the
+    database has: COPY on PostgreSQL, executemany elsewhere. Chunks keep the peak memory of
+    the CSV text or the Python tuples bounded."""
+    columns = list(frame.columns)
+    if connection.vendor == "postgresql":
+        force = f", FORCE_NOT_NULL ({', '.join(not_null_text)})" if not_null_text else ""
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv{force})"
+        with cursor.cursor.copy(sql) as copy:
+            for start in range(0, frame.height, WRITE_CHUNK_ROWS):
+                copy.write(frame.slice(start, WRITE_CHUNK_ROWS).write_csv(include_header=False))
+        return
+    frame = frame.with_columns(pl.col(pl.Date).cast(pl.String))
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    for start in range(0, frame.height, WRITE_CHUNK_ROWS):
+        part = frame.slice(start, WRITE_CHUNK_ROWS)
+        values = [part.get_column(c).to_list() for c in columns]
+        cursor.executemany(sql, list(zip(*values, strict=True)))
+
+
 def _insert(rows: pl.DataFrame) -> None:
-    """Write rows with the fastest path the database has: COPY, else executemany."""
+    """Write the ledger rows; on SQLite a file larger than the ledger rebuilds the secondary
+    indexes once afterwards instead of updating them row by row."""
     table = LedgerEntry._meta.db_table
-    total = rows.height
-    # Chunks keep the peak memory of the Python tuples (SQLite) or CSV text (COPY) bounded.
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            columns = ", ".join(WRITE_COLUMNS)
-            raw_cursor = cursor.cursor
-            sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (method))"
-            with raw_cursor.copy(sql) as copy:
-                for start in range(0, total, WRITE_CHUNK_ROWS):
-                    part = rows.slice(start, WRITE_CHUNK_ROWS)
-                    copy.write(part.write_csv(include_header=False))
-            return
-        placeholders = ", ".join(["%s"] * len(WRITE_COLUMNS))
-        sql = f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) VALUES ({placeholders})"
-        rows = rows.with_columns(pl.col("paid_on").cast(pl.String))
-        rebuilt = _drop_secondary_indexes(cursor, table) if _import_outweighs(total) else []
-        for start in range(0, total, WRITE_CHUNK_ROWS):
-            part = rows.slice(start, WRITE_CHUNK_ROWS)
-            columns = [part.get_column(c).to_list() for c in WRITE_COLUMNS]
-            cursor.executemany(sql, list(zip(*columns, strict=True)))
+        rebuilt: list[str] = []
+        if connection.vendor != "postgresql" and _import_outweighs(rows.height):
+            rebuilt = _drop_secondary_indexes(cursor, table)
+        _write_frame(cursor, table, rows.select(WRITE_COLUMNS), not_null_text=("method",))
         for statement in rebuilt:
             cursor.execute(statement)
 
@@ -884,29 +893,18 @@ def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
 
 def _add_totals(rows: pl.DataFrame, *, ledger_import: LedgerImport) -> None:
     """The import's own rows of the ledger totals: its payments summed by month, department,
-    programme, category and locality (polars, then a few thousand inserts)."""
+    programme, category and locality (in polars, written like the ledger rows)."""
     sums = (
         rows.with_columns(pl.col("paid_on").dt.truncate("1mo").alias("month"))
         .group_by("month", "department_id", "programme_id", "category_id", "locality")
-        .agg(pl.len().alias("row_count"), pl.col("amount_krw").sum())
+        .agg(pl.len().cast(pl.Int64).alias("row_count"), pl.col("amount_krw").sum())
+        .with_columns(
+            pl.lit(ledger_import.pk, dtype=pl.Int64).alias("ledger_import_id"),
+            pl.lit(ledger_import.fiscal_year, dtype=pl.Int64).alias("fiscal_year"),
+        )
     )
-    LedgerTotal.objects.bulk_create(
-        [
-            LedgerTotal(
-                ledger_import=ledger_import,
-                fiscal_year=ledger_import.fiscal_year,
-                month=month,
-                department_id=department,
-                programme_id=programme,
-                category_id=category,
-                locality=locality,
-                row_count=count,
-                amount_krw=amount,
-            )
-            for month, department, programme, category, locality, count, amount in sums.iter_rows()
-        ],
-        batch_size=2000,
-    )
+    with connection.cursor() as cursor:
+        _write_frame(cursor, LedgerTotal._meta.db_table, sums)
 
 
 def move_supplier_payments(*, supplier: Supplier, locality: str) -> int:
