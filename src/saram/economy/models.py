@@ -313,9 +313,7 @@ class LedgerTotal(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("회계연도"))
     month = models.DateField(_("월"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     locality = models.PositiveSmallIntegerField(_("소재지"), choices=LOCALITY_CODE_CHOICES)
     row_count = models.BigIntegerField(_("건수"))
