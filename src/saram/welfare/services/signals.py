@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
@@ -234,12 +235,14 @@ def _date(column: str) -> pl.Expr:
     )
 
 
-def _rrn_ok(column: str) -> pl.Expr:
-    """13 digits whose last is the check digit."""
-    text = pl.col(column)
-    digits = [text.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(13)]
-    total = pl.sum_horizontal(d * w for d, w in zip(digits[:12], _RRN_WEIGHTS, strict=True))
-    return text.str.contains(r"^\d{13}$") & (((11 - total % 11) % 10) == digits[12])
+def _valid_rrn_keys(keys: pl.Series) -> pl.Series:
+    """Of 13-digit numbers (as Int64), those whose last digit is the check digit. Computed with
+    numpy on the distinct numbers only: a file repeats each person's number several times."""
+    unique = keys.drop_nulls().unique().to_numpy().astype(np.int64)
+    weights = np.array(_RRN_WEIGHTS, dtype=np.int64)
+    digits = (unique[:, None] // (10 ** np.arange(12, -1, -1, dtype=np.int64))) % 10
+    check = (11 - (digits[:, :12] @ weights) % 11) % 10
+    return pl.Series("_rrn_key", unique[check == digits[:, 12]], dtype=pl.Int64)
 
 
 def _normal_address(column: str) -> pl.Expr:
@@ -311,14 +314,21 @@ def check_rows(frame: pl.DataFrame, *, today: dt.date) -> tuple[pl.DataFrame, _E
         pl.col(KIND).replace_strict(names, default=None, return_dtype=pl.Int64).alias("_kind"),
         _date(DAY).alias("_day"),
         _date(BIRTH).alias("_birth"),
-        pl.col(VALUE).str.replace_all(",", "").cast(pl.Float64, strict=False).alias("_number"),
+        pl.col(VALUE)
+        .str.replace_all(",", "", literal=True)
+        .cast(pl.Float64, strict=False)
+        .alias("_number"),
         pl.col(RRN).str.replace_all("-", "").alias("_rrn"),
         _normal_address(ADDRESS).alias("_address"),
     )
     frame = frame.with_columns(
         pl.col("_kind").replace_strict(units, default=None, return_dtype=pl.Utf8).alias("_unit"),
-        _rrn_ok("_rrn").fill_null(False).alias("_rrn_ok"),
+        pl.when(pl.col("_rrn").str.contains(r"^\d{13}$"))
+        .then(pl.col("_rrn").cast(pl.Int64, strict=False))
+        .alias("_rrn_key"),
     )
+    valid = _valid_rrn_keys(frame.get_column("_rrn_key"))
+    frame = frame.with_columns(pl.col("_rrn_key").is_in(valid.implode()).alias("_rrn_ok"))
     examples = ", ".join(list(names)[:3])
     required = _("값이 필요합니다.")
     errors.add(pl.col(KIND).is_null(), KIND, required)
@@ -396,6 +406,7 @@ def check_rows(frame: pl.DataFrame, *, today: dt.date) -> tuple[pl.DataFrame, _E
         .otherwise(number.cast(pl.Int64, strict=False))
         .alias("_value"),
         pl.when(pl.col("_rrn_ok")).then(pl.col("_rrn")).alias("_rrn"),
+        pl.when(pl.col("_rrn_ok")).then(pl.col("_rrn_key")).alias("_rrn_key"),
     )
     return frame, errors
 
@@ -483,8 +494,8 @@ def match_people(
     birth date, certain only when the address agrees too. Two residents for one key, or none,
     is a row error.
     """
-    # Thirteen digits fit an Int64, and joining 5M rows on integers is several times faster.
-    frame = frame.with_columns(pl.col("_rrn").cast(pl.Int64).alias("_rrn_key"))
+    # Thirteen digits fit an Int64 (`_rrn_key`), and joining 5M rows on integers is several
+    # times faster than on text.
     unique_rrns = frame.get_column("_rrn_key").drop_nulls().unique().to_list()
     digest_of = pl.DataFrame(
         {"_rrn_key": unique_rrns, "_digest": [rrn_digest(f"{r:013d}") for r in unique_rrns]},
@@ -576,7 +587,16 @@ SIGNAL_COLUMNS = ("batch_id", "person_id", "kind_id", "observed_on", "value", "s
 def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> int:
     """Insert rows of SIGNAL_COLUMNS (the caller holds the transaction): COPY on PostgreSQL,
     `executemany` elsewhere; rows go in person order so the index is built in order."""
-    frame = frame.select(SIGNAL_COLUMNS).sort(["person_id", "observed_on"])
+    # In person order, so the (person, day) index is built in order; one integer key sorts
+    # several times faster than two columns.
+    frame = (
+        frame.select(SIGNAL_COLUMNS)
+        .with_columns(
+            (pl.col("person_id") * 100_000 + pl.col("observed_on").cast(pl.Int32)).alias("_order")
+        )
+        .sort("_order")
+        .drop("_order")
+    )
     frame = frame.with_columns(pl.col("source").fill_null(""))
     table = connection.ops.quote_name(Signal._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in SIGNAL_COLUMNS)
