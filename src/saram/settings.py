@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -167,7 +166,8 @@ SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 
 LANGUAGE_CODE = "ko"
-LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
+# Each language is named in itself, as a language menu should show it.
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
 LOCALE_PATHS: list[Path] = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
