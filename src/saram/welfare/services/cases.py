@@ -28,11 +28,13 @@ from saram.welfare.models import (
 
 
 def require_case_officer(user: Any, case: Case) -> None:
+    """Refuse anyone but an officer of the case's dong."""
     if case.dong_id not in scope_of(user).dong_ids(Can.MANAGE_PEOPLE):
         raise SaramError("forbidden", _("이 사례를 다룰 권한이 없습니다."))
 
 
 def is_worker(user: Any, case: Case) -> bool:
+    """Whether the user is one of the case's workers (who alone read its notes)."""
     return bool(user.pk) and case.workers.filter(pk=user.pk).exists()
 
 

@@ -17,6 +17,7 @@ from saram.welfare.models import Committee, CommitteeMember, Decision, Meeting, 
 
 
 def require_admin(user: Any) -> None:
+    """Refuse anyone but the city administrator."""
     if not scope_of(user).can(Can.CONFIGURE):
         raise SaramError("forbidden", _("복지위원회는 시청 관리자가 구성합니다."))
 

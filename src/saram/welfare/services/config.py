@@ -24,6 +24,7 @@ HOUSEHOLD_FIELDS = ("lives_alone_points", "aged_65_plus_points", "child_in_house
 
 
 def require_configure(user: Any) -> None:
+    """Refuse anyone who may not configure the city."""
     if not scope_of(user).can(Can.CONFIGURE):
         raise SaramError("forbidden", _("설정을 바꿀 권한이 없습니다."))
 

@@ -44,6 +44,7 @@ class Coverage:
 
 
 def total(coverages: Iterable[Coverage]) -> Coverage:
+    """The sum of several dongs' coverage (the city's)."""
     return sum(coverages, Coverage())
 
 

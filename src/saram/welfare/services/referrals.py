@@ -132,6 +132,7 @@ def update_referral(
 
 
 def require_resources_admin(user: Any) -> None:
+    """Refuse anyone but the city administrator (who keeps the directory)."""
     if not scope_of(user).can(Can.CONFIGURE):
         raise SaramError("forbidden", _("자원 목록은 시청 관리자가 관리합니다."))
 

@@ -34,7 +34,6 @@ from saram.welfare.models import (
     Round,
     RoundStatus,
     Signal,
-    SignalConfig,
     Visit,
     VisitOutcome,
 )
@@ -51,6 +50,7 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def require_officer(user: Any, dong_id: int) -> Scope:
+    """Refuse anyone but an officer of the dong; their scope otherwise."""
     scope = scope_of(user)
     if dong_id not in scope.dong_ids(Can.MANAGE_PEOPLE):
         raise SaramError("forbidden", _("이 행정동의 복지 담당만 할 수 있습니다."))
@@ -181,12 +181,14 @@ def _signal_rows(
 
 
 def dong_population(dong: Dong, today: dt.date) -> Population:
+    """Every resident of the dong as engine columns, ages as of `today`."""
     return population_where("dong_id = %s", [dong.pk], today)
 
 
 def dong_signals(
     population: Population, config: EngineConfig, dong: Dong, today: dt.date
 ) -> engine.SignalRows:
+    """The dong's residents' signals known on `today`, as engine columns."""
     return _signal_rows(population, config, where="p.dong_id = %s", params=[dong.pk], today=today)
 
 
@@ -692,7 +694,3 @@ def close_round(*, by: Any, round_: Round, now: dt.datetime) -> Round:
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=now)
     round_.refresh_from_db()
     return round_
-
-
-def current_config(city: City) -> SignalConfig:
-    return ensure_default_config(city=city)

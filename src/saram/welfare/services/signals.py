@@ -66,17 +66,20 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def upload_dir() -> Path:
+    """Where uploaded signal files wait to be checked and imported."""
     path = Path(settings.DATA_DIR) / "uploads" / "welfare"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def upload_path(batch: SignalImport) -> Path:
+    """The kept file of an import (removed once imported)."""
     suffix = ".xlsx" if batch.filename.lower().endswith(".xlsx") else ".csv"
     return upload_dir() / f"signals-{batch.pk}{suffix}"
 
 
 def errors_path(batch: SignalImport) -> Path:
+    """Every row error of an import, as CSV."""
     return upload_dir() / f"signals-{batch.pk}-errors.csv"
 
 
