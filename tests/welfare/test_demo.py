@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from saram.core.models import City, Dong, OrganisationKind
+from saram.core.models import City, Dong, OrganisationKind, Person
 from saram.core.services import demo as core_demo
 from saram.core.services.cities import load_city
 from saram.welfare import demo, models
@@ -145,3 +145,13 @@ def test_every_role_s_pages_render_over_the_demo(loaded: Any, language: str) -> 
         for url in urls + extra:
             response = client.get(url, follow=True)
             assert response.status_code == 200, (username, url, response.status_code)
+
+
+def test_the_demo_residents_can_be_replaced_and_the_welfare_demo_follows(loaded: Any) -> None:
+    city, _made = loaded
+    core_demo.load_demo(residents=RESIDENTS // 2)  # replaces every demo resident
+    assert not models.Signal.objects.exclude(person__in=Person.objects.all()).exists()
+    assert not models.Assignment.objects.exists()
+    again = demo.load_demo(city=city, seed=core_demo.DEMO_SEED)
+    assert again["signals"] > 0 and again["rounds"] > 0
+    assert not models.Signal.objects.exclude(person__in=Person.objects.all()).exists()

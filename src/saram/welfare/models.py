@@ -169,7 +169,11 @@ class Signal(models.Model):
         db_constraint=False,
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="+"
+        Person,
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="welfare_signals",
     )
     kind = models.ForeignKey(
         SignalKind,
@@ -211,7 +215,7 @@ class MatchReview(models.Model):
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="welfare_reviews"
     )
     resolved_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -282,7 +286,9 @@ class OutreachEntry(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
     rank = models.PositiveIntegerField()
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="welfare_outreach_entries"
+    )
     score = models.FloatField()
     # [{"code", "signal", "value", "day", "part"}]: the engine's reasons, largest first.
     reasons = models.JSONField(default=list)
@@ -308,7 +314,7 @@ class Assignment(models.Model):
     entry = models.OneToOneField(
         OutreachEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="assignment"
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_assignments")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
     assignee = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="welfare_assignments")
     assigned_by = models.ForeignKey(
@@ -375,7 +381,7 @@ class NeedCategory(models.TextChoices):
 class Visit(models.Model):
     """A visit to a person: who went, when, what happened and which needs were found."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_visits")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
     assignment = models.ForeignKey(
         Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
@@ -414,7 +420,7 @@ class ClosureReason(models.TextChoices):
 class Case(models.Model):
     """Help for one person in one programme, from opening to closure; at most one open."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_cases")
     dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
     programme = models.CharField(_("사업"), max_length=12, choices=Programme.choices)
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -614,7 +620,7 @@ class Concern(models.Model):
         max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.NEW
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="welfare_concerns"
     )
     signal = models.ForeignKey(
         Signal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -669,7 +675,11 @@ class CommitteeMember(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="committee_seats"
     )
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="welfare_committee_seats",
     )  # the member's own resident record: their household is never assigned to them
     phone = models.CharField(_("전화"), max_length=20, blank=True)
     joined_on = models.DateField(_("위촉일"))
