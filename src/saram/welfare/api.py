@@ -417,12 +417,28 @@ def _referral_out(r: Any) -> dict[str, Any]:
 @router.get("/cases/{case_id}/referrals", response=list[ReferralOut])
 def case_referrals(request: HttpRequest, case_id: int) -> Any:
     case = selectors.case_for(request.user, case_id)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="welfare_case",
+        target_id=case.pk,
+        purpose="API: 사례 의뢰 열람",
+    )
     return [_referral_out(r) for r in case.referrals.select_related("resource")]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
 def get_referral(request: HttpRequest, referral_id: int) -> Any:
-    return _referral_out(selectors.referral_for(request.user, referral_id))
+    found = selectors.referral_for(request.user, referral_id)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="welfare_case",
+        target_id=found.case_id,
+        purpose="API: 의뢰 열람",
+        detail={"referral": found.pk},
+    )
+    return _referral_out(found)
 
 
 @router.post("/cases/{case_id}/referrals", response=ReferralOut)
