@@ -53,7 +53,11 @@ def run_job(job_id: str, work: Callable[[Job], dict[str, Any]]) -> None:
         Job.objects.filter(pk=job_id).update(
             status=JobStatus.FAILED,
             message=exc.message[:300],
-            result={"code": exc.code, "errors": [e.as_dict() for e in exc.row_errors]},
+            result={
+                "code": exc.code,
+                "params": exc.params,
+                "errors": [e.as_dict() for e in exc.row_errors],
+            },
         )
     except Exception as exc:
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=str(exc)[:300])
