@@ -7,6 +7,7 @@ forgets its scope and shows someone else's record is caught by the sentinel valu
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -81,6 +82,9 @@ def test_no_route_shows_data_outside_the_roles_scope(world: dict, role: str) -> 
             if response.status_code != 200:
                 continue
             body = response.content.decode("utf-8", "replace")
+            if response.get("Content-Type", "").startswith("application/json"):
+                # JSON escapes Korean as \uXXXX; compare against the decoded text.
+                body = json.dumps(json.loads(body), ensure_ascii=False)
             leaked = [s for s in forbidden if s in body]
             assert not leaked, f"{role} GET {url} shows {leaked}"
             checked += 1
