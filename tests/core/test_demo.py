@@ -257,3 +257,17 @@ def test_a_city_whose_organisations_name_an_unknown_dong_loads_nothing(
     rows = (city_dir / "organisations.csv").read_text(encoding="utf-8").count("\n")
     assert f"{rows}행" in str(error.value), "names the row as a spreadsheet numbers it"
     assert not City.objects.exists() and not Organisation.objects.exists()
+
+
+def test_replacing_residents_lets_go_of_rows_pointing_at_them_without_a_related_name(
+    loaded: demo.DemoLoad,
+) -> None:
+    """Other programmes may point at residents with related_name="+"; those rows go too."""
+    from saram.welfare.models import MemberConflict
+
+    resident = Person.objects.order_by("id").first()
+    member = get_user_model().objects.create_user(username="conflicted-member")
+    assert resident is not None
+    MemberConflict.objects.create(member=member, person=resident, reason="가족")
+    demo.load_demo(residents=400)
+    assert not MemberConflict.objects.filter(person_id=resident.pk).exists()

@@ -509,7 +509,11 @@ def _demo(model: type[models.Model], prefix: str) -> models.QuerySet[Any]:
 
 def _release_references(model: type[models.Model], doomed: models.QuerySet[Any]) -> None:
     """Let go of rows elsewhere that point at demo rows about to be deleted in bulk."""
-    for rel in model._meta.related_objects:
+    # include_hidden: relations declared with related_name="+" point at residents too.
+    reverse = (
+        f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+    )
+    for rel in reverse:
         if rel.related_model in (Person, Household) or not (rel.one_to_many or rel.one_to_one):
             continue
         related: Any = rel.related_model
