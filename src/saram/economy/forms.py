@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saram.core.forms import ImportForm
 from saram.core.models import Dong
 from saram.economy.engine.policy import BidScope, FirmClass, LotDimension, RuleEffect
 from saram.economy.explanations import label
@@ -104,14 +105,8 @@ class LedgerImportForm(forms.Form):
         return upload
 
 
-class FileForm(forms.Form):
-    file = forms.FileField(label=_("파일 (CSV 또는 XLSX)"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError(_("CSV 또는 XLSX 파일을 올려 주세요."))
-        return upload
+# A CSV or XLSX upload: the same form as every core import.
+FileForm = ImportForm
 
 
 class PolicyCheckForm(forms.Form):

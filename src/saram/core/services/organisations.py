@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.engine.identity import normalize_business_number
-from saram.core.errors import RowError, SaramError
+from saram.core.errors import RowError
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.tabular import CellError, Column, parse_rows, write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
 
 
 def _kinds() -> dict[str, str]:
@@ -55,11 +55,11 @@ ORGANISATION_COLUMNS = (
 )
 
 
-def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
-    """All-or-nothing: rows with a known business number update it, others are added."""
-    scope_of(by).require(Can.MANAGE_ORGANISATIONS)
-    rows, errors = parse_rows(raw, filename, ORGANISATION_COLUMNS)
-    dongs = {d.code: d for d in Dong.objects.all()}
+def check_dongs_and_numbers(
+    rows: list[dict[str, Any]], dongs: dict[str, Dong], errors: list[RowError]
+) -> dict[str, int]:
+    """Add an error for each unknown 행정동코드 and each 사업자등록번호 seen in an earlier row;
+    return the first row of every number."""
     seen: dict[str, int] = {}
     for row in rows:
         n = row["_row"]
@@ -78,10 +78,17 @@ def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
                     )
                 )
             seen.setdefault(number, n)
+    return seen
+
+
+def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
+    """All-or-nothing: rows with a known business number update it, others are added."""
+    scope_of(by).require(Can.MANAGE_ORGANISATIONS)
+    rows, errors = parse_rows(raw, filename, ORGANISATION_COLUMNS)
+    dongs = {d.code: d for d in Dong.objects.all()}
+    seen = check_dongs_and_numbers(rows, dongs, errors)
     if errors:
-        raise SaramError(
-            "bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."), row_errors=errors
-        )
+        raise rejected(errors)
     with transaction.atomic():
         by_number = {
             o.business_number: o

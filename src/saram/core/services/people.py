@@ -16,7 +16,7 @@ from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Dong, Person
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.tabular import CellError, Column, parse_rows, write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
 
 _RRN_TEXT = {
     RrnProblem.FORMAT: "주민등록번호는 13자리 숫자(예: 900101-1234567)여야 합니다.",
@@ -176,9 +176,7 @@ def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
             )
         seen.setdefault(digest, n)
     if errors:
-        raise SaramError(
-            "bad_rows", _("잘못된 행이 있어 아무것도 가져오지 않았습니다."), row_errors=errors
-        )
+        raise rejected(errors)
     people = []
     for row in rows:
         digits = row["주민등록번호"]

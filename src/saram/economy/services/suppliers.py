@@ -22,7 +22,7 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import current_city
-from saram.core.services.organisations import parse_kind
+from saram.core.services.organisations import check_dongs_and_numbers, parse_kind
 from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
 from saram.economy import explanations
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
@@ -430,24 +430,9 @@ def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
     rows, errors = parse_rows(raw, filename, SUPPLIER_COLUMNS)
     dongs = {d.code: d for d in Dong.objects.all()}
     categories = _category_lookup()
-    seen: dict[str, int] = {}
+    seen = check_dongs_and_numbers(rows, dongs, errors)
     for row in rows:
         n = row["_row"]
-        code = row["행정동코드"]
-        if code and code not in dongs:
-            errors.append(RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), code))
-        number = row["사업자등록번호"]
-        if number:
-            if number in seen:
-                errors.append(
-                    RowError(
-                        n,
-                        "사업자등록번호",
-                        _("%(row)s행과 같은 사업자등록번호입니다.") % {"row": seen[number]},
-                        number,
-                    )
-                )
-            seen.setdefault(number, n)
         wanted = [p.strip() for p in _SPLIT.split(row["공급품목"] or "") if p.strip()]
         unknown = [p for p in wanted if p not in categories]
         if unknown:
