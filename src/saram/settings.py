@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saram.core.middleware.LoginRequiredMiddleware",
+    "saram.core.middleware.SaramErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
