@@ -52,6 +52,7 @@ def run(count: int, workdir: Path) -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from saram.core.bulk import bulk_writes
     from saram.core.models import Person
     from saram.core.services import demo
     from saram.core.services.cities import load_city
@@ -106,8 +107,8 @@ def run(count: int, workdir: Path) -> int:
     rows = prepared.people
     sql = demo.insert_sql(Person, demo.PERSON_FIELDS, table=copy)
     t = time.perf_counter()
-    # Same connection settings as the load stage (demo.bulk_writes), so only the work differs.
-    with demo.bulk_writes(), transaction.atomic(), connection.cursor() as cursor:
+    # Same connection settings as the load stage (bulk_writes), so only the work differs.
+    with bulk_writes(), transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     raw_s = time.perf_counter() - t
     print(f"{'raw executemany':<21} {raw_s:7.2f} s  (people only, one call)")

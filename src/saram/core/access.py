@@ -108,7 +108,7 @@ class Scope:
                 dong_ids.add(a.dong_id)
         if city_ids or gu_ids:
             dong_ids |= set(
-                Dong.objects.filter(gu__city_id__in=city_ids).values_list("id", flat=True)
+                Dong.objects.filter(city_id__in=city_ids).values_list("id", flat=True)
             ) | set(Dong.objects.filter(gu_id__in=gu_ids).values_list("id", flat=True))
         result = frozenset(dong_ids)
         self._dong_cache[capability] = result

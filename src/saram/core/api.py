@@ -26,7 +26,8 @@ class DongOut(Schema):
     code: str
     name: str
     name_en: str
-    gu_code: str
+    gu_code: str | None  # None where the city has no 구
+    kind: str  # eup, myeon or dong
     centroid_lat: float
     centroid_lng: float
     population: int
@@ -63,7 +64,8 @@ def _dong_out(dong: Any, population: dict[int, int]) -> dict[str, Any]:
         "code": dong.code,
         "name": dong.name,
         "name_en": dong.name_en,
-        "gu_code": dong.gu.code,
+        "gu_code": dong.gu.code if dong.gu_id is not None else None,
+        "kind": dong.kind,
         "centroid_lat": dong.centroid_lat,
         "centroid_lng": dong.centroid_lng,
         "population": population.get(dong.id, 0),

@@ -59,7 +59,9 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     text = str(template)
     if not params:
         return text
-    values = {key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()}
+    values = {
+        key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()
+    }
     try:
         return text % values
     except (KeyError, TypeError, ValueError):
@@ -201,3 +203,49 @@ def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
 def message_for(exc: SaramError) -> str:
     """The message to show for an error, in the reader's language."""
     return exc.message or gettext("요청을 처리할 수 없습니다.")
+
+
+# Core's own codes (areas, people, organisations, the demo). Other apps register theirs in
+# `<app>/errors.py`.
+register(
+    {
+        "no_manifest": gettext_lazy("%(path)s 파일이 없습니다."),
+        "bad_manifest": gettext_lazy("city.json을 읽을 수 없습니다: %(detail)s"),
+        "manifest_key_missing": gettext_lazy("city.json에 '%(key)s' 항목이 없습니다."),
+        "bad_boundaries": gettext_lazy(
+            "경계 파일 %(file)s에 오류가 있어 아무것도 불러오지 않았습니다."
+        ),
+        "boundary_not_json": gettext_lazy("GeoJSON이 올바른 JSON이 아닙니다"),
+        "boundary_not_feature_collection": gettext_lazy("FeatureCollection이 아닙니다"),
+        "boundary_no_features": gettext_lazy("feature가 하나도 없습니다"),
+        "boundary_missing_property": gettext_lazy("필수 속성이 없습니다"),
+        "boundary_bad_code": gettext_lazy("행정기관코드는 10자리 숫자여야 합니다"),
+        "boundary_duplicate_code": gettext_lazy("같은 행정기관코드가 두 번 나옵니다"),
+        "boundary_bad_geometry": gettext_lazy("경계 도형을 읽거나 고칠 수 없습니다"),
+        "boundary_not_polygon": gettext_lazy("경계는 Polygon 또는 MultiPolygon이어야 합니다"),
+        "boundary_repaired": gettext_lazy("경계 도형의 오류를 고쳤습니다"),
+        "boundary_bad_kind": gettext_lazy("읍·면·동 구분을 알 수 없습니다 (읍, 면, 동 중 하나)"),
+        "out_of_scope": gettext_lazy("%(dong)s 주민을 등록할 권한이 없습니다."),
+        "duplicate_rrn": gettext_lazy("이미 등록된 주민등록번호입니다."),
+        "bad_field": gettext_lazy("바꿀 수 없는 항목입니다: %(fields)s"),
+        "unknown_dong_code": gettext_lazy("알 수 없는 행정동코드입니다."),
+        "dong_not_in_scope": gettext_lazy("이 행정동의 주민을 등록할 권한이 없습니다."),
+        "same_rrn_as_row": gettext_lazy("%(row)s행과 같은 주민등록번호입니다."),
+        "same_business_number_as_row": gettext_lazy("%(row)s행과 같은 사업자등록번호입니다."),
+        "no_dongs": gettext_lazy("행정동이 없습니다. 먼저 도시를 불러오세요 (saram load_city)."),
+        "no_city": gettext_lazy("도시가 없습니다. 먼저 도시를 불러오세요 (saram load_city)."),
+        "demo_in_use": gettext_lazy(
+            "데모 주민이 %(model)s 기록에서 쓰이고 있어 바꿀 수 없습니다. "
+            "새 데이터베이스로 시작하세요."
+        ),
+        "demo_bad_rows": gettext_lazy("%(file)s에 잘못된 행이 있어 아무것도 불러오지 않았습니다."),
+        "demo_in_production": gettext_lazy(
+            "운영 환경(SARAM_ENV=production)에서는 데모 데이터를 불러오지 않습니다."
+        ),
+        "demo_users_in_production": gettext_lazy(
+            "운영 환경(SARAM_ENV=production)에서는 데모 계정을 만들지 않습니다."
+        ),
+        "bad_size": gettext_lazy("주민 수는 0 이상이어야 합니다."),
+        "job_crashed": gettext_lazy("작업이 예기치 않게 멈췄습니다. 관리자에게 알려 주세요."),
+    }
+)

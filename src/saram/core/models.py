@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from saram.core.errors import SaramError
 
 
 class Named:
@@ -22,7 +25,13 @@ class Named:
         return self.name_en if (get_language() or "ko").startswith("en") else self.name
 
 
+class CityKind(models.TextChoices):
+    SI = "si", _("시")
+    GUN = "gun", _("군")
+
+
 class City(Named, models.Model):
+    kind = models.CharField(_("시·군"), max_length=3, choices=CityKind.choices, default=CityKind.SI)
     code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
     name = models.CharField(_("이름"), max_length=50)
     name_en = models.CharField(_("영문 이름"), max_length=80)
@@ -31,8 +40,8 @@ class City(Named, models.Model):
     attribution = models.TextField(_("경계 자료 출처"), blank=True)
 
     class Meta:
-        verbose_name = _("시")
-        verbose_name_plural = _("시")
+        verbose_name = _("시·군")
+        verbose_name_plural = _("시·군")
 
     def __str__(self) -> str:
         return self.name
@@ -53,10 +62,27 @@ class Gu(Named, models.Model):
         return self.name
 
 
-class Dong(Named, models.Model):
-    """An administrative dong (행정동), known by its 10-digit administrative code."""
+class AreaKind(models.TextChoices):
+    """The lowest tier of a city (`saram.core.engine.boundaries.AreaKind`, shown in Korean)."""
 
-    gu = models.ForeignKey(Gu, on_delete=models.PROTECT, related_name="dongs")
+    EUP = "eup", _("읍")
+    MYEON = "myeon", _("면")
+    DONG = "dong", _("동")
+
+
+class Dong(Named, models.Model):
+    """An administrative 읍·면·동 (행정동 in the code's names), known by its 10-digit code.
+
+    It belongs to its city always and to a 구 only where the city has them.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="dongs")
+    gu = models.ForeignKey(
+        Gu, on_delete=models.PROTECT, related_name="dongs", null=True, blank=True
+    )
+    kind = models.CharField(
+        _("읍·면·동"), max_length=5, choices=AreaKind.choices, default=AreaKind.DONG
+    )
     code = models.CharField(_("행정기관코드"), max_length=10, unique=True)
     former_code = models.CharField(_("이전 행정기관코드"), max_length=10, blank=True)
     stat_code = models.CharField(_("통계청 코드"), max_length=10, blank=True)
@@ -74,6 +100,22 @@ class Dong(Named, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_area(self) -> str:
+        """What an address names between the city and the road: the 구, and a 읍 or 면
+        (전주시 완산구 …, 군산시 옥구읍 …); empty for a 동 of a city without 구."""
+        parts = [self.gu.name if self.gu_id is not None and self.gu else ""]
+        if self.kind != AreaKind.DONG:
+            parts.append(self.name)
+        return " ".join(p for p in parts if p)
+
+    def covering(self, prefix: str = "") -> Q:
+        """Rows whose area (city, gu or dong fields under `prefix`) covers this dong."""
+        q = Q(**{f"{prefix}dong": self}) | Q(**{f"{prefix}city_id": self.city_id})
+        if self.gu_id is not None:
+            q |= Q(**{f"{prefix}gu_id": self.gu_id})
+        return q
 
 
 class OrganisationKind(models.TextChoices):
@@ -318,6 +360,26 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def error(self) -> SaramError | None:
+        """The stored failure as a `SaramError`, rendered in the reader's language; or None."""
+        if self.status != JobStatus.FAILED or not self.result.get("code"):
+            return None
+        return SaramError.from_dict(self.result)
+
+    @property
+    def status_message(self) -> str:
+        """What the job says now, in the reader's language: its error, or its progress step."""
+        error = self.error
+        if error is not None:
+            return str(error.message)
+        return gettext(self.message) if self.message else ""
+
+    @property
+    def row_errors(self) -> list[Any]:
+        error = self.error
+        return error.row_errors if error is not None else []
 
 
 class ApiToken(models.Model):

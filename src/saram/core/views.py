@@ -52,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": sum(p for _d, p in rows),
             "gus": selectors.gus(),
+            "has_gu": any(d.gu_id is not None for d in dongs),
         },
     )
 
@@ -72,7 +73,8 @@ def dongs_geojson(request: HttpRequest) -> HttpResponse:
                 "properties": {
                     "code": d.code,
                     "name": d.name if lang == "ko" else d.name_en,
-                    "gu": d.gu.name if lang == "ko" else d.gu.name_en,
+                    "gu": (d.gu.display_name if d.gu_id is not None else ""),
+                    "kind": d.get_kind_display(),
                     "population": population.get(d.id, 0),
                     "url": f"/dongs/{d.code}/",
                 },

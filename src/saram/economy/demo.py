@@ -341,7 +341,7 @@ def _suppliers(city: City, rng: np.random.Generator) -> dict[str, Supplier]:
     from saram.economy.services.policy import city_area
     from saram.economy.services.suppliers import resolve_place
 
-    dongs = list(Dong.objects.filter(gu__city=city).select_related("gu").order_by("code"))
+    dongs = list(Dong.objects.filter(city=city).select_related("gu").order_by("code"))
     area = city_area()
     categories = {c.code: c for c in Category.objects.all()}
     out: dict[str, Supplier] = {}
@@ -356,7 +356,9 @@ def _suppliers(city: City, rng: np.random.Generator) -> dict[str, Supplier]:
         dong = None
         if firm.place == "city":
             dong = dongs[int(rng.integers(0, len(dongs)))]
-            address = f"{city.province} {city.name} {dong.gu.name} {dong.name} {100 + i}번지"
+            gu = dong.gu.name if dong.gu is not None else ""
+            where = " ".join(p for p in (city.province, city.name, gu, dong.name) if p)
+            address = f"{where} {100 + i}번지"
         elif firm.place == "province":
             address = PROVINCE_ADDRESSES[firm.address].format(n=10 + i)
         else:

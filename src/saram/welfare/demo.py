@@ -24,8 +24,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from saram.core.bulk import bulk_writes
 from saram.core.models import City, Dong, Organisation, OrganisationKind, Role, RoleAssignment
-from saram.core.services.demo import bulk_writes
 from saram.welfare import engine
 from saram.welfare.models import (
     Assignment,
@@ -264,7 +264,7 @@ def _resources(city: City) -> int:
         if spec[0] not in have
     ]
     for org_kind, pattern, needs, description, capacity in LOCAL_SERVICES:
-        for org in Organisation.objects.filter(kind=org_kind, dong__gu__city=city).order_by("id"):
+        for org in Organisation.objects.filter(kind=org_kind, dong__city=city).order_by("id"):
             name = pattern.format(org=org.name)
             if name in have:
                 continue
@@ -346,7 +346,7 @@ def _staff(city: City, rng: np.random.Generator) -> dict[int, DongStaff]:
         member_dong = area.dong_id if area else None
     staff: dict[int, DongStaff] = {}
     today = timezone.localdate()
-    for dong in Dong.objects.filter(gu__city=city).order_by("code"):
+    for dong in Dong.objects.filter(city=city).order_by("code"):
         committee, _ = Committee.objects.get_or_create(
             dong=dong,
             defaults={"name": f"{dong.name} 복지위원회", "founded_on": dt.date(2016, 3, 1)},
@@ -449,7 +449,7 @@ def _staff(city: City, rng: np.random.Generator) -> dict[int, DongStaff]:
 def _population(city: City, today: dt.date) -> Population:
     from saram.welfare.services import rounds
 
-    dong_ids = list(Dong.objects.filter(gu__city=city).values_list("id", flat=True))
+    dong_ids = list(Dong.objects.filter(city=city).values_list("id", flat=True))
     marks = ", ".join(["%s"] * len(dong_ids))
     return rounds.population_where(f"dong_id IN ({marks})", dong_ids, today)
 
@@ -951,16 +951,16 @@ def _has_demo(city: City) -> bool:
     marker = SignalImport.objects.filter(city=city, filename=MARKER).first()
     return (
         marker is not None
-        and Round.objects.filter(dong__gu__city=city).exists()
+        and Round.objects.filter(dong__city=city).exists()
         and (marker.imported_count == 0 or marker.signal_set.exists())
     )
 
 
 def _forget_demo(city: City) -> None:
     """Remove what a previous demo load left (e.g. after the residents were replaced)."""
-    Concern.objects.filter(dong__gu__city=city).delete()
-    Case.objects.filter(dong__gu__city=city).delete()
-    Round.objects.filter(dong__gu__city=city).delete()
+    Concern.objects.filter(dong__city=city).delete()
+    Case.objects.filter(dong__city=city).delete()
+    Round.objects.filter(dong__city=city).delete()
     SignalImport.objects.filter(city=city, filename=MARKER).delete()
 
 

@@ -76,7 +76,7 @@ def dong_officers(dong: Dong) -> list[Any]:
 
     user_ids = (
         RoleAssignment.objects.filter(role=Role.WELFARE_OFFICER)
-        .filter(Q(dong=dong) | Q(gu_id=dong.gu_id) | Q(city_id=dong.gu.city_id))
+        .filter(dong.covering())
         .values_list("user_id", flat=True)
     )
     return list(

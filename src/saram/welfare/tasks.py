@@ -50,9 +50,7 @@ def score_round_task(job_id: str) -> None:
     """Score a planned outreach round (params: round)."""
 
     def work(job: Job) -> dict[str, Any]:
-        round_ = Round.objects.select_related("dong__gu__city", "config").get(
-            pk=job.params["round"]
-        )
+        round_ = Round.objects.select_related("dong__city", "config").get(pk=job.params["round"])
         done = rounds.score_round(round_=round_, progress=_progress(job_id))
         return {"imported": done.listed_count, "listed": done.listed_count}
 

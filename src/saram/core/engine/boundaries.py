@@ -18,6 +18,31 @@ from shapely.validation import explain_validity, make_valid
 _GEOD = Geod(ellps="WGS84")
 
 
+class AreaKind(StrEnum):
+    """The lowest tier: 읍 and 면 (a 군, or a 시's rural part) or 동 (urban)."""
+
+    EUP = "eup"
+    MYEON = "myeon"
+    DONG = "dong"
+
+
+# How boundary files write the kind: the Korean word or its romanisation.
+_KIND_WORDS = {
+    "읍": AreaKind.EUP,
+    "eup": AreaKind.EUP,
+    "면": AreaKind.MYEON,
+    "myeon": AreaKind.MYEON,
+    "동": AreaKind.DONG,
+    "dong": AreaKind.DONG,
+}
+
+
+def kind_from_name(name: str) -> AreaKind | None:
+    """The kind a Korean area name ends with (옥구읍, 회현면, 해신동), or None."""
+    last = name.strip()[-1:] if name.strip() else ""
+    return _KIND_WORDS.get(last)
+
+
 class BoundaryProblem(StrEnum):
     NOT_JSON = "not_json"
     NOT_FEATURE_COLLECTION = "not_feature_collection"
@@ -27,6 +52,7 @@ class BoundaryProblem(StrEnum):
     DUPLICATE_CODE = "duplicate_code"
     BAD_GEOMETRY = "bad_geometry"
     NOT_POLYGON = "not_polygon"
+    BAD_KIND = "bad_kind"
     REPAIRED = "repaired"
 
 
@@ -43,8 +69,9 @@ class DongShape:
     code: str
     name: str
     name_en: str
-    gu: str
+    gu: str  # "" where the city has no 구 (most 시 and every 군)
     gu_en: str
+    kind: AreaKind
     former_code: str
     stat_code: str
     geometry: dict[str, Any]
@@ -62,13 +89,19 @@ class BoundaryRead:
 
 @dataclass(frozen=True)
 class PropertyNames:
-    """Which GeoJSON property holds each field; another city's file may name them otherwise."""
+    """Which GeoJSON property holds each field; another city's file may name them otherwise.
+
+    `gu` empty (the default): the city has no 구, its 읍·면·동 belong to the 시·군 directly; a
+    city with 구 names the property, and then every feature must carry it. `kind` empty: the
+    kind (읍, 면 or 동) is read from the end of the area's Korean name (동 if it says none).
+    """
 
     code: str = "admin_code"
     name: str = "name"
     name_en: str = "name_en"
-    gu: str = "gu"
-    gu_en: str = "gu_en"
+    gu: str = ""
+    gu_en: str = ""
+    kind: str = ""
     former_code: str = ""
     stat_code: str = ""
 
@@ -111,7 +144,7 @@ def _read_feature(
         out.errors.append(Issue(position, BoundaryProblem.MISSING_PROPERTY, "properties"))
         return None
     values: dict[str, str] = {}
-    for attr in ("code", "name", "name_en", "gu", "gu_en", "former_code", "stat_code"):
+    for attr in ("code", "name", "name_en", "gu", "gu_en", "kind", "former_code", "stat_code"):
         key = getattr(names, attr)
         if not key:
             values[attr] = ""
@@ -124,6 +157,14 @@ def _read_feature(
     if not (values["code"].isdigit() and len(values["code"]) == 10):
         out.errors.append(Issue(position, BoundaryProblem.BAD_CODE, names.code, values["code"]))
         return None
+    if values["kind"]:
+        kind = _KIND_WORDS.get(values["kind"].lower()) or kind_from_name(values["kind"])
+        if kind is None:
+            out.errors.append(Issue(position, BoundaryProblem.BAD_KIND, names.kind, values["kind"]))
+            return None
+    else:
+        # No kind in the file: the name says it (옥구읍, 회현면, 해신동); a 동 otherwise.
+        kind = kind_from_name(values["name"]) or AreaKind.DONG
     try:
         geom = shape(feature.get("geometry"))
     except Exception as exc:  # shapely raises several types for malformed coordinates
@@ -154,6 +195,7 @@ def _read_feature(
         name_en=values["name_en"] or values["name"],
         gu=values["gu"],
         gu_en=values["gu_en"] or values["gu"],
+        kind=kind,
         former_code=values["former_code"],
         stat_code=values["stat_code"],
         geometry=dict(mapping(geom)),

@@ -7,28 +7,23 @@ boundary file it names. Loading is idempotent and all-or-nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from saram.core.engine.boundaries import BoundaryProblem, PropertyNames, read_boundaries
+from saram.core.engine.boundaries import BoundaryProblem, Issue, PropertyNames, read_boundaries
 from saram.core.errors import RowError, SaramError
-from saram.core.models import City, Dong, Gu
+from saram.core.models import AreaKind, City, CityKind, Dong, Gu, Organisation
+from saram.core.services.tabular import read_rows
 
-_PROBLEM_TEXT = {
-    BoundaryProblem.NOT_JSON: "GeoJSON이 올바른 JSON이 아닙니다",
-    BoundaryProblem.NOT_FEATURE_COLLECTION: "FeatureCollection이 아닙니다",
-    BoundaryProblem.NO_FEATURES: "feature가 하나도 없습니다",
-    BoundaryProblem.MISSING_PROPERTY: "필수 속성이 없습니다",
-    BoundaryProblem.BAD_CODE: "행정기관코드는 10자리 숫자여야 합니다",
-    BoundaryProblem.DUPLICATE_CODE: "같은 행정기관코드가 두 번 나옵니다",
-    BoundaryProblem.BAD_GEOMETRY: "경계 도형을 읽거나 고칠 수 없습니다",
-    BoundaryProblem.NOT_POLYGON: "경계는 Polygon 또는 MultiPolygon이어야 합니다",
-    BoundaryProblem.REPAIRED: "경계 도형의 오류를 고쳤습니다",
-}
+ORGANISATION_FILE = "organisations.csv"
+
+# Each boundary problem's registered error code (messages in `saram.core.errors`).
+_PROBLEM_CODE = {problem: f"boundary_{problem.value}" for problem in BoundaryProblem}
 
 
 @dataclass(frozen=True)
@@ -44,21 +39,28 @@ def _manifest(directory: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SaramError("no_manifest", _("%(path)s 파일이 없습니다.") % {"path": path}) from None
+        raise SaramError("no_manifest", path=str(path)) from None
     except ValueError as exc:
-        raise SaramError(
-            "bad_manifest", _("city.json을 읽을 수 없습니다: %(e)s") % {"e": exc}
-        ) from exc
+        raise SaramError("bad_manifest", detail=str(exc)) from exc
     for key in ("code", "name", "name_en", "province", "province_en", "boundaries"):
         if key not in manifest:
-            raise SaramError(
-                "bad_manifest", _("city.json에 '%(key)s' 항목이 없습니다.") % {"key": key}
-            )
+            raise SaramError("manifest_key_missing", key=key)
+    if manifest.get("kind", CityKind.SI) not in CityKind.values:
+        raise SaramError("manifest_key_missing", key="kind")
     return manifest
 
 
+def _row_error(issue: Issue) -> RowError:
+    return RowError(
+        issue.feature, issue.field, value=issue.detail, code=_PROBLEM_CODE[issue.problem]
+    )
+
+
 def load_city(directory: Path | str) -> CityLoad:
-    """Create or update the city, its gu and dongs from a city directory; nothing on error."""
+    """Create or update the city, its 구 (if any) and 읍·면·동 from a city directory.
+
+    All or nothing: a boundary file with any error writes nothing.
+    """
     directory = Path(directory)
     manifest = _manifest(directory)
     spec = manifest["boundaries"]
@@ -67,24 +69,21 @@ def load_city(directory: Path | str) -> CityLoad:
     read = read_boundaries(raw, names)
     if read.errors:
         raise SaramError(
-            "bad_boundaries",
-            _("경계 파일 %(file)s에 오류가 있어 아무것도 불러오지 않았습니다.")
-            % {"file": spec["file"]},
-            row_errors=[
-                RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
-                for i in read.errors
-            ],
+            "bad_boundaries", file=spec["file"], row_errors=[_row_error(i) for i in read.errors]
         )
     gu_codes: dict[str, str] = manifest.get("gu_codes", {})
     with transaction.atomic():
         city, _created = City.objects.update_or_create(
             code=manifest["code"],
             defaults={k: manifest[k] for k in ("name", "name_en", "province", "province_en")}
-            | {"attribution": manifest.get("attribution", "")},
+            | {
+                "attribution": manifest.get("attribution", ""),
+                "kind": manifest.get("kind", CityKind.SI),
+            },
         )
         gus: dict[str, Gu] = {}
         for shape in read.dongs:
-            if shape.gu not in gus:
+            if shape.gu and shape.gu not in gus:
                 code = gu_codes.get(shape.gu) or shape.code[:5] + "00000"
                 gus[shape.gu], _c = Gu.objects.update_or_create(
                     code=code, defaults={"city": city, "name": shape.gu, "name_en": shape.gu_en}
@@ -98,7 +97,9 @@ def load_city(directory: Path | str) -> CityLoad:
             Dong.objects.update_or_create(
                 code=shape.code,
                 defaults={
-                    "gu": gus[shape.gu],
+                    "city": city,
+                    "gu": gus[shape.gu] if shape.gu else None,
+                    "kind": AreaKind(shape.kind.value),
                     "name": shape.name,
                     "name_en": shape.name_en,
                     "former_code": shape.former_code,
@@ -109,15 +110,68 @@ def load_city(directory: Path | str) -> CityLoad:
                     "area_km2": shape.area_km2,
                 },
             )
-    from django.core.cache import cache
-
     cache.delete("saram:city")
     return CityLoad(
         city=city,
         dongs_created=len(read.dongs) - len(existing),
         dongs_updated=len(existing),
-        warnings=[
-            RowError(i.feature, i.field, _(_PROBLEM_TEXT[i.problem]), i.detail)
-            for i in read.warnings
-        ],
+        warnings=[_row_error(i) for i in read.warnings],
     )
+
+
+def read_organisations(directory: Path) -> list[dict[str, Any]]:
+    """The city's own list of organisations (`organisations` in city.json; the same columns as
+    an organisation import), or none."""
+    from saram.core.services.organisations import ORGANISATION_COLUMNS
+
+    name = _manifest(directory).get("organisations") or ORGANISATION_FILE
+    path = directory / name
+    if not path.exists():
+        return []
+    return read_rows(path.read_bytes(), path.name, ORGANISATION_COLUMNS)
+
+
+def load_listed_organisations(
+    *, city: City, directory: Path, extra: Sequence[Organisation] = ()
+) -> int:
+    """Add the organisations the city lists (and `extra` ones); idempotent: one already present
+    (same area, kind and name, or same business number) is left as it is. Returns how many
+    were created."""
+    dongs = {d.code: d for d in Dong.objects.filter(city=city)}
+    wanted: list[Organisation] = []
+    errors: list[RowError] = []
+    for row in read_organisations(directory):
+        code = row["행정동코드"] or ""
+        if code and code not in dongs:
+            errors.append(RowError(row["_row"], "행정동코드", value=code, code="unknown_dong_code"))
+            continue
+        wanted.append(
+            Organisation(
+                kind=row["유형"],
+                name=row["이름"],
+                dong=dongs.get(code),
+                address=row["주소"] or "",
+                business_number=row["사업자등록번호"] or "",
+                phone=row["전화"] or "",
+            )
+        )
+    if errors:
+        raise SaramError("demo_bad_rows", file=ORGANISATION_FILE, row_errors=errors)
+    wanted.extend(extra)
+    numbers = set(
+        Organisation.objects.exclude(business_number="").values_list("business_number", flat=True)
+    )
+    have = set(Organisation.objects.filter(dong__city=city).values_list("dong_id", "kind", "name"))
+    have |= set(
+        Organisation.objects.filter(dong__isnull=True).values_list("dong_id", "kind", "name")
+    )
+    new = []
+    for org in wanted:
+        if (org.dong_id, org.kind, org.name) in have or org.business_number in numbers:
+            continue
+        have.add((org.dong_id, org.kind, org.name))
+        if org.business_number:
+            numbers.add(org.business_number)
+        new.append(org)
+    Organisation.objects.bulk_create(new, batch_size=2000)
+    return len(new)

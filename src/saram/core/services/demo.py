@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core import audit
-from saram.core.errors import RowError, SaramError
+from saram.core.bulk import bulk_writes
+from saram.core.errors import SaramError
 from saram.core.models import (
     AuditAction,
     City,
@@ -41,6 +41,7 @@ from saram.core.models import (
     RoleAssignment,
 )
 from saram.core.personal_data import seal_rrn
+from saram.core.services.cities import load_listed_organisations
 from saram.core.services.tabular import Column, read_rows
 
 DEFAULT_RESIDENTS = 30_000
@@ -70,7 +71,7 @@ class DongSpec:
     id: int
     code: str
     name: str
-    gu: str
+    gu: str  # the address's part between city and road: 구 and/or 읍·면, maybe empty
     area_km2: float
     residents_hint: int | None = None  # published population, when the city supplies it
 
@@ -272,9 +273,7 @@ def generate_residents(
     if count < 0:
         raise ValueError("count must not be negative")
     if not dongs:
-        raise SaramError(
-            "no_dongs", _("행정동이 없습니다. 먼저 도시를 불러오세요 (saram load_city).")
-        )
+        raise SaramError("no_dongs")
     rng = np.random.default_rng(seed)
     sizes = _household_sizes(rng, count) if count else np.empty(0, dtype=np.int64)
     n_households = sizes.shape[0]
@@ -345,7 +344,9 @@ def generate_residents(
     consent = rng.random(count) < 0.65
 
     roads = _road_names(dongs)
-    prefixes = np.array([f"{place.province} {place.city} {d.gu} " for d in dongs])
+    prefixes = np.array(
+        [" ".join(p for p in (place.province, place.city, d.gu) if p) + " " for d in dongs]
+    )
     road = roads[household_dong, rng.integers(0, len(ROAD_SUFFIXES), n_households)]
     lane = rng.integers(1, 61, n_households).astype(str)
     # Building numbers: most are small, a few run into the hundreds.
@@ -475,28 +476,6 @@ def insert_rows(sql: str, rows: Sequence[tuple[Any, ...]], *, batch: int = 50_00
             cursor.executemany(sql, rows[start : start + batch])
 
 
-# While a bulk load runs, SQLite gets a page cache large enough to keep the indexes being built
-# in memory; the connection goes back to its usual cache afterwards.
-BULK_CACHE_KIB = 256 * 1024
-
-
-@contextmanager
-def bulk_writes() -> Iterator[None]:
-    """A larger page cache for this connection during a bulk insert (SQLite; no-op elsewhere)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB:d}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
-
-
 def _key_range(prefix: str) -> tuple[str, str]:
     # Keys sharing a prefix form a contiguous range, which every database can find by index.
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -525,11 +504,7 @@ def _release_references(model: type[models.Model], doomed: models.QuerySet[Any])
         elif refs.exists():
             raise SaramError(
                 "demo_in_use",
-                _(
-                    "데모 주민이 %(model)s 기록에서 쓰이고 있어 바꿀 수 없습니다. "
-                    "새 데이터베이스로 시작하세요."
-                )
-                % {"model": related._meta.verbose_name},
+                model=related._meta.verbose_name,
             )
 
 
@@ -622,11 +597,11 @@ def dong_specs(city: City, *, directory: Path | None = None) -> list[DongSpec]:
             id=d.id,
             code=d.code,
             name=d.name,
-            gu=d.gu.name,
+            gu=d.address_area,
             area_km2=d.area_km2,
             residents_hint=population.get(d.code),
         )
-        for d in Dong.objects.filter(gu__city=city).select_related("gu").order_by("code")
+        for d in Dong.objects.filter(city=city).select_related("gu").order_by("code")
     ]
 
 
@@ -733,7 +708,6 @@ def load_residents(
 
 # --- Organisations ------------------------------------------------------------------------------
 
-ORGANISATION_FILE = "organisations.csv"
 
 # Generated organisations per dong: a kind and name patterns over the dong's name and its stem
 # (송천1동 → 송천); numbered siblings (송천1동, 송천2동) take different patterns.
@@ -872,74 +846,23 @@ def business_numbers(rng: np.random.Generator, n: int) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
-def read_organisations(directory: Path) -> list[dict[str, Any]]:
-    """The city's own list of organisations (same columns as an organisation import)."""
-    from saram.core.services.organisations import ORGANISATION_COLUMNS
-
-    path = directory / ORGANISATION_FILE
-    if not path.exists():
-        return []
-    return read_rows(path.read_bytes(), path.name, ORGANISATION_COLUMNS)
-
-
 def load_organisations(
     *, city: City, directory: Path, generate: bool, seed: int = DEMO_SEED
 ) -> int:
-    """Add the city's listed organisations, and with `generate` one of each kind per dong.
+    """The city's listed organisations, and with `generate` one of each kind per dong.
 
-    Idempotent: an organisation already present (same dong, kind and name, or same business
-    number) is left as it is. Returns how many were created.
+    Idempotent: an organisation already present is left as it is. Returns how many were created.
     """
-    dongs = {d.code: d for d in Dong.objects.filter(gu__city=city).select_related("gu")}
-    wanted: list[Organisation] = []
-    errors: list[RowError] = []
-    for row in read_organisations(directory):
-        code = row["행정동코드"] or ""
-        if code and code not in dongs:
-            errors.append(
-                RowError(row["_row"], "행정동코드", _("알 수 없는 행정동코드입니다."), code)
-            )
-            continue
-        wanted.append(
-            Organisation(
-                kind=row["유형"],
-                name=row["이름"],
-                dong=dongs.get(code),
-                address=row["주소"] or "",
-                business_number=row["사업자등록번호"] or "",
-                phone=row["전화"] or "",
-            )
-        )
-    if errors:
-        raise SaramError(
-            "bad_rows",
-            _("%(file)s에 잘못된 행이 있어 아무것도 불러오지 않았습니다.")
-            % {"file": ORGANISATION_FILE},
-            row_errors=errors,
-        )
-    numbers = set(
-        Organisation.objects.exclude(business_number="").values_list("business_number", flat=True)
-    )
+    extra: list[Organisation] = []
     if generate:
-        wanted.extend(
-            _generated_organisations(city, list(dongs.values()), seed=seed, taken=numbers)
+        dongs = list(Dong.objects.filter(city=city).select_related("gu"))
+        taken = set(
+            Organisation.objects.exclude(business_number="").values_list(
+                "business_number", flat=True
+            )
         )
-    have = set(
-        Organisation.objects.filter(dong__gu__city=city).values_list("dong_id", "kind", "name")
-    )
-    have |= set(
-        Organisation.objects.filter(dong__isnull=True).values_list("dong_id", "kind", "name")
-    )
-    new = []
-    for org in wanted:
-        if (org.dong_id, org.kind, org.name) in have or org.business_number in numbers:
-            continue
-        have.add((org.dong_id, org.kind, org.name))
-        if org.business_number:
-            numbers.add(org.business_number)
-        new.append(org)
-    Organisation.objects.bulk_create(new, batch_size=2000)
-    return len(new)
+        extra = _generated_organisations(city, dongs, seed=seed, taken=taken)
+    return load_listed_organisations(city=city, directory=directory, extra=extra)
 
 
 def _generated_organisations(
@@ -948,7 +871,7 @@ def _generated_organisations(
     """One organisation per kind pattern per dong, with numbers no other organisation holds."""
     rng = np.random.default_rng([seed, 2])
     dongs = sorted(dongs, key=lambda d: d.code)
-    specs = [DongSpec(d.id, d.code, d.name, d.gu.name, d.area_km2) for d in dongs]
+    specs = [DongSpec(d.id, d.code, d.name, d.address_area, d.area_km2) for d in dongs]
     roads = _road_names(specs)
     wanted = len(dongs) * len(GENERATED_ORGANISATIONS) * 2 + len(taken)
     numbers = (
@@ -963,7 +886,8 @@ def _generated_organisations(
             pattern = patterns[sibling % len(patterns)]
             road = roads[i, int(rng.integers(0, len(ROAD_SUFFIXES)))]
             address = (
-                f"{city.province} {city.name} {dong.gu.name} {road} {int(rng.integers(1, 200))}"
+                " ".join(p for p in (city.province, city.name, dong.address_area, road) if p)
+                + f" {int(rng.integers(1, 200))}"
             )
             phone = f"063-{int(rng.integers(210, 290))}-{int(rng.integers(0, 10_000)):04d}"
             result.append(
@@ -1035,10 +959,7 @@ def _password_hash(usernames: Sequence[str]) -> str | None:
 def ensure_demo_users(*, city: City, directory: Path | None = None) -> list[DemoLogin]:
     """One login per role with its area (and organisation or person); refused in production."""
     if settings.IS_PRODUCTION:
-        raise SaramError(
-            "demo_in_production",
-            _("운영 환경(SARAM_ENV=production)에서는 데모 계정을 만들지 않습니다."),
-        )
+        raise SaramError("demo_users_in_production")
     user_model = get_user_model()
     usernames = [u.username for u in DEMO_USERS]
     encoded = _password_hash(usernames) or make_password(DEMO_PASSWORD)
@@ -1106,16 +1027,13 @@ def load_demo(
 ) -> DemoLoad:
     """Load the demo into an installation whose city is already loaded; idempotent."""
     if settings.IS_PRODUCTION:
-        raise SaramError(
-            "demo_in_production",
-            _("운영 환경(SARAM_ENV=production)에서는 데모 데이터를 불러오지 않습니다."),
-        )
+        raise SaramError("demo_in_production")
     if residents < 0:
-        raise SaramError("bad_size", _("주민 수는 0 이상이어야 합니다."))
+        raise SaramError("bad_size")
     directory = Path(directory or settings.SARAM_CITY_DIR)
     city = City.objects.order_by("id").first()
     if city is None:
-        raise SaramError("no_city", _("도시가 없습니다. 먼저 도시를 불러오세요 (saram load_city)."))
+        raise SaramError("no_city")
     organisations = load_organisations(city=city, directory=directory, generate=True, seed=seed)
     created, removed, households = load_residents(
         city=city, count=residents, seed=seed, directory=directory, progress=progress

@@ -38,6 +38,7 @@ def start_job(
 
 
 def report_progress(job_id: str, *, done: int, total: int, message: str = "") -> None:
+    """Store progress; `message` is a Korean msgid (`gettext_noop`), translated when shown."""
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.RUNNING, done=done, total=total, message=message[:300]
     )
@@ -50,17 +51,16 @@ def run_job(job_id: str, work: Callable[[Job], dict[str, Any]]) -> None:
     try:
         result = work(job)
     except SaramError as exc:
+        # The code and parameters are stored, not the text: the page renders them in its
+        # reader's language (`Job.error`). `message` stays as a plain fallback for files.
         Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED,
-            message=exc.message[:300],
-            result={
-                "code": exc.code,
-                "params": exc.params,
-                "errors": [e.as_dict() for e in exc.row_errors],
-            },
+            status=JobStatus.FAILED, message="", result=exc.as_dict()
         )
-    except Exception as exc:
-        Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, message=str(exc)[:300])
+    except Exception:
+        # A crash's text is for the log, not for the reader (it may hold personal data).
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, message="", result=SaramError("job_crashed").as_dict()
+        )
         raise
     else:
         Job.objects.filter(pk=job_id).update(

@@ -65,7 +65,7 @@ def check_dongs_and_numbers(
         n = row["_row"]
         code = row["행정동코드"]
         if code and code not in dongs:
-            errors.append(RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), code))
+            errors.append(RowError(n, "행정동코드", value=code, code="unknown_dong_code"))
         number = row["사업자등록번호"]
         if number:
             if number in seen:
@@ -73,8 +73,9 @@ def check_dongs_and_numbers(
                     RowError(
                         n,
                         "사업자등록번호",
-                        _("%(row)s행과 같은 사업자등록번호입니다.") % {"row": seen[number]},
-                        number,
+                        value=number,
+                        code="same_business_number_as_row",
+                        params={"row": seen[number]},
                     )
                 )
             seen.setdefault(number, n)

@@ -54,9 +54,7 @@ PEOPLE_COLUMNS = (
 
 def _require_dong(user: Any, dong: Dong) -> None:
     if dong.id not in scope_of(user).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError(
-            "out_of_scope", _("%(dong)s 주민을 등록할 권한이 없습니다.") % {"dong": dong.name}
-        )
+        raise SaramError("out_of_scope", dong=dong.name)
 
 
 def register_person(
@@ -75,7 +73,7 @@ def register_person(
     _require_dong(by, dong)
     digits = parse_rrn(rrn)
     if Person.objects.filter(rrn_hmac=rrn_digest(digits)).exists():
-        raise SaramError("duplicate_rrn", _("이미 등록된 주민등록번호입니다."))
+        raise SaramError("duplicate_rrn")
     cipher, digest = seal_rrn(digits)
     with transaction.atomic():
         person = Person.objects.create(
@@ -110,9 +108,7 @@ def update_person(*, by: Any, person: Person, purpose: str, **changes: Any) -> P
     _require_dong(by, person.dong)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise SaramError(
-            "bad_field", _("바꿀 수 없는 항목입니다: %(f)s") % {"f": ", ".join(unknown)}
-        )
+        raise SaramError("bad_field", fields=", ".join(sorted(unknown)))
     changed = sorted(k for k, v in changes.items() if getattr(person, k) != v)
     if not changed:
         return person
@@ -150,29 +146,20 @@ def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
             pass
         elif dong is None:
             errors.append(
-                RowError(n, "행정동코드", _("알 수 없는 행정동코드입니다."), row["행정동코드"])
+                RowError(n, "행정동코드", value=row["행정동코드"], code="unknown_dong_code")
             )
         elif dong.id not in allowed:
             errors.append(
-                RowError(
-                    n,
-                    "행정동코드",
-                    _("이 행정동의 주민을 등록할 권한이 없습니다."),
-                    row["행정동코드"],
-                )
+                RowError(n, "행정동코드", value=row["행정동코드"], code="dong_not_in_scope")
             )
         digest = digests.get(n)
         if digest is None:
             continue
         if digest in existing:
-            errors.append(RowError(n, "주민등록번호", _("이미 등록된 주민등록번호입니다.")))
+            errors.append(RowError(n, "주민등록번호", code="duplicate_rrn"))
         elif digest in seen:
             errors.append(
-                RowError(
-                    n,
-                    "주민등록번호",
-                    _("%(row)s행과 같은 주민등록번호입니다.") % {"row": seen[digest]},
-                )
+                RowError(n, "주민등록번호", code="same_rrn_as_row", params={"row": seen[digest]})
             )
         seen.setdefault(digest, n)
     if errors:

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -207,7 +207,7 @@ def past_outcomes(*, city: City, config: EngineConfig, before: dt.date) -> PastO
     confirmed, and their signals and household facts."""
     rows = list(
         Assignment.objects.filter(
-            dong__gu__city=city, need_confirmed__isnull=False, round__as_of__lt=before
+            dong__city=city, need_confirmed__isnull=False, round__as_of__lt=before
         )
         .order_by("round_id", "person_id")
         .values_list("round_id", "round__as_of", "person_id", "need_confirmed")
@@ -358,7 +358,7 @@ def plan_round(
     size = list_size or dong_settings(dong).list_size
     if size < 1 or size > 5000:
         raise SaramError("bad_list_size", _("목록 인원은 1명에서 5,000명 사이입니다."))
-    config = ensure_default_config(city=dong.gu.city)
+    config = ensure_default_config(city=dong.city)
     with transaction.atomic():
         Round.objects.filter(dong=dong, status__in=(RoundStatus.DRAFT, RoundStatus.FAILED)).delete()
         if Round.objects.filter(dong=dong, status=RoundStatus.SCORING).exists():
@@ -403,7 +403,7 @@ def _score(round_: Round, progress: Progress) -> Round:
     summary: dict[str, Any] = {"model": round_.model_kind, "config_version": round_.config.version}
     if round_.model_kind == ModelKind.LEARNED:
         progress(2, 4, _("학습 모형 맞추는 중"))
-        learned = learned_model(city=dong.gu.city, config=config, before=today)
+        learned = learned_model(city=dong.city, config=config, before=today)
         model = learned
         summary |= {
             "trained_rows": learned.trained_rows,
@@ -493,7 +493,7 @@ def eligible_visitors(dong: Dong) -> list[Any]:
     users = get_user_model().objects.filter(is_active=True)
     officers = set(
         RoleAssignment.objects.filter(role=Role.WELFARE_OFFICER)
-        .filter(Q(dong=dong) | Q(gu_id=dong.gu_id) | Q(city_id=dong.gu.city_id))
+        .filter(dong.covering())
         .values_list("user_id", flat=True)
     )
     members = set(

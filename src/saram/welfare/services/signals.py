@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
+from saram.core.bulk import bulk_writes
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, City, Dong, Person
 from saram.core.personal_data import rrn_digest
-from saram.core.services.demo import bulk_writes
 from saram.welfare.models import (
     ImportStatus,
     MatchReview,
@@ -631,7 +631,7 @@ def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
     if dong is None:
         if not scope.can(Can.CONFIGURE):
             raise SaramError("forbidden", _("시 전체 신호는 시청 관리자만 가져올 수 있습니다."))
-        return list(Dong.objects.filter(gu__city=city).values_list("id", flat=True))
+        return list(Dong.objects.filter(city=city).values_list("id", flat=True))
     if dong.id not in scope.dong_ids(Can.MANAGE_PEOPLE):
         raise SaramError(
             "forbidden", _("%(dong)s의 신호를 가져올 권한이 없습니다.") % {"dong": dong.name}

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from saram.core.errors import SaramError
-from saram.core.services.cities import load_city
-from saram.core.services.demo import load_organisations
+from saram.core.services.cities import load_city, load_listed_organisations
 
 
 def describe(error: SaramError) -> str:
@@ -41,9 +40,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 loaded = load_city(directory)
-                organisations = load_organisations(
-                    city=loaded.city, directory=directory, generate=False
-                )
+                organisations = load_listed_organisations(city=loaded.city, directory=directory)
         except SaramError as error:
             raise CommandError(describe(error)) from error
         for warning in loaded.warnings:
