@@ -1,0 +1,82 @@
+"""Who may use core's pages and API: role values of `saram.core.models.Role`, or "anonymous"."""
+
+from typing import Any
+
+from tests.access.matrix import citywide
+
+
+def _jobs(world: Any, role: str) -> tuple[list[str], list[str], bool]:
+    """The role's own jobs inside; another user's job is 404 for everyone."""
+    from saram.core.models import Job
+
+    user = world.users.get(role)
+    mine = [str(j) for j in Job.objects.filter(created_by=user).values_list("pk", flat=True)]
+    theirs = Job.objects.filter(label="matrix: someone else's").values_list("pk", flat=True)
+    return (mine if user else []), [str(j) for j in theirs[:1]], True
+
+
+def populate(world: Any) -> None:
+    """A people import and a ledger import job for every role's user, and one of a stranger."""
+    from django.contrib.auth import get_user_model
+
+    from saram.core.models import Job
+
+    for user in world.users.values():
+        Job.objects.create(kind="people", label="matrix", created_by=user)
+        Job.objects.create(kind="economy.ledger", label="matrix", created_by=user)
+    stranger = get_user_model().objects.create_user(username="matrix-stranger")
+    Job.objects.create(kind="economy.ledger", label="matrix: someone else's", created_by=stranger)
+
+
+# Every signed-in role (areas, organisations and one's own jobs are open to all of them).
+EVERYONE = {
+    "city_admin",
+    "welfare_officer",
+    "committee_member",
+    "procurement_officer",
+    "social_economy_officer",
+    "making_staff",
+    "instructor",
+    "citizen",
+}
+
+ROUTES: dict[str, dict[str, set[str]]] = {
+    "/api/areas/dongs": {"GET": EVERYONE},
+    "/api/areas/dongs/{code}": {"GET": EVERYONE},
+    "/api/areas/gus": {"GET": EVERYONE},
+    "/api/organisations": {"GET": EVERYONE},
+    "/api/organisations/{org_id}": {"GET": EVERYONE},
+    "/api/people": {"GET": {"welfare_officer"}},
+    "/api/people/{person_id}": {"GET": {"welfare_officer"}},
+    "api:openapi-json": {"GET": EVERYONE},
+    "api:openapi-view": {"GET": EVERYONE},
+    "audit_log": {"GET": {"city_admin"}},
+    "dong_detail": {"GET": EVERYONE},
+    "dongs_geojson": {"GET": EVERYONE},
+    "home": {"GET": EVERYONE},
+    "job_detail": {"GET": EVERYONE},
+    "organisation_detail": {"GET": EVERYONE},
+    "organisation_list": {"GET": EVERYONE},
+    "organisations_import": {
+        "GET": {"city_admin", "social_economy_officer"},
+        "POST": {"city_admin", "social_economy_officer"},
+    },
+    "people_export": {"GET": {"welfare_officer"}},
+    "people_import": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    "people_list": {"GET": {"welfare_officer"}},
+    "person_create": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    "person_detail": {"GET": {"welfare_officer"}},
+    "person_edit": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+}
+
+# Which rows fill a parameter: keyed by the parameter's name or the path segment before it.
+PARAMS: dict[str, Any] = {
+    "code": "core.Dong:code",
+    "dongs": citywide("core.Dong:code"),
+    "people": "core.Person",
+    "person_id": "core.Person",
+    "person_pk": "core.Person",
+    "organisations": citywide("core.Organisation"),
+    "org_id": citywide("core.Organisation"),
+    "job_id": _jobs,
+}

@@ -1,0 +1,173 @@
+"""Who may use welfare's pages and API: role values of `saram.core.models.Role`, or "anonymous"."""
+
+from typing import Any
+
+# Every signed-in role (areas, organisations and one's own jobs are open to all of them).
+EVERYONE = {
+    "city_admin",
+    "welfare_officer",
+    "committee_member",
+    "procurement_officer",
+    "social_economy_officer",
+    "making_staff",
+    "instructor",
+    "citizen",
+}
+
+ROUTES: dict[str, dict[str, set[str]]] = {
+    "/api/welfare/cases": {"GET": {"welfare_officer"}},
+    "/api/welfare/cases/{case_id}": {"GET": {"welfare_officer"}},
+    "/api/welfare/cases/{case_id}/referrals": {
+        "GET": {"welfare_officer"},
+        "POST": {"welfare_officer"},
+    },
+    # Lists answer every signed-in role with what its scope holds (often nothing).
+    "/api/welfare/concerns": {"GET": EVERYONE, "POST": {"committee_member"}},
+    "/api/welfare/config": {"GET": {"city_admin", "welfare_officer"}},
+    "/api/welfare/coverage": {"GET": EVERYONE},
+    "/api/welfare/my/visits": {"GET": EVERYONE},
+    "/api/welfare/my/visits/{assignment_id}": {
+        "GET": {"committee_member", "welfare_officer"},
+        "POST": {"committee_member", "welfare_officer"},
+    },
+    "/api/welfare/outreach/{code}": {"GET": {"welfare_officer"}},
+    "/api/welfare/referrals/{referral_id}": {
+        "GET": {"welfare_officer"},
+        "POST": {"welfare_officer"},
+    },
+    "/api/welfare/resources": {"GET": {"city_admin", "welfare_officer"}},
+    "/api/welfare/rounds/{round_id}": {"GET": {"welfare_officer"}},
+    "welfare:assignment_detail": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    "welfare:case_action": {"POST": {"welfare_officer"}},
+    "welfare:case_action_done": {"POST": {"welfare_officer"}},
+    "welfare:case_close": {"POST": {"welfare_officer"}},
+    "welfare:case_detail": {"GET": {"welfare_officer"}},
+    "welfare:case_follow_up": {"POST": {"welfare_officer"}},
+    "welfare:case_need": {"POST": {"welfare_officer"}},
+    "welfare:case_need_met": {"POST": {"welfare_officer"}},
+    "welfare:case_new": {"POST": {"welfare_officer"}},
+    "welfare:case_note": {"POST": {"welfare_officer"}},
+    "welfare:case_referral": {"POST": {"welfare_officer"}},
+    "welfare:case_worker": {"POST": {"welfare_officer"}},
+    "welfare:cases": {"GET": {"welfare_officer"}},
+    "welfare:committee_detail": {"GET": {"city_admin", "welfare_officer"}, "POST": {"city_admin"}},
+    "welfare:committees": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:concern_detail": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    "welfare:concerns": {"GET": {"welfare_officer"}},
+    "welfare:config": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:config_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    "welfare:config_version": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:coverage": {
+        "GET": {"city_admin", "procurement_officer", "social_economy_officer", "welfare_officer"}
+    },
+    "welfare:coverage_dong": {
+        "GET": {"city_admin", "procurement_officer", "social_economy_officer", "welfare_officer"}
+    },
+    "welfare:coverage_geojson": {"GET": EVERYONE},
+    "welfare:dong_settings": {
+        "GET": {"city_admin", "welfare_officer"},
+        "POST": {"city_admin", "welfare_officer"},
+    },
+    "welfare:home": {
+        "GET": {
+            "city_admin",
+            "committee_member",
+            "procurement_officer",
+            "social_economy_officer",
+            "welfare_officer",
+        }
+    },
+    "welfare:import_accept": {"POST": {"welfare_officer"}},
+    "welfare:import_detail": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:import_errors": {"GET": {"welfare_officer"}},
+    "welfare:imports": {
+        "GET": {"city_admin", "welfare_officer"},
+        "POST": {"city_admin", "welfare_officer"},
+    },
+    "welfare:kind_new": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    "welfare:meeting_detail": {"GET": {"city_admin"}},
+    "welfare:meeting_new": {"POST": {"city_admin", "welfare_officer"}},
+    "welfare:member_end": {"POST": {"city_admin"}},
+    "welfare:member_new": {"POST": {"city_admin"}},
+    "welfare:model_check": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:my": {"GET": {"committee_member", "welfare_officer"}},
+    "welfare:my_concern": {"GET": {"committee_member"}, "POST": {"committee_member"}},
+    "welfare:my_return": {"POST": {"committee_member", "welfare_officer"}},
+    "welfare:my_visit": {
+        "GET": {"committee_member", "welfare_officer"},
+        "POST": {"committee_member", "welfare_officer"},
+    },
+    "welfare:outreach": {"GET": {"welfare_officer"}},
+    "welfare:outreach_dong": {"GET": {"welfare_officer"}},
+    "welfare:person": {"GET": {"welfare_officer"}},
+    "welfare:referral_update": {"POST": {"welfare_officer"}},
+    "welfare:resource_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    "welfare:resource_new": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    "welfare:resources": {"GET": {"city_admin", "welfare_officer"}},
+    "welfare:review_detail": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    "welfare:reviews": {"GET": {"welfare_officer"}},
+    "welfare:round_close": {"POST": {"welfare_officer"}},
+    "welfare:round_detail": {"GET": {"welfare_officer"}},
+    "welfare:round_plan": {"POST": {"welfare_officer"}},
+    "welfare:round_start": {"POST": {"welfare_officer"}},
+    "welfare:visits": {"GET": {"welfare_officer"}},
+}
+
+
+def _imports(world: Any, role: str) -> tuple[list[int], list[int]]:
+    """The officer's own import in dong A and the city-wide one inside; another dong's outside."""
+    from saram.welfare.models import SignalImport
+
+    mine, far = world.extra["imports"]
+    citywide = SignalImport.objects.filter(dong__isnull=True).values_list("pk", flat=True)
+    return [mine.pk, *citywide[:1]], [far.pk]
+
+
+PARAMS: dict[str, Any] = {
+    "signals": _imports,
+    "reviews": "welfare.MatchReview",
+    "rounds": "welfare.Round",
+    "round_id": "welfare.Round",
+    "visits": "welfare.Assignment",
+    "my": "welfare.Assignment",
+    "assignment_id": "welfare.Assignment",
+    "cases": "welfare.Case",
+    "case_id": "welfare.Case",
+    "referrals": "welfare.Referral",
+    "referral_id": "welfare.Referral",
+    "resources": "welfare.Resource",
+    "concerns": "welfare.Concern",
+    "members": "welfare.CommitteeMember",
+    "meetings": "welfare.Meeting",
+    "config": "welfare.SignalConfig",
+}
+
+
+def _referral(world: Any) -> dict[str, Any]:
+    from saram.welfare.models import Resource
+
+    resource = Resource.objects.order_by("pk").first()
+    return {"json": {"resource_id": resource.pk if resource else 0, "note": "연계"}}
+
+
+def _need_met(world: Any) -> dict[str, Any]:
+    return {"data": {"need": world.extra["need"].pk, "met": "1"}}
+
+
+def _action_done(world: Any) -> dict[str, Any]:
+    return {"data": {"action": world.extra["action"].pk}}
+
+
+# Valid requests for routes that need a body (see tests/access/matrix.py `param_examples`).
+EXAMPLES: dict[str, Any] = {
+    "/api/welfare/cases/{case_id}/referrals POST": _referral,
+    "/api/welfare/concerns POST": {
+        "json": {"name": "이웃", "address": "어딘가 1", "description": "요즘 안 보입니다"}
+    },
+    "/api/welfare/my/visits/{assignment_id} POST": {
+        "json": {"visited_at": "2025-06-30T09:00:00+09:00", "outcome": "met"}
+    },
+    "/api/welfare/referrals/{referral_id} POST": {"json": {"status": "accepted"}},
+    "welfare:case_need_met POST": _need_met,
+    "welfare:case_action_done POST": _action_done,
+}
