@@ -7,8 +7,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyHeader, SessionAuth
 
 from saram.core.errors import SaramError
@@ -29,6 +31,16 @@ class TokenAuth(APIKeyHeader):
         return user
 
 
+class OwnSwagger(DocsBase):
+    """Swagger UI served from our own static files (npm swagger-ui-dist), in the site's layout:
+    the docs work without internet, unlike django-ninja's default from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        return render(
+            request, "core/api_docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)}
+        )
+
+
 def _docs_view(view: Any) -> Any:
     """The schema and its viewer: for signed-in users, read only."""
     return require_GET(login_required(view))
@@ -39,6 +51,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=[SessionAuth(), TokenAuth()],
+    docs=OwnSwagger(),
     docs_decorator=_docs_view,
 )
 

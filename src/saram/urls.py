@@ -10,3 +10,7 @@ urlpatterns = [
     path("making/", include("saram.making.urls")),
     path("api/", api.urls),
 ]
+
+handler403 = "saram.core.views.forbidden"
+handler404 = "saram.core.views.not_found"
+handler500 = "saram.core.views.server_error"

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from tests.access.matrix import citywide
+
 
 def _layers(world: Any, role: str) -> tuple[list[str], list[str]]:
     return ["law", "city"], []
@@ -159,7 +161,7 @@ PARAMS: dict[str, Any] = {
     "plans": "economy.PurchasePlan",
     "plan_id": "economy.PurchasePlan",
     "purchases": "economy.PlannedPurchase",
-    "demand": "economy.Programme",
+    "demand": citywide("economy.Programme", 1),
 }
 
 

@@ -46,7 +46,10 @@ def test_a_job_failed_in_korean_reads_in_english_for_an_english_reader(make_user
         )
         assert [e.message for e in job.row_errors] == ["Unknown dong code."]
     with translation.override("ko"):
-        assert job.status_message == "경계 파일 dongs.geojson에 오류가 있어 아무것도 불러오지 않았습니다."
+        assert (
+            job.status_message
+            == "경계 파일 dongs.geojson에 오류가 있어 아무것도 불러오지 않았습니다."
+        )
 
 
 def test_the_job_page_shows_the_failure_in_the_readers_language(make_user: Any) -> None:

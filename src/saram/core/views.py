@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +19,8 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.forms import ImportForm, PersonEditForm, PersonForm
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
+from saram.core.navigation import start_page_for
+from saram.core.presenters import TARGETS, audit_rows
 from saram.core.services import jobs, organisations, people
 from saram.core.services.tabular import FORMATS
 
@@ -302,7 +305,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "core/audit_log.html",
         {
             "page": page,
+            "rows": audit_rows(page.object_list),
             "filters": filters,
+            "targets": sorted(TARGETS.items(), key=lambda kv: str(kv[1])),
             "actions": AuditEntry._meta.get_field("action").choices,
         },
     )
@@ -317,3 +322,35 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         template,
         {"job": job, "finished": job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)},
     )
+
+
+class SignIn(auth_views.LoginView):
+    """Sign in, then land on the start page of one's role (unless a `next` page was asked for)."""
+
+    def get_default_redirect_url(self) -> str:
+        return start_page_for(self.request.user)
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error in the site's layout and the reader's language, with a way back."""
+    return render(request, template, {"start_url": start_page_for(request.user)}, status=status)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "403.html", 403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the layout; if even that fails, a plain page (never a second error)."""
+    try:
+        return _error_page(request, "500.html", 500)
+    except Exception:
+        return HttpResponse(
+            "<!doctype html><title>500</title><p>사람 Saram: 잠시 문제가 생겼습니다. "
+            'Something went wrong. <a href="/">처음으로 · Home</a></p>',
+            status=500,
+        )

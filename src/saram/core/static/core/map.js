@@ -12,6 +12,30 @@
     return palette[i];
   }
 
+  // What the shades mean: one line per class with its range, under the page's own title.
+  function addLegend(max) {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div", "legend");
+      box.id = "map-legend";
+      var title = el.dataset.legendTitle;
+      if (title) {
+        var heading = L.DomUtil.create("strong", "", box);
+        heading.textContent = title;
+      }
+      var step = max / palette.length;
+      palette.forEach(function (fill, i) {
+        var row = L.DomUtil.create("div", "legend-row", box);
+        var swatch = L.DomUtil.create("i", "", row);
+        swatch.style.background = fill;
+        var low = Math.round(step * i), high = Math.round(step * (i + 1));
+        row.appendChild(document.createTextNode(" " + low.toLocaleString() + "–" + high.toLocaleString()));
+      });
+      return box;
+    };
+    legend.addTo(map);
+  }
+
   if (el.dataset.feature) {
     var layer = L.geoJSON(JSON.parse(el.dataset.feature), { style: { color: "#1f6f5c", weight: 2, fillOpacity: 0.2 } }).addTo(map);
     map.fitBounds(layer.getBounds());
@@ -36,6 +60,7 @@
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());
+      addLegend(max);
       el.dataset.ready = "1";
     });
 }());
