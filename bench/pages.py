@@ -3,11 +3,14 @@
 Prepares a temporary SQLite installation exactly as `saram demo --no-serve --residents N`
 does, starts gunicorn as `saram demo` starts it, logs in as the demo welfare officer (session
 cookie), warms up, then sends a bounded number of requests to 127.0.0.1 from a few concurrent
-clients, alternating the home page and the page of the officer's dong (the city's largest).
+clients, alternating the home page, the page of the officer's dong (the city's largest) and
+the baseline: a static file (the site's stylesheet) through the same server, measured in the
+same run by the same clients.
 
     PYTHONPATH=src .venv/bin/python bench/pages.py [--residents N] [--requests R] [--clients C]
 
-Last line: RESULT page_p95 <ms> ms baseline=100 ratio=<p95/100>  (the worse of the two pages)
+Last line: RESULT page_p95 <ms> ms baseline=<static p95> ratio=<p95/baseline> target=<=100ms
+(the worse of the two pages; the target is printed, not used as the baseline)
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import urllib.parse
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
-BASELINE_MS = 100.0
+TARGET_MS = 100.0
+BASELINE_PATH = "/static/core/saram.css"
 
 
 def main() -> int:
@@ -150,8 +154,8 @@ def login(port: int) -> dict[str, str]:
 
 def measure(args: argparse.Namespace, port: int, dong_code: str, dong_name: str) -> int:
     cookies = login(port)
-    pages = {"home": "/", "dong": f"/dongs/{dong_code}/"}
-    expected = {"home": dong_name, "dong": dong_name}
+    pages = {"home": "/", "dong": f"/dongs/{dong_code}/", "static": BASELINE_PATH}
+    expected = {"home": dong_name, "dong": dong_name, "static": ".topbar"}
 
     warm = Client(port, cookies)
     for _ in range(10 * max(1, args.clients)):
@@ -198,7 +202,7 @@ def measure(args: argparse.Namespace, port: int, dong_code: str, dong_name: str)
     for name, values in timings.items():
         ms = np.array(values)
         p95[name] = float(np.percentile(ms, 95))
-        print(f"{name:<5} {pages[name]:<22} n={ms.size:<5} p50={np.percentile(ms, 50):6.1f} ms  "
+        print(f"{name:<6} {pages[name]:<24} n={ms.size:<5} p50={np.percentile(ms, 50):6.1f} ms  "
               f"p95={p95[name]:6.1f} ms  max={ms.max():6.1f} ms")  # fmt: skip
     total = sum(len(v) for v in timings.values())
     print(f"{total} requests from {args.clients} clients in {wall_s:.1f} s "
@@ -206,9 +210,12 @@ def measure(args: argparse.Namespace, port: int, dong_code: str, dong_name: str)
     if failures:
         print(f"{len(failures)} failed requests, e.g. {failures[:3]}", file=sys.stderr)
         return 1
-    worst = max(p95.values())
+    worst = round(max(p95["home"], p95["dong"]), 1)
+    baseline = round(p95["static"], 1)
+    print(f"target=<={TARGET_MS:.0f}ms for each page's p95; met: {worst <= TARGET_MS}")
     print(
-        f"RESULT page_p95 {worst:.1f} ms baseline={BASELINE_MS:.0f} ratio={worst / BASELINE_MS:.2f}"
+        f"RESULT page_p95 {worst:.1f} ms baseline={baseline:.1f} ratio={worst / baseline:.3f} "
+        f"target=<={TARGET_MS:.0f}ms"
     )
     return 0
 
