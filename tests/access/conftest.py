@@ -65,17 +65,30 @@ def _welfare(world: World) -> None:
         CaseNote,
         MatchReview,
         PlanAction,
+        Resource,
         SignalImport,
         SignalKind,
     )
-    from saram.welfare.services import cases, visits
+    from saram.welfare.services import cases, referrals, signals, visits
 
     officer = world.users[Role.WELFARE_OFFICER.value]
     member = world.users[Role.COMMITTEE_MEMBER.value]
-    mine = Assignment.objects.filter(assignee=member, dong=world.dong_a).order_by("pk").first()
+    # An open visit of the member and one of the officer, so that recording one can succeed.
+    mine = (
+        Assignment.objects.filter(assignee=member, dong=world.dong_a)
+        .order_by("-status", "pk")  # "open" before "done"
+        .first()
+    )
     assert mine is not None, "the demo gives the committee member no visit"
+    Assignment.objects.filter(pk=mine.pk).update(
+        status="open", reached_at=None, reached_on=None, resolved_at=None, outcome=""
+    )
     Person.objects.filter(pk=mine.person_id).update(address=ASSIGNED_ADDRESS, phone=ASSIGNED_PHONE)
     theirs = Assignment.objects.filter(assignee=officer).order_by("pk").first()
+    if theirs is not None:
+        Assignment.objects.filter(pk=theirs.pk).update(
+            status="open", reached_at=None, reached_on=None, resolved_at=None, outcome=""
+        )
     case = next(
         (c for c in Case.objects.filter(dong=world.dong_a) if cases.is_worker(officer, c)), None
     )
@@ -86,6 +99,9 @@ def _welfare(world: World) -> None:
     action = PlanAction.objects.create(
         case=case, need=need, action="도시락 배달 연결", owner=officer, due_on=NOW.date()
     )
+    resource = Resource.objects.order_by("pk").first()
+    assert resource is not None
+    referral = referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     world.extra.update(case=case, need=need, action=action)
     visits.report_concern(
         by=member, name="걱정", address="어딘가", description="요즘 안 보입니다", now=NOW
@@ -130,12 +146,18 @@ def _welfare(world: World) -> None:
             value=1,
             candidates=[],
         )
+    # The error file of the officer's own import (removed when the world goes).
+    errors = signals.errors_path(imports[0])
+    errors.parent.mkdir(parents=True, exist_ok=True)
+    errors.write_text("행,열,무엇이 잘못됐나\n2,이름,값이 필요합니다.\n", encoding="utf-8")
+    world.extra["files"] = [errors]
     world.extra["imports"] = imports
     world.assigned["welfare.Assignment"] = {
         Role.COMMITTEE_MEMBER.value: mine.pk,
         **({Role.WELFARE_OFFICER.value: theirs.pk} if theirs else {}),
     }
     world.assigned["welfare.Case"] = {Role.WELFARE_OFFICER.value: case.pk}
+    world.assigned["welfare.Referral"] = {Role.WELFARE_OFFICER.value: referral.pk}
     world.assigned["core.Person"] = {
         Role.WELFARE_OFFICER.value: mine.person_id,
         Role.COMMITTEE_MEMBER.value: mine.person_id,
@@ -176,3 +198,5 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
         built = build_world()
         yield built
         transaction.set_rollback(True)
+    for path in built.extra.get("files", []):
+        path.unlink(missing_ok=True)

@@ -146,7 +146,8 @@ PARAMS: dict[str, Any] = {
 def _referral(world: Any) -> dict[str, Any]:
     from saram.welfare.models import Resource
 
-    resource = Resource.objects.order_by("pk").first()
+    # Not the resource the world's case was already referred to (a second referral is refused).
+    resource = Resource.objects.order_by("-pk").first()
     return {"json": {"resource_id": resource.pk if resource else 0, "note": "연계"}}
 
 
