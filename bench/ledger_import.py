@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from saram.core.imports import keep_upload
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 SUPPLIERS = 2_000
@@ -208,7 +210,7 @@ def _run(database: str, rows: int, workdir: Path) -> int:
     t = time.perf_counter()
     raw = path.read_bytes()
     read_s = time.perf_counter() - t
-    result = ledger.import_ledger(by=user, raw=raw, filename="ledger.csv", fiscal_year=YEAR)
+    result = ledger.import_ledger(by=user, upload=keep_upload(raw, "ledger.csv"), fiscal_year=YEAR)
     stages = result.timings_s
     parse_validate_s = read_s + stages["parse"] + stages["validate"]
     total_s = parse_validate_s + stages["write"]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from saram.core import audit
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import Column, ImportSpec, Upload, read_rows
 from saram.core.models import (
     AuditAction,
     City,
@@ -41,7 +42,6 @@ from saram.core.models import (
     RoleAssignment,
 )
 from saram.core.personal_data import seal_rrn
-from saram.core.services.tabular import Column, read_rows
 
 DEFAULT_RESIDENTS = 30_000
 DEMO_SEED = 20_150_215
@@ -603,15 +603,11 @@ def read_population(directory: Path) -> dict[str, int]:
             raise ValueError
         return value
 
-    rows = read_rows(
-        path.read_bytes(),
-        path.name,
-        (
-            Column("행정동코드"),
-            Column("행정동", required=False),
-            Column("인구", count),
-        ),
+    spec = ImportSpec(
+        "population",
+        (Column("행정동코드"), Column("행정동", required=False), Column("인구", count)),
     )
+    rows = read_rows(Upload(path, path.name), spec)
     return {row["행정동코드"]: row["인구"] for row in rows}
 
 
@@ -874,12 +870,12 @@ def business_numbers(rng: np.random.Generator, n: int) -> list[str]:
 
 def read_organisations(directory: Path) -> list[dict[str, Any]]:
     """The city's own list of organisations (same columns as an organisation import)."""
-    from saram.core.services.organisations import ORGANISATION_COLUMNS
+    from saram.core.services.organisations import ORGANISATION_SPEC
 
     path = directory / ORGANISATION_FILE
     if not path.exists():
         return []
-    return read_rows(path.read_bytes(), path.name, ORGANISATION_COLUMNS)
+    return read_rows(Upload(path, path.name), ORGANISATION_SPEC)
 
 
 def load_organisations(
