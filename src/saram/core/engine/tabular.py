@@ -442,17 +442,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def run_capped(argv: list[str], data_limit_bytes: int, threads: int = 2) -> None:
-    """`main` in a forked child, its data segment capped: past the cap an allocation fails and
-    the child aborts, which the parent reports; the parent's memory never grows with a file."""
-    import os
-    import resource
-
-    os.environ["POLARS_MAX_THREADS"] = str(threads)
-    resource.setrlimit(resource.RLIMIT_DATA, (data_limit_bytes, data_limit_bytes))
-    os._exit(main(argv))
-
-
 def load_report(outdir: Path) -> Table:
     """What a child process wrote to `outdir`: the table, or `Refused`."""
     report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))

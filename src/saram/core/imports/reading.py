@@ -10,8 +10,13 @@ Problems come back as codes; values in row errors are masked by their column's s
 
 from __future__ import annotations
 
+import contextlib
 import json
-import multiprocessing
+import os
+import resource
+import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +35,6 @@ from saram.core.engine.tabular import (
     Refused,
     Table,
     load_report,
-    run_capped,
 )
 from saram.core.errors import RowError, SaramError
 from saram.core.imports.uploads import Upload
@@ -131,18 +135,24 @@ def rejected(
     return Rejected(errors, total=total, table=table, spec=spec)
 
 
-_CONTEXT: Any = None
+def _memory_ceiling(limit_bytes: int) -> Callable[[], None]:
+    def apply() -> None:
+        # Past the cap an allocation fails and the child aborts; the worker never grows.
+        resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
+        with contextlib.suppress(Exception):  # Linux: the child ends with the worker
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+    return apply
 
 
-def _context() -> Any:
-    """A fork server that has imported the reader once: each reading forks from it (cheap),
-    not from the worker (whose threads and connections a fork must not copy)."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["saram.core.engine.tabular"])
-        _CONTEXT = context
-    return _CONTEXT
+def _child_env() -> dict[str, str]:
+    """The child needs only the `saram` package and polars (no Django, no secrets)."""
+    root = str(Path(__file__).resolve().parents[3])
+    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "HOME")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    return env | {"PYTHONPATH": root, "POLARS_MAX_THREADS": "2"}
 
 
 def _issue_error(issue: Issue) -> RowError:
@@ -166,25 +176,33 @@ def read_table(upload: Upload, spec: ImportSpec) -> Table:
     limits_json = json.dumps(spec.limits.__dict__)
     expected = sorted(spec.canonical())
     with tempfile.TemporaryDirectory(prefix="saram-import-") as work:
-        argv = [
+        command = [
+            sys.executable,
+            "-m",
+            "saram.core.engine.tabular",
             str(upload.path),
             upload.filename,
             work,
             limits_json,
             json.dumps(expected, ensure_ascii=False),
         ]
-        child = _context().Process(
-            target=run_capped, args=(argv, limit_mb * 1024 * 1024), daemon=True
-        )
-        child.start()
-        child.join(timeout_s)
-        if child.is_alive():
-            child.kill()
-            child.join()
-            raise SaramError("import_timeout", seconds=timeout_s)
-        if child.exitcode != 0 or not (Path(work) / "report.json").exists():
-            # Aborted at the memory ceiling, or killed: never a library's text.
+        try:
+            done = subprocess.run(
+                command,
+                env=_child_env(),
+                capture_output=True,
+                timeout=timeout_s,
+                preexec_fn=_memory_ceiling(limit_mb * 1024 * 1024),
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise SaramError("import_timeout", seconds=timeout_s) from None
+        if done.returncode < 0:
+            # Ended by a signal: the memory ceiling aborts it (or the system killed it).
             raise SaramError("import_out_of_memory", limit_mb=limit_mb)
+        if done.returncode != 0 or not (Path(work) / "report.json").exists():
+            # Never a library's text (it could quote the file): the reader's own refusal.
+            raise SaramError(Problem.UNREADABLE.value, detail="")
         try:
             table = load_report(Path(work))
         except Refused as exc:
