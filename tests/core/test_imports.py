@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from saram.core.engine.identity import make_rrn
@@ -303,3 +304,24 @@ def test_a_job_whose_worker_died_is_failed_with_a_reason_and_its_file_removed(
     assert job.status == JobStatus.FAILED and job.result["code"] == "job_worker_died"
     assert not upload.path.exists()
     assert Job.objects.get(pk=alive.pk).status == JobStatus.RUNNING
+
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def test_a_jobs_error_file_is_its_starters_alone_and_read_only(
+    client_as: Any, dong: Any, other_dong: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_as(Role.WELFARE_OFFICER, dong)
+    raw = f"{HEADER}\n{_bad_rrn(5)},가나,{dong.code},주소,,,\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "/people/import/", raw, "p.csv")
+    job = Job.objects.get()
+    url = f"/jobs/{job.pk}/errors.csv"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405
+    assert client_as(Role.WELFARE_OFFICER, other_dong).get(url).status_code == 404
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert Client().get("/imports/people/template.xlsx").status_code == 302
+    assert review.exists(str(job.pk))

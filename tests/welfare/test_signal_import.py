@@ -282,3 +282,66 @@ def test_another_dongs_officer_cannot_see_the_report(
     client = client_as("welfare_officer", other_dong)
     assert client.get(f"/welfare/signals/{batch.pk}/").status_code == 404
     assert client.get(f"/welfare/signals/{batch.pk}/errors.csv").status_code == 404
+
+
+def test_a_rejected_number_is_masked_in_the_report_and_the_error_file(
+    officer: Any, city: Any, dong: Any, make_person: Any
+) -> None:
+    good = make_person(dong)
+    wrong = good.rrn[:12] + str((int(good.rrn[12]) + 1) % 10)
+    raw = _csv(f"{wrong},홍길동,1950-01-01,전주시 완산구 효자로 9,job_loss,2025-05-31,,x")
+    with pytest.raises(SaramError):
+        _import(officer, city, dong, raw)
+    batch = SignalImport.objects.get()
+    error_file = b"".join(review.error_csv(signals.review_key(batch))).decode("utf-8-sig")
+    for text in (str(batch.errors), error_file):
+        assert wrong not in text and wrong[6:] not in text and "효자로 9" not in text
+    assert wrong[:6] + "*******" in error_file and "홍*동" in error_file
+
+
+def test_accepting_the_valid_rows_twice_imports_them_once(
+    officer: Any, city: Any, dong: Any, make_person: Any
+) -> None:
+    good = make_person(dong)
+    raw = _csv(
+        f"{good.rrn},,,,electricity_arrears,2025-05-31,3,한전",
+        f"{good.rrn},,,,electricity_arrears,2099-01-01,3,한전",
+    )
+    batch = signals.start_import(by=officer, city=city, dong=dong, upload=keep_upload(raw, "s.csv"))
+    with pytest.raises(SaramError):
+        signals.import_signals(by=officer, batch=batch, today=TODAY)
+
+    first = signals.accept_valid_rows(by=officer, batch=batch)
+    second = signals.accept_valid_rows(by=officer, batch=batch)  # a double click, a second tab
+
+    assert (first, second) == (True, False)
+    signals.import_signals(by=officer, batch=batch, today=TODAY, only_valid_rows=True)
+    assert Signal.objects.count() == 1
+    assert not signals.accept_valid_rows(by=officer, batch=batch)
+
+
+def test_an_import_whose_worker_died_is_failed_and_its_file_removed(
+    officer: Any, city: Any, dong: Any
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from saram.core.services import jobs
+    from saram.welfare import tasks  # noqa: F401 -- registers the cleanup
+
+    batch = signals.start_import(
+        by=officer, city=city, dong=dong, upload=keep_upload(_csv(), "s.csv")
+    )
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    Job.objects.create(
+        kind="welfare_signals",
+        label="t",
+        created_by=officer,
+        status=JobStatus.RUNNING,
+        params={"batch": batch.pk, "worker_host": socket.gethostname(), "worker_pid": dead.pid},
+    )
+    assert jobs.fail_abandoned() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and not signals.upload_path(batch).exists()
