@@ -74,7 +74,7 @@ PEOPLE_SPEC = register_spec(
                 "정보활용동의", parse_bool, required=False, example="Y", allowed=lambda: ["Y", "N"]
             ),
         ),
-        Limits(max_columns=50, max_rows=200_000),
+        Limits(max_columns=50, max_rows=200_000, max_unpacked_bytes=50 * 1024 * 1024),
     )
 )
 PEOPLE_COLUMNS = PEOPLE_SPEC.columns
