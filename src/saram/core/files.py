@@ -14,10 +14,17 @@ PRIVATE_DIR = 0o700
 
 
 def keep_data_dir_private() -> None:
+    """The data directory 0700, and the directory Django spools uploads into, ready."""
     path = Path(settings.DATA_DIR)
     if path.is_dir():
         with contextlib.suppress(PermissionError):
             os.chmod(path, PRIVATE_DIR)
+    incoming = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if incoming:
+        with contextlib.suppress(OSError):
+            Path(incoming).mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            for folder in (Path(incoming), Path(incoming).parent):
+                os.chmod(folder, PRIVATE_DIR)
 
 
 def keep_database_private(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -123,30 +123,22 @@ def read_table(
 
 
 def _encoding(path: Path) -> str:
-    """The file's encoding: a byte-order mark says it, else UTF-8 if it all decodes, else CP949
-    (which is also EUC-KR's superset)."""
+    """The file's encoding: a byte-order mark says it, else UTF-8 if its first megabyte decodes
+    (polars checks the rest as it reads), else CP949 (EUC-KR's superset)."""
     with path.open("rb") as f:
-        head = f.read(4)
+        head = f.read(_CHUNK)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     for encoding in ("utf-8", "cp949"):
-        if _decodes(path, encoding):
-            return encoding
+        try:
+            # Not final: the megabyte may end inside a character.
+            codecs.getincrementaldecoder(encoding)().decode(head)
+        except UnicodeDecodeError:
+            continue
+        return encoding
     raise Refused(Issue(Problem.BAD_ENCODING))
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _as_utf8(path: Path, encoding: str, workdir: Path) -> Path:
@@ -225,6 +217,8 @@ def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Tabl
                 .collect()
             )
         except pl.exceptions.PolarsError as exc:
+            if "utf" in str(exc).lower():  # invalid UTF-8 past the first megabyte
+                raise Refused(Issue(Problem.BAD_ENCODING)) from None
             raise Refused(
                 Issue(Problem.UNREADABLE, params={"detail": type(exc).__name__})
             ) from None

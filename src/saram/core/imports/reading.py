@@ -139,6 +139,8 @@ def _memory_ceiling(limit_bytes: int) -> Callable[[], None]:
     def apply() -> None:
         # Past the cap an allocation fails and the child aborts; the worker never grows.
         resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
+        # Background work: pages people are waiting for get the processor first.
+        os.nice(10)
         with contextlib.suppress(Exception):  # Linux: the child ends with the worker
             import ctypes
 

@@ -9,6 +9,7 @@ data directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -63,6 +64,11 @@ def upload_dir() -> Path:
     return private_dir(Path(settings.DATA_DIR) / "uploads")
 
 
+def incoming_dir() -> Path:
+    """Where Django spools uploads past FILE_UPLOAD_MAX_MEMORY_SIZE (same disk: kept by a move)."""
+    return private_dir(upload_dir() / "incoming")
+
+
 def review_dir() -> Path:
     """Where a rejected import's bad rows (already redacted) wait for the user to download."""
     return private_dir(upload_dir() / "review")
@@ -86,6 +92,13 @@ def keep_upload(source: Any, filename: str, *, max_bytes: int | None = None) -> 
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     suffix = Path(filename).suffix.lower()[:8]
     path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    spooled = getattr(source, "temporary_file_path", None)
+    if spooled is not None and getattr(source, "size", limit + 1) <= limit:
+        # Django spooled it into the uploads directory already: move it, do not copy it.
+        with contextlib.suppress(OSError):
+            os.replace(spooled(), path)
+            os.chmod(path, PRIVATE_FILE)
+            return Upload(path, Path(filename).name[:200] or "upload")
     written = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     try:

@@ -3,6 +3,7 @@ running (with a reason, their files removed), then takes tasks from every queue.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     help = "Run the task worker, after failing jobs that a dead worker left running."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        os.nice(5)  # background work: the web server's requests come first
         autodiscover_modules("tasks")  # each app's tasks register their cleanups
         failed = fail_abandoned()
         if failed:
