@@ -334,6 +334,7 @@ def supplier_import(request: HttpRequest) -> HttpResponse:
             "label": _("공급업체 가져오기"),
             "columns": [c.name for c in suppliers.SUPPLIER_COLUMNS],
             "template_url": reverse("economy:supplier_list") + "?format=csv",
+            "import_kind": "economy_suppliers",
         },
     )
 
@@ -562,6 +563,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "label": _("지출 자료 가져오기"),
+            "import_kind": "economy_ledger",
             "columns": [h for h, _n, _r in ledger.LEDGER_COLUMNS],
             "optional": [h for h, _n, required in ledger.LEDGER_COLUMNS if not required],
             "ocds": True,
