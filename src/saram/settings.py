@@ -203,8 +203,8 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_HANDLERS = [
     "saram.core.imports.uploads.CappedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "saram.core.imports.uploads.SmallUploadHandler",
+    "saram.core.imports.uploads.SpoolUploadHandler",
 ]
 SARAM_UPLOAD_MAX_MB = int(os.environ.get("SARAM_UPLOAD_MAX_MB", "100"))
 SARAM_UPLOAD_KEEP_DAYS = int(os.environ.get("SARAM_UPLOAD_KEEP_DAYS", "7"))

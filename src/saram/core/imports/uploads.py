@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
 from django.http import HttpRequest
 
 from saram.core.errors import SaramError
@@ -154,6 +159,8 @@ class CappedUploadHandler(FileUploadHandler):
     cut off when the bytes received pass the cap. `refused_upload(request)` then tells the view.
     """
 
+    chunk_size = 1 << 20
+
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
@@ -176,6 +183,19 @@ class CappedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None
+
+
+# Django parses a multipart body in chunks as small as its handlers' smallest (64 KB by
+# default); 1 MB chunks parse a large upload several times faster.
+UPLOAD_CHUNK = 1 << 20
+
+
+class SpoolUploadHandler(TemporaryFileUploadHandler):
+    chunk_size = UPLOAD_CHUNK
+
+
+class SmallUploadHandler(MemoryFileUploadHandler):
+    chunk_size = UPLOAD_CHUNK
 
 
 def refuse_oversized(request: HttpRequest) -> None:
