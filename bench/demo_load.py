@@ -15,39 +15,24 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+from _common import bench_environment, django_setup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=1_000_000)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="saram-bench-demo-"))
-    # Settings are read once, at django.setup(): point them at the temporary SQLite file.
-    os.environ["SARAM_DATA_DIR"] = str(workdir)
-    os.environ.pop("SARAM_DATABASE_URL", None)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "saram.settings"
-    sys.path.insert(0, str(SRC))
-    try:
+    with bench_environment("demo") as workdir:
         return run(args.residents, workdir)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(count: int, workdir: Path) -> int:
-    import django
-
-    django.setup()
+    django_setup(migrate=False)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction

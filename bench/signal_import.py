@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+from _common import bench_environment, django_setup
+
 LIMIT_S = 60.0
 
 
@@ -32,29 +30,16 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--residents", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=os.environ.get("SARAM_DATABASE_URL", ""))
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="saram-bench-signals-"))
-    os.environ["SARAM_DATA_DIR"] = str(workdir)
-    os.environ.pop("DATABASE_URL", None)
     if args.database_url:
         os.environ["SARAM_DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("SARAM_DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "saram.settings"
-    sys.path.insert(0, str(SRC))
-    try:
+    with bench_environment("signals", postgresql=bool(args.database_url)) as workdir:
         return run(args, workdir)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
-    import django
-
-    django.setup()
+    django_setup(migrate=False)
     import numpy as np
     import polars as pl
     from django.conf import settings
@@ -62,6 +47,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from saram.core.imports import keep_upload
     from saram.core.models import Person, Role, RoleAssignment
     from saram.core.services import demo
     from saram.core.services.cities import load_city
@@ -132,9 +118,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     print(f"baseline polars.read_csv {baseline_s:7.2f} s")
 
     t = time.perf_counter()
-    batch = signals.start_import(
-        by=admin, city=city, dong=None, filename="signals.csv", raw=path.read_bytes()
-    )
+    with path.open("rb") as source:
+        upload = keep_upload(source, "signals.csv", max_bytes=path.stat().st_size)
+    batch = signals.start_import(by=admin, city=city, dong=None, upload=upload)
     print(f"upload kept            {time.perf_counter() - t:7.2f} s")
 
     stages: list[tuple[str, float]] = []  # (stage, seconds): a report starts the next stage

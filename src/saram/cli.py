@@ -4,6 +4,8 @@
         migrate, load the city and the demo (idempotent), collect static files, then serve:
         the web server (gunicorn) and the task worker (db_worker) until Ctrl-C
     saram audit verify          check the audit log's hash chain (exit 1 where it breaks)
+    saram worker                the task worker (fails jobs a dead worker left running first)
+    saram purge_uploads         remove uploads and kept error rows past SARAM_UPLOAD_KEEP_DAYS
     saram load_city DIR         load or update a city from its files
     saram <command> [...]       any Django management command (also `saram manage <command>`)
 
@@ -170,8 +172,9 @@ def gunicorn_command(*, port: int, workers: int, threads: int) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    """The task worker (django-tasks-db), taking tasks from every queue."""
-    return [sys.executable, "-m", "saram.cli", "db_worker", "--queue-name", "*"]
+    """The task worker (django-tasks-db), taking tasks from every queue, after failing the
+    jobs a dead worker left running."""
+    return [sys.executable, "-m", "saram.cli", "worker"]
 
 
 def child_environment() -> dict[str, str]:
@@ -268,10 +271,18 @@ def serve(*, port: int) -> int:
             print("saram: the web server or the task worker did not start", file=sys.stderr)
             return 1
         while not stop_signals:
-            for name, child in (("web server", web), ("task worker", worker)):
-                if child.poll() is not None:
-                    print(f"saram: the {name} stopped (exit {child.returncode})", file=sys.stderr)
-                    return 1
+            if web.poll() is not None:
+                print(f"saram: the web server stopped (exit {web.returncode})", file=sys.stderr)
+                return 1
+            if worker.poll() is not None:
+                # A worker killed mid-job (out of memory, say) must not take the site down:
+                # start another, which fails the job it left behind.
+                print(
+                    f"saram: the task worker stopped (exit {worker.returncode}); restarting it",
+                    file=sys.stderr,
+                )
+                worker = start(worker_command())
+                children[1] = worker
             time.sleep(0.2)
         print("\nsaram: stopping…", flush=True)
         return 0

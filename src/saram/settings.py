@@ -194,7 +194,23 @@ WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads: spooled to a private temporary file past 2.5 MB, cut off past SARAM_UPLOAD_MAX_MB,
+# kept only for their job (rejected files' masked bad rows: SARAM_UPLOAD_KEEP_DAYS, then
+# `saram purge_uploads`); read in a child process capped at SARAM_IMPORT_MEMORY_MB and
+# SARAM_IMPORT_TIMEOUT_S.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_HANDLERS = [
+    "saram.core.imports.uploads.CappedUploadHandler",
+    "saram.core.imports.uploads.SmallUploadHandler",
+    "saram.core.imports.uploads.SpoolUploadHandler",
+]
+SARAM_UPLOAD_MAX_MB = int(os.environ.get("SARAM_UPLOAD_MAX_MB", "100"))
+SARAM_UPLOAD_KEEP_DAYS = int(os.environ.get("SARAM_UPLOAD_KEEP_DAYS", "7"))
+SARAM_IMPORT_MEMORY_MB = int(os.environ.get("SARAM_IMPORT_MEMORY_MB", "1024"))
+SARAM_IMPORT_TIMEOUT_S = int(os.environ.get("SARAM_IMPORT_TIMEOUT_S", "300"))
 
 TASKS = {
     "default": {

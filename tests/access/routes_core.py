@@ -55,6 +55,10 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "dongs_geojson": {"GET": EVERYONE},
     "home": {"GET": EVERYONE},
     "job_detail": {"GET": EVERYONE},
+    # A template holds no data: headers, an example row, allowed codes.
+    "import_template": {"GET": EVERYONE},
+    # A job's error file: only the user who started the job (404 for anyone else).
+    "job_errors": {"GET": EVERYONE},
     "organisation_detail": {"GET": EVERYONE},
     "organisation_list": {"GET": EVERYONE},
     "organisations_import": {

@@ -121,7 +121,7 @@ def test_gunicorn_serves_saram_on_loopback_with_several_workers() -> None:
     assert command[command.index("--bind") + 1] == "127.0.0.1:8123"
     workers, threads = cli.web_workers()
     assert 2 <= workers <= 4 and threads >= 2
-    assert cli.worker_command()[-3:] == ["db_worker", "--queue-name", "*"]
+    assert cli.worker_command()[-1] == "worker"
 
 
 def _free_port() -> int:
@@ -178,6 +178,56 @@ def test_serve_starts_both_children_and_stops_them_on_a_signal(
         assert parent.wait(timeout=30) == 0
         assert cli.port_is_free(port)
         assert not _alive(worker_pid)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+
+
+RESTART_SCRIPT = """
+import sys
+from saram import cli
+port, worker = int(sys.argv[1]), sys.argv[2]
+cli.gunicorn_command = lambda **kw: [sys.executable, "-m", "http.server", str(port),
+                                     "--bind", "127.0.0.1"]
+cli.worker_command = lambda: [sys.executable, worker]
+sys.exit(cli.serve(port=port))
+"""
+
+# The first worker lives a moment, then dies (as one killed mid-job would); the next stays.
+DYING_WORKER = """
+import os, sys, time
+pidfile = sys.argv[0] + ".pids"
+first = not os.path.exists(pidfile)
+with open(pidfile, "a") as f:
+    f.write(f"{os.getpid()}\\n")
+if first:
+    time.sleep(2)
+    sys.exit(9)
+time.sleep(600)
+"""
+
+
+def test_serve_restarts_a_worker_that_dies_and_the_site_stays_up(tmp_path: Path) -> None:
+    port, worker = _free_port(), tmp_path / "worker.py"
+    worker.write_text(DYING_WORKER)
+    pidfile = tmp_path / "worker.py.pids"
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(RESTART_SCRIPT), str(port), str(worker)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(600):
+            if pidfile.exists() and len(pidfile.read_text().split()) >= 2:
+                break
+            time.sleep(0.05)
+        pids = [int(p) for p in pidfile.read_text().split()]
+        assert len(pids) == 2 and _alive(pids[1])
+        assert parent.poll() is None and not cli.port_is_free(port)
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=30) == 0
+        assert "restarting" in (parent.stderr.read() if parent.stderr else "")
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -10,6 +10,7 @@ import pytest
 
 from saram.core.engine.identity import make_rrn
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Job, Person, Role
 from saram.core.services.people import import_people
 
@@ -33,7 +34,7 @@ def officer(make_user: Any, dong: Any) -> Any:
 
 def test_good_file_imports_every_row(officer: Any, dong: Any) -> None:
     raw = _csv([f"{_rrn(n)},주민{n},{dong.code},주소 {n},010-1234-567{n},Y,N" for n in range(3)])
-    assert import_people(by=officer, raw=raw, filename="p.csv", purpose="t") == 3
+    assert import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t") == 3
     assert Person.objects.filter(dong=dong).count() == 3
     person = Person.objects.get(name="주민0")
     assert person.lives_alone is True and person.consent is False
@@ -51,7 +52,7 @@ def test_a_bad_row_in_the_middle_writes_nothing(officer: Any, dong: Any) -> None
         ]
     )
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=raw, filename="p.csv", purpose="t")
+        import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t")
     problems = {(e.row, e.field) for e in caught.value.row_errors}
     assert problems == {(3, "주민등록번호"), (4, "행정동코드")}
     assert "검증" in next(e.message for e in caught.value.row_errors if e.row == 3)
@@ -62,8 +63,8 @@ def test_a_bad_row_in_the_middle_writes_nothing(officer: Any, dong: Any) -> None
 def test_a_wrong_header_names_the_columns(officer: Any) -> None:
     raw = "번호,이름\n1,가\n".encode()
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=raw, filename="p.csv", purpose="t")
-    assert caught.value.code == "bad_header"
+        import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t")
+    assert caught.value.code == "import_bad_header"
     assert {e.field for e in caught.value.row_errors} >= {"주민등록번호", "번호"}
 
 
@@ -72,8 +73,8 @@ def test_an_empty_sheet_is_refused(officer: Any) -> None:
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=out.getvalue(), filename="p.xlsx", purpose="t")
-    assert caught.value.code == "empty_sheet"
+        import_people(by=officer, upload=keep_upload(out.getvalue(), "p.xlsx"), purpose="t")
+    assert caught.value.code == "import_empty_file"
 
 
 def test_xlsx_imports_like_csv(officer: Any, dong: Any) -> None:
@@ -83,7 +84,7 @@ def test_xlsx_imports_like_csv(officer: Any, dong: Any) -> None:
     sheet.append([_rrn(5), "엑셀", dong.code, "주소", "", "N", "Y"])
     out = io.BytesIO()
     book.save(out)
-    assert import_people(by=officer, raw=out.getvalue(), filename="p.xlsx", purpose="t") == 1
+    assert import_people(by=officer, upload=keep_upload(out.getvalue(), "p.xlsx"), purpose="t") == 1
 
 
 def test_duplicates_in_the_file_or_the_registry_are_named(
@@ -98,14 +99,14 @@ def test_duplicates_in_the_file_or_the_registry_are_named(
         ]
     )
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=raw, filename="p.csv", purpose="t")
+        import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t")
     assert sorted(e.row for e in caught.value.row_errors) == [3, 4]
 
 
 def test_an_officer_cannot_import_into_another_dong(officer: Any, other_dong: Any) -> None:
     raw = _csv([f"{_rrn(1)},가,{other_dong.code},주소,,,"])
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=raw, filename="p.csv", purpose="t")
+        import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t")
     assert caught.value.row_errors[0].field == "행정동코드"
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.db import connections
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.models import LedgerEntry, PlannedPurchase
 from saram.economy.services import ledger, plans
@@ -54,7 +55,9 @@ def test_two_imports_of_the_same_payments_store_them_once(
 
     results, errors = _together(
         lambda i: (
-            ledger.import_ledger(by=officer, raw=raw, filename=f"{i}.csv", fiscal_year=2024).rows
+            ledger.import_ledger(
+                by=officer, upload=keep_upload(raw, f"{i}.csv"), fiscal_year=2024
+            ).rows
         )
     )
 

@@ -10,6 +10,7 @@ import pytest
 import tablib
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Organisation, OrganisationKind, Role
 from saram.economy.engine.registry import make_business_number
 from saram.economy.models import Department, LedgerEntry, LedgerImport, Programme, Supplier
@@ -47,7 +48,7 @@ def test_a_good_file_is_imported_with_suppliers_matched_by_number(
     officer: Any, firms: dict[str, Any], departments: Any, ledger_csv: Any
 ) -> None:
     result = ledger.import_ledger(
-        by=officer, raw=ledger_csv(_rows(firms)), filename="ledger.csv", fiscal_year=2024
+        by=officer, upload=keep_upload(ledger_csv(_rows(firms)), "ledger.csv"), fiscal_year=2024
     )
 
     assert (result.rows, result.total_krw) == (3, 4_750_000)
@@ -64,7 +65,7 @@ def test_departments_and_programmes_named_for_the_first_time_are_created(
     officer: Any, firms: dict[str, Any], ledger_csv: Any
 ) -> None:
     result = ledger.import_ledger(
-        by=officer, raw=ledger_csv(_rows(firms)), filename="l.csv", fiscal_year=2024
+        by=officer, upload=keep_upload(ledger_csv(_rows(firms)), "l.csv"), fiscal_year=2024
     )
 
     assert result.new_departments == ("가 도서관", "나 도서관")
@@ -96,7 +97,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written(
         ("A-11", "2024-01-18", "회계과", "", "books", local, "", "열 만원", "경매"),
     ]
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="bad.csv", fiscal_year=2024)
+        ledger.import_ledger(
+            by=officer, upload=keep_upload(ledger_csv(rows), "bad.csv"), fiscal_year=2024
+        )
 
     assert _errors(exc) == {
         (3, "사업자등록번호"),  # not in the registry
@@ -128,11 +131,13 @@ def test_a_payment_id_already_in_the_ledger_is_refused(
     officer: Any, firms: dict[str, Any], ledger_csv: Any
 ) -> None:
     rows = _rows(firms)
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="a.csv", fiscal_year=2024)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "a.csv"), fiscal_year=2024
+    )
 
     with pytest.raises(SaramError) as exc:
         ledger.import_ledger(
-            by=officer, raw=ledger_csv(rows[1:2]), filename="b.csv", fiscal_year=2024
+            by=officer, upload=keep_upload(ledger_csv(rows[1:2]), "b.csv"), fiscal_year=2024
         )
 
     assert _errors(exc) == {(2, "지급번호")}
@@ -145,14 +150,18 @@ def test_unmatched_firms_listed_for_review_then_the_file_imports(
     unknown = make_business_number(999_000_002)
     rows = [("U-1", "2024-05-01", "회계과", "", "books", unknown, "새 서점", 10_000, "")]
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="u.csv", fiscal_year=2024)
+        ledger.import_ledger(
+            by=officer, upload=keep_upload(ledger_csv(rows), "u.csv"), fiscal_year=2024
+        )
 
     firms_seen = [(u["business_number"], u["name"]) for u in exc.value.params["unmatched"]]
     assert suppliers.register_for_review(by=officer, firms=firms_seen) == 1
     pending = Supplier.objects.get(organisation__business_number=unknown)
     assert pending.needs_review and pending.locality == "unknown"
 
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="u.csv", fiscal_year=2024)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "u.csv"), fiscal_year=2024
+    )
     assert LedgerEntry.objects.get(payment_id="U-1").locality == 3  # unknown until reviewed
 
 
@@ -165,7 +174,9 @@ def test_an_organisation_known_by_number_gets_a_supplier_profile(
     )
     rows = [("O-1", "2024-05-01", "회계과", "", "books", number, "", 10_000, "")]
 
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="o.csv", fiscal_year=2024)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "o.csv"), fiscal_year=2024
+    )
 
     entry = LedgerEntry.objects.get(payment_id="O-1")
     assert entry.supplier.organisation.business_number == number
@@ -176,15 +187,14 @@ def test_cp949_csv_and_xlsx_are_read(officer: Any, firms: dict[str, Any], ledger
     rows = _rows(firms)
     ledger.import_ledger(
         by=officer,
-        raw=ledger_csv(rows[:1]).decode().encode("cp949"),
-        filename="cp949.csv",
+        upload=keep_upload(ledger_csv(rows[:1]).decode().encode("cp949"), "cp949.csv"),
         fiscal_year=2024,
     )
     data = tablib.Dataset(headers=ledger.LEDGER_COLUMNS and [h for h, *_ in ledger.LEDGER_COLUMNS])
     for row in rows[1:]:
         data.append([str(v) for v in row])
     ledger.import_ledger(
-        by=officer, raw=data.export("xlsx"), filename="ledger.xlsx", fiscal_year=2024
+        by=officer, upload=keep_upload(data.export("xlsx"), "ledger.xlsx"), fiscal_year=2024
     )
 
     assert LedgerEntry.objects.count() == 3
@@ -193,9 +203,9 @@ def test_cp949_csv_and_xlsx_are_read(officer: Any, firms: dict[str, Any], ledger
 def test_a_wrong_header_is_named(officer: Any, firms: dict[str, Any], ledger_csv: Any) -> None:
     raw = ledger_csv([], header="지급번호,날짜,부서,품목,사업자등록번호,금액")
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=raw, filename="h.csv", fiscal_year=2024)
+        ledger.import_ledger(by=officer, upload=keep_upload(raw, "h.csv"), fiscal_year=2024)
 
-    assert exc.value.code == "bad_header"
+    assert exc.value.code == "import_bad_header"
     assert {e.field for e in exc.value.row_errors} == {"날짜", "지급일"}
 
 
@@ -205,7 +215,10 @@ def test_english_headers_are_accepted(officer: Any, firms: dict[str, Any], ledge
         [("E-1", "2024-06-01", "회계과", "", "books", firms["local"].business_number, 1000)],
         header=header,
     )
-    assert ledger.import_ledger(by=officer, raw=raw, filename="e.csv", fiscal_year=2024).rows == 1
+    assert (
+        ledger.import_ledger(by=officer, upload=keep_upload(raw, "e.csv"), fiscal_year=2024).rows
+        == 1
+    )
 
 
 def test_only_the_procurement_officer_imports(
@@ -217,8 +230,7 @@ def test_only_the_procurement_officer_imports(
         with pytest.raises(PermissionDenied):
             ledger.import_ledger(
                 by=make_user(role),
-                raw=ledger_csv(_rows(firms)),
-                filename="l.csv",
+                upload=keep_upload(ledger_csv(_rows(firms)), "l.csv"),
                 fiscal_year=2024,
             )
 
@@ -270,7 +282,7 @@ def test_ocds_releases_are_imported_as_payments(
     }
     raw = json.dumps(package, ensure_ascii=False).encode()
 
-    result = ledger.import_ledger(by=officer, raw=raw, filename="r.json", fiscal_year=2024)
+    result = ledger.import_ledger(by=officer, upload=keep_upload(raw, "r.json"), fiscal_year=2024)
 
     assert (result.rows, result.total_krw) == (2, 3_000_000)
     entry = LedgerEntry.objects.get(payment_id="T-1")
@@ -300,7 +312,9 @@ def test_an_ocds_payment_with_a_fractional_amount_names_its_release(
     }
     with pytest.raises(SaramError) as exc:
         ledger.import_ledger(
-            by=officer, raw=json.dumps([release]).encode(), filename="r.json", fiscal_year=2024
+            by=officer,
+            upload=keep_upload(json.dumps([release]).encode(), "r.json"),
+            fiscal_year=2024,
         )
     assert _errors(exc) == {(1, "금액")}
 
@@ -317,7 +331,7 @@ def test_a_large_file_is_checked_without_a_row_loop(
 
     with pytest.raises(SaramError) as exc:
         ledger.import_ledger(
-            by=officer, raw=out.getvalue().encode(), filename="big.csv", fiscal_year=2024
+            by=officer, upload=keep_upload(out.getvalue().encode(), "big.csv"), fiscal_year=2024
         )
 
     assert _errors(exc) == {(20_002, "지급번호")}
@@ -327,7 +341,7 @@ def test_removing_an_import_takes_its_rows_out(
     officer: Any, firms: dict[str, Any], ledger_csv: Any
 ) -> None:
     result = ledger.import_ledger(
-        by=officer, raw=ledger_csv(_rows(firms)), filename="a.csv", fiscal_year=2024
+        by=officer, upload=keep_upload(ledger_csv(_rows(firms)), "a.csv"), fiscal_year=2024
     )
     removed = ledger.remove_import(
         by=officer,
@@ -383,7 +397,7 @@ def test_the_ledger_keeps_its_indexes_after_a_large_first_import(
     from django.db import connection
 
     ledger.import_ledger(
-        by=officer, raw=ledger_csv(_rows(firms)), filename="l.csv", fiscal_year=2024
+        by=officer, upload=keep_upload(ledger_csv(_rows(firms)), "l.csv"), fiscal_year=2024
     )
 
     with connection.cursor() as cursor:

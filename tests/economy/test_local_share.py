@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import tablib
 
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Role
 from saram.economy import selectors
 from saram.economy.models import Department
@@ -29,7 +30,9 @@ def spending(make_user: Any, make_supplier: Any, ledger_csv: Any) -> Any:
         ("S-3", "2024-02-05", "가과", "교복", "uniforms", outside, "", 300, ""),
         ("S-4", "2024-02-06", "나과", "교복", "uniforms", outside, "", 1000, ""),
     ]
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="s.csv", fiscal_year=2024)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "s.csv"), fiscal_year=2024
+    )
     return officer
 
 
@@ -146,11 +149,10 @@ def test_the_totals_agree_with_the_ledger_through_imports_moves_and_removals(
     officer = spending
     second = ledger.import_ledger(
         by=officer,
-        raw=ledger_csv(
+        upload=keep_upload(ledger_csv(
             [("T-1", "2024-03-03", "가과", "도서", "books",
               Supplier.objects.filter(locality="outside").first().business_number, "", 777, "")]
-        ),
-        filename="t.csv",
+        ), "t.csv"),
         fiscal_year=2024,
     )  # fmt: skip
     outsider = Supplier.objects.filter(locality="outside").first()

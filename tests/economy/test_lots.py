@@ -10,6 +10,7 @@ import pytest
 import tablib
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.engine import find_splits
 from saram.economy.engine.policy import PurchaseKind
@@ -170,7 +171,10 @@ def test_demand_is_imported_all_or_nothing(officer: Any, books: Any) -> None:
     )
     assert (
         lots.import_demand(
-            by=officer, programme=books, fiscal_year=2027, raw=good.encode(), filename="d.csv"
+            by=officer,
+            programme=books,
+            fiscal_year=2027,
+            upload=keep_upload(good.encode(), "d.csv"),
         )
         == 2
     )
@@ -182,8 +186,7 @@ def test_demand_is_imported_all_or_nothing(officer: Any, books: Any) -> None:
             by=officer,
             programme=books,
             fiscal_year=2027,
-            raw=bad.getvalue().encode(),
-            filename="d.csv",
+            upload=keep_upload(bad.getvalue().encode(), "d.csv"),
         )
     assert {(e.row, e.field) for e in exc.value.row_errors} == {
         (2, "부서"),

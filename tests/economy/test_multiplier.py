@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy import selectors
 from saram.economy.services import ledger, surveys
@@ -33,7 +34,9 @@ def example(make_user: Any, make_supplier: Any, departments: Any, ledger_csv: An
         ("M-1", "2024-04-01", "급식과", "학교급식", "books", a.business_number, "", 1_000_000, ""),
         ("M-2", "2024-04-02", "급식과", "학교급식", "books", b.business_number, "", 1_000_000, ""),
     ]
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="m.csv", fiscal_year=2024)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "m.csv"), fiscal_year=2024
+    )
     surveys.record_supplier_survey(
         by=officer,
         supplier=a,
@@ -117,14 +120,16 @@ def test_supplier_surveys_import_all_or_nothing(example: Any, make_supplier: Any
     firm = make_supplier("in_city")
     header = "사업자등록번호,조사일,지역인건비비율(%),지역구매비율(%)\n"
     good = f"{header}{firm.business_number},2025-02-01,35.5,20\n"
-    assert surveys.import_supplier_surveys(by=example, raw=good.encode(), filename="s.csv") == 1
+    assert (
+        surveys.import_supplier_surveys(by=example, upload=keep_upload(good.encode(), "s.csv")) == 1
+    )
     bad = (
         "사업자등록번호,조사일,지역인건비비율(%),지역구매비율(%)\n"
         f"{firm.business_number},2025-02-01,70,40\n"
         f"{firm.business_number},2025-13-01,10.555,20\n"
     )
     with pytest.raises(SaramError) as exc:
-        surveys.import_supplier_surveys(by=example, raw=bad.encode(), filename="s.csv")
+        surveys.import_supplier_surveys(by=example, upload=keep_upload(bad.encode(), "s.csv"))
     assert {(e.row, e.field) for e in exc.value.row_errors} == {
         (2, "지역구매비율(%)"),
         (3, "조사일"),

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.engine import validate_release
 from saram.economy.models import LedgerEntry, PlannedPurchase, Programme, PurchasePlan, Stage
@@ -98,8 +99,7 @@ def test_awards_exported_as_ocds_read_back_as_the_same_payments(
 
     result = ledger.import_ledger(
         by=officer,
-        raw=json.dumps(awards_only, ensure_ascii=False).encode(),
-        filename="awards.json",
+        upload=keep_upload(json.dumps(awards_only, ensure_ascii=False).encode(), "awards.json"),
         fiscal_year=2025,
     )
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Role
 from saram.economy import selectors
 from saram.economy.models import SupportRecord
@@ -91,7 +92,9 @@ def test_priority_purchase_progress_against_the_target_in_the_rules(
         ("Q-2", "2025-04-02", "회계과", "", "books", firm.business_number, "", 950_000, ""),
         ("Q-3", "2025-04-03", "도로과", "", "construction", works.business_number, "", 9e6, ""),
     ]
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="q.csv", fiscal_year=2025)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "q.csv"), fiscal_year=2025
+    )
 
     progress = selectors.priority_purchase(unit, fiscal_year=2025)
 

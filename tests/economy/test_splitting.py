@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.models import PlannedPurchase
 from saram.economy.services import ledger, plans
@@ -96,7 +97,7 @@ def test_a_planned_purchase_that_splits_with_a_paid_order_is_refused(
     raw = ledger_csv(
         [("PAID-1", "2025-03-05", "가 도서관", "", "books", firm.business_number, "", 15e6, "")]
     )
-    ledger.import_ledger(by=officer, raw=raw, filename="paid.csv", fiscal_year=2025)
+    ledger.import_ledger(by=officer, upload=keep_upload(raw, "paid.csv"), fiscal_year=2025)
 
     with pytest.raises(SaramError) as exc:
         _add(officer, plan, departments["lib-a"], categories["books"], 10_000_000, "2025-03-15")
@@ -178,6 +179,8 @@ def test_payments_under_a_contract_won_by_bid_are_not_parts_of_a_split(
         (f"B-{i}", f"2025-06-{i + 1:02d}", "급식과", "", "books", firm.business_number, "", 9e6, m)
         for i, m in enumerate(["일반경쟁입찰", "일반경쟁입찰", "일반경쟁입찰"])
     ]
-    ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="b.csv", fiscal_year=2025)
+    ledger.import_ledger(
+        by=officer, upload=keep_upload(ledger_csv(rows), "b.csv"), fiscal_year=2025
+    )
     flags = client_as(Role.PROCUREMENT_OFFICER).get("/api/economy/ledger/splits?year=2025").json()
     assert flags == []

@@ -9,6 +9,7 @@ import tablib
 from django.core.exceptions import PermissionDenied
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Dong, Organisation, Role
 from saram.economy.engine.registry import make_business_number
 from saram.economy.models import LedgerEntry, Supplier
@@ -86,7 +87,7 @@ def test_moving_a_supplier_reclassifies_its_payments(
     raw = ledger_csv(
         [("X-1", "2024-02-01", "회계과", "", "books", firm.business_number, "", 1000, "")]
     )
-    ledger.import_ledger(by=officer, raw=raw, filename="x.csv", fiscal_year=2024)
+    ledger.import_ledger(by=officer, upload=keep_upload(raw, "x.csv"), fiscal_year=2024)
     assert LedgerEntry.objects.get().locality == 2
 
     suppliers.update_supplier(
@@ -117,7 +118,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(
         ]
     )  # fmt: skip
     with pytest.raises(SaramError) as exc:
-        suppliers.import_suppliers(by=officer, raw=raw, filename="s.csv")
+        suppliers.import_suppliers(by=officer, upload=keep_upload(raw, "s.csv"))
     assert {(e.row, e.field) for e in exc.value.row_errors} == {
         (3, "사업자등록번호"),
         (4, "사업자등록번호"),
@@ -132,7 +133,7 @@ def test_export_then_import_round_trips(officer: Any, rules: None, make_supplier
     make_supplier("in_city", categories_=("books", "uniforms"), social_economy_type="cooperative")
     make_supplier("outside")
     exported = suppliers.export_suppliers(by=officer, fmt="xlsx", suppliers=Supplier.objects.all())
-    count = suppliers.import_suppliers(by=officer, raw=exported, filename="s.xlsx")
+    count = suppliers.import_suppliers(by=officer, upload=keep_upload(exported, "s.xlsx"))
     assert count == 2 and Supplier.objects.count() == 2
     coop = Supplier.objects.get(social_economy_type="cooperative")
     assert set(coop.categories.values_list("code", flat=True)) == {"books", "uniforms"}

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload, review
 from saram.core.models import AuditEntry, Job, JobStatus
 from saram.welfare.models import ImportStatus, MatchReview, ReviewStatus, Signal, SignalImport
 from saram.welfare.services import signals
@@ -26,7 +27,7 @@ def _csv(*rows: str) -> bytes:
 def _import(
     by: Any, city: Any, dong: Any, raw: bytes, *, name: str = "s.csv", **kwargs: Any
 ) -> SignalImport:
-    batch = signals.start_import(by=by, city=city, dong=dong, filename=name, raw=raw)
+    batch = signals.start_import(by=by, city=city, dong=dong, upload=keep_upload(raw, name))
     return signals.import_signals(by=by, batch=batch, today=TODAY, **kwargs)
 
 
@@ -118,7 +119,8 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(
     assert not Signal.objects.exists()
     batch = SignalImport.objects.get()
     assert (batch.status, batch.error_count, batch.valid_count) == (ImportStatus.REJECTED, 4, 1)
-    assert signals.errors_path(batch).read_text(encoding="utf-8-sig").count("\n") == 5
+    error_file = b"".join(review.error_csv(signals.review_key(batch))).decode("utf-8-sig")
+    assert error_file.count("\n") == 5
     assert twin_a.pk  # both twins stay untouched
 
 
@@ -130,7 +132,7 @@ def test_after_the_report_the_user_may_import_only_the_valid_rows(
         f"{good.rrn},,,,electricity_arrears,2025-05-31,3,한전",
         f"{good.rrn},,,,electricity_arrears,2099-01-01,3,한전",
     )
-    batch = signals.start_import(by=officer, city=city, dong=dong, filename="s.csv", raw=raw)
+    batch = signals.start_import(by=officer, city=city, dong=dong, upload=keep_upload(raw, "s.csv"))
     with pytest.raises(SaramError):
         signals.import_signals(by=officer, batch=batch, today=TODAY)
 
@@ -193,7 +195,7 @@ def test_bad_cells_each_say_what_would_be_right(
 def test_a_wrong_header_names_the_columns(officer: Any, city: Any, dong: Any) -> None:
     with pytest.raises(SaramError) as caught:
         _import(officer, city, dong, "번호,신호\n1,job_loss\n".encode())
-    assert caught.value.code == "bad_header"
+    assert caught.value.code == "import_bad_header"
     assert {e.field for e in caught.value.row_errors} >= {"신호유형", "기준일", "번호"}
     batch = SignalImport.objects.get()
     assert batch.status == ImportStatus.REJECTED and batch.errors
@@ -224,7 +226,9 @@ def test_an_officer_cannot_import_for_another_dong(
     officer: Any, city: Any, other_dong: Any
 ) -> None:
     with pytest.raises(SaramError) as caught:
-        signals.start_import(by=officer, city=city, dong=other_dong, filename="s.csv", raw=b"x")
+        signals.start_import(
+            by=officer, city=city, dong=other_dong, upload=keep_upload(b"x", "s.csv")
+        )
     assert caught.value.code == "forbidden"
 
 
@@ -272,7 +276,72 @@ def test_an_upload_runs_as_a_job_and_its_page_reports_the_result(
 def test_another_dongs_officer_cannot_see_the_report(
     client_as: Any, officer: Any, city: Any, dong: Any, other_dong: Any
 ) -> None:
-    batch = signals.start_import(by=officer, city=city, dong=dong, filename="s.csv", raw=b"a")
+    batch = signals.start_import(
+        by=officer, city=city, dong=dong, upload=keep_upload(b"a", "s.csv")
+    )
     client = client_as("welfare_officer", other_dong)
     assert client.get(f"/welfare/signals/{batch.pk}/").status_code == 404
     assert client.get(f"/welfare/signals/{batch.pk}/errors.csv").status_code == 404
+
+
+def test_a_rejected_number_is_masked_in_the_report_and_the_error_file(
+    officer: Any, city: Any, dong: Any, make_person: Any
+) -> None:
+    good = make_person(dong)
+    wrong = good.rrn[:12] + str((int(good.rrn[12]) + 1) % 10)
+    raw = _csv(f"{wrong},홍길동,1950-01-01,전주시 완산구 효자로 9,job_loss,2025-05-31,,x")
+    with pytest.raises(SaramError):
+        _import(officer, city, dong, raw)
+    batch = SignalImport.objects.get()
+    error_file = b"".join(review.error_csv(signals.review_key(batch))).decode("utf-8-sig")
+    for text in (str(batch.errors), error_file):
+        assert wrong not in text and wrong[6:] not in text and "효자로 9" not in text
+    assert wrong[:6] + "*******" in error_file and "홍*동" in error_file
+
+
+def test_accepting_the_valid_rows_twice_imports_them_once(
+    officer: Any, city: Any, dong: Any, make_person: Any
+) -> None:
+    good = make_person(dong)
+    raw = _csv(
+        f"{good.rrn},,,,electricity_arrears,2025-05-31,3,한전",
+        f"{good.rrn},,,,electricity_arrears,2099-01-01,3,한전",
+    )
+    batch = signals.start_import(by=officer, city=city, dong=dong, upload=keep_upload(raw, "s.csv"))
+    with pytest.raises(SaramError):
+        signals.import_signals(by=officer, batch=batch, today=TODAY)
+
+    first = signals.accept_valid_rows(by=officer, batch=batch)
+    second = signals.accept_valid_rows(by=officer, batch=batch)  # a double click, a second tab
+
+    assert (first, second) == (True, False)
+    signals.import_signals(by=officer, batch=batch, today=TODAY, only_valid_rows=True)
+    assert Signal.objects.count() == 1
+    assert not signals.accept_valid_rows(by=officer, batch=batch)
+
+
+def test_an_import_whose_worker_died_is_failed_and_its_file_removed(
+    officer: Any, city: Any, dong: Any
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from saram.core.services import jobs
+    from saram.welfare import tasks  # noqa: F401 -- registers the cleanup
+
+    batch = signals.start_import(
+        by=officer, city=city, dong=dong, upload=keep_upload(_csv(), "s.csv")
+    )
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    Job.objects.create(
+        kind="welfare_signals",
+        label="t",
+        created_by=officer,
+        status=JobStatus.RUNNING,
+        params={"batch": batch.pk, "worker_host": socket.gethostname(), "worker_pid": dead.pid},
+    )
+    assert jobs.fail_abandoned() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and not signals.upload_path(batch).exists()

@@ -19,8 +19,7 @@ def import_people_task(job_id: str) -> None:
         jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
         count = people.import_people(
             by=user,
-            raw=jobs.upload_path(job).read_bytes(),
-            filename=job.params["filename"],
+            upload=jobs.upload_of(job),
             purpose=job.params.get("purpose", "주민 가져오기"),
         )
         return {"imported": count}
@@ -33,9 +32,7 @@ def import_organisations_task(job_id: str) -> None:
     def work(job: Job) -> dict[str, Any]:
         user = get_user_model().objects.get(pk=job.created_by_id)
         jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
-        count = organisations.import_organisations(
-            by=user, raw=jobs.upload_path(job).read_bytes(), filename=job.params["filename"]
-        )
+        count = organisations.import_organisations(by=user, upload=jobs.upload_of(job))
         return {"imported": count}
 
     jobs.run_job(job_id, work)

@@ -25,4 +25,6 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("audit/", views.audit_log, name="audit_log"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
+    path("jobs/<uuid:job_id>/errors.csv", views.job_errors, name="job_errors"),
+    path("imports/<slug:kind>/template.xlsx", views.import_template, name="import_template"),
 ]

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from saram.core import audit, selectors
+from saram.core import audit, imports, selectors
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.forms import ImportForm, PersonEditForm, PersonForm
+from saram.core.imports import review
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.navigation import start_page_for
 from saram.core.presenters import TARGETS, audit_rows
@@ -216,6 +218,8 @@ def people_export(request: HttpRequest) -> HttpResponse:
 def _start_import(
     request: HttpRequest, *, kind: str, label: str, task: Any, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
+    if request.method == "POST":
+        imports.refuse_oversized(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -223,12 +227,53 @@ def _start_import(
             by=request.user,
             kind=kind,
             label=label,
-            params={"filename": upload.name} | (extra or {}),
+            params=extra or {},
             enqueue=task.enqueue,
-            upload=upload.read(),
+            upload=imports.keep_upload(upload, upload.name),
         )
         return redirect("job_detail", job_id=job.pk)
-    return render(request, "core/import_form.html", {"form": form, "label": label, "kind": kind})
+    return render(
+        request,
+        "core/import_form.html",
+        {
+            "form": form,
+            "label": label,
+            "kind": kind,
+            "spec": imports.spec_for(kind),
+            "max_mb": settings.SARAM_UPLOAD_MAX_MB,
+        },
+    )
+
+
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The template of an import: headers, one example row, allowed values."""
+    spec = imports.spec_for(kind)
+    if spec is None:
+        raise Http404
+    response = HttpResponse(imports.template_xlsx(spec), content_type=FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+@require_GET
+def job_errors(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Every row error of a rejected import with its whole row, masked, as CSV."""
+    job = selectors.job_for(request.user, job_id)
+    if not job.result.get("has_review") or not review.exists(str(job.pk)):
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target_type="job",
+        target_id=str(job.pk),
+        purpose=_("가져오기 오류 파일 내려받기"),
+        detail={"kind": job.kind},
+    )
+    response = StreamingHttpResponse(review.error_csv(str(job.pk)), content_type=FORMATS["csv"])
+    response["Content-Disposition"] = f'attachment; filename="errors-{job.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,11 +362,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.job_for(request.user, job_id)
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
-    return render(
-        request,
-        template,
-        {"job": job, "finished": job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)},
-    )
+    return render(request, template, job_context(job))
+
+
+def job_context(job: Any) -> dict[str, Any]:
+    """What a job's page shows: progress, and a failure rendered in the reader's language."""
+    failed = job.status == JobStatus.FAILED
+    return {
+        "job": job,
+        "finished": job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED),
+        "progress_message": _(job.message) if job.message and not failed else "",
+        "failure": SaramError.from_dict(job.result) if failed else None,
+        "error_count": job.result.get("error_count", 0) if failed else 0,
+    }
 
 
 class SignIn(auth_views.LoginView):

@@ -16,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload, refuse_oversized
 from saram.core.services import jobs
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan, PolicyDecision
@@ -206,13 +207,14 @@ def import_ledger(request: HttpRequest, fiscal_year: Form[int], file: File[Uploa
     from saram.economy.tasks import import_ledger_task
 
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    refuse_oversized(request)
     job = jobs.start_job(
         by=request.user,
         kind="economy.ledger",
         label="지출 자료 가져오기",
-        params={"filename": file.name or "ledger.csv", "fiscal_year": fiscal_year},
+        params={"fiscal_year": fiscal_year},
         enqueue=import_ledger_task.enqueue,
-        upload=file.read(),
+        upload=keep_upload(file, file.name or "ledger.csv"),
     )
     job.refresh_from_db()
     return Status(

@@ -25,8 +25,7 @@ def import_ledger_task(job_id: str) -> None:
         try:
             result = ledger.import_ledger(
                 by=user,
-                raw=jobs.upload_path(job).read_bytes(),
-                filename=job.params["filename"],
+                upload=jobs.upload_of(job),
                 fiscal_year=int(job.params["fiscal_year"]),
                 progress=progress,
             )
@@ -55,9 +54,7 @@ def import_suppliers_task(job_id: str) -> None:
     def work(job: Job) -> dict[str, Any]:
         user = get_user_model().objects.get(pk=job.created_by_id)
         jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
-        count = suppliers.import_suppliers(
-            by=user, raw=jobs.upload_path(job).read_bytes(), filename=job.params["filename"]
-        )
+        count = suppliers.import_suppliers(by=user, upload=jobs.upload_of(job))
         return {"imported": count}
 
     jobs.run_job(job_id, work)

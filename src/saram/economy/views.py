@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from saram.core import imports as core_imports
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
@@ -299,9 +300,9 @@ def _start(
         by=request.user,
         kind=kind,
         label=label,
-        params={"filename": upload.name} | params,
+        params=params,
         enqueue=task.enqueue,
-        upload=upload.read(),
+        upload=core_imports.keep_upload(upload, upload.name),
     )
     return redirect(detail_url, job_id=job.pk)
 
@@ -312,6 +313,8 @@ def supplier_import(request: HttpRequest) -> HttpResponse:
 
     if not selectors.can_manage_suppliers(request.user):
         raise PermissionDenied("economy")
+    if request.method == "POST":
+        core_imports.refuse_oversized(request)
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         return _start(
@@ -331,6 +334,7 @@ def supplier_import(request: HttpRequest) -> HttpResponse:
             "label": _("공급업체 가져오기"),
             "columns": [c.name for c in suppliers.SUPPLIER_COLUMNS],
             "template_url": reverse("economy:supplier_list") + "?format=csv",
+            "import_kind": "economy_suppliers",
         },
     )
 
@@ -538,6 +542,8 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     from saram.economy.tasks import import_ledger_task
 
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    if request.method == "POST":
+        core_imports.refuse_oversized(request)
     form = LedgerImportForm(
         request.POST or None, request.FILES or None, initial={"fiscal_year": this_year()}
     )
@@ -557,6 +563,7 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "label": _("지출 자료 가져오기"),
+            "import_kind": "economy_ledger",
             "columns": [h for h, _n, _r in ledger.LEDGER_COLUMNS],
             "optional": [h for h, _n, required in ledger.LEDGER_COLUMNS if not required],
             "ocds": True,
@@ -1174,19 +1181,20 @@ def demand_import(request: HttpRequest, pk: int) -> HttpResponse:
     programme = Programme.objects.filter(pk=pk).first()
     if programme is None:
         raise selectors.not_found()
+    if request.method == "POST":
+        core_imports.refuse_oversized(request)
     form = DemandImportForm(
         request.POST or None, request.FILES or None, initial={"fiscal_year": this_year() + 1}
     )
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        kept = core_imports.keep_upload(form.cleaned_data["file"], form.cleaned_data["file"].name)
         try:
             count = lots.import_demand(
                 by=request.user,
                 programme=programme,
                 fiscal_year=form.cleaned_data["fiscal_year"],
-                raw=upload.read(),
-                filename=upload.name,
+                upload=kept,
             )
         except SaramError as exc:
             form.add_error(None, exc.message)
@@ -1198,6 +1206,8 @@ def demand_import(request: HttpRequest, pk: int) -> HttpResponse:
                 + f"?programme={programme.pk}&fiscal_year={form.cleaned_data['fiscal_year']}"
                 + "&bid_award_ratio_percent=90"
             )
+        finally:
+            core_imports.discard(kept)
     return render(
         request,
         "economy/demand_import.html",
@@ -1351,20 +1361,22 @@ def employee_survey_create(request: HttpRequest) -> HttpResponse:
 def survey_import(request: HttpRequest) -> HttpResponse:
     if not selectors.can_manage_suppliers(request.user):
         raise PermissionDenied("economy")
+    if request.method == "POST":
+        core_imports.refuse_oversized(request)
     form = FileForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        kept = core_imports.keep_upload(form.cleaned_data["file"], form.cleaned_data["file"].name)
         try:
-            count = surveys.import_supplier_surveys(
-                by=request.user, raw=upload.read(), filename=upload.name
-            )
+            count = surveys.import_supplier_surveys(by=request.user, upload=kept)
         except SaramError as exc:
             form.add_error(None, exc.message)
             errors = exc.row_errors
         else:
             messages.success(request, _("조사 응답 %(n)s건을 가져왔습니다.") % {"n": count})
             return redirect("economy:multiplier")
+        finally:
+            core_imports.discard(kept)
     return render(
         request,
         "economy/simple_form.html",

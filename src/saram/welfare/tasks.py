@@ -10,7 +10,7 @@ from django_tasks import task
 
 from saram.core.models import Job
 from saram.core.services import jobs
-from saram.welfare.models import ImportStatus, Round, SignalImport
+from saram.welfare.models import Round, SignalImport
 from saram.welfare.services import rounds, signals
 
 
@@ -36,13 +36,16 @@ def import_signals_task(job_id: str) -> None:
                 progress=_progress(job_id),
             )
         except Exception:
-            SignalImport.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).update(
-                status=ImportStatus.FAILED, finished_at=timezone.now()
-            )
+            # A rejected file stays rejected (its file kept for "only the valid rows");
+            # anything else that stopped the import leaves it failed, its file removed.
+            signals.fail_import(batch.pk)
             raise
         return {"imported": done.imported_count, "review": done.review_count}
 
     jobs.run_job(job_id, work)
+
+
+jobs.on_abandoned("welfare_signals", lambda job: signals.fail_import(job.params["batch"]))
 
 
 @task()

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core import audit
+from saram.core import imports as core_imports
 from saram.core.access import Can, not_found, scope_of
 from saram.core.engine.identity import mask_name
 from saram.core.errors import SaramError
+from saram.core.imports import review
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
 from saram.core.services import jobs
@@ -157,6 +159,8 @@ def imports(request: HttpRequest) -> HttpResponse:
     city_wide = scope.can(Can.CONFIGURE)
     if not dongs and not city_wide:
         raise not_found()
+    if request.method == "POST":
+        core_imports.refuse_oversized(request)
     form = forms.SignalImportForm(
         request.POST or None, request.FILES or None, dongs=dongs, city_wide=city_wide
     )
@@ -166,7 +170,10 @@ def imports(request: HttpRequest) -> HttpResponse:
         dong = next((d for d in dongs if d.code == code), None) if code else None
         try:
             batch = signals.start_import(
-                by=request.user, city=_city(), dong=dong, filename=upload.name, raw=upload.read()
+                by=request.user,
+                city=_city(),
+                dong=dong,
+                upload=core_imports.keep_upload(upload, upload.name),
             )
         except SaramError as exc:
             form.add_error(None, exc.message)
@@ -231,16 +238,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_for(request.user, pk)
-    path = signals.errors_path(batch)
-    if not selectors.may_see_import_rows(request.user, batch) or not path.exists():
+    key = signals.review_key(batch)
+    if not selectors.may_see_import_rows(request.user, batch) or not review.exists(key):
         raise not_found()
     _audit(request, AuditAction.EXPORT, "welfare_signal", _("신호 파일 오류 내려받기"), batch.pk)
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"signal-errors-{batch.pk}.csv",
-        content_type="text/csv; charset=utf-8",
-    )
+    response = StreamingHttpResponse(review.error_csv(key), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signal-errors-{batch.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -249,10 +254,9 @@ def import_accept(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_for(request.user, pk)
     if not selectors.may_see_import_rows(request.user, batch):
         raise not_found()
-    if batch.status != ImportStatus.REJECTED or not signals.upload_path(batch).exists():
+    if not signals.accept_valid_rows(by=request.user, batch=batch):
         messages.error(request, _("이 파일은 더 가져올 수 없습니다."))
         return redirect("welfare:import_detail", pk=batch.pk)
-    type(batch).objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING)
     _start_import_job(request, batch, only_valid=True)
     return redirect("welfare:import_detail", pk=batch.pk)
 

@@ -17,8 +17,8 @@ from django.db import transaction
 
 from saram.core.engine.boundaries import BoundaryProblem, Issue, PropertyNames, read_boundaries
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import Upload, read_rows
 from saram.core.models import AreaKind, City, CityKind, Dong, Gu, Organisation
-from saram.core.services.tabular import read_rows
 
 ORGANISATION_FILE = "organisations.csv"
 
@@ -122,13 +122,13 @@ def load_city(directory: Path | str) -> CityLoad:
 def read_organisations(directory: Path) -> list[dict[str, Any]]:
     """The city's own list of organisations (`organisations` in city.json; the same columns as
     an organisation import), or none."""
-    from saram.core.services.organisations import ORGANISATION_COLUMNS
+    from saram.core.services.organisations import ORGANISATION_SPEC
 
     name = _manifest(directory).get("organisations") or ORGANISATION_FILE
     path = directory / name
     if not path.exists():
         return []
-    return read_rows(path.read_bytes(), path.name, ORGANISATION_COLUMNS)
+    return read_rows(Upload(path, path.name), ORGANISATION_SPEC)
 
 
 def load_listed_organisations(

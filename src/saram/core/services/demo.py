@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.bulk import bulk_writes
 from saram.core.errors import SaramError
+from saram.core.imports import Column, ImportSpec, Upload, read_rows
 from saram.core.models import (
     AuditAction,
     City,
@@ -42,7 +43,6 @@ from saram.core.models import (
 )
 from saram.core.personal_data import seal_rrn
 from saram.core.services.cities import load_listed_organisations
-from saram.core.services.tabular import Column, read_rows
 
 DEFAULT_RESIDENTS = 30_000
 DEMO_SEED = 20_150_215
@@ -578,15 +578,11 @@ def read_population(directory: Path) -> dict[str, int]:
             raise ValueError
         return value
 
-    rows = read_rows(
-        path.read_bytes(),
-        path.name,
-        (
-            Column("행정동코드"),
-            Column("행정동", required=False),
-            Column("인구", count),
-        ),
+    spec = ImportSpec(
+        "population",
+        (Column("행정동코드"), Column("행정동", required=False), Column("인구", count)),
     )
+    rows = read_rows(Upload(path, path.name), spec)
     return {row["행정동코드"]: row["인구"] for row in rows}
 
 

@@ -11,10 +11,21 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.engine.identity import normalize_business_number
+from saram.core.engine.tabular import Limits
 from saram.core.errors import RowError
+from saram.core.imports import (
+    CellError,
+    Column,
+    ImportSpec,
+    Upload,
+    read_table,
+    register_spec,
+    rejected,
+    typed_rows,
+)
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.tabular import write_table
 
 
 def _kinds() -> dict[str, str]:
@@ -32,8 +43,7 @@ def parse_kind(text: str) -> str:
     kind = _kinds().get(text.strip())
     if kind is None:
         raise CellError(
-            _("알 수 없는 유형입니다. 가능한 값: %(kinds)s")
-            % {"kinds": ", ".join(str(k.label) for k in OrganisationKind)}
+            "import_unknown_kind", kinds=", ".join(str(k.label) for k in OrganisationKind)
         )
     return kind
 
@@ -42,17 +52,29 @@ def parse_business_number(text: str) -> str:
     try:
         return normalize_business_number(text)
     except ValueError:
-        raise CellError(_("사업자등록번호는 검증 숫자가 맞는 10자리 숫자여야 합니다.")) from None
+        raise CellError("import_business_number") from None
 
 
-ORGANISATION_COLUMNS = (
-    Column("유형", parse_kind),
-    Column("이름"),
-    Column("행정동코드", required=False),
-    Column("주소", required=False),
-    Column("사업자등록번호", parse_business_number, required=False),
-    Column("전화", required=False),
+def _kind_labels() -> list[str]:
+    with translation.override("ko"):
+        return [str(k.label) for k in OrganisationKind]
+
+
+ORGANISATION_SPEC = register_spec(
+    ImportSpec(
+        "organisations",
+        (
+            Column("유형", parse_kind, example="사회적기업", allowed=_kind_labels),
+            Column("이름", example="전주나눔센터"),
+            Column("행정동코드", required=False, example="4511156000"),
+            Column("주소", required=False, example="전주시 완산구 효자로 1"),
+            Column("사업자등록번호", parse_business_number, required=False, example="1234567891"),
+            Column("전화", required=False, example="063-123-4567"),
+        ),
+        Limits(max_columns=50, max_rows=100_000),
+    )
 )
+ORGANISATION_COLUMNS = ORGANISATION_SPEC.columns
 
 
 def check_dongs_and_numbers(
@@ -65,7 +87,7 @@ def check_dongs_and_numbers(
         n = row["_row"]
         code = row["행정동코드"]
         if code and code not in dongs:
-            errors.append(RowError(n, "행정동코드", value=code, code="unknown_dong_code"))
+            errors.append(RowError(n, "행정동코드", value=code[:20], code="import_unknown_dong"))
         number = row["사업자등록번호"]
         if number:
             if number in seen:
@@ -74,7 +96,7 @@ def check_dongs_and_numbers(
                         n,
                         "사업자등록번호",
                         value=number,
-                        code="same_business_number_as_row",
+                        code="import_same_business_number",
                         params={"row": seen[number]},
                     )
                 )
@@ -82,14 +104,15 @@ def check_dongs_and_numbers(
     return seen
 
 
-def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
+def import_organisations(*, by: Any, upload: Upload) -> int:
     """All-or-nothing: rows with a known business number update it, others are added."""
     scope_of(by).require(Can.MANAGE_ORGANISATIONS)
-    rows, errors = parse_rows(raw, filename, ORGANISATION_COLUMNS)
+    table = read_table(upload, ORGANISATION_SPEC)
+    rows, errors = typed_rows(table, ORGANISATION_SPEC)
     dongs = {d.code: d for d in Dong.objects.all()}
     seen = check_dongs_and_numbers(rows, dongs, errors)
     if errors:
-        raise rejected(errors)
+        raise rejected(errors, table=table.frame, spec=ORGANISATION_SPEC)
     with transaction.atomic():
         by_number = {
             o.business_number: o
@@ -118,7 +141,7 @@ def import_organisations(*, by: Any, raw: bytes, filename: str) -> int:
             action=AuditAction.IMPORT,
             target_type="organisation",
             purpose=_("기관·단체 가져오기"),
-            detail={"file": filename, "created": len(new), "updated": len(changed)},
+            detail={"file": upload.filename, "created": len(new), "updated": len(changed)},
         )
     return len(rows)
 

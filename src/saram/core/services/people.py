@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.engine.identity import InvalidRrn, RrnProblem, birth_date_of, normalize_rrn, sex_of
+from saram.core.engine.tabular import Limits
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    CellError,
+    Column,
+    ImportSpec,
+    Sensitivity,
+    Upload,
+    read_table,
+    register_spec,
+    rejected,
+    typed_rows,
+)
 from saram.core.models import AuditAction, Dong, Person
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.tabular import write_table
 
-_RRN_TEXT = {
-    RrnProblem.FORMAT: "주민등록번호는 13자리 숫자(예: 900101-1234567)여야 합니다.",
-    RrnProblem.DATE: "주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다.",
-    RrnProblem.CHECKSUM: "주민등록번호 검증 숫자(마지막 자리)가 맞지 않습니다.",
+_RRN_CODES = {
+    RrnProblem.FORMAT: "import_rrn_format",
+    RrnProblem.DATE: "import_rrn_date",
+    RrnProblem.CHECKSUM: "import_rrn_checksum",
 }
 
 
@@ -29,7 +41,7 @@ def parse_rrn(text: str) -> str:
     try:
         return normalize_rrn(text)
     except InvalidRrn as exc:
-        raise CellError(_(_RRN_TEXT[exc.problem])) from None
+        raise CellError(_RRN_CODES[exc.problem]) from None
 
 
 def parse_bool(text: str) -> bool:
@@ -38,18 +50,39 @@ def parse_bool(text: str) -> bool:
         return True
     if value in {"n", "no", "false", "0", "아니오", "x", "아니요"}:
         return False
-    raise CellError(_("예 또는 아니오(Y/N)로 적어 주세요."))
+    raise CellError("import_yes_no")
 
 
-PEOPLE_COLUMNS = (
-    Column("주민등록번호", parse_rrn),
-    Column("이름"),
-    Column("행정동코드"),
-    Column("주소"),
-    Column("전화", required=False),
-    Column("1인가구", parse_bool, required=False),
-    Column("정보활용동의", parse_bool, required=False),
+def _dong_codes() -> list[str]:
+    return list(Dong.objects.order_by("code").values_list("code", flat=True)[:200])
+
+
+PEOPLE_SPEC = register_spec(
+    ImportSpec(
+        "people",
+        (
+            Column(
+                "주민등록번호", parse_rrn, sensitivity=Sensitivity.RRN, example="900101-1234568"
+            ),
+            Column("이름", sensitivity=Sensitivity.NAME, example="홍길동"),
+            Column("행정동코드", example="4511156000", allowed=_dong_codes),
+            Column("주소", sensitivity=Sensitivity.ADDRESS, example="전주시 완산구 효자로 1"),
+            Column("전화", required=False, sensitivity=Sensitivity.PHONE, example="010-1234-5678"),
+            Column("1인가구", parse_bool, required=False, example="N", allowed=lambda: ["Y", "N"]),
+            Column(
+                "정보활용동의", parse_bool, required=False, example="Y", allowed=lambda: ["Y", "N"]
+            ),
+        ),
+        Limits(max_columns=50, max_rows=200_000, max_unpacked_bytes=50 * 1024 * 1024),
+    )
 )
+PEOPLE_COLUMNS = PEOPLE_SPEC.columns
+
+
+def registered_rrns(*, by: Any, digests: Collection[str]) -> set[str]:
+    """Of these keyed digests of 주민등록번호, those already registered (the one duplicate
+    check of registration and import)."""
+    return set(Person.objects.filter(rrn_hmac__in=list(digests)).values_list("rrn_hmac", flat=True))
 
 
 def _require_dong(user: Any, dong: Dong) -> None:
@@ -71,9 +104,12 @@ def register_person(
 ) -> Person:
     """Register one resident in a dong the user manages; refuses a number already registered."""
     _require_dong(by, dong)
-    digits = parse_rrn(rrn)
-    if Person.objects.filter(rrn_hmac=rrn_digest(digits)).exists():
-        raise SaramError("duplicate_rrn")
+    try:
+        digits = parse_rrn(rrn)
+    except CellError as exc:
+        raise SaramError(exc.code) from None
+    if registered_rrns(by=by, digests=[rrn_digest(digits)]):
+        raise SaramError("import_duplicate_rrn")
     cipher, digest = seal_rrn(digits)
     with transaction.atomic():
         person = Person.objects.create(
@@ -127,43 +163,39 @@ def update_person(*, by: Any, person: Person, purpose: str, **changes: Any) -> P
     return person
 
 
-def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
+def import_people(*, by: Any, upload: Upload, purpose: str) -> int:
     """All-or-nothing import: every bad row is reported; nothing is written unless all are good."""
-    rows, errors = parse_rows(raw, filename, PEOPLE_COLUMNS)
+    table = read_table(upload, PEOPLE_SPEC)
+    rows, errors = typed_rows(table, PEOPLE_SPEC)
     dongs = {d.code: d for d in Dong.objects.all()}
     allowed = scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
     seen: dict[str, int] = {}
     digests = {r["_row"]: rrn_digest(r["주민등록번호"]) for r in rows if r["주민등록번호"]}
-    existing = set(
-        Person.objects.filter(rrn_hmac__in=list(digests.values())).values_list(
-            "rrn_hmac", flat=True
-        )
-    )
+    existing = registered_rrns(by=by, digests=digests.values())
     for row in rows:
         n = row["_row"]
-        dong = dongs.get(row["행정동코드"] or "")
-        if row["행정동코드"] is None:
+        code = row["행정동코드"]
+        dong = dongs.get(code or "")
+        if code is None:
             pass
         elif dong is None:
-            errors.append(
-                RowError(n, "행정동코드", value=row["행정동코드"], code="unknown_dong_code")
-            )
+            errors.append(RowError(n, "행정동코드", value=code[:20], code="import_unknown_dong"))
         elif dong.id not in allowed:
-            errors.append(
-                RowError(n, "행정동코드", value=row["행정동코드"], code="dong_not_in_scope")
-            )
+            errors.append(RowError(n, "행정동코드", value=code, code="import_dong_out_of_scope"))
         digest = digests.get(n)
         if digest is None:
             continue
         if digest in existing:
-            errors.append(RowError(n, "주민등록번호", code="duplicate_rrn"))
+            errors.append(RowError(n, "주민등록번호", code="import_duplicate_rrn"))
         elif digest in seen:
             errors.append(
-                RowError(n, "주민등록번호", code="same_rrn_as_row", params={"row": seen[digest]})
+                RowError(
+                    n, "주민등록번호", code="import_same_rrn_as_row", params={"row": seen[digest]}
+                )
             )
         seen.setdefault(digest, n)
     if errors:
-        raise rejected(errors)
+        raise rejected(errors, table=table.frame, spec=PEOPLE_SPEC)
     people = []
     for row in rows:
         digits = row["주민등록번호"]
@@ -190,7 +222,7 @@ def import_people(*, by: Any, raw: bytes, filename: str, purpose: str) -> int:
             action=AuditAction.IMPORT,
             target_type="person",
             purpose=purpose,
-            detail={"file": filename, "rows": len(people)},
+            detail={"file": upload.filename, "rows": len(people)},
         )
     forget_population()
     return len(people)

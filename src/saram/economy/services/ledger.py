@@ -9,7 +9,6 @@ and nothing is written unless every row is good. Good files are written set-base
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -25,9 +24,18 @@ from django.utils.translation import gettext as _
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
+from saram.core.engine.tabular import Limits
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    Column,
+    ImportSpec,
+    Upload,
+    read_table,
+    reading_errors,
+    register_spec,
+)
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.tabular import load_dataset, write_table
+from saram.core.services.tabular import write_table
 from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES
@@ -59,9 +67,7 @@ LEDGER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("계약방법", "method", False),
 )
 HEADER_OF = {name: header for header, name, _required in LEDGER_COLUMNS}
-_BY_HEADER = {header: name for header, name, _required in LEDGER_COLUMNS} | {
-    name: name for _header, name, _required in LEDGER_COLUMNS
-}
+HEADER_TO_NAME = {header: name for header, name, _required in LEDGER_COLUMNS}
 MAX_REPORTED_ERRORS = 10_000
 MAX_PAYMENT_ID = 64
 WRITE_CHUNK_ROWS = 100_000
@@ -80,6 +86,7 @@ class LedgerFile:
     frame: pl.DataFrame
     source: str
     filename: str
+    read_errors: list[RowError] = field(default_factory=list)
 
 
 @dataclass
@@ -115,118 +122,47 @@ class ImportResult:
 # --- Reading files -------------------------------------------------------------------------
 
 
-def _bad_header(errors: list[RowError]) -> SaramError:
-    return SaramError("bad_header", _("머리글이 맞지 않습니다."), row_errors=errors)
+LEDGER_SPEC = register_spec(
+    ImportSpec(
+        "economy_ledger",
+        tuple(
+            Column(header, required=required, aliases=(name,), example=example)
+            for (header, name, required), example in zip(
+                LEDGER_COLUMNS,
+                (
+                    "2024-000001",
+                    "2024-03-15",
+                    "회계과",
+                    "청사 관리",
+                    "사무용품",
+                    "1234567891",
+                    "전주문구",
+                    "1250000",
+                    "일반경쟁입찰",
+                ),
+                strict=True,
+            )
+        ),
+        Limits(max_columns=50, max_rows=5_000_000, max_issues=MAX_REPORTED_ERRORS),
+    )
+)
 
 
-def _named(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns renamed from the file's headers to the internal names; header problems raised."""
-    headers = [str(h).strip() for h in frame.columns]
-    expected = ", ".join(h for h, _n, _r in LEDGER_COLUMNS)
-    errors = [
-        RowError(1, h, _("알 수 없는 열입니다. 쓸 수 있는 열: %(cols)s") % {"cols": expected})
-        for h in headers
-        if h and h not in _BY_HEADER
-    ]
-    present = {_BY_HEADER[h] for h in headers if h in _BY_HEADER}
-    errors += [
-        RowError(
-            1, header, _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": expected}
-        )
-        for header, name, required in LEDGER_COLUMNS
-        if required and name not in present
-    ]
-    if errors:
-        raise _bad_header(errors)
-    frame = frame.rename({old: _BY_HEADER[old.strip()] for old in frame.columns if old.strip()})
-    frame = frame.select([c for c in frame.columns if c in HEADER_OF])
-    missing = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
-    return frame.with_columns(missing) if missing else frame
-
-
-def _unreadable(exc: Exception) -> SaramError:
-    return SaramError("unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc})
-
-
-def _read_csv(raw: bytes) -> pl.DataFrame:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return pl.read_csv(io.BytesIO(raw), infer_schema=False)
-    except pl.exceptions.NoDataError:
-        raise SaramError(
-            "empty_file",
-            _("파일이 비어 있습니다."),
-            row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
-        ) from None
-    except pl.exceptions.ComputeError as exc:
-        if "utf" not in str(exc).lower():
-            raise _unreadable(exc) from exc
-    # Not UTF-8: Korean spreadsheets often save CSV as CP949.
-    try:
-        text = raw.decode("cp949")
-    except UnicodeDecodeError:
-        raise SaramError(
-            "bad_encoding",
-            _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
-        ) from None
-    try:
-        return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False)
-    except pl.exceptions.PolarsError as exc:
-        raise _unreadable(exc) from exc
-
-
-def _read_xlsx(raw: bytes, filename: str) -> pl.DataFrame:
-    data = load_dataset(raw, filename)
-    headers = [str(h or "").strip() for h in (data.headers or [])]
-    if not any(headers):
-        raise SaramError(
-            "empty_sheet",
-            _("시트가 비어 있습니다."),
-            row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))],
-        )
-    columns: dict[str, list[str | None]] = {h: [] for h in headers if h}
-    for row in data:
-        for h, cell in zip(headers, row, strict=False):
-            if not h:
-                continue
-            if cell is None:
-                columns[h].append(None)
-            elif isinstance(cell, dt.datetime):
-                columns[h].append(cell.date().isoformat())
-            elif isinstance(cell, dt.date):
-                columns[h].append(cell.isoformat())
-            elif isinstance(cell, float) and cell.is_integer():
-                columns[h].append(str(int(cell)))
-            else:
-                columns[h].append(str(cell))
-    return pl.DataFrame(columns, schema={h: pl.String for h in columns})
-
-
-def read_ledger_file(raw: bytes, filename: str) -> LedgerFile:
-    """Parse a CSV (UTF-8 or CP949), XLSX or OCDS JSON file into string columns."""
-    name = filename.lower()
+def read_ledger_file(upload: Upload) -> LedgerFile:
+    """Parse a CSV (any Korean encoding), tab-separated text, XLSX or OCDS JSON file into
+    string columns named as inside."""
+    name = upload.filename.lower()
     if name.endswith(".json"):
         from saram.economy.services.ocds import ledger_frame_from_releases
 
-        return LedgerFile(ledger_frame_from_releases(raw), ImportSource.OCDS, filename)
-    if name.endswith(".xlsx"):
-        frame, source = _read_xlsx(raw, filename), ImportSource.XLSX
-    elif name.endswith((".csv", ".txt")):
-        frame, source = _read_csv(raw), ImportSource.CSV
-    else:
-        raise SaramError(
-            "bad_format",
-            _("CSV, XLSX 또는 OCDS JSON 파일만 가져올 수 있습니다: %(name)s") % {"name": filename},
-        )
-    frame = _named(frame)
-    if frame.height == 0:
-        raise SaramError(
-            "no_rows",
-            _("데이터 행이 없습니다."),
-            row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))],
-        )
-    return LedgerFile(frame, source, filename)
+        if not upload.path.exists():
+            raise SaramError("import_file_gone")
+        frame = ledger_frame_from_releases(upload.path.read_bytes())
+        return LedgerFile(frame, ImportSource.OCDS, upload.filename)
+    table = read_table(upload, LEDGER_SPEC)
+    source = ImportSource.XLSX if table.format == "xlsx" else ImportSource.CSV
+    frame = table.frame.rename({header: HEADER_TO_NAME[header] for header in HEADER_OF.values()})
+    return LedgerFile(frame, source, upload.filename, reading_errors(table, LEDGER_SPEC))
 
 
 # --- Validating ----------------------------------------------------------------------------
@@ -664,6 +600,8 @@ def validate_ledger(
             )
         )
     errors, error_count = _check(f, checks, limit)
+    errors = ledger.read_errors[:limit] + errors[: max(0, limit - len(ledger.read_errors))]
+    error_count += len(ledger.read_errors)
     unmatched: list[Unmatched] = []
     if error_count:
         missing = (
@@ -685,7 +623,7 @@ def validate_ledger(
     )
 
 
-def rejected_ledger(validated: Validated) -> SaramError:
+def rejected_ledger(validated: Validated, *, frame: pl.DataFrame | None = None) -> SaramError:
     """The one error for a ledger file with bad rows: every row (up to a limit), the unmatched
     suppliers for review."""
     message = _("잘못된 행이 있어 아무것도 가져오지 않았습니다.")
@@ -694,7 +632,7 @@ def rejected_ledger(validated: Validated) -> SaramError:
             "n": f"{validated.error_count:,}",
             "shown": f"{len(validated.errors):,}",
         }
-    return SaramError(
+    error = SaramError(
         "bad_rows",
         message,
         params={
@@ -706,6 +644,10 @@ def rejected_ledger(validated: Validated) -> SaramError:
         },
         row_errors=sorted(validated.errors, key=lambda e: (e.row, e.field)),
     )
+    # What the job keeps for the error file: the whole bad rows.
+    error.table = frame  # type: ignore[attr-defined]
+    error.spec = LEDGER_SPEC  # type: ignore[attr-defined]
+    return error
 
 
 # --- Writing -------------------------------------------------------------------------------
@@ -1047,8 +989,7 @@ def write_ledger(
 def import_ledger(
     *,
     by: Any,
-    raw: bytes,
-    filename: str,
+    upload: Upload,
     fiscal_year: int,
     progress: Progress = _no_progress,
 ) -> ImportResult:
@@ -1059,18 +1000,18 @@ def import_ledger(
     started = time.perf_counter()
     # Progress is reported between stages: inside the write transaction nobody else could see it.
     progress(0, 100, _("읽는 중"))
-    ledger = read_ledger_file(raw, filename)
+    ledger = read_ledger_file(upload)
     timings["parse"] = time.perf_counter() - started
     progress(20, 100, _("%(n)s행 검사 중") % {"n": f"{ledger.frame.height:,}"})
     mark = time.perf_counter()
     validated = validate_ledger(ledger, fiscal_year=fiscal_year)
     timings["validate"] = time.perf_counter() - mark
     if validated.error_count:
-        raise rejected_ledger(validated)
+        raise rejected_ledger(validated, frame=ledger.frame)
     progress(50, 100, _("%(n)s행 쓰는 중") % {"n": f"{ledger.frame.height:,}"})
     mark = time.perf_counter()
     ledger_import = write_ledger(
-        validated, by=by, fiscal_year=fiscal_year, filename=filename, source=ledger.source
+        validated, by=by, fiscal_year=fiscal_year, filename=upload.filename, source=ledger.source
     )
     timings["write"] = time.perf_counter() - mark
     return ImportResult(

@@ -18,8 +18,18 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    CellError,
+    Column,
+    ImportSpec,
+    Upload,
+    read_table,
+    register_spec,
+    rejected,
+    typed_rows,
+)
 from saram.core.models import AuditAction
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.tabular import write_table
 from saram.economy import explanations
 from saram.economy.engine import (
     DemandLine,
@@ -329,15 +339,15 @@ DEMAND_COLUMNS = (
     Column("분기", parse_quarter),
     Column("금액", parse_amount_krw),
 )
+DEMAND_SPEC = register_spec(ImportSpec("economy_demand", DEMAND_COLUMNS))
 
 
-def import_demand(
-    *, by: Any, programme: Programme, fiscal_year: int, raw: bytes, filename: str
-) -> int:
+def import_demand(*, by: Any, programme: Programme, fiscal_year: int, upload: Upload) -> int:
     """Replace a programme's demand for a year from a file (부서, 분야, 분기, 금액); all or
     nothing. Departments are matched by name or code."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
-    rows, errors = parse_rows(raw, filename, DEMAND_COLUMNS)
+    table = read_table(upload, DEMAND_SPEC)
+    rows, errors = typed_rows(table, DEMAND_SPEC)
     departments = {d.name: d for d in Department.objects.all()} | {
         d.code: d for d in Department.objects.all()
     }
@@ -355,7 +365,7 @@ def import_demand(
             )
         seen.setdefault(key, n)  # type: ignore[arg-type]
     if errors:
-        raise rejected(errors)
+        raise rejected(errors, table=table.frame, spec=DEMAND_SPEC)
     with transaction.atomic():
         ProgrammeDemand.objects.filter(programme=programme, fiscal_year=fiscal_year).delete()
         ProgrammeDemand.objects.bulk_create(
@@ -377,7 +387,7 @@ def import_demand(
             target_type="economy.demand",
             target_id=programme.pk,
             purpose=_("사업 수요 가져오기"),
-            detail={"fiscal_year": fiscal_year, "rows": len(rows), "file": filename},
+            detail={"fiscal_year": fiscal_year, "rows": len(rows), "file": upload.filename},
         )
     return len(rows)
 

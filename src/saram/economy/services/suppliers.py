@@ -20,10 +20,20 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    CellError,
+    Column,
+    ImportSpec,
+    Upload,
+    read_table,
+    register_spec,
+    rejected,
+    typed_rows,
+)
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import current_city
 from saram.core.services.organisations import check_dongs_and_numbers, parse_kind
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.tabular import write_table
 from saram.economy import explanations
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
 from saram.economy.engine import Supplier as PolicySupplier
@@ -413,6 +423,7 @@ SUPPLIER_COLUMNS = (
     Column("청년창업", parse_flag, required=False),
     Column("공급품목", required=False),
 )
+SUPPLIER_SPEC = register_spec(ImportSpec("economy_suppliers", SUPPLIER_COLUMNS))
 _FLAG_COLUMNS = dict(
     zip(
         ("중소기업", "소기업·소상공인", "여성기업", "장애인기업", "청년창업"),
@@ -422,12 +433,13 @@ _FLAG_COLUMNS = dict(
 )
 
 
-def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
+def import_suppliers(*, by: Any, upload: Upload) -> int:
     """All-or-nothing: every bad row is reported; known numbers are updated, others added."""
     _require_manage(by)
     from saram.economy.services.policy import city_area
 
-    rows, errors = parse_rows(raw, filename, SUPPLIER_COLUMNS)
+    table = read_table(upload, SUPPLIER_SPEC)
+    rows, errors = typed_rows(table, SUPPLIER_SPEC)
     dongs = {d.code: d for d in Dong.objects.all()}
     categories = _category_lookup()
     seen = check_dongs_and_numbers(rows, dongs, errors)
@@ -447,7 +459,7 @@ def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
             )
         row["_categories"] = [categories[p] for p in wanted if p in categories]
     if errors:
-        raise rejected(errors)
+        raise rejected(errors, table=table.frame, spec=SUPPLIER_SPEC)
     area = city_area()
     with transaction.atomic():
         orgs = {
@@ -507,7 +519,7 @@ def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
             action=AuditAction.IMPORT,
             target_type="economy.supplier",
             purpose=_("공급업체 가져오기"),
-            detail={"file": filename, "created": created, "updated": updated},
+            detail={"file": upload.filename, "created": created, "updated": updated},
         )
     return len(rows)
 

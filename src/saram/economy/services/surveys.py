@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    CellError,
+    Column,
+    ImportSpec,
+    Upload,
+    read_table,
+    register_spec,
+    rejected,
+    typed_rows,
+)
 from saram.core.models import AuditAction
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected
 from saram.economy.models import EmployeeSurvey, Supplier, SupplierSurvey
 from saram.economy.services.suppliers import parse_business_number
 
@@ -118,12 +127,14 @@ SURVEY_COLUMNS = (
     Column("지역인건비비율(%)", percent_to_bp),
     Column("지역구매비율(%)", percent_to_bp),
 )
+SURVEY_SPEC = register_spec(ImportSpec("economy_surveys", SURVEY_COLUMNS))
 
 
-def import_supplier_surveys(*, by: Any, raw: bytes, filename: str) -> int:
+def import_supplier_surveys(*, by: Any, upload: Upload) -> int:
     """Supplier survey answers from a file; all or nothing, every bad row reported."""
     _require(by)
-    rows, errors = parse_rows(raw, filename, SURVEY_COLUMNS)
+    table = read_table(upload, SURVEY_SPEC)
+    rows, errors = typed_rows(table, SURVEY_SPEC)
     suppliers = {
         s.organisation.business_number: s
         for s in Supplier.objects.select_related("organisation").filter(
@@ -147,7 +158,7 @@ def import_supplier_surveys(*, by: Any, raw: bytes, filename: str) -> int:
                 )
             )
     if errors:
-        raise rejected(errors)
+        raise rejected(errors, table=table.frame, spec=SURVEY_SPEC)
     with transaction.atomic():
         SupplierSurvey.objects.bulk_create(
             [
@@ -166,6 +177,6 @@ def import_supplier_surveys(*, by: Any, raw: bytes, filename: str) -> int:
             action=AuditAction.IMPORT,
             target_type="economy.survey",
             purpose=_("지역 재지출 조사 가져오기"),
-            detail={"rows": len(rows), "file": filename},
+            detail={"rows": len(rows), "file": upload.filename},
         )
     return len(rows)

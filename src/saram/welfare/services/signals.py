@@ -10,14 +10,13 @@ accepts only the good rows. Rows whose resident is uncertain go to a review queu
 from __future__ import annotations
 
 import datetime as dt
-import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +24,24 @@ from django.utils.translation import gettext as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.bulk import bulk_writes
+from saram.core.engine.tabular import ROW, Limits
 from saram.core.errors import RowError, SaramError
+from saram.core.imports import (
+    Column,
+    ImportSpec,
+    Sensitivity,
+    Upload,
+    discard,
+    read_table,
+    reading_errors,
+    redacted_rows,
+    register_spec,
+    review,
+)
+from saram.core.imports.uploads import upload_dir
 from saram.core.models import AuditAction, City, Dong, Person
 from saram.core.personal_data import rrn_digest
+from saram.core.redaction import redact_expr
 from saram.welfare.models import (
     ImportStatus,
     MatchReview,
@@ -41,18 +55,6 @@ from saram.welfare.models import (
 RRN, NAME, BIRTH, ADDRESS = "주민등록번호", "이름", "생년월일", "주소"
 KIND, DAY, VALUE, SOURCE = "신호유형", "기준일", "값", "출처"
 COLUMNS = (RRN, NAME, BIRTH, ADDRESS, KIND, DAY, VALUE, SOURCE)
-REQUIRED = (KIND, DAY, VALUE)
-# English headers are accepted too, for files made by other systems.
-ALIASES = {
-    "rrn": RRN,
-    "name": NAME,
-    "birth_date": BIRTH,
-    "address": ADDRESS,
-    "signal_type": KIND,
-    "observed_on": DAY,
-    "value": VALUE,
-    "source": SOURCE,
-}
 ERROR_PREVIEW = 500  # row errors kept on the import and shown on its page; all are in the CSV
 WRITE_CHUNK = 500_000
 SMALL_LOOKUP = 20_000  # fewer keys than this are looked up by IN (...), more by reading the scope
@@ -65,166 +67,83 @@ def _no_progress(done: int, total: int, message: str) -> None:
     return None
 
 
-def upload_dir() -> Path:
-    """Where uploaded signal files wait to be checked and imported."""
-    path = Path(settings.DATA_DIR) / "uploads" / "welfare"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+SIGNAL_SPEC = register_spec(
+    ImportSpec(
+        "welfare_signals",
+        (
+            Column(
+                RRN,
+                required=False,
+                sensitivity=Sensitivity.RRN,
+                aliases=("rrn",),
+                example="480502-2345678",
+            ),
+            Column(
+                NAME,
+                required=False,
+                sensitivity=Sensitivity.NAME,
+                aliases=("name",),
+                example="김순자",
+            ),
+            Column(BIRTH, required=False, aliases=("birth_date",), example="1948-05-02"),
+            Column(
+                ADDRESS,
+                required=False,
+                sensitivity=Sensitivity.ADDRESS,
+                aliases=("address",),
+                example="전주시 완산구 효자로 1",
+            ),
+            Column(
+                KIND,
+                aliases=("signal_type",),
+                example="electricity_arrears",
+                allowed=lambda: _kind_codes(),
+            ),
+            Column(DAY, aliases=("observed_on",), example="2025-05-31"),
+            Column(VALUE, aliases=("value",), example="3"),
+            Column(SOURCE, required=False, aliases=("source",), example="한국전력"),
+        ),
+        Limits(max_columns=50, max_rows=10_000_000, max_issues=ERROR_PREVIEW),
+        header_check=lambda present: (
+            []
+            if RRN in present or {NAME, BIRTH} <= present
+            else [
+                RowError(
+                    1,
+                    RRN,
+                    _("주민을 찾을 열이 없습니다: 주민등록번호, 또는 이름과 생년월일(과 주소)."),
+                )
+            ]
+        ),
+    )
+)
+
+
+def _kind_codes() -> list[str]:
+    return [f"{k.code} ({k.label_ko})" for k in SignalKind.objects.order_by("code")]
 
 
 def upload_path(batch: SignalImport) -> Path:
-    """The kept file of an import (removed once imported)."""
-    suffix = ".xlsx" if batch.filename.lower().endswith(".xlsx") else ".csv"
-    return upload_dir() / f"signals-{batch.pk}{suffix}"
+    """The kept file of an import (removed once imported, or by `saram purge_uploads`)."""
+    suffix = Path(batch.filename).suffix.lower()[:8] or ".csv"
+    return upload_dir() / f"{review_key(batch)}{suffix}"
 
 
-def errors_path(batch: SignalImport) -> Path:
-    """Every row error of an import, as CSV."""
-    return upload_dir() / f"signals-{batch.pk}-errors.csv"
+def review_key(batch: SignalImport) -> str:
+    """The import's name in the uploads directory: its file and its masked bad rows."""
+    # The upload time too: two databases (tests, or a city's staging) may share a data dir.
+    return f"signals-{batch.pk}-{int(batch.uploaded_at.timestamp() * 1_000_000)}"
 
 
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _cp949(raw: bytes) -> bytes:
-    try:
-        return raw.decode("cp949").encode("utf-8")
-    except UnicodeDecodeError:
-        raise SaramError(
-            "bad_encoding",
-            _("파일 인코딩을 읽을 수 없습니다. UTF-8 또는 CP949 CSV로 저장하세요."),
-        ) from None
-
-
-def _read_csv(data: bytes) -> pl.DataFrame:
-    # polars refuses bytes that are not UTF-8, which is how a CP949 file is recognised
-    # without decoding the whole file twice.
-    try:
-        return pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise
-        return pl.read_csv(io.BytesIO(_cp949(data)), infer_schema=False, has_header=True)
-
-
-def _cell(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_xlsx(raw: bytes) -> pl.DataFrame:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
-        raise SaramError(
-            "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-        ) from exc
-    rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
-    header = next(rows, None)
-    if not header or not any(h not in (None, "") for h in header):
-        raise SaramError(
-            "empty_sheet",
-            _("시트가 비어 있습니다."),
-            row_errors=[RowError(1, "", _("머리글 행과 데이터가 없습니다."))],
-        )
-    names = [str(h or "").strip() or f"_blank{i}" for i, h in enumerate(header)]
-    columns: list[list[str | None]] = [[] for _ in names]
-    for row in rows:
-        for i in range(len(names)):
-            columns[i].append(_cell(row[i]) if i < len(row) else None)
-    book.close()
-    return pl.DataFrame(
-        {n: pl.Series(n, c, dtype=pl.Utf8) for n, c in zip(names, columns, strict=True)}
-    )
-
-
-def read_frame(raw: bytes, filename: str) -> pl.DataFrame:
-    """The file as text columns named by the Korean headers, with `_row` as a spreadsheet
-    shows it (the header is row 1); wholly empty rows are left out."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        frame = _read_xlsx(raw)
-    elif name.endswith((".csv", ".txt")):
-        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-        if not data.strip():
-            raise SaramError(
-                "empty_file",
-                _("파일이 비어 있습니다."),
-                row_errors=[RowError(1, "", _("머리글 행이 없습니다."))],
-            )
-        try:
-            frame = _read_csv(data)
-        except SaramError:
-            raise
-        except Exception as exc:  # polars names the line that does not parse
-            raise SaramError(
-                "unreadable", _("파일을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-            ) from exc
-    else:
-        raise SaramError(
-            "bad_format",
-            _("CSV 또는 XLSX 파일만 가져올 수 있습니다: %(name)s") % {"name": filename},
-        )
-    renamed = {}
-    for column in frame.columns:
-        clean = column.strip()
-        renamed[column] = ALIASES.get(clean.lower(), clean)
-    frame = frame.rename(renamed)
-    errors = [
-        RowError(
-            1,
-            c,
-            _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": ", ".join(REQUIRED)},
-        )
-        for c in REQUIRED
-        if c not in frame.columns
-    ]
-    errors += [
-        RowError(
-            1,
-            c,
-            _("알 수 없는 열입니다. 쓸 수 있는 열: %(cols)s") % {"cols": ", ".join(COLUMNS)},
-        )
-        for c in frame.columns
-        if c not in COLUMNS and not c.startswith("_blank")
-    ]
-    if RRN not in frame.columns and not {NAME, BIRTH} <= set(frame.columns):
-        errors.append(
-            RowError(
-                1,
-                RRN,
-                _("주민을 찾을 열이 없습니다: 주민등록번호, 또는 이름과 생년월일(과 주소)."),
-            )
-        )
-    if errors:
-        raise SaramError("bad_header", _("머리글이 맞지 않습니다."), row_errors=errors)
-    frame = frame.select([c for c in COLUMNS if c in frame.columns])
-    stripped = [pl.col(c).str.strip_chars() for c in frame.columns]
-    frame = frame.with_columns(
-        pl.when(x.str.len_bytes() == 0).then(None).otherwise(x).alias(c)
-        for c, x in zip(frame.columns, stripped, strict=True)
-    )
-    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-    frame = frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in frame.columns[1:]))
-    for missing in COLUMNS:
-        if missing not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(missing))
-    if frame.height == 0:
-        raise SaramError(
-            "no_rows",
-            _("데이터 행이 없습니다."),
-            row_errors=[RowError(2, "", _("머리글 아래에 데이터가 없습니다."))],
-        )
-    return frame
+def read_frame(upload: Upload) -> tuple[pl.DataFrame, list[RowError]]:
+    """The file as text columns named by the Korean headers (English ones accepted), with
+    `_row` as a spreadsheet shows it; wholly empty rows are left out. Also the row problems
+    the reader found (ragged rows, cells too long)."""
+    table = read_table(upload, SIGNAL_SPEC)
+    return table.frame, reading_errors(table, SIGNAL_SPEC)
 
 
 # --- Checking ----------------------------------------------------------------------------------
@@ -279,7 +198,10 @@ class _Errors:
             hit = masks.get_column(f"_check{i}")
             if not hit.any():
                 continue
-            value = pl.col(field) if field in frame.columns else pl.lit("")
+            sensitivity = SIGNAL_SPEC.sensitivity_of(field)
+            value = (
+                redact_expr(pl.col(field), sensitivity) if field in frame.columns else pl.lit("")
+            )
             self.frames.append(
                 frame.filter(hit).select(
                     pl.col("_row").alias("row"),
@@ -289,6 +211,26 @@ class _Errors:
                 )
             )
         self.pending = []
+
+    def add_errors(self, errors: list[RowError]) -> None:
+        """Problems found while reading (already masked)."""
+        if errors:
+            self.frames.append(
+                pl.DataFrame(
+                    {
+                        "row": [e.row for e in errors],
+                        "field": [e.field for e in errors],
+                        "message": [e.message for e in errors],
+                        "value": [e.value for e in errors],
+                    },
+                    schema={
+                        "row": pl.Int64,
+                        "field": pl.Utf8,
+                        "message": pl.Utf8,
+                        "value": pl.Utf8,
+                    },
+                )
+            )
 
     def frame(self) -> pl.DataFrame:
         if not self.frames:
@@ -639,22 +581,56 @@ def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
     return [dong.id]
 
 
-def _save_errors(batch: SignalImport, errors: pl.DataFrame) -> None:
-    errors.rename(
-        {"row": "행", "field": "열", "message": "무엇이 잘못됐나", "value": "값"}
-    ).write_csv(errors_path(batch), include_bom=True)
-
-
-def start_import(
-    *, by: Any, city: City, dong: Dong | None, filename: str, raw: bytes
-) -> SignalImport:
-    """Keep an uploaded signal file and record it as an import waiting to be checked."""
-    _scope_dongs(by, city=city, dong=dong)
-    batch = SignalImport.objects.create(
-        city=city, dong=dong, filename=filename[:200], uploaded_by=by, status=ImportStatus.CHECKING
+def _save_errors(batch: SignalImport, frame: pl.DataFrame, errors: pl.DataFrame) -> None:
+    """Keep the whole bad rows, masked, and their errors, for the error file."""
+    bad = redacted_rows(
+        frame.select(ROW, *SIGNAL_SPEC.names), errors.get_column("row").unique(), SIGNAL_SPEC
     )
-    upload_path(batch).write_bytes(raw)
+    review.keep_frame(review_key(batch), bad, errors)
+
+
+def start_import(*, by: Any, city: City, dong: Dong | None, upload: Upload) -> SignalImport:
+    """Keep an uploaded signal file and record it as an import waiting to be checked."""
+    try:
+        _scope_dongs(by, city=city, dong=dong)
+    except SaramError:
+        discard(upload)
+        raise
+    batch = SignalImport.objects.create(
+        city=city,
+        dong=dong,
+        filename=upload.filename[:200],
+        uploaded_by=by,
+        status=ImportStatus.CHECKING,
+    )
+    os.replace(upload.path, upload_path(batch))
     return batch
+
+
+def accept_valid_rows(*, by: Any, batch: SignalImport) -> bool:
+    """Claim a rejected import for importing its valid rows; False if it was already claimed
+    (a double click, a second tab) or its file is gone. The claim is one conditional update,
+    so two requests at once cannot both get it."""
+    _scope_dongs(by, city=batch.city, dong=batch.dong)
+    if not upload_path(batch).exists():
+        return False
+    return bool(
+        SignalImport.objects.filter(pk=batch.pk, status=ImportStatus.REJECTED).update(
+            status=ImportStatus.CHECKING
+        )
+    )
+
+
+def fail_import(batch_id: int) -> None:
+    """An import whose job ended without a result: failed, its file removed."""
+    batch = SignalImport.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return
+    failed = SignalImport.objects.filter(
+        pk=batch_id, status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    ).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+    if failed:
+        upload_path(batch).unlink(missing_ok=True)
 
 
 def import_signals(
@@ -677,7 +653,7 @@ def import_signals(
     today = today or timezone.localdate()
     progress(0, 4, _("파일 읽는 중"))
     try:
-        frame = read_frame(upload_path(batch).read_bytes(), batch.filename)
+        frame, reading = read_frame(Upload(upload_path(batch), batch.filename))
     except SaramError as exc:
         # A file that cannot be read at all (format, header, no rows) is rejected as a whole.
         batch.status = ImportStatus.REJECTED
@@ -687,9 +663,11 @@ def import_signals(
         batch.error_count = len(batch.errors)
         batch.finished_at = timezone.now()
         batch.save()
+        upload_path(batch).unlink(missing_ok=True)
         raise
     progress(1, 4, _("행 검사 중"))
     frame, errors = check_rows(frame, today=today)
+    errors.add_errors(reading)
     progress(2, 4, _("주민 찾는 중"))
     matched, uncertain = match_people(frame, errors, dong_ids=dong_ids)
     error_frame = errors.frame()
@@ -699,7 +677,7 @@ def import_signals(
     batch.valid_count = matched.height + uncertain.height
     batch.errors = error_frame.head(ERROR_PREVIEW).to_dicts()
     if bad_rows:
-        _save_errors(batch, error_frame)
+        _save_errors(batch, frame, error_frame)
     if bad_rows and not only_valid_rows:
         batch.status = ImportStatus.REJECTED
         batch.finished_at = timezone.now()
@@ -715,7 +693,7 @@ def import_signals(
                 "total": f"{frame.height:,}",
                 "good": f"{batch.valid_count:,}",
             },
-            row_errors=[RowError(**e) for e in batch.errors],
+            row_errors=[RowError.from_dict(e) for e in batch.errors],
         )
     progress(3, 4, _("저장 중"))
     signals = matched.select(
