@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from saram.core import audit, selectors
 from saram.core.access import Can, scope_of
+from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
 from saram.core.forms import ImportForm, PersonEditForm, PersonForm
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.services import jobs, organisations, people
-from saram.core.services.tabular import FORMATS
 
 PAGE_SIZE = 50
 
@@ -29,14 +29,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return attachment(content, fmt, stem)
 
 
 def _fmt(request: HttpRequest) -> str:
-    fmt = request.GET.get("format", "csv")
-    return fmt if fmt in FORMATS else "csv"
+    return export_format(request)
 
 
 @require_GET

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core.access import Can, scope_of
+from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for
 from saram.core.services import jobs
-from saram.core.services.tabular import FORMATS
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan
 from saram.economy.engine.policy import Layer, RuleEffect
@@ -90,14 +90,11 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _fmt(request: HttpRequest) -> str:
-    fmt = request.GET.get("format", "csv")
-    return fmt if fmt in FORMATS else "csv"
+    return export_format(request)
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return attachment(content, fmt, stem)
 
 
 def _int(value: str | None) -> int | None:

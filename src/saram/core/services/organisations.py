@@ -14,7 +14,8 @@ from saram.core.engine.identity import normalize_business_number
 from saram.core.errors import RowError
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.exports import write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected
 
 
 def _kinds() -> dict[str, str]:

@@ -16,7 +16,8 @@ from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Dong, Person
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.exports import write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected
 
 _RRN_TEXT = {
     RrnProblem.FORMAT: "주민등록번호는 13자리 숫자(예: 900101-1234567)여야 합니다.",

@@ -7,7 +7,7 @@ caller's job, inside one transaction, only after this has passed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +15,6 @@ import tablib
 from django.utils.translation import gettext as _
 
 from saram.core.errors import RowError, SaramError
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class CellError(ValueError):
@@ -154,16 +149,3 @@ def parse_rows(
                 row[col.name] = None
         rows.append(row)
     return rows, errors
-
-
-def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
-    """Rows as CSV (UTF-8 with BOM, so Excel shows Korean) or XLSX bytes."""
-    if fmt not in FORMATS:
-        raise SaramError("bad_format", _("지원하지 않는 형식입니다: %(fmt)s") % {"fmt": fmt})
-    data = tablib.Dataset(headers=list(headers))
-    for row in rows:
-        data.append(list(row))
-    if fmt == "csv":
-        return ("\ufeff" + data.export("csv")).encode("utf-8")
-    out = data.export("xlsx")
-    return out if isinstance(out, bytes) else bytes(out)

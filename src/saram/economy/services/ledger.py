@@ -27,7 +27,8 @@ from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.tabular import load_dataset, write_table
+from saram.core.services.exports import write_table
+from saram.core.services.tabular import load_dataset
 from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES

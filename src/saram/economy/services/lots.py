@@ -19,7 +19,8 @@ from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction
-from saram.core.services.tabular import CellError, Column, parse_rows, rejected, write_table
+from saram.core.services.exports import write_table
+from saram.core.services.tabular import CellError, Column, parse_rows, rejected
 from saram.economy import explanations
 from saram.economy.engine import (
     DemandLine,

@@ -28,6 +28,7 @@ from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction, City, Dong, Person
 from saram.core.personal_data import rrn_digest
 from saram.core.services.demo import bulk_writes
+from saram.core.services.exports import safe_frame
 from saram.welfare.models import (
     ImportStatus,
     MatchReview,
@@ -640,8 +641,8 @@ def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
 
 
 def _save_errors(batch: SignalImport, errors: pl.DataFrame) -> None:
-    errors.rename(
-        {"row": "행", "field": "열", "message": "무엇이 잘못됐나", "value": "값"}
+    safe_frame(
+        errors.rename({"row": "행", "field": "열", "message": "무엇이 잘못됐나", "value": "값"})
     ).write_csv(errors_path(batch), include_bom=True)
 
 
