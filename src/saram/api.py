@@ -32,7 +32,9 @@ api = NinjaAPI(
     title="Saram API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    # Token first: a request that carries a token is not a browser's, so it needs no CSRF token;
+    # a session (cookie) request still passes Django's CSRF check.
+    auth=[TokenAuth(), SessionAuth()],
     docs_decorator=login_required,
 )
 

@@ -151,6 +151,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: the client's is read from
+# X-Forwarded-For, trusting only the proxies listed here (addresses or networks), so a client
+# cannot claim another's address and nobody can lock another's account from outside.
+SARAM_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("SARAM_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "saram.core.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,6 +170,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many idle minutes (every request starts the count again).
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("SARAM_SESSION_IDLE_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
+# API tokens: the lifetime given when none is asked for, and the longest allowed.
+SARAM_TOKEN_DEFAULT_DAYS = int(os.environ.get("SARAM_TOKEN_DEFAULT_DAYS", "90"))
+SARAM_TOKEN_MAX_DAYS = int(os.environ.get("SARAM_TOKEN_MAX_DAYS", "365"))
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 

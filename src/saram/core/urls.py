@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saram.core import views
+from saram.core import token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,4 +27,6 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("audit/", views.audit_log, name="audit_log"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
+    path("account/tokens/", token_views.token_list, name="token_list"),
+    path("account/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]
