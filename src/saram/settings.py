@@ -173,6 +173,11 @@ SESSION_COOKIE_HTTPONLY = True
 # A session ends after this many idle minutes (every request starts the count again).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SARAM_SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
+# 주민등록번호 look-ups (registration, import): per user and window, at most this many look-ups
+# and this many numbers found registered outside the user's area; beyond, refused and flagged.
+SARAM_RRN_LOOKUP_WINDOW_MINUTES = int(os.environ.get("SARAM_RRN_LOOKUP_WINDOW_MINUTES", "60"))
+SARAM_RRN_LOOKUP_LIMIT = int(os.environ.get("SARAM_RRN_LOOKUP_LIMIT", "60"))
+SARAM_RRN_OUTSIDE_LIMIT = int(os.environ.get("SARAM_RRN_OUTSIDE_LIMIT", "3"))
 # API tokens: the lifetime given when none is asked for, and the longest allowed.
 SARAM_TOKEN_DEFAULT_DAYS = int(os.environ.get("SARAM_TOKEN_DEFAULT_DAYS", "90"))
 SARAM_TOKEN_MAX_DAYS = int(os.environ.get("SARAM_TOKEN_MAX_DAYS", "365"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -178,6 +180,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
     if person.dong_id not in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
         raise selectors.not_found()
+    if request.method == "GET":
+        # The form shows the record, so opening it is a view of personal data like any other.
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target_type="person",
+            target_id=person.pk,
+            purpose=_("주민 기록 수정 화면 열람"),
+        )
     initial = {f: getattr(person, f) for f in people.EDITABLE_FIELDS}
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -299,6 +310,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "actions": AuditEntry._meta.get_field("action").choices,
+            "flagged": people.flagged_lookups(since=timezone.now() - dt.timedelta(days=30)),
+            "open_duplicates": people.open_duplicate_cases(request.user).count(),
         },
     )
 

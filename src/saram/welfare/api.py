@@ -322,7 +322,7 @@ def record_my_visit(request: HttpRequest, assignment_id: int, payload: VisitIn) 
 def list_concerns(request: HttpRequest) -> Any:
     """New concerns of the officer's dongs; a committee member's own concerns."""
     return [
-        {"id": c.pk, "status": c.status}
+        {"id": c.pk, "status": visits.status_seen_by(request.user, c)}
         for c in selectors.concerns_for(request.user, status=None)[:500]
     ]
 
@@ -338,7 +338,7 @@ def report_concern(request: HttpRequest, payload: ConcernIn) -> Any:
         description=payload.description,
         now=timezone.now(),
     )
-    return {"id": concern.pk, "status": concern.status}
+    return {"id": concern.pk, "status": visits.status_seen_by(request.user, concern)}
 
 
 @router.get("/cases", response=list[CaseSummaryOut])
