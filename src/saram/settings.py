@@ -11,6 +11,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -51,6 +52,14 @@ def _secret(name: str, filename: str, nbytes: int) -> str:
 SECRET_KEY = _secret("SARAM_SECRET_KEY", "secret_key", 50)
 # Master key for personal data (주민등록번호): encryption and keyed-hash keys are derived from it.
 PERSONAL_DATA_KEY = _secret("SARAM_PERSONAL_DATA_KEY", "personal_data_key", 32)
+# The audit chain's HMAC and its checkpoints' signatures use keys derived from this (by default
+# the personal-data key): a secret outside the database, so a database writer cannot rewrite it.
+SARAM_AUDIT_KEY = os.environ.get("SARAM_AUDIT_KEY", "").strip() or PERSONAL_DATA_KEY
+SARAM_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("SARAM_AUDIT_CHECKPOINT_FILE", DATA_DIR / "audit" / "checkpoints.log")
+)
+SARAM_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SARAM_AUDIT_CHECKPOINT_EVERY", "1"))
+SARAM_AUDIT_SYSLOG = os.environ.get("SARAM_AUDIT_SYSLOG", "").strip()  # e.g. /dev/log
 DEBUG = _flag("SARAM_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
@@ -225,12 +234,22 @@ TASKS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SARAM_LOG_LEVEL", "WARNING")},
 }
+if SARAM_AUDIT_SYSLOG:
+    # Each audit checkpoint also goes to syslog (another machine, when syslog forwards).
+    _host, _, _port = SARAM_AUDIT_SYSLOG.rpartition(":")
+    LOGGING["handlers"]["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (
+            SARAM_AUDIT_SYSLOG if SARAM_AUDIT_SYSLOG.startswith("/") else (_host, int(_port))
+        ),
+    }
+    LOGGING["loggers"] = {"saram.audit.checkpoint": {"handlers": ["audit_syslog"], "level": "INFO"}}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -254,6 +254,9 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Entries from this sequence on are HMAC-keyed (key epoch 1); earlier ones are plain SHA-256
+    # from before keying. Every checkpoint outside the database repeats it.
+    keyed_from_seq = models.BigIntegerField(default=1)
 
 
 class AuditEntry(models.Model):

@@ -6,7 +6,7 @@ from functools import cache
 
 from django.conf import settings
 
-from saram.core.engine.sealing import Sealer
+from saram.core.engine.sealing import Sealer, derive
 
 
 @cache
@@ -26,3 +26,8 @@ def rrn_digest(digits: str) -> str:
 
 def open_rrn(cipher: bytes) -> str:
     return sealer().open(cipher)
+
+
+def derived_key(master: str, info: bytes) -> bytes:
+    """A 32-byte key for one purpose (`info`), derived from a deployment key (HKDF-SHA256)."""
+    return derive(master.encode(), info)
