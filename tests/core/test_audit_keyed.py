@@ -82,13 +82,35 @@ def test_a_rewrite_with_a_guessed_key_is_found(three: Any) -> None:
 
     prev = "0" * 64
     for row in AuditEntry.objects.order_by("seq"):
-        link = Link(row.seq, audit._stamp(row.at), row.actor_id, "x", row.action,
-                    row.target_type, row.target_id, row.purpose, row.detail, prev)  # fmt: skip
+        link = Link(
+            row.seq,
+            audit._stamp(row.at),
+            row.actor_id,
+            "x",
+            row.action,
+            row.target_type,
+            row.target_id,
+            row.purpose,
+            row.detail,
+            prev,
+        )
         body = json.dumps(
-            [link.seq, link.at, link.actor_id, "x", link.action, link.target_type,
-             link.target_id, link.purpose, link.detail, prev],
-            ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-        ).encode()  # fmt: skip
+            [
+                link.seq,
+                link.at,
+                link.actor_id,
+                "x",
+                link.action,
+                link.target_type,
+                link.target_id,
+                link.purpose,
+                link.detail,
+                prev,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()
         digest = hmac.new(b"guess", body, hashlib.sha256).hexdigest()
         with connection.cursor() as cur:
             cur.execute(
@@ -140,9 +162,7 @@ def test_entries_from_before_keying_still_verify_and_are_covered(
             audit.record(actor=user, action="view", target_type="p", target_id=n, purpose="t")
     first = AuditEntry.objects.get(seq=1)
     assert first.hash == link_hash(
-        Link(
-            1, audit._stamp(first.at), user.pk, user.username, "view", "p", "0", "t", {}, "0" * 64
-        )  # fmt: skip
+        Link(1, audit._stamp(first.at), user.pk, user.username, "view", "p", "0", "t", {}, "0" * 64)
     )
     assert audit.verify_chain().ok
     _plain_rewrite({1: {"actor_name": "someone-else"}}, upto=2)  # rewrite the plain part only
@@ -160,8 +180,10 @@ def test_each_checkpoint_is_also_a_log_line_for_syslog(
     make_user: Any, django_capture_on_commit_callbacks: Callable[..., Any], caplog: Any
 ) -> None:
     user = make_user(Role.CITY_ADMIN)
-    with caplog.at_level(logging.INFO, logger="saram.audit.checkpoint"):
-        with django_capture_on_commit_callbacks(execute=True):
-            audit.record(actor=user, action="view", target_type="p", purpose="t")
+    with (
+        caplog.at_level(logging.INFO, logger="saram.audit.checkpoint"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        audit.record(actor=user, action="view", target_type="p", purpose="t")
     (message,) = [r.getMessage() for r in caplog.records if r.name == "saram.audit.checkpoint"]
     assert message.startswith("saram-audit-checkpoint {") and '"seq": 1' in message
