@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from saram.safety import production_problems, refusal
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -36,7 +39,7 @@ def _secret(name: str, filename: str, nbytes: int) -> str:
     if value:
         return value
     if IS_PRODUCTION:
-        raise RuntimeError(f"{name} must be set when SARAM_ENV=production")
+        return ""  # refused below, with every other problem, in one message
     if TESTING:
         return "test-" + name.lower() + "-" + "0" * 40
     path = DATA_DIR / filename
@@ -61,6 +64,8 @@ SARAM_AUDIT_CHECKPOINT_FILE = Path(
 SARAM_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SARAM_AUDIT_CHECKPOINT_EVERY", "1"))
 SARAM_AUDIT_SYSLOG = os.environ.get("SARAM_AUDIT_SYSLOG", "").strip()  # e.g. /dev/log
 DEBUG = _flag("SARAM_DEBUG", False)
+if IS_PRODUCTION and (_problems := production_problems(os.environ, debug=DEBUG)):
+    raise ImproperlyConfigured(refusal(_problems))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("SARAM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -79,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "saram.core",
@@ -89,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +107,7 @@ MIDDLEWARE = [
     "saram.core.middleware.LoginRequiredMiddleware",
     "saram.core.middleware.SaramErrorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "saram.core.no_store.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "saram.urls"
@@ -152,6 +160,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "saram.core.demo_passwords.RefuseDemoPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SARAM_LOGIN_FAILURE_LIMIT", "5"))
@@ -253,4 +262,36 @@ if SARAM_AUDIT_SYSLOG:
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: HSTS for this many seconds (0 = off; one year in production unless set) and the
+# redirect of plain HTTP, both from the environment.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SARAM_HSTS_SECONDS", "31536000" if IS_PRODUCTION else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SARAM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SARAM_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _flag("SARAM_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+if SARAM_TRUSTED_PROXIES:
+    # The trusted proxy terminates TLS and says so; nobody else reaches the server directly.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Joining the browsers' HSTS preload list is the city's decision (SARAM_HSTS_PRELOAD), so the
+# deploy check does not insist on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Content Security Policy (django-csp): scripts only from Saram's own static files, so no
+# inline script or inline event handler runs; style attributes are allowed (no script runs
+# from them), images also as data: URLs (map markers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SARAM_CITY_DIR = Path(os.environ.get("SARAM_CITY_DIR", PROJECT_DIR / "data" / "cities" / "jeonju"))

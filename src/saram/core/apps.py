@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("공통")
 
     def ready(self) -> None:
+        from saram.core import checks  # noqa: F401  (registers the system checks)
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
 

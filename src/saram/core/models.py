@@ -394,3 +394,11 @@ class DuplicateCase(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class KeyCheck(models.Model):
+    """One row: the key check value of the personal-data key the data was sealed with, so that
+    a start with another key stops at once instead of silently missing every look-up."""
+
+    value = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
