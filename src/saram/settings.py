@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saram.core.middleware.LoginRequiredMiddleware",
     "saram.core.middleware.SaramErrorMiddleware",
+    "saram.core.bad_input.OutOfRangeMiddleware",
     "axes.middleware.AxesMiddleware",
     "saram.core.no_store.NoStoreMiddleware",
 ]

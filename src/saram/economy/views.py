@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core.access import Can, scope_of
+from saram.core.bounds import checked_year, db_int
 from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
@@ -99,7 +100,7 @@ def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return db_int(int(value)) if value not in (None, "") else None
     except ValueError:
         return None
 
@@ -107,7 +108,7 @@ def _int(value: str | None) -> int | None:
 def _year(request: HttpRequest, years: Sequence[int]) -> int:
     asked = _int(request.GET.get("year"))
     if asked is not None:
-        return asked
+        return checked_year(asked)
     return years[0] if years else this_year()
 
 
@@ -998,7 +999,7 @@ def plan_ocds(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def ocds_export(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    year = _int(request.GET.get("year")) or this_year()
+    year = checked_year(_int(request.GET.get("year")) or this_year())
     package = ocds_service.release_package(
         by=request.user, purchases=selectors.purchases_for(request.user, fiscal_year=year)
     )
