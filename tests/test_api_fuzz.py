@@ -77,32 +77,9 @@ def _run(make_user: Any, dong: Any, make_person: Any, capsys: pytest.CaptureFixt
     operations = [result.ok() for result in schema.get_all_operations()]
     for operation in operations:
         for role, key in tokens.items():
-            headers = {"Authorization": f"Token {key}"}
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-                @settings(
-                    max_examples=EXAMPLES,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    suppress_health_check=list(HealthCheck),
-                )
-                @given(case=operation.as_strategy(generation_mode=mode))
-                def run(case: Any) -> None:
-                    response = case.call(headers=headers)
-                    sent[response.status_code] += 1
-                    try:
-                        case.validate_response(response, checks=CHECKS, headers=headers)
-                    except Exception as exc:  # collected: every finding is reported at once
-                        failures.append(
-                            f"{role} {operation.label} {mode} -> {response.status_code}: "
-                            f"{' '.join(str(exc).split())[:400]}"
-                        )
-
-                try:
-                    run()
-                except Exception as exc:  # a generation problem is a finding too
-                    failures.append(f"{role} {operation.label} {mode}: {exc!r}"[:300])
+                label = f"{role} {operation.label} {mode}"
+                _fuzz(operation, mode, label, {"Authorization": f"Token {key}"}, sent, failures)
     server_errors = sum(n for status, n in sent.items() if status >= 500)
     with capsys.disabled():
         print(
@@ -111,3 +88,37 @@ def _run(make_user: Any, dong: Any, make_person: Any, capsys: pytest.CaptureFixt
             f"schema violations: {len(failures)}; statuses: {dict(sorted(sent.items()))}"
         )
     assert server_errors == 0 and failures == [], "\n".join(dict.fromkeys(failures))
+
+
+def _fuzz(
+    operation: Any,
+    mode: GenerationMode,
+    label: str,
+    headers: dict[str, str],
+    sent: Counter[int],
+    failures: list[str],
+) -> None:
+    """Send EXAMPLES generated requests for one operation, role and mode; note every finding."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        response = case.call(headers=headers)
+        sent[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except Exception as exc:  # collected: every finding is reported at once
+            failures.append(
+                f"{label} -> {response.status_code}: {' '.join(str(exc).split())[:400]}"
+            )
+
+    try:
+        run()
+    except Exception as exc:  # a generation problem is a finding too
+        failures.append(f"{label}: {exc!r}"[:400])
