@@ -106,9 +106,9 @@ def _int(value: str | None) -> int | None:
 
 
 def _year(request: HttpRequest, years: Sequence[int]) -> int:
-    asked = _int(request.GET.get("year"))
-    if asked is not None:
-        return checked_year(asked)
+    asked = request.GET.get("year", "")
+    if asked.strip().lstrip("-").isdigit():
+        return checked_year(int(asked))
     return years[0] if years else this_year()
 
 
