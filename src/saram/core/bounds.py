@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.utils.translation import gettext_lazy
-from pydantic import Field
+from ninja import Field
 
 from saram.core.errors import SaramError, register
 

@@ -117,7 +117,9 @@ def find_duplicates(
             "id", "key", "dong_id", "rrn_hmac"
         )
     }
-    may_see = scope_of(by).dong_ids(Can.VIEW_PEOPLE)
+    scope = scope_of(by)
+    may_see = scope.dong_ids(Can.VIEW_PEOPLE)
+    may_register = scope.dong_ids(Can.MANAGE_PEOPLE)
     visible: dict[int, Person] = {}
     hidden: dict[int, Person] = {}
     for key, digest in digests.items():
@@ -137,7 +139,7 @@ def find_duplicates(
         )
         for key, person in hidden.items():
             dong = wanted.get(key)
-            if dong is not None:
+            if dong is not None and dong.id in may_register:
                 DuplicateCase.objects.create(
                     created_at=now, reported_by=by, source=source, wanted_dong=dong, person=person
                 )
