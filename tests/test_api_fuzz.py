@@ -113,12 +113,12 @@ def _fuzz(
         sent[response.status_code] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
-        except Exception as exc:  # collected: every finding is reported at once
+        except (Exception, BaseExceptionGroup) as exc:  # collected: all are reported at once
             failures.append(
                 f"{label} -> {response.status_code}: {' '.join(str(exc).split())[:400]}"
             )
 
     try:
         run()
-    except Exception as exc:  # a generation problem is a finding too
+    except (Exception, BaseExceptionGroup) as exc:  # a generation problem is a finding too
         failures.append(f"{label}: {exc!r}"[:400])

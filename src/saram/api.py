@@ -10,7 +10,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
 from saram.core.errors import SaramError, register, render
@@ -117,6 +117,15 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     ]
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return _error(request, 400, "invalid_input", fields=fields, errors=errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own refusals (e.g. a body it cannot parse) in the same shape as ours.
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(
+        exc.status_code, "invalid_input"
+    )
+    return _error(request, exc.status_code, code, fields="body", errors=[])
 
 
 @api.exception_handler(AuthenticationError)
