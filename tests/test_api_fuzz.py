@@ -33,7 +33,7 @@ from saram.core.tokens import issue_token
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("SARAM_FUZZ_EXAMPLES", "6"))  # per operation, role and mode
+EXAMPLES = int(os.environ.get("SARAM_FUZZ_EXAMPLES", "3"))  # per operation, role and mode
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
