@@ -54,6 +54,12 @@ def _static_root() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(tmp_path: Path, settings: Any) -> None:
+    """Each test's audit checkpoints (written outside the database) in a file of its own."""
+    settings.SARAM_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Cached rows must not outlive the transaction that made them."""
     cache.clear()

@@ -42,11 +42,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help"}:
         print(__doc__.strip())
         return 0
+    refused = settings_refusal()
+    if refused:
+        print(f"saram: {refused}", file=sys.stderr)
+        return 2
     if args[0] == "demo":
         return demo(parse_demo(args[1:]))
     if args[0] == "manage":
         args = args[1:]
     return manage(args)
+
+
+def settings_refusal() -> str:
+    """Why the settings refuse to load (production with weak keys, debug...), or ''."""
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return ""
 
 
 def manage(args: Sequence[str]) -> int:

@@ -11,8 +11,12 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from saram.safety import production_problems, refusal
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -35,7 +39,7 @@ def _secret(name: str, filename: str, nbytes: int) -> str:
     if value:
         return value
     if IS_PRODUCTION:
-        raise RuntimeError(f"{name} must be set when SARAM_ENV=production")
+        return ""  # refused below, with every other problem, in one message
     if TESTING:
         return "test-" + name.lower() + "-" + "0" * 40
     path = DATA_DIR / filename
@@ -51,7 +55,17 @@ def _secret(name: str, filename: str, nbytes: int) -> str:
 SECRET_KEY = _secret("SARAM_SECRET_KEY", "secret_key", 50)
 # Master key for personal data (주민등록번호): encryption and keyed-hash keys are derived from it.
 PERSONAL_DATA_KEY = _secret("SARAM_PERSONAL_DATA_KEY", "personal_data_key", 32)
+# The audit chain's HMAC and its checkpoints' signatures use keys derived from this (by default
+# the personal-data key): a secret outside the database, so a database writer cannot rewrite it.
+SARAM_AUDIT_KEY = os.environ.get("SARAM_AUDIT_KEY", "").strip() or PERSONAL_DATA_KEY
+SARAM_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("SARAM_AUDIT_CHECKPOINT_FILE", DATA_DIR / "audit" / "checkpoints.log")
+)
+SARAM_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SARAM_AUDIT_CHECKPOINT_EVERY", "1"))
+SARAM_AUDIT_SYSLOG = os.environ.get("SARAM_AUDIT_SYSLOG", "").strip()  # e.g. /dev/log
 DEBUG = _flag("SARAM_DEBUG", False)
+if IS_PRODUCTION and (_problems := production_problems(os.environ, debug=DEBUG)):
+    raise ImproperlyConfigured(refusal(_problems))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("SARAM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -70,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "saram.core",
@@ -80,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,7 +106,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "saram.core.middleware.LoginRequiredMiddleware",
     "saram.core.middleware.SaramErrorMiddleware",
+    "saram.core.bad_input.OutOfRangeMiddleware",
     "axes.middleware.AxesMiddleware",
+    "saram.core.no_store.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "saram.urls"
@@ -143,6 +161,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "saram.core.demo_passwords.RefuseDemoPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SARAM_LOGIN_FAILURE_LIMIT", "5"))
@@ -151,6 +170,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: the client's is read from
+# X-Forwarded-For, trusting only the proxies listed here (addresses or networks), so a client
+# cannot claim another's address and nobody can lock another's account from outside.
+SARAM_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("SARAM_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "saram.core.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,6 +189,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many idle minutes (every request starts the count again).
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("SARAM_SESSION_IDLE_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
+# 주민등록번호 look-ups (registration, import): per user and window, at most this many look-ups
+# and this many numbers found registered outside the user's area; beyond, refused and flagged.
+SARAM_RRN_LOOKUP_WINDOW_MINUTES = int(os.environ.get("SARAM_RRN_LOOKUP_WINDOW_MINUTES", "60"))
+SARAM_RRN_LOOKUP_LIMIT = int(os.environ.get("SARAM_RRN_LOOKUP_LIMIT", "60"))
+SARAM_RRN_OUTSIDE_LIMIT = int(os.environ.get("SARAM_RRN_OUTSIDE_LIMIT", "3"))
+# API tokens: the lifetime given when none is asked for, and the longest allowed.
+SARAM_TOKEN_DEFAULT_DAYS = int(os.environ.get("SARAM_TOKEN_DEFAULT_DAYS", "90"))
+SARAM_TOKEN_MAX_DAYS = int(os.environ.get("SARAM_TOKEN_MAX_DAYS", "365"))
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 
@@ -224,14 +261,56 @@ TASKS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals": {"()": "saram.core.logging.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SARAM_LOG_LEVEL", "WARNING")},
 }
+if SARAM_AUDIT_SYSLOG:
+    # Each audit checkpoint also goes to syslog (another machine, when syslog forwards).
+    _host, _, _port = SARAM_AUDIT_SYSLOG.rpartition(":")
+    LOGGING["handlers"]["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (
+            SARAM_AUDIT_SYSLOG if SARAM_AUDIT_SYSLOG.startswith("/") else (_host, int(_port))
+        ),
+    }
+    LOGGING["loggers"] = {"saram.audit.checkpoint": {"handlers": ["audit_syslog"], "level": "INFO"}}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: HSTS for this many seconds (0 = off; one year in production unless set) and the
+# redirect of plain HTTP, both from the environment.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SARAM_HSTS_SECONDS", "31536000" if IS_PRODUCTION else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SARAM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SARAM_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _flag("SARAM_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+if SARAM_TRUSTED_PROXIES:
+    # The trusted proxy terminates TLS and says so; nobody else reaches the server directly.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Joining the browsers' HSTS preload list is the city's decision (SARAM_HSTS_PRELOAD), so the
+# deploy check does not insist on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Content Security Policy (django-csp): scripts only from Saram's own static files, so no
+# inline script or inline event handler runs; style attributes are allowed (no script runs
+# from them), images also as data: URLs (map markers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SARAM_CITY_DIR = Path(os.environ.get("SARAM_CITY_DIR", PROJECT_DIR / "data" / "cities" / "jeonju"))

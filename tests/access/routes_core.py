@@ -71,6 +71,12 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "person_create": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
     "person_detail": {"GET": {"welfare_officer"}},
     "person_edit": {"GET": {"welfare_officer"}, "POST": {"welfare_officer"}},
+    # Every signed-in role manages its own API tokens; only the city administrator decides
+    # duplicate registrations (#9).
+    "token_list": {"GET": EVERYONE, "POST": EVERYONE},
+    "token_revoke": {"GET": EVERYONE, "POST": EVERYONE},
+    "duplicate_list": {"GET": {"city_admin"}},
+    "duplicate_detail": {"GET": {"city_admin"}, "POST": {"city_admin"}},
 }
 
 # Which rows fill a parameter: keyed by the parameter's name or the path segment before it.

@@ -106,25 +106,39 @@ def test_a_member_records_a_visit_on_their_phone_page(given: Any, client: Any) -
     assert a.status == AssignmentStatus.DONE and a.visits.get().note == "허리가 아프심"
 
 
-def test_a_concern_naming_one_resident_becomes_a_committee_observation(
-    given: Any, dong: Any, make_person: Any
+def test_a_concern_naming_a_resident_given_to_the_member_becomes_an_observation(
+    given: Any, dong: Any
 ) -> None:
-    member, _a = given
-    neighbour = make_person(dong, name="오미자", address="전주시 덕진구 송천로 77")
+    member, assignment = given
+    neighbour = assignment.person
     concern = visits.report_concern(
         by=member,
-        name="오미자",
-        address="전주시 덕진구  송천로 77",
+        name=neighbour.name,
+        address="  " + neighbour.address.replace(" ", "  "),
         description="며칠째 불이 꺼져 있고 우편물이 쌓였습니다",
         now=NOW,
     )
     assert concern.status == ConcernStatus.MATCHED and concern.person == neighbour
-    signal = Signal.objects.get(person=neighbour)
-    assert (signal.kind.code, signal.observed_on, signal.value) == (
-        "committee_observation",
-        TODAY,
-        1,
+    signal = Signal.objects.get(person=neighbour, kind__code="committee_observation")
+    assert (signal.observed_on, signal.value) == (TODAY, 1)
+
+
+def test_a_concern_never_tells_a_member_that_a_resident_not_given_to_them_exists(
+    given: Any, dong: Any, make_person: Any
+) -> None:
+    """The attack: a member names a resident they do not visit, exactly; the answer must be the
+    one an unknown name gets, and the resident gets no signal from the member."""
+    member, _a = given
+    neighbour = make_person(dong, name="오미자", address="전주시 덕진구 송천로 77")
+    known = visits.report_concern(
+        by=member, name="오미자", address="전주시 덕진구 송천로 77", description="걱정", now=NOW
     )
+    unknown = visits.report_concern(
+        by=member, name="없는사람", address="어딘가 1", description="걱정", now=NOW
+    )
+    assert known.status == unknown.status == ConcernStatus.NEW and known.person is None
+    assert visits.status_seen_by(member, known) == visits.status_seen_by(member, unknown)
+    assert not Signal.objects.filter(person=neighbour).exists()
 
 
 def test_an_unknown_neighbour_waits_for_the_officer(

@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from saram.core import audit, selectors
 from saram.core.access import Can, scope_of
+from saram.core.bounds import Limit, Offset
 from saram.core.models import AuditAction
 
 router = Router(tags=["core"])
@@ -138,7 +139,7 @@ def _person_out(p: Any) -> dict[str, Any]:
 
 @router.get("/people", response=list[PersonOut])
 def list_people(
-    request: HttpRequest, dong: str = "", q: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest, dong: str = "", q: str = "", limit: Limit = 100, offset: Offset = 0
 ) -> Any:
     scope_of(request.user).require(Can.VIEW_PEOPLE)
     limit = max(1, min(limit, 500))

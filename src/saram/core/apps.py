@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from saram.core import imports  # noqa: F401 -- registers the import error codes
+        from saram.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            imports,  # noqa: F401 -- registers the import error codes
+        )
         from saram.core.access import Can
         from saram.core.files import keep_data_dir_private, keep_database_private
         from saram.core.navigation import NavItem, add

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from saram.core.errors import render
+from saram.core.imports import CellError
 from saram.core.models import Dong
+from saram.core.services.people import parse_rrn
 
 
 class ImportForm(forms.Form):
@@ -34,6 +37,14 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, dongs: list[Dong], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dong"].queryset = Dong.objects.filter(pk__in=[d.pk for d in dongs])  # type: ignore[attr-defined]
+
+    def clean_rrn(self) -> str:
+        # A wrong check digit or date is the user's to fix, beside the field (not a server error).
+        try:
+            return parse_rrn(self.cleaned_data["rrn"])
+        except CellError as exc:
+            text = render(exc.code, exc.params) if exc.code else str(exc.text)
+            raise forms.ValidationError(text) from None
 
 
 class PersonEditForm(forms.Form):

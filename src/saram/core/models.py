@@ -287,6 +287,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("수정")
     DELETE = "delete", _("삭제")
     IMPORT = "import", _("가져오기")
+    LOOKUP = "lookup", _("주민등록번호 조회")
 
 
 class AuditHead(models.Model):
@@ -294,6 +295,9 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Entries from this sequence on are HMAC-keyed (key epoch 1); earlier ones are plain SHA-256
+    # from before keying. Every checkpoint outside the database repeats it.
+    keyed_from_seq = models.BigIntegerField(default=1)
 
 
 class AuditEntry(models.Model):
@@ -392,3 +396,70 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Every token ends: at its expiry, or earlier when its owner (or an administrator) revokes it.
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_usable(self, now: Any) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class RrnLookup(models.Model):
+    """One look-up of 주민등록번호 in the registry by a user (a registration or an import):
+    how many numbers, and how many were found registered outside the user's area. Counted to
+    limit and flag many look-ups in a short time; each one is also in the audit log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=20)
+    numbers = models.PositiveIntegerField(default=0)
+    found_outside = models.PositiveIntegerField(default=0)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"])]
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("확인 전")
+    TRANSFERRED = "transferred", _("전입 처리함")
+    CORRECTED = "corrected", _("잘못 적은 번호로 닫음")
+
+
+class DuplicateCase(models.Model):
+    """A number someone tried to register in their dong that is registered in a dong they may
+    not see: the city administrator decides (transfer the record, or close as a mistake). The
+    user who tried is told only that the registration could not be made."""
+
+    created_at = models.DateTimeField()
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=20)
+    wanted_dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class KeyCheck(models.Model):
+    """One row: the key check value of the personal-data key the data was sealed with, so that
+    a start with another key stops at once instead of silently missing every look-up."""
+
+    value = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)

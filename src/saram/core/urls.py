@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saram.core import views
+from saram.core import duplicate_views, token_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/export/", views.people_export, name="people_export"),
     path("people/import/", views.people_import, name="people_import"),
+    path("people/duplicates/", duplicate_views.duplicate_list, name="duplicate_list"),
+    path("people/duplicates/<int:pk>/", duplicate_views.duplicate_detail, name="duplicate_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("organisations/", views.organisation_list, name="organisation_list"),
@@ -27,4 +29,6 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/errors.csv", views.job_errors, name="job_errors"),
     path("imports/<slug:kind>/template.xlsx", views.import_template, name="import_template"),
+    path("account/tokens/", token_views.token_list, name="token_list"),
+    path("account/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,11 +13,13 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from saram.core import audit, imports, selectors
 from saram.core.access import Can, scope_of
+from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
 from saram.core.forms import ImportForm, PersonEditForm, PersonForm
 from saram.core.imports import review
@@ -24,7 +27,7 @@ from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKi
 from saram.core.navigation import start_page_for
 from saram.core.presenters import TARGETS, audit_rows
 from saram.core.services import jobs, organisations, people
-from saram.core.services.tabular import FORMATS
+from saram.core.services.exports import FORMATS
 
 PAGE_SIZE = 50
 
@@ -34,14 +37,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return attachment(content, fmt, stem)
 
 
 def _fmt(request: HttpRequest) -> str:
-    fmt = request.GET.get("format", "csv")
-    return fmt if fmt in FORMATS else "csv"
+    return export_format(request)
 
 
 @require_GET
@@ -188,6 +188,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
     if person.dong_id not in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
         raise selectors.not_found()
+    if request.method == "GET":
+        # The form shows the record, so opening it is a view of personal data like any other.
+        audit.record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target_type="person",
+            target_id=person.pk,
+            purpose=_("주민 기록 수정 화면 열람"),
+        )
     initial = {f: getattr(person, f) for f in people.EDITABLE_FIELDS}
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -354,6 +363,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "targets": sorted(TARGETS.items(), key=lambda kv: str(kv[1])),
             "actions": AuditEntry._meta.get_field("action").choices,
+            "flagged": people.flagged_lookups(since=timezone.now() - dt.timedelta(days=30)),
+            "open_duplicates": people.open_duplicate_cases(request.user).count(),
         },
     )
 

@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from saram.core.access import Can, scope_of
+from saram.core.bounds import Year
 from saram.core.errors import SaramError
 from saram.core.imports import keep_upload, refuse_oversized
 from saram.core.services import jobs
@@ -124,7 +125,7 @@ def _share_out(r: selectors.ShareRow) -> dict[str, Any]:
 
 
 @router.get("/ledger/local-share", response=LocalShareOut)
-def local_share(request: HttpRequest, year: int, by: str = "department") -> Any:
+def local_share(request: HttpRequest, year: Year, by: str = "department") -> Any:
     """Local share and leakage of a fiscal year by department, programme, category or month."""
     _require_view(request)
     if by not in selectors.DIMENSIONS:
@@ -154,7 +155,7 @@ class SplitOut(Schema):
 
 
 @router.get("/ledger/splits", response=list[SplitOut])
-def ledger_splits(request: HttpRequest, year: int) -> Any:
+def ledger_splits(request: HttpRequest, year: Year) -> Any:
     """Privately contracted payments that together cross a threshold none of them crosses."""
     _require_view(request)
     departments = {str(d.id): d.display_name for d in Department.objects.all()}
@@ -202,7 +203,7 @@ class JobOut(Schema):
 
 
 @router.post("/ledger/imports", response={202: JobOut})
-def import_ledger(request: HttpRequest, fiscal_year: Form[int], file: File[UploadedFile]) -> Any:
+def import_ledger(request: HttpRequest, fiscal_year: Form[Year], file: File[UploadedFile]) -> Any:
     """Start importing a ledger file (CSV, XLSX or OCDS JSON); follow the job's page."""
     from saram.economy.tasks import import_ledger_task
 
@@ -359,7 +360,7 @@ def _plan_out(p: Any) -> dict[str, Any]:
 
 
 @router.get("/plans", response=list[PlanOut])
-def list_plans(request: HttpRequest, year: int | None = None) -> Any:
+def list_plans(request: HttpRequest, year: Year | None = None) -> Any:
     _require_view(request)
     qs = selectors.plans_for(request.user)
     if year is not None:
@@ -402,7 +403,7 @@ def plan_ocds(request: HttpRequest, plan_id: int) -> Any:
 
 class LotsIn(Schema):
     programme: str
-    fiscal_year: int
+    fiscal_year: Year
     bid_award_ratio_bp: int = 9_000
     open_bid_local_win_bp: int | None = None
 
@@ -520,7 +521,7 @@ def _lm3_out(name: str, r: Any) -> dict[str, Any]:
 
 
 @router.get("/lm3", response=MultiplierOut)
-def multiplier(request: HttpRequest, year: int) -> Any:
+def multiplier(request: HttpRequest, year: Year) -> Any:
     """LM3 per programme and for the city, with the assumptions the surveys forced."""
     _require_view(request)
     report = selectors.lm3_report(request.user, fiscal_year=year)
@@ -541,7 +542,7 @@ class SocialEconomyOut(Schema):
 
 
 @router.get("/social-economy", response=SocialEconomyOut)
-def social_economy(request: HttpRequest, year: int) -> Any:
+def social_economy(request: HttpRequest, year: Year) -> Any:
     """The priority-purchase progress and each social-economy organisation's support and sales."""
     _require_view(request)
     progress = selectors.priority_purchase(request.user, fiscal_year=year)

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from saram.core import imports as core_imports
 from saram.core.access import Can, scope_of
+from saram.core.bounds import checked_year, db_int
+from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for
 from saram.core.services import jobs
-from saram.core.services.tabular import FORMATS
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan
 from saram.economy.engine.policy import Layer, RuleEffect
@@ -91,27 +92,24 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _fmt(request: HttpRequest) -> str:
-    fmt = request.GET.get("format", "csv")
-    return fmt if fmt in FORMATS else "csv"
+    return export_format(request)
 
 
 def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return attachment(content, fmt, stem)
 
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return db_int(int(value)) if value not in (None, "") else None
     except ValueError:
         return None
 
 
 def _year(request: HttpRequest, years: Sequence[int]) -> int:
-    asked = _int(request.GET.get("year"))
-    if asked is not None:
-        return asked
+    asked = request.GET.get("year", "")
+    if asked.strip().lstrip("-").isdigit():
+        return checked_year(int(asked))
     return years[0] if years else this_year()
 
 
@@ -1008,7 +1006,7 @@ def plan_ocds(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def ocds_export(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    year = _int(request.GET.get("year")) or this_year()
+    year = checked_year(_int(request.GET.get("year")) or this_year())
     package = ocds_service.release_package(
         by=request.user, purchases=selectors.purchases_for(request.user, fiscal_year=year)
     )

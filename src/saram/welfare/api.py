@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from saram.core import audit
 from saram.core.access import Can, not_found, scope_of
+from saram.core.bounds import Limit, Offset
 from saram.core.models import AuditAction
 from saram.welfare import reasons, selectors
 from saram.welfare.services import config, coverage, referrals, visits
@@ -238,7 +239,7 @@ def _round_out(request: HttpRequest, round_: Any, offset: int, limit: int) -> di
 
 
 @router.get("/outreach/{code}", response=RoundOut)
-def latest_outreach(request: HttpRequest, code: str, offset: int = 0, limit: int = 100) -> Any:
+def latest_outreach(request: HttpRequest, code: str, offset: Offset = 0, limit: Limit = 100) -> Any:
     """The dong's latest outreach list, ranked, each line with its reasons."""
     dong = selectors.welfare_dong_for(request.user, code)
     round_ = selectors.latest_round(request.user, dong)
@@ -248,7 +249,7 @@ def latest_outreach(request: HttpRequest, code: str, offset: int = 0, limit: int
 
 
 @router.get("/rounds/{round_id}", response=RoundOut)
-def get_round(request: HttpRequest, round_id: int, offset: int = 0, limit: int = 100) -> Any:
+def get_round(request: HttpRequest, round_id: int, offset: Offset = 0, limit: Limit = 100) -> Any:
     return _round_out(request, selectors.round_for(request.user, round_id), offset, limit)
 
 
@@ -322,7 +323,7 @@ def record_my_visit(request: HttpRequest, assignment_id: int, payload: VisitIn) 
 def list_concerns(request: HttpRequest) -> Any:
     """New concerns of the officer's dongs; a committee member's own concerns."""
     return [
-        {"id": c.pk, "status": c.status}
+        {"id": c.pk, "status": visits.status_seen_by(request.user, c)}
         for c in selectors.concerns_for(request.user, status=None)[:500]
     ]
 
@@ -338,7 +339,7 @@ def report_concern(request: HttpRequest, payload: ConcernIn) -> Any:
         description=payload.description,
         now=timezone.now(),
     )
-    return {"id": concern.pk, "status": concern.status}
+    return {"id": concern.pk, "status": visits.status_seen_by(request.user, concern)}
 
 
 @router.get("/cases", response=list[CaseSummaryOut])

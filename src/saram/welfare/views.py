@@ -38,6 +38,7 @@ from saram.welfare.models import (
     CaseNeed,
     Committee,
     CommitteeMember,
+    ConcernStatus,
     ImportStatus,
     Meeting,
     ModelKind,
@@ -1088,7 +1089,12 @@ def my_concern(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("알려 주셔서 고맙습니다. 담당 공무원이 확인합니다."))
             return redirect("welfare:my")
-    mine = selectors.concerns_for(request.user, status=None).filter(reported_by=request.user)[:20]
+    mine = [
+        (c, ConcernStatus(visits.status_seen_by(request.user, c)).label)
+        for c in selectors.concerns_for(request.user, status=None).filter(reported_by=request.user)[
+            :20
+        ]
+    ]
     return render(request, "welfare/my_concern.html", {"form": form, "mine": mine})
 
 

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 _VERSION = b"\x01"
 
 
-def _derive(master: bytes, info: bytes) -> bytes:
+def derive(master: bytes, info: bytes) -> bytes:
+    """A 32-byte key for one purpose, derived from a master key (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
@@ -26,8 +27,8 @@ class Sealer:
 
     def __init__(self, master_key: str | bytes) -> None:
         master = master_key.encode() if isinstance(master_key, str) else master_key
-        self._aead = AESGCM(_derive(master, b"saram rrn encryption v1"))
-        self._mac_key = _derive(master, b"saram rrn lookup v1")
+        self._aead = AESGCM(derive(master, b"saram rrn encryption v1"))
+        self._mac_key = derive(master, b"saram rrn lookup v1")
 
     def seal(self, plaintext: str) -> bytes:
         nonce = os.urandom(12)

@@ -25,7 +25,7 @@ from saram.core.imports import (
 )
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.tabular import write_table
+from saram.core.services.exports import write_table
 
 
 def _kinds() -> dict[str, str]:

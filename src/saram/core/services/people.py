@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.engine.identity import InvalidRrn, RrnProblem, birth_date_of, normalize_rrn, sex_of
 from saram.core.engine.tabular import Limits
-from saram.core.errors import RowError, SaramError
+from saram.core.errors import RowError, SaramError, register
 from saram.core.imports import (
     CellError,
     Column,
@@ -25,10 +31,17 @@ from saram.core.imports import (
     rejected,
     typed_rows,
 )
-from saram.core.models import AuditAction, Dong, Person
+from saram.core.models import (
+    AuditAction,
+    Dong,
+    DuplicateCase,
+    DuplicateStatus,
+    Person,
+    RrnLookup,
+)
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.tabular import write_table
+from saram.core.services.exports import write_table
 
 _RRN_CODES = {
     RrnProblem.FORMAT: "import_rrn_format",
@@ -90,6 +103,160 @@ def _require_dong(user: Any, dong: Dong) -> None:
         raise SaramError("out_of_scope", dong=dong.name)
 
 
+register(
+    {
+        "duplicate_rrn_here": gettext_lazy(
+            "이미 등록된 주민입니다 (주민 번호 %(key)s). 그 기록을 고쳐 주세요."
+        ),
+        "registration_refused": gettext_lazy(
+            "이 주민등록번호로는 등록할 수 없습니다. 시청 관리자에게 확인을 요청했습니다."
+        ),
+        "too_many_lookups": gettext_lazy(
+            "짧은 시간에 주민등록번호 조회가 너무 많아 잠시 막았습니다. 시청 관리자에게 문의하세요."
+        ),
+        "duplicate_resolved": gettext_lazy("이미 처리한 확인 요청입니다."),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Registered numbers among those looked up, keyed as the caller keyed them (row number):
+    `visible` the people the user may see; `hidden` the keys of people the user may not see."""
+
+    visible: dict[int, Person] = field(default_factory=dict)
+    hidden: frozenset[int] = frozenset()
+
+
+def find_duplicates(
+    *, by: Any, numbers: Mapping[int, str], wanted: Mapping[int, Dong | None], source: str
+) -> Duplicates:
+    """The one duplicate decision for registration and import.
+
+    Looks the normalized numbers up by keyed digest; a number registered outside the user's
+    area is never named to them: it becomes a case for the city administrator (a transfer or
+    a correction) and the caller refuses with the same neutral answer. Every look-up is
+    audited and counted; too many in a short time by one user are refused and flagged.
+    """
+    now = timezone.now()
+    _check_lookup_rate(by, now=now, source=source)
+    digests = {key: rrn_digest(digits) for key, digits in numbers.items()}
+    registered: dict[str, Person] = {
+        p.rrn_hmac: p
+        for p in Person.objects.filter(rrn_hmac__in=set(digests.values())).only(
+            "id", "key", "dong_id", "rrn_hmac"
+        )
+    }
+    scope = scope_of(by)
+    may_see = scope.dong_ids(Can.VIEW_PEOPLE)
+    may_register = scope.dong_ids(Can.MANAGE_PEOPLE)
+    visible: dict[int, Person] = {}
+    hidden: dict[int, Person] = {}
+    for key, digest in digests.items():
+        person = registered.get(digest)
+        if person is None:
+            continue
+        (visible if person.dong_id in may_see else hidden)[key] = person
+    flagged = bool(hidden)
+    with transaction.atomic():
+        RrnLookup.objects.create(
+            user=by,
+            at=now,
+            source=source,
+            numbers=len(digests),
+            found_outside=len(hidden),
+            flagged=flagged,
+        )
+        for key, person in hidden.items():
+            dong = wanted.get(key)
+            if dong is not None and dong.id in may_register:
+                DuplicateCase.objects.create(
+                    created_at=now, reported_by=by, source=source, wanted_dong=dong, person=person
+                )
+        audit.record(
+            actor=by,
+            action=AuditAction.LOOKUP,
+            target_type="person",
+            purpose=_("주민등록번호 중복 확인"),
+            detail={
+                "source": source,
+                "numbers": len(digests),
+                "found_here": len(visible),
+                "found_outside": len(hidden),
+                "flagged": flagged,
+            },
+        )
+    return Duplicates(visible=visible, hidden=frozenset(hidden))
+
+
+def _check_lookup_rate(by: Any, *, now: dt.datetime, source: str) -> None:
+    """Refuse (and flag) a user who looked numbers up too often, or found too many registered
+    outside their area, within the window."""
+    since = now - dt.timedelta(minutes=settings.SARAM_RRN_LOOKUP_WINDOW_MINUTES)
+    recent = RrnLookup.objects.filter(user_id=by.pk, at__gte=since)
+    totals = recent.aggregate(outside=Sum("found_outside"))
+    if (
+        recent.count() < settings.SARAM_RRN_LOOKUP_LIMIT
+        and (totals["outside"] or 0) < settings.SARAM_RRN_OUTSIDE_LIMIT
+    ):
+        return
+    with transaction.atomic():
+        RrnLookup.objects.create(user=by, at=now, source=source, flagged=True)
+        audit.record(
+            actor=by,
+            action=AuditAction.LOOKUP,
+            target_type="person",
+            purpose=_("주민등록번호 조회 제한"),
+            detail={"source": source, "numbers": 0, "refused": True, "flagged": True},
+        )
+    raise SaramError("too_many_lookups")
+
+
+def flagged_lookups(*, since: dt.datetime) -> list[RrnLookup]:
+    """Flagged look-ups since `since`, newest first, for the audit page."""
+    return list(
+        RrnLookup.objects.filter(flagged=True, at__gte=since)
+        .select_related("user")
+        .order_by("-at")[:50]
+    )
+
+
+def open_duplicate_cases(by: Any) -> Any:
+    """The duplicate cases the city administrator decides on (none for anyone else)."""
+    if not scope_of(by).can(Can.CONFIGURE):
+        return DuplicateCase.objects.none()
+    return DuplicateCase.objects.select_related(
+        "reported_by", "wanted_dong", "person__dong"
+    ).filter(status=DuplicateStatus.OPEN)
+
+
+def resolve_duplicate(*, by: Any, case: DuplicateCase, transfer: bool) -> DuplicateCase:
+    """Transfer the registered record to the dong that asked for it, or close the case as a
+    mistyped number; audited either way."""
+    if not scope_of(by).can(Can.CONFIGURE):
+        raise SaramError("forbidden")
+    with transaction.atomic():
+        locked = DuplicateCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status != DuplicateStatus.OPEN:
+            raise SaramError("duplicate_resolved")
+        if transfer:
+            Person.objects.filter(pk=locked.person_id).update(dong=locked.wanted_dong)
+        locked.status = DuplicateStatus.TRANSFERRED if transfer else DuplicateStatus.CORRECTED
+        locked.resolved_by = by
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "resolved_by", "resolved_at"])
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="person",
+            target_id=locked.person_id,
+            purpose=_("중복 등록 확인 처리"),
+            detail={"case": locked.pk, "status": locked.status, "dong": locked.wanted_dong.code},
+        )
+    forget_population()
+    return locked
+
+
 def register_person(
     *,
     by: Any,
@@ -108,8 +275,11 @@ def register_person(
         digits = parse_rrn(rrn)
     except CellError as exc:
         raise SaramError(exc.code) from None
-    if registered_rrns(by=by, digests=[rrn_digest(digits)]):
-        raise SaramError("import_duplicate_rrn")
+    found = find_duplicates(by=by, numbers={0: digits}, wanted={0: dong}, source="register")
+    if found.hidden:
+        raise SaramError("registration_refused")
+    if found.visible:
+        raise SaramError("duplicate_rrn_here", key=found.visible[0].key)
     cipher, digest = seal_rrn(digits)
     with transaction.atomic():
         person = Person.objects.create(
@@ -171,7 +341,12 @@ def import_people(*, by: Any, upload: Upload, purpose: str) -> int:
     allowed = scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
     seen: dict[str, int] = {}
     digests = {r["_row"]: rrn_digest(r["주민등록번호"]) for r in rows if r["주민등록번호"]}
-    existing = registered_rrns(by=by, digests=digests.values())
+    found = find_duplicates(
+        by=by,
+        numbers={r["_row"]: r["주민등록번호"] for r in rows if r["주민등록번호"]},
+        wanted={r["_row"]: dongs.get(r["행정동코드"] or "") for r in rows},
+        source="import",
+    )
     for row in rows:
         n = row["_row"]
         code = row["행정동코드"]
@@ -185,8 +360,15 @@ def import_people(*, by: Any, upload: Upload, purpose: str) -> int:
         digest = digests.get(n)
         if digest is None:
             continue
-        if digest in existing:
-            errors.append(RowError(n, "주민등록번호", code="import_duplicate_rrn"))
+        if n in found.visible:
+            errors.append(
+                RowError(
+                    n,
+                    "주민등록번호",
+                    code="duplicate_rrn_here",
+                    params={"key": found.visible[n].key},
+                )
+            )
         elif digest in seen:
             errors.append(
                 RowError(
@@ -194,6 +376,9 @@ def import_people(*, by: Any, upload: Upload, purpose: str) -> int:
                 )
             )
         seen.setdefault(digest, n)
+    if found.hidden:
+        # Which rows is not said: that would tell the user who lives outside their area.
+        raise SaramError("registration_refused", row_errors=errors)
     if errors:
         raise rejected(errors, table=table.frame, spec=PEOPLE_SPEC)
     people = []

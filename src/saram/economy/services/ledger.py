@@ -35,7 +35,7 @@ from saram.core.imports import (
     register_spec,
 )
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.tabular import write_table
+from saram.core.services.exports import write_table
 from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES

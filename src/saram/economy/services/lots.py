@@ -29,7 +29,7 @@ from saram.core.imports import (
     typed_rows,
 )
 from saram.core.models import AuditAction
-from saram.core.services.tabular import write_table
+from saram.core.services.exports import write_table
 from saram.economy import explanations
 from saram.economy.engine import (
     DemandLine,

@@ -32,8 +32,8 @@ from saram.core.imports import (
 )
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import current_city
+from saram.core.services.exports import write_table
 from saram.core.services.organisations import check_dongs_and_numbers, parse_kind
-from saram.core.services.tabular import write_table
 from saram.economy import explanations
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
 from saram.economy.engine import Supplier as PolicySupplier

@@ -179,9 +179,19 @@ def report_concern(
             phone=phone.strip()[:20],
             description=description.strip()[:500],
         )
+        # Matched at once only among the residents given to this member to visit: matching
+        # anyone else would tell the member that such a resident exists. Others wait for the
+        # dong's officer, whatever the registry holds, and the member sees the same answer.
         candidates = [
             p
-            for p in Person.objects.filter(dong=dong, name=concern.name).only("id", "address")
+            for p in Person.objects.filter(
+                dong=dong,
+                name=concern.name,
+                welfare_assignments__assignee_id=by.pk,
+                welfare_assignments__status=AssignmentStatus.OPEN,
+            )
+            .distinct()
+            .only("id", "address")
             if _normal(p.address) == _normal(concern.address)
         ]
         if len(candidates) == 1:
@@ -194,6 +204,19 @@ def report_concern(
             purpose=_("이웃 어려움 알림"),
         )
     return concern
+
+
+def status_seen_by(user: Any, concern: Concern) -> str:
+    """The concern's status as its reporter may see it. A member who may not see the dong's
+    residents learns "matched" only for a resident given to them (matched when reported);
+    once the officer has decided, only that it is closed, not whether a resident was found."""
+    if concern.dong_id in scope_of(user).dong_ids(Can.VIEW_PEOPLE):
+        return concern.status
+    if concern.status == ConcernStatus.MATCHED and concern.resolved_by_id is None:
+        return ConcernStatus.MATCHED
+    if concern.status == ConcernStatus.NEW:
+        return ConcernStatus.NEW
+    return ConcernStatus.DISMISSED
 
 
 def _match(concern: Concern, person: Person, *, by: Any, now: dt.datetime) -> None:

@@ -1,0 +1,21 @@
+"""How a view hands over an export: as an attachment that no browser or proxy keeps."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from saram.core.services.exports import FORMATS
+
+
+def export_format(request: HttpRequest) -> str:
+    """The `format` the user asked for (csv or xlsx; csv when missing or unknown)."""
+    fmt = request.GET.get("format", "csv")
+    return fmt if fmt in FORMATS else "csv"
+
+
+def attachment(content: bytes, fmt: str, stem: str) -> HttpResponse:
+    """An export file; `no-store`, because exports carry personal or unpublished data."""
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
