@@ -19,7 +19,7 @@ def fill_city_and_kind(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("core", "0005_key_check_value")]
 
     operations = [
         migrations.AddField(
