@@ -180,7 +180,7 @@ def test_cp949_csv_and_xlsx_are_read(officer: Any, firms: dict[str, Any], ledger
         filename="cp949.csv",
         fiscal_year=2024,
     )
-    data = tablib.Dataset(headers=ledger.LEDGER_COLUMNS and [h for h, *_ in ledger.LEDGER_COLUMNS])
+    data = tablib.Dataset(headers=[h for h, *_ in ledger.LEDGER_COLUMNS][: len(rows[0])])
     for row in rows[1:]:
         data.append([str(v) for v in row])
     ledger.import_ledger(

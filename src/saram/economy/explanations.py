@@ -255,10 +255,11 @@ def label(code: StrEnum) -> str:
     return str(found) if found is not None else str(code)
 
 
-def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
+def citations_in_words(
+    citations: Sequence[Any], rules: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[dict[str, str]]:
     """Citations (engine objects or stored dicts) with the reason, and the rule's limit, in
-    words."""
-    book_rules = _rule_index()
+    words; `rules` indexes the rule book's rules by (version id, rule id)."""
     out = []
     for c in citations:
         data = (
@@ -272,7 +273,7 @@ def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
                 "reason": c.reason.value,
             }
         )
-        rule = book_rules.get((data["version_id"], data["rule_id"]), {})
+        rule = rules.get((data["version_id"], data["rule_id"]), {})
         limit = rule.get("limit_krw")
         if data["reason"] == ReasonCode.SINGLE_QUOTE_WITHIN_LIMIT:
             limit = rule.get("single_quote_limit_krw") or limit
@@ -286,22 +287,11 @@ def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
     return out
 
 
-def _rule_index() -> dict[tuple[str, str], dict[str, Any]]:
-    from saram.economy.services import policy
-
-    law, city, _revision = policy.current_rules()
-    return {
-        (v["version_id"], r["rule_id"]): r
-        for layer in (law, city)
-        for v in layer.get("versions", [])
-        for r in v.get("rules", [])
-    }
-
-
-def lot_reasons_in_words(reasons: Sequence[dict[str, Any]]) -> list[str]:
-    """A lot's stored reasons (code and parameters) in words, departments by name."""
-    from saram.economy.models import Department
-
+def lot_reasons_in_words(
+    reasons: Sequence[Mapping[str, Any]], department_names: Mapping[str, str]
+) -> list[str]:
+    """A lot's stored reasons (code and parameters) in words, departments by name
+    (`department_names`: code to name)."""
     out = []
     for r in reasons:
         try:
@@ -310,8 +300,6 @@ def lot_reasons_in_words(reasons: Sequence[dict[str, Any]]) -> list[str]:
             code = r["code"]
         params = dict(r.get("params", {}))
         if "department" in params:
-            department = Department.objects.filter(code=params["department"]).first()
-            if department is not None:
-                params["department"] = department.display_name
+            params["department"] = department_names.get(params["department"], params["department"])
         out.append(explain(code, params))
     return out

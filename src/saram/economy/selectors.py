@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from saram.core.access import Can, not_found, scope_of
+from saram.economy import explanations
 from saram.economy.engine import (
     EmployeeSurvey as EngineEmployeeSurvey,
 )
@@ -53,6 +55,7 @@ from saram.economy.models import (
     SupplierSurvey,
     SupportRecord,
 )
+from saram.economy.services.rules import current_rule_book, target_share_bp
 
 __all__ = ["not_found"]
 
@@ -126,6 +129,35 @@ def categories() -> QuerySet[Category]:
 
 def departments() -> QuerySet[Department]:
     return Department.objects.order_by("name")
+
+
+def department_names() -> dict[str, str]:
+    """Department code to the name shown (one query)."""
+    return {d.code: d.display_name for d in Department.objects.all()}
+
+
+def suppliers_by_number(numbers: Iterable[str]) -> dict[str, Supplier]:
+    """The registry's suppliers with these 사업자등록번호, by number (one query)."""
+    wanted = list(set(numbers))
+    if not wanted:
+        return {}
+    return {
+        s.organisation.business_number: s
+        for s in Supplier.objects.filter(organisation__business_number__in=wanted).select_related(
+            "organisation", "organisation__dong"
+        )
+    }
+
+
+def plan_years(user: Any) -> list[int]:
+    """The fiscal years that have plans, newest first (one small query)."""
+    if not can_view(user):
+        return []
+    return list(
+        PurchasePlan.objects.order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
 
 
 def programmes() -> QuerySet[Programme]:
@@ -372,8 +404,6 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
     Payments under a contract won by bid are instalments of one purchase, not parts of a
     split; only privately contracted payments (and those whose method is not given) count.
     """
-    from saram.economy.services.policy import current_rule_book
-
     if not can_view(user):
         return []
     rows = list(
@@ -515,8 +545,6 @@ def _share(bp: int) -> Fraction:
 
 def lm3_report(user: Any, *, fiscal_year: int) -> LM3Report:
     """LM3 per programme and for the city from the year's spend and the latest surveys."""
-    from saram.economy import explanations
-
     if not can_view(user):
         return LM3Report((), None, 0, 0)
     year_end = dt.date(fiscal_year, 12, 31)
@@ -667,8 +695,6 @@ def social_economy_rows(user: Any, *, fiscal_year: int) -> list[SocialEconomyRow
 
 def priority_purchase(user: Any, *, fiscal_year: int) -> PriorityPurchase | None:
     """Social-economy spending against the target; eligible spending is goods and services."""
-    from saram.economy.services.policy import target_share_bp
-
     if not can_view(user):
         return None
     eligible = LedgerEntry.objects.filter(

@@ -603,9 +603,14 @@ def _read_data(name: str) -> Mapping[str, Any]:
     return loaded
 
 
-def default_rule_book(city_file: str = "jeonju.json") -> RuleBook:
-    """The shipped law data with a shipped city's rules (Jeonju by default)."""
-    return load_rule_book(_read_data("law_local_contract.json"), _read_data(city_file))
+def shipped_law() -> Mapping[str, Any]:
+    """The law layer as shipped (national: the same for every city)."""
+    return _read_data("law_local_contract.json")
+
+
+def default_rule_book(city: Mapping[str, Any] | None = None) -> RuleBook:
+    """The shipped law with a city's own layer (its rule file's data), or the law alone."""
+    return load_rule_book(shipped_law(), city)
 
 
 # --------------------------------------------------------------------------- deciding

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +17,6 @@ from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,32 +36,20 @@ from saram.economy.models import (
     ImportSource,
     LedgerEntry,
     LedgerImport,
-    LedgerTotal,
     Programme,
     Supplier,
 )
-
-# Columns of a ledger file: the Korean header, the English one also accepted, and the name used
-# inside (English, so expressions read plainly).
-LEDGER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    # (header, internal name, required)
-    ("지급번호", "payment_id", True),
-    ("지급일", "paid_on", True),
-    ("부서", "department", True),
-    ("사업", "programme", False),
-    ("품목", "category", True),
-    ("사업자등록번호", "business_number", True),
-    ("거래처명", "supplier_name", False),
-    ("금액", "amount_krw", True),
-    ("계약방법", "method", False),
+from saram.economy.services.ledger_files import (
+    BY_HEADER,
+    HEADER_OF,
+    LEDGER_COLUMNS,
+    ledger_frame_from_releases,
 )
-HEADER_OF = {name: header for header, name, _required in LEDGER_COLUMNS}
-_BY_HEADER = {header: name for header, name, _required in LEDGER_COLUMNS} | {
-    name: name for _header, name, _required in LEDGER_COLUMNS
-}
+from saram.economy.services.ledger_totals import add_totals, write_frame
+from saram.economy.services.suppliers import ensure_profiles
+
 MAX_REPORTED_ERRORS = 10_000
 MAX_PAYMENT_ID = 64
-WRITE_CHUNK_ROWS = 100_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -126,9 +111,9 @@ def _named(frame: pl.DataFrame) -> pl.DataFrame:
     errors = [
         RowError(1, h, _("알 수 없는 열입니다. 쓸 수 있는 열: %(cols)s") % {"cols": expected})
         for h in headers
-        if h and h not in _BY_HEADER
+        if h and h not in BY_HEADER
     ]
-    present = {_BY_HEADER[h] for h in headers if h in _BY_HEADER}
+    present = {BY_HEADER[h] for h in headers if h in BY_HEADER}
     errors += [
         RowError(
             1, header, _("머리글에 이 열이 없습니다. 필요한 열: %(cols)s") % {"cols": expected}
@@ -138,7 +123,7 @@ def _named(frame: pl.DataFrame) -> pl.DataFrame:
     ]
     if errors:
         raise _bad_header(errors)
-    frame = frame.rename({old: _BY_HEADER[old.strip()] for old in frame.columns if old.strip()})
+    frame = frame.rename({old: BY_HEADER[old.strip()] for old in frame.columns if old.strip()})
     frame = frame.select([c for c in frame.columns if c in HEADER_OF])
     missing = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
     return frame.with_columns(missing) if missing else frame
@@ -207,8 +192,6 @@ def read_ledger_file(raw: bytes, filename: str) -> LedgerFile:
     """Parse a CSV (UTF-8 or CP949), XLSX or OCDS JSON file into string columns."""
     name = filename.lower()
     if name.endswith(".json"):
-        from saram.economy.services.ocds import ledger_frame_from_releases
-
         return LedgerFile(ledger_frame_from_releases(raw), ImportSource.OCDS, filename)
     if name.endswith(".xlsx"):
         frame, source = _read_xlsx(raw, filename), ImportSource.XLSX
@@ -745,8 +728,6 @@ def _create_names(validated: Validated) -> pl.DataFrame:
         placeholders = {-(i + 1): ids[n] for i, n in enumerate(validated.new_programmes)}
         f = f.with_columns(pl.col("programme_id").replace(placeholders))
     if validated.profile_numbers:
-        from saram.economy.services.suppliers import ensure_profiles
-
         made = ensure_profiles(numbers=validated.profile_numbers)
         extra = {
             n: (s.id, LOCALITY_CODES.index(EngineLocality(s.locality))) for n, s in made.items()
@@ -832,29 +813,6 @@ def _lock_references(rows: pl.DataFrame) -> None:
             )
 
 
-def _write_frame(
-    cursor: Any, table: str, frame: pl.DataFrame, *, not_null_text: tuple[str, ...] = ()
-) -> None:
-    """Append a frame's rows (its columns named as the table's) with the fastest path the
-    database has: COPY on PostgreSQL, executemany elsewhere. Chunks keep the peak memory of
-    the CSV text or the Python tuples bounded."""
-    columns = list(frame.columns)
-    if connection.vendor == "postgresql":
-        force = f", FORCE_NOT_NULL ({', '.join(not_null_text)})" if not_null_text else ""
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv{force})"
-        with cursor.cursor.copy(sql) as copy:
-            for start in range(0, frame.height, WRITE_CHUNK_ROWS):
-                copy.write(frame.slice(start, WRITE_CHUNK_ROWS).write_csv(include_header=False))
-        return
-    frame = frame.with_columns(pl.col(pl.Date).cast(pl.String))
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-    for start in range(0, frame.height, WRITE_CHUNK_ROWS):
-        part = frame.slice(start, WRITE_CHUNK_ROWS)
-        values = [part.get_column(c).to_list() for c in columns]
-        cursor.executemany(sql, list(zip(*values, strict=True)))
-
-
 def _insert(rows: pl.DataFrame) -> None:
     """Write the ledger rows; on SQLite a file larger than the ledger rebuilds the secondary
     indexes once afterwards instead of updating them row by row."""
@@ -863,7 +821,7 @@ def _insert(rows: pl.DataFrame) -> None:
         rebuilt: list[str] = []
         if connection.vendor != "postgresql" and _import_outweighs(rows.height):
             rebuilt = _drop_secondary_indexes(cursor, table)
-        _write_frame(cursor, table, rows.select(WRITE_COLUMNS), not_null_text=("method",))
+        write_frame(cursor, table, rows.select(WRITE_COLUMNS), not_null_text=("method",))
         for statement in rebuilt:
             cursor.execute(statement)
 
@@ -891,110 +849,6 @@ def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
     return [sql for _name, sql in found]
 
 
-def _add_totals(rows: pl.DataFrame, *, ledger_import: LedgerImport) -> None:
-    """The import's own rows of the ledger totals: its payments summed by month, department,
-    programme, category and locality (in polars, written like the ledger rows)."""
-    sums = (
-        rows.with_columns(pl.col("paid_on").dt.truncate("1mo").alias("month"))
-        .group_by("month", "department_id", "programme_id", "category_id", "locality")
-        .agg(pl.len().cast(pl.Int64).alias("row_count"), pl.col("amount_krw").sum())
-        .with_columns(
-            pl.lit(ledger_import.pk, dtype=pl.Int64).alias("ledger_import_id"),
-            pl.lit(ledger_import.fiscal_year, dtype=pl.Int64).alias("fiscal_year"),
-        )
-    )
-    with connection.cursor() as cursor:
-        _write_frame(cursor, LedgerTotal._meta.db_table, sums)
-
-
-def move_supplier_payments(*, supplier: Supplier, locality: str) -> int:
-    """Count a supplier's payments under its new locality: correcting total rows (minus where
-    they were counted, plus where they are now) and the rows themselves; returns the rows."""
-    code = LOCALITY_CODES.index(EngineLocality(locality))
-    groups = (
-        LedgerEntry.objects.filter(supplier=supplier)
-        .exclude(locality=code)
-        .annotate(month=TruncMonth("paid_on"))
-        .values(
-            "ledger_import_id",
-            "fiscal_year",
-            "month",
-            "department_id",
-            "programme_id",
-            "category_id",
-            "locality",
-        )
-        .annotate(n=Count("id"), amount=Sum("amount_krw"))
-        .order_by()
-    )
-    corrections = []
-    for g in groups:
-        common = {
-            "ledger_import_id": g["ledger_import_id"],
-            "fiscal_year": g["fiscal_year"],
-            "month": g["month"],
-            "department_id": g["department_id"],
-            "programme_id": g["programme_id"],
-            "category_id": g["category_id"],
-        }
-        corrections.append(
-            LedgerTotal(
-                **common, locality=g["locality"], row_count=-g["n"], amount_krw=-g["amount"]
-            )
-        )
-        corrections.append(
-            LedgerTotal(**common, locality=code, row_count=g["n"], amount_krw=g["amount"])
-        )
-    LedgerTotal.objects.bulk_create(corrections, batch_size=2000)
-    return (
-        LedgerEntry.objects.filter(supplier=supplier).exclude(locality=code).update(locality=code)
-    )
-
-
-def rebuild_totals(*, fiscal_year: int | None = None) -> int:
-    """Recompute the ledger totals from the ledger itself (all years, or one); for repairs
-    and for ledgers written before the totals existed. Returns the total rows written."""
-    with transaction.atomic():
-        entries = LedgerEntry.objects.all()
-        totals = LedgerTotal.objects.all()
-        if fiscal_year is not None:
-            entries = entries.filter(fiscal_year=fiscal_year)
-            totals = totals.filter(fiscal_year=fiscal_year)
-        totals.delete()
-        groups = (
-            entries.annotate(month=TruncMonth("paid_on"))
-            .values(
-                "ledger_import_id",
-                "fiscal_year",
-                "month",
-                "department_id",
-                "programme_id",
-                "category_id",
-                "locality",
-            )
-            .annotate(n=Count("id"), amount=Sum("amount_krw"))
-            .order_by()
-        )
-        made = LedgerTotal.objects.bulk_create(
-            [
-                LedgerTotal(
-                    ledger_import_id=g["ledger_import_id"],
-                    fiscal_year=g["fiscal_year"],
-                    month=g["month"],
-                    department_id=g["department_id"],
-                    programme_id=g["programme_id"],
-                    category_id=g["category_id"],
-                    locality=g["locality"],
-                    row_count=g["n"],
-                    amount_krw=g["amount"],
-                )
-                for g in groups
-            ],
-            batch_size=2000,
-        )
-    return len(made)
-
-
 def write_ledger(
     validated: Validated,
     *,
@@ -1019,7 +873,7 @@ def write_ledger(
             rows = _rows_frame(f, import_id=ledger_import.pk, fiscal_year=fiscal_year)
             _lock_references(rows)
             _insert(rows)
-            _add_totals(rows, ledger_import=ledger_import)
+            add_totals(rows, ledger_import=ledger_import)
             audit.record(
                 actor=by,
                 action=AuditAction.IMPORT,
@@ -1126,13 +980,3 @@ def export_table(
         detail={"format": fmt} | (detail or {}),
     )
     return content
-
-
-def ocds_json(raw: bytes) -> Any:
-    """Decoded JSON of an OCDS file, or a SaramError naming the problem."""
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaramError(
-            "bad_json", _("JSON을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-        ) from exc

@@ -27,6 +27,7 @@ from saram.economy.engine import (
     LotAssumptions,
     LotPlan,
     LotPlanError,
+    LotReasonCode,
     find_splits,
     plan_lots,
 )
@@ -44,9 +45,9 @@ from saram.economy.models import (
     Stage,
     Supplier,
 )
-from saram.economy.services.ocds import citation_data
 from saram.economy.services.plans import describe_flag, existing_purchases
-from saram.economy.services.policy import current_revision, current_rule_book
+from saram.economy.services.policy import citation_data
+from saram.economy.services.rules import current_revision, current_rule_book
 from saram.economy.services.suppliers import policy_suppliers
 
 
@@ -432,8 +433,6 @@ def lot_rows(plan: PurchasePlan) -> list[tuple[Any, ...]]:
 
 
 def _lot_code(code: str) -> Any:
-    from saram.economy.engine import LotReasonCode
-
     try:
         return LotReasonCode(code)
     except ValueError:

@@ -34,8 +34,8 @@ from saram.economy.models import (
     Stage,
     Supplier,
 )
-from saram.economy.services.ocds import citation_data
-from saram.economy.services.policy import check_purchase, current_revision, current_rule_book
+from saram.economy.services.policy import check_purchase, citation_data
+from saram.economy.services.rules import current_revision, current_rule_book
 
 
 def _names() -> tuple[dict[str, str], dict[str, str]]:

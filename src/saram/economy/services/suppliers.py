@@ -35,6 +35,8 @@ from saram.economy.models import (
     SocialEconomyType,
     Supplier,
 )
+from saram.economy.services.ledger_totals import move_supplier_payments
+from saram.economy.services.rules import city_area
 
 FLAG_FIELDS = ("is_sme", "is_small_firm", "is_women_owned", "is_disabled_owned", "is_youth_startup")
 
@@ -171,8 +173,6 @@ def register_supplier(
     if problem:
         raise SaramError("bad_business_number", problem, params={"field": "business_number"})
     number = check_business_number(business_number).digits
-    from saram.economy.services.policy import city_area
-
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
         org = Organisation.objects.select_for_update().filter(business_number=number).first()
@@ -233,8 +233,6 @@ def update_supplier(
 ) -> Supplier:
     """Change a supplier; a changed locality re-classifies its past payments too."""
     _require_manage(by)
-    from saram.economy.services.policy import city_area
-
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
         before = supplier.locality
@@ -263,8 +261,6 @@ def update_supplier(
         supplier.categories.set(list(categories))
         moved = 0
         if before != supplier.locality:
-            from saram.economy.services.ledger import move_supplier_payments
-
             moved = move_supplier_payments(supplier=supplier, locality=supplier.locality)
         audit.record(
             actor=by,
@@ -280,8 +276,6 @@ def update_supplier(
 def ensure_profiles(*, numbers: Iterable[str]) -> dict[str, Supplier]:
     """Suppliers for these numbers: organisations already known get a profile from their
     address. Numbers of no organisation are left out."""
-    from saram.economy.services.policy import city_area
-
     wanted = set(numbers)
     found = {
         s.organisation.business_number: s
@@ -425,8 +419,6 @@ _FLAG_COLUMNS = dict(
 def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
     """All-or-nothing: every bad row is reported; known numbers are updated, others added."""
     _require_manage(by)
-    from saram.economy.services.policy import city_area
-
     rows, errors = parse_rows(raw, filename, SUPPLIER_COLUMNS)
     dongs = {d.code: d for d in Dong.objects.all()}
     categories = _category_lookup()
@@ -497,8 +489,6 @@ def import_suppliers(*, by: Any, raw: bytes, filename: str) -> int:
                     setattr(supplier, key, value)
                 supplier.save()
                 if before != supplier.locality:
-                    from saram.economy.services.ledger import move_supplier_payments
-
                     move_supplier_payments(supplier=supplier, locality=supplier.locality)
                 updated += 1
             supplier.categories.set(row["_categories"])
