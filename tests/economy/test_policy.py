@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from saram.core.errors import SaramError
 from saram.core.models import AuditEntry, Role
 from saram.economy.models import PolicyRevision
-from saram.economy.services import policy, rules
+from saram.economy.services import policy
+from saram.economy.services import rules as rule_service
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +119,9 @@ def _city(effective_from: str, effective_to: str | None) -> dict[str, Any]:
 def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
     rules: None, admin: Any, officer: Any, categories: Any
 ) -> None:
-    _law, city, _revision = rules.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
-    rules.save_version(
+    rule_service.save_version(
         by=admin,
         layer="city",
         version_id="jeonju-2025",
@@ -135,7 +136,7 @@ def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
     for r in new_rules:
         if r["rule_id"] == "jeonju.city_bid":
             r["limit_krw"] = 80_000_000  # stays within the law's province limit
-    revision = rules.save_version(
+    revision = rule_service.save_version(
         by=admin,
         layer="city",
         version_id="jeonju-2026",
@@ -154,7 +155,7 @@ def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
 
 def test_overlapping_versions_are_refused_with_the_reason(rules: None, admin: Any) -> None:
     with pytest.raises(SaramError) as exc:
-        rules.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2026",
@@ -170,10 +171,10 @@ def test_overlapping_versions_are_refused_with_the_reason(rules: None, admin: An
 
 
 def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: Any) -> None:
-    _law, city, _revision = rules.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     old = next(v for v in city["versions"] if v["version_id"] == "jeonju-2023")
     with pytest.raises(SaramError) as exc:
-        rules.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2023",
@@ -190,14 +191,14 @@ def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: A
 
 
 def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> None:
-    _law, city, _revision = rules.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     wide = [dict(r) for r in current["rules"]]
     for r in wide:
         if r["rule_id"] == "jeonju.city_bid":
             r["limit_krw"] = 500_000_000
     with pytest.raises(SaramError) as exc:
-        rules.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2025",
@@ -212,7 +213,7 @@ def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> N
 
 
 def test_a_stale_edit_is_refused(rules: None, admin: Any) -> None:
-    _law, city, _revision = rules.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     kwargs = {
         "by": admin,
@@ -226,20 +227,20 @@ def test_a_stale_edit_is_refused(rules: None, admin: Any) -> None:
         "replaces": "jeonju-2025",
         "base_number": 1,
     }
-    rules.save_version(**kwargs)
+    rule_service.save_version(**kwargs)
     with pytest.raises(SaramError) as exc:
-        rules.save_version(**kwargs)
+        rule_service.save_version(**kwargs)
     assert exc.value.code == "rules_changed"
 
 
 def test_only_the_administrator_edits_rules(rules: None, officer: Any) -> None:
     with pytest.raises(PermissionDenied):
-        rules.remove_version(by=officer, layer="city", version_id="jeonju-2025", note="x")
+        rule_service.remove_version(by=officer, layer="city", version_id="jeonju-2025", note="x")
 
 
 def test_removing_a_version_that_leaves_a_gap_is_refused(rules: None, admin: Any) -> None:
     with pytest.raises(SaramError):
-        rules.remove_version(by=admin, layer="law", version_id="law-2023", note="법령 삭제")
+        rule_service.remove_version(by=admin, layer="law", version_id="law-2023", note="법령 삭제")
 
 
 def test_the_rules_page_edits_a_version_and_shows_refusals(rules: None, client_as: Any) -> None:
