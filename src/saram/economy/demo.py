@@ -499,7 +499,9 @@ def _ledger(suppliers: dict[str, Supplier], seed: int, progress: Progress | None
         frame = _ledger_frame(suppliers, rng, year, _lot_payments(year))
         _say(progress, _("%(year)s년 지출 %(n)s건 쓰는 중…") % {"year": year, "n": frame.height})
         validated = validate_ledger(
-            LedgerFile(frame, ImportSource.DEMO, f"demo-{year}.csv"), fiscal_year=year
+            LedgerFile(frame, ImportSource.DEMO, f"demo-{year}.csv"),
+            fiscal_year=year,
+            accept_new_programmes=True,
         )
         if validated.error_count:
             raise RuntimeError(f"demo ledger {year} is invalid: {validated.errors[:3]}")

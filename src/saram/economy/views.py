@@ -545,7 +545,11 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
             kind="economy.ledger",
             label=_("지출 자료 가져오기"),
             task=import_ledger_task,
-            params={"fiscal_year": form.cleaned_data["fiscal_year"]},
+            params={
+                "fiscal_year": form.cleaned_data["fiscal_year"],
+                "exchange_rates": form.cleaned_data["exchange_rates"],
+                "accept_new_programmes": form.cleaned_data["accept_new_programmes"],
+            },
             detail_url="economy:ledger_job",
         )
     return render(

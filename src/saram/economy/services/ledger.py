@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
@@ -38,6 +39,7 @@ from saram.economy.models import (
     LedgerImport,
     Programme,
     Supplier,
+    VatBasis,
 )
 from saram.economy.services.ledger_files import (
     BY_HEADER,
@@ -65,6 +67,7 @@ class LedgerFile:
     frame: pl.DataFrame
     source: str
     filename: str
+    packages: list[dict[str, Any]] = field(default_factory=list)  # an OCDS file's packages
 
 
 @dataclass
@@ -85,6 +88,8 @@ class Validated:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
+    exchange_rates: dict[str, str] = field(default_factory=dict)  # the rates the rows used
+    packages: list[dict[str, Any]] = field(default_factory=list)  # an OCDS file's packages
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,8 @@ def read_ledger_file(raw: bytes, filename: str) -> LedgerFile:
     """Parse a CSV (UTF-8 or CP949), XLSX or OCDS JSON file into string columns."""
     name = filename.lower()
     if name.endswith(".json"):
-        return LedgerFile(ledger_frame_from_releases(raw), ImportSource.OCDS, filename)
+        frame, packages = ledger_frame_from_releases(raw)
+        return LedgerFile(frame, ImportSource.OCDS, filename, packages)
     if name.endswith(".xlsx"):
         frame, source = _read_xlsx(raw, filename), ImportSource.XLSX
     elif name.endswith((".csv", ".txt")):
@@ -412,7 +418,12 @@ def _slow_amounts(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def validate_ledger(
-    ledger: LedgerFile, *, fiscal_year: int, limit: int = MAX_REPORTED_ERRORS
+    ledger: LedgerFile,
+    *,
+    fiscal_year: int,
+    limit: int = MAX_REPORTED_ERRORS,
+    exchange_rates: Mapping[str, Decimal] | None = None,
+    accept_new_programmes: bool = False,
 ) -> Validated:
     """Check every row; on success the frame holds the ids and codes to write.
 
@@ -421,12 +432,21 @@ def validate_ledger(
     checksum or not in the registry, an unknown category or contract method, a payment id seen
     twice in the file or already in the ledger.
 
+    An amount in another currency than won is refused unless the user gave that currency's
+    rate (`exchange_rates`, won per unit), which converts it; a row's VAT basis (included,
+    excluded, exempt; included when not given) is kept. A 사업 not yet known is a row error
+    unless the user reviewed the new names and accepts them (`accept_new_programmes`).
+
     Columns with few distinct values (names, codes, numbers) are coded once and resolved once
     per distinct value; dates and amounts take a fast path and only a file that needs it pays
     for the other accepted forms.
     """
-    coded = {c: _coded(ledger.frame, c) for c in CODED_COLUMNS}
-    f = ledger.frame.with_columns(
+    frame = ledger.frame
+    absent = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
+    if absent:
+        frame = frame.with_columns(absent)
+    coded = {c: _coded(frame, c) for c in CODED_COLUMNS}
+    f = frame.with_columns(
         pl.col("payment_id").str.strip_chars(),
         pl.col("paid_on").str.to_date("%Y-%m-%d", strict=False).alias("_paid_on"),
         pl.col("amount_krw").cast(pl.Int64, strict=False).alias("_amount"),
@@ -442,6 +462,9 @@ def validate_ledger(
         f = _slow_dates(f)
     if f.get_column("_amount").null_count() > f.get_column("amount_krw").null_count():
         f = _slow_amounts(f)
+
+    f = _currencies(f, exchange_rates or {})
+    f = _vat_bases(f)
 
     # Each distinct raw value resolved once.
     distinct = {c: list(enumerate(coded[c][1])) for c in CODED_COLUMNS}
@@ -582,6 +605,32 @@ def validate_ledger(
         ),
         ("amount_krw", pl.col("_amount") <= 0, _("금액은 1원 이상이어야 합니다.")),
         (
+            "currency",
+            pl.col("_currency_problem") == CURRENCY_UNKNOWN,
+            _("통화는 세 글자 코드로 적으세요 (예: KRW)."),
+        ),
+        (
+            "currency",
+            pl.col("_currency_problem") == CURRENCY_NO_RATE,
+            pl.format(
+                _(
+                    "{} 금액은 가져오지 않습니다: 원화(KRW)로 바꾸어 적거나, "
+                    "가져올 때 그 통화의 환율을 입력하세요."
+                ),
+                pl.col("_currency"),
+            ),
+        ),
+        (
+            "amount_krw",
+            pl.col("_currency_problem") == CURRENCY_BAD_AMOUNT,
+            _("외화 금액은 0보다 큰 숫자여야 합니다 (예: 60000.50)."),
+        ),
+        (
+            "vat_basis",
+            pl.col("_vat_basis") == "?",
+            _("부가세는 포함, 별도 또는 면세로 적으세요."),
+        ),
+        (
             "business_number",
             pl.col("_number_state") == NUMBER_INVALID,
             pl.col("_number_problem"),
@@ -646,6 +695,20 @@ def validate_ledger(
                 _("이미 지출 자료에 있는 지급번호입니다."),
             )
         )
+    if new_programmes and not accept_new_programmes:
+        checks.append(
+            (
+                "programme",
+                pl.col("programme_id") < 0,
+                pl.format(
+                    _(
+                        "등록되지 않은 사업입니다: {}. 사업 이름을 확인하거나, 새 사업 목록을 "
+                        "검토한 뒤 '새 사업으로 추가'를 골라 다시 가져오세요."
+                    ),
+                    pl.col("programme").str.strip_chars(),
+                ),
+            )
+        )
     errors, error_count = _check(f, checks, limit)
     unmatched: list[Unmatched] = []
     if error_count:
@@ -665,6 +728,97 @@ def validate_ledger(
         errors=errors,
         error_count=error_count,
         unmatched=unmatched,
+        exchange_rates={
+            c: str(r)
+            for c, r in (exchange_rates or {}).items()
+            if c.strip().upper() in set(f.get_column("_currency").unique().to_list())
+        },
+        packages=list(ledger.packages),
+    )
+
+
+# Why a row's currency cannot be taken (the `_currency_problem` column).
+CURRENCY_UNKNOWN, CURRENCY_NO_RATE, CURRENCY_BAD_AMOUNT = 1, 2, 3
+HOME_CURRENCY = "KRW"
+_VAT_WORDS = {
+    "": VatBasis.INCLUDED,
+    "포함": VatBasis.INCLUDED,
+    "부가세포함": VatBasis.INCLUDED,
+    "included": VatBasis.INCLUDED,
+    "y": VatBasis.INCLUDED,
+    "별도": VatBasis.EXCLUDED,
+    "부가세별도": VatBasis.EXCLUDED,
+    "excluded": VatBasis.EXCLUDED,
+    "n": VatBasis.EXCLUDED,
+    "면세": VatBasis.EXEMPT,
+    "exempt": VatBasis.EXEMPT,
+}
+
+
+def _currencies(f: pl.DataFrame, rates: Mapping[str, Decimal]) -> pl.DataFrame:
+    """`_currency` per row (KRW when not given); a row in another currency gets its amount in
+    won at the user's rate (`_amount`, the file's amount kept in `_original`), or a problem."""
+    code = pl.col("currency").str.strip_chars().str.to_uppercase()
+    f = f.with_columns(
+        pl.when(code.is_null() | (code == ""))
+        .then(pl.lit(HOME_CURRENCY))
+        .otherwise(code)
+        .alias("_currency"),
+        pl.lit(None, dtype=pl.String).alias("_original"),
+        pl.lit(0, dtype=pl.Int8).alias("_currency_problem"),
+    )
+    foreign = f.get_column("_currency") != HOME_CURRENCY
+    if not bool(foreign.any()):
+        return f
+    rates = {k.strip().upper(): v for k, v in rates.items()}
+    converted: list[int | None] = []
+    originals: list[str | None] = []
+    problems: list[int] = []
+    for currency, text, amount in zip(
+        f.get_column("_currency"),
+        f.get_column("amount_krw"),
+        f.get_column("_amount"),
+        strict=True,
+    ):
+        if currency == HOME_CURRENCY:
+            converted.append(amount)
+            originals.append(None)
+            problems.append(0)
+            continue
+        if len(currency) != 3 or not currency.isalpha():
+            problem, value, original = CURRENCY_UNKNOWN, None, None
+        elif currency not in rates:
+            problem, value, original = CURRENCY_NO_RATE, None, None
+        else:
+            try:
+                number = Decimal((text or "").replace(",", "").strip())
+            except InvalidOperation:
+                number = Decimal(0)
+            if not number.is_finite() or number <= 0:
+                problem, value, original = CURRENCY_BAD_AMOUNT, None, None
+            else:
+                won = (number * rates[currency]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                problem, value, original = 0, int(won), str(number)
+        converted.append(value)
+        originals.append(original)
+        problems.append(problem)
+    return f.with_columns(
+        pl.Series("_amount", converted, dtype=pl.Int64),
+        pl.Series("_original", originals, dtype=pl.String),
+        pl.Series("_currency_problem", problems, dtype=pl.Int8),
+        # A foreign amount's form is checked above, not by the won checks.
+        pl.when(foreign).then(None).otherwise(pl.col("_amount_text")).alias("_amount_text"),
+    )
+
+
+def _vat_bases(f: pl.DataFrame) -> pl.DataFrame:
+    """`_vat_basis` per row from the 부가세 column (included when empty; `?` when unknown)."""
+    words = pl.col("vat_basis").fill_null("").str.strip_chars().str.to_lowercase()
+    words = words.str.replace_all(" ", "", literal=True)
+    return f.with_columns(
+        words.replace_strict(
+            {k: str(v) for k, v in _VAT_WORDS.items()}, default="?", return_dtype=pl.String
+        ).alias("_vat_basis")
     )
 
 
@@ -759,6 +913,9 @@ WRITE_COLUMNS = (
     "amount_krw",
     "method",
     "locality",
+    "vat_basis",
+    "currency",
+    "original_amount",
 )
 
 
@@ -775,6 +932,9 @@ def _rows_frame(f: pl.DataFrame, *, import_id: int, fiscal_year: int) -> pl.Data
         pl.col("_amount").alias("amount_krw"),
         pl.col("_method").fill_null("").alias("method"),
         pl.col("locality").cast(pl.Int64),
+        pl.col("_vat_basis").alias("vat_basis"),
+        pl.col("_currency").alias("currency"),
+        pl.col("_original").alias("original_amount"),
     )
 
 
@@ -821,7 +981,12 @@ def _insert(rows: pl.DataFrame) -> None:
         rebuilt: list[str] = []
         if connection.vendor != "postgresql" and _import_outweighs(rows.height):
             rebuilt = _drop_secondary_indexes(cursor, table)
-        write_frame(cursor, table, rows.select(WRITE_COLUMNS), not_null_text=("method",))
+        write_frame(
+            cursor,
+            table,
+            rows.select(WRITE_COLUMNS),
+            not_null_text=("method", "vat_basis", "currency"),
+        )
         for statement in rebuilt:
             cursor.execute(statement)
 
@@ -869,6 +1034,8 @@ def write_ledger(
                 row_count=f.height,
                 total_krw=total_krw,
                 imported_by=by if getattr(by, "pk", None) else None,
+                exchange_rates=validated.exchange_rates,
+                ocds_packages=validated.packages,
             )
             rows = _rows_frame(f, import_id=ledger_import.pk, fiscal_year=fiscal_year)
             _lock_references(rows)
@@ -905,6 +1072,8 @@ def import_ledger(
     filename: str,
     fiscal_year: int,
     progress: Progress = _no_progress,
+    exchange_rates: Mapping[str, Decimal] | None = None,
+    accept_new_programmes: bool = False,
 ) -> ImportResult:
     """Import a ledger file all-or-nothing: SaramError lists every bad row and the unmatched
     suppliers; otherwise every row is written. Needs MANAGE_ECONOMY."""
@@ -917,7 +1086,12 @@ def import_ledger(
     timings["parse"] = time.perf_counter() - started
     progress(20, 100, _("%(n)s행 검사 중") % {"n": f"{ledger.frame.height:,}"})
     mark = time.perf_counter()
-    validated = validate_ledger(ledger, fiscal_year=fiscal_year)
+    validated = validate_ledger(
+        ledger,
+        fiscal_year=fiscal_year,
+        exchange_rates=exchange_rates,
+        accept_new_programmes=accept_new_programmes,
+    )
     timings["validate"] = time.perf_counter() - mark
     if validated.error_count:
         raise rejected_ledger(validated)

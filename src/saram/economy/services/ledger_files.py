@@ -109,12 +109,43 @@ def _method(release: Mapping[str, Any]) -> str | None:
     return str(method) if method else None
 
 
-def ledger_frame_from_releases(raw: bytes) -> pl.DataFrame:
-    """Payments in OCDS releases as ledger columns: each implementation transaction is a
-    payment; a release without transactions counts its awards. `_row` is the release's place
-    (1 = first release)."""
+def _currency_of(value: Any) -> str | None:
+    if not isinstance(value, Mapping) or not value.get("currency"):
+        return None
+    return str(value["currency"])
+
+
+def _payee(transaction: Mapping[str, Any]) -> Any:
+    # OCDS 1.0 named the payee `receiverOrganization` (an identifier: id, legalName).
+    payee = transaction.get("payee")
+    if payee is None and isinstance(transaction.get("receiverOrganization"), Mapping):
+        org = transaction["receiverOrganization"]
+        payee = {"id": org.get("id"), "name": org.get("legalName") or org.get("name")}
+    return payee
+
+
+def package_of(data: Any, releases: int) -> dict[str, Any]:
+    """What the import records of an OCDS file: its package's uri, date and version."""
+    meta = data if isinstance(data, Mapping) and "releases" in data else {}
+    return {
+        "uri": str(meta.get("uri", "")),
+        "publishedDate": str(meta.get("publishedDate", "")),
+        "version": str(meta.get("version", "1.0")) if meta else "",
+        "publisher": str((meta.get("publisher") or {}).get("name", "")) if meta else "",
+        "releases": releases,
+    }
+
+
+def ledger_frame_from_releases(raw: bytes) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """Payments in OCDS releases (1.1, or 1.0 with `amount` and `receiverOrganization`) as
+    ledger columns, and the package the file held. Each implementation transaction is a
+    payment (a release without transactions counts its awards); `_row` numbers the payments
+    in file order, so an error names the transaction; the amount's currency travels with it
+    for the same checks as a CSV's."""
+    data = ocds_json(raw)
+    releases = _releases(data)
     rows: list[dict[str, Any]] = []
-    for index, release in enumerate(_releases(ocds_json(raw)), start=1):
+    for index, release in enumerate(releases, start=1):
         if not isinstance(release, Mapping):
             raise SaramError(
                 "not_ocds",
@@ -128,23 +159,28 @@ def ledger_frame_from_releases(raw: bytes) -> pl.DataFrame:
             "category": _category(release),
             "method": _method(release),
         }
-        payments = [
-            {
-                "payment_id": t.get("id"),
-                "paid_on": t.get("date"),
-                "amount_krw": _amount_text(t.get("value")),
-                "business_number": _number_of(t.get("payee"), parties) or None,
-                "supplier_name": _name_of(t.get("payee")) or None,
-            }
-            for contract in release.get("contracts") or []
-            for t in (contract.get("implementation") or {}).get("transactions") or []
-        ]
+        payments = []
+        for contract in release.get("contracts") or []:
+            for t in (contract.get("implementation") or {}).get("transactions") or []:
+                value = t.get("value") if t.get("value") is not None else t.get("amount")
+                payee = _payee(t)
+                payments.append(
+                    {
+                        "payment_id": t.get("id"),
+                        "paid_on": t.get("date"),
+                        "amount_krw": _amount_text(value),
+                        "currency": _currency_of(value),
+                        "business_number": _number_of(payee, parties) or None,
+                        "supplier_name": _name_of(payee) or None,
+                    }
+                )
         if not payments:
             payments = [
                 {
                     "payment_id": a.get("id"),
                     "paid_on": a.get("date"),
                     "amount_krw": _amount_text(a.get("value")),
+                    "currency": _currency_of(a.get("value")),
                     "business_number": _number_of((a.get("suppliers") or [None])[0], parties)
                     or None,
                     "supplier_name": _name_of((a.get("suppliers") or [None])[0]) or None,
@@ -152,7 +188,7 @@ def ledger_frame_from_releases(raw: bytes) -> pl.DataFrame:
                 for a in release.get("awards") or []
             ]
         for payment in payments:
-            row = {"_row": index} | common | payment
+            row = {"_row": len(rows) + 1} | common | payment
             rows.append(
                 {k: (None if v is None else str(v)) if k != "_row" else v for k, v in row.items()}
             )
@@ -169,4 +205,4 @@ def ledger_frame_from_releases(raw: bytes) -> pl.DataFrame:
             ],
         )
     schema: dict[str, Any] = {"_row": pl.Int64} | {name: pl.String for name in HEADER_OF}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=schema), [package_of(data, len(releases))]
