@@ -25,8 +25,9 @@ def demo_economy(city: City) -> dict[str, Any]:
 
 
 @pytest.fixture
-def rules(db: None) -> None:
-    """The shipped rules as revision 1 (law 2023-, Jeonju's reform from 2025-01-01)."""
+def rules(city: City) -> None:
+    """The shipped rules as revision 1 (law 2023-, and from the loaded city's directory
+    Jeonju's reform from 2025-01-01)."""
     install_shipped_rules(by=None)
 
 

@@ -150,6 +150,9 @@ class SplitOut(Schema):
     largest_part_krw: int
     threshold_krw: int
     threshold_rule: str
+    threshold_source: str
+    threshold_layer: str  # law or city: which rule layer the flag rests on
+    window: str  # fiscal_year or days
     window_days: int
     first_on: dt.date
     last_on: dt.date
@@ -171,6 +174,9 @@ def ledger_splits(request: HttpRequest, year: int) -> Any:
             "largest_part_krw": f.largest_part_krw,
             "threshold_krw": f.threshold.cap_krw,
             "threshold_rule": f.threshold.rule_id,
+            "threshold_source": f.threshold.source,
+            "threshold_layer": f.threshold.layer.value,
+            "window": f.window.value,
             "window_days": f.window_days,
             "first_on": f.first_on,
             "last_on": f.last_on,

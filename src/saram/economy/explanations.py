@@ -102,8 +102,9 @@ MESSAGES: dict[StrEnum, str | Promise] = {
     # Splitting.
     SplitReason.PARTS_SUM_OVER_THRESHOLD: _(
         "%(department)s의 %(category)s 발주 %(parts)s건이 %(first_on)s~%(last_on)s "
-        "(%(window_days)s일 안)에 합계 %(total_krw)s원으로 한도 %(threshold_krw)s원을 넘는데, "
-        "각 건은 한도 이하입니다 (가장 큰 건 %(largest_part_krw)s원). "
+        "(합산 기간: %(period)s)에 합계 %(total_krw)s원으로 %(layer)s 한도 %(threshold_krw)s원"
+        "(%(threshold_source)s)을 넘는데, 각 건은 한도 이하입니다 (가장 큰 건 "
+        "%(largest_part_krw)s원, 부가세 제외 금액). "
         "나누어 발주한 계약도 추정가격을 합산합니다 (지방계약법 시행령 제7조)."
     ),
     # Lots.
@@ -111,10 +112,11 @@ MESSAGES: dict[StrEnum, str | Promise] = {
         "%(department)s은 스스로 발주하는 별도 부서이므로 다른 도서관의 발주와 합산하지 않습니다."
     ),
     LotReasonCode.ALONE_IN_WINDOW: _(
-        "같은 부서의 다른 발주와 %(window_days)s일 이상 떨어져 있어 합산 대상이 아닙니다."
+        "같은 부서의 다른 발주가 합산 기간(%(period)s)에 없어 합산 대상이 아닙니다."
     ),
     LotReasonCode.WINDOW_SUM_WITHIN_THRESHOLDS: _(
-        "같은 부서의 %(window_days)s일 안 발주 %(lots_in_window)s건(합계 %(window_sum_krw)s원)이 "
+        "같은 부서의 합산 기간(%(period)s) 안 발주 %(lots_in_window)s건"
+        "(합계 %(window_sum_krw)s원)이 "
         "어느 한도도 나누어 피하지 않습니다."
     ),
     LotReasonCode.MERGED_TO_AVOID_SPLIT: _(
@@ -222,8 +224,19 @@ def percent_bp(value_bp: int | float) -> str:
     return f"{value_bp / 100:.1f}%"
 
 
+def split_period(window_days: int | None) -> str:
+    """The period split orders are summed over, in words: the fiscal year or N days."""
+    if window_days is None:
+        return ""
+    if window_days >= 365:
+        return str(_("회계연도"))
+    return str(_("%(n)s일") % {"n": window_days})
+
+
 def _prepare(params: Mapping[str, Any]) -> _Params:
     out = _Params()
+    if "window_days" in params and "period" not in params:
+        out["period"] = split_period(params["window_days"])
     for key, value in params.items():
         if key.endswith("_krw") and isinstance(value, int):
             out[key] = won(value)

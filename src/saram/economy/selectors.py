@@ -54,6 +54,7 @@ from saram.economy.models import (
     Supplier,
     SupplierSurvey,
     SupportRecord,
+    amount_before_vat,
 )
 from saram.economy.services.rules import current_rule_book, target_share_bp
 
@@ -403,6 +404,7 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
 
     Payments under a contract won by bid are instalments of one purchase, not parts of a
     split; only privately contracted payments (and those whose method is not given) count.
+    The caps are VAT-exclusive estimated prices, so each payment counts without its VAT.
     """
     if not can_view(user):
         return []
@@ -411,12 +413,19 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
         .exclude(method__in=[ContractMethod.OPEN_BID, ContractMethod.RESTRICTED_BID])
         .order_by()
         .values_list(
-            "payment_id", "department_id", "category_id", "category__kind", "amount_krw", "paid_on"
+            "payment_id",
+            "department_id",
+            "category_id",
+            "category__kind",
+            "amount_krw",
+            "paid_on",
+            "vat_basis",
         )
     )
     if len(rows) < 2:
         return []
-    ids, departments, categories, kinds, amounts, days = zip(*rows, strict=True)
+    ids, departments, categories, kinds, amounts, days, bases = zip(*rows, strict=True)
+    amounts = tuple(amount_before_vat(a, b) for a, b in zip(amounts, bases, strict=True))
     kind_index = {k.value: i for i, k in enumerate(KIND_CODES)}
     columns = PurchaseColumns(
         purchase_id=np.array(ids, dtype=np.str_),

@@ -118,7 +118,7 @@ def test_naive_datetimes_are_refused() -> None:
 
 def test_planned_lots_export_as_valid_planning_releases(jeonju_rules: RuleBook) -> None:
     lines = tuple(
-        DemandLine("완산도서관", s, q, 7_000_000) for s in ("아동", "문학") for q in (1, 2)
+        DemandLine("완산도서관", s, q, 4_000_000) for s in ("아동", "문학") for q in (1, 2)
     )
     programme = Programme("books-2025", "도서관본부", "books", PurchaseKind.GOODS, 2025, lines)
     plan = plan_lots(programme, jeonju_rules, ())

@@ -215,9 +215,11 @@ def store_lot_plan(
                 window_days=window,
             )
         unique_others = list({p.purchase_id: p for p in others}.values())
-        flags = find_splits(
-            [*lot_plan.as_purchases(category.code, EngineKind(category.kind)), *unique_others],
-            rules,
+        new = lot_plan.as_purchases(category.code, EngineKind(category.kind))
+        new_ids = {p.purchase_id for p in new}
+        # Only splits the new lots take part in: older orders answer for themselves.
+        flags = tuple(
+            f for f in find_splits([*new, *unique_others], rules) if new_ids & set(f.purchase_ids)
         )
         if flags:
             names = {d.code: d.display_name for d in departments.values()}
