@@ -485,6 +485,7 @@ class PlannedPurchase(models.Model):
     )
     award_amount_krw = models.BigIntegerField(_("계약 금액 (원)"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("계약일시"), null=True, blank=True)
+    tendered_at = models.DateTimeField(_("공고일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -937,7 +937,9 @@ def ocds_export(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     year = _int(request.GET.get("year")) or this_year()
     package = ocds_service.release_package(
-        by=request.user, purchases=selectors.purchases_for(request.user, fiscal_year=year)
+        by=request.user,
+        purchases=selectors.purchases_for(request.user, fiscal_year=year),
+        what=_("%(year)s년 발주 계획") % {"year": year},
     )
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="ocds-{year}.json"'

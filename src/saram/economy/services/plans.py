@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -303,7 +304,8 @@ def record_tender(*, by: Any, purchase: PlannedPurchase) -> PlannedPurchase:
     if purchase.stage != Stage.PLANNING:
         raise SaramError("bad_stage", _("계획 단계의 발주만 공고할 수 있습니다."))
     purchase.stage = Stage.TENDER
-    purchase.save(update_fields=["stage"])
+    purchase.tendered_at = timezone.now()
+    purchase.save(update_fields=["stage", "tendered_at"])
     audit.record(
         actor=by,
         action=AuditAction.UPDATE,
