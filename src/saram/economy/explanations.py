@@ -152,6 +152,10 @@ MESSAGES: dict[StrEnum, str | Promise] = {
         "자격 있는 업체는 모두 같은 확률로 낙찰받는다고 가정합니다."
     ),
     AssumptionCode.ORDER_DAY_OF_QUARTER: _("각 분기 %(value)s일에 발주한다고 가정합니다."),
+    AssumptionCode.CITY_LOT_LOCAL_IS_WINNERS_OFFICE: _(
+        "시내 업체로 제한한 %(value)s건은 낙찰 업체의 주된 영업소가 시내에 있어 지역 지출로 "
+        "셉니다 (제한 입찰의 기준). 그 돈이 다시 시내에서 쓰이는지는 지역승수(LM3)가 따로 봅니다."
+    ),
     # LM3.
     LM3Assumption.UNSURVEYED_IN_CITY_AS_SURVEYED_MEAN: _(
         "조사하지 않은 시내 업체는 조사한 업체의 평균(%(percent)s)만큼 지역에 재지출한다고 "

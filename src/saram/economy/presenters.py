@@ -128,6 +128,8 @@ def assumption_lines(assumptions: Mapping[str, int]) -> list[str]:
             continue
         if key is AssumptionCode.OPEN_BID_LOCAL_WIN_FROM_REGISTRY and not value:
             continue
+        if key is AssumptionCode.CITY_LOT_LOCAL_IS_WINNERS_OFFICE and not value:
+            continue
         lines.append(
             explanations.explain(key, {"percent": explanations.percent_bp(value), "value": value})
         )

@@ -500,6 +500,28 @@ def demand_for(user: Any, *, programme: Programme, fiscal_year: int) -> QuerySet
     )
 
 
+def programmes_with_demand() -> set[int]:
+    """Ids of the programmes whose demand the city plans (the ones the reports lead with)."""
+    return set(ProgrammeDemand.objects.values_list("programme_id", flat=True).distinct())
+
+
+def default_lot_planning(user: Any, *, today: dt.date) -> tuple[Programme, int] | None:
+    """Where the lot planner opens: a programme and a year that has demand, the nearest year
+    from this one on (else the latest before it); None when no programme has demand."""
+    if not can_view(user):
+        return None
+    pairs = list(
+        ProgrammeDemand.objects.order_by().values_list("programme_id", "fiscal_year").distinct()
+    )
+    if not pairs:
+        return None
+    ahead = [p for p in pairs if p[1] >= today.year]
+    programme_id, year = (
+        min(ahead, key=lambda p: (p[1], p[0])) if ahead else max(pairs, key=lambda p: (p[1], -p[0]))
+    )
+    return Programme.objects.get(pk=programme_id), year
+
+
 def demand_years(programme: Programme) -> list[int]:
     return sorted(
         ProgrammeDemand.objects.filter(programme=programme)
@@ -507,20 +529,6 @@ def demand_years(programme: Programme) -> list[int]:
         .distinct(),
         reverse=True,
     )
-
-
-def open_bid_local_bp(user: Any, *, programme: Programme) -> int | None:
-    """What firms in the city won of the programme's category in open national bids, from the
-    ledger (basis points); None when the ledger holds no such bid."""
-    if programme.category is None or not can_view(user):
-        return None
-    bids = LedgerEntry.objects.filter(
-        category=programme.category, method=ContractMethod.OPEN_BID
-    ).order_by()
-    totals = bids.aggregate(all=Sum("amount_krw"), local=Sum("amount_krw", filter=Q(locality=0)))
-    if not totals["all"]:
-        return None
-    return int((totals["local"] or 0) * 10_000 // totals["all"])
 
 
 def policy_revisions_for(user: Any) -> QuerySet[PolicyRevision]:

@@ -79,7 +79,6 @@ DIMENSION_LABELS = {
     "category": gettext_lazy("품목"),
     "month": gettext_lazy("월"),
 }
-FOCUS_PROGRAMMES = ("school-meals", "school-uniforms", "library-books")
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -1003,13 +1002,17 @@ def purchase_award(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lot_planner(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    data = request.POST if request.method == "POST" else request.GET
-    default_programme = Programme.objects.filter(code="library-books").first()
-    initial = {
-        "programme": default_programme,
-        "fiscal_year": this_year() + 1,
-        "bid_award_ratio_percent": 90,
-    }
+    data: Any = request.POST if request.method == "POST" else request.GET
+    opening = selectors.default_lot_planning(request.user, today=timezone.localdate())
+    default_programme = opening[0] if opening else None
+    if "programme" not in data and opening is not None:
+        # Open on a programme and year that has demand, with its proposal shown.
+        data = {
+            "programme": opening[0].pk,
+            "fiscal_year": opening[1],
+            "bid_award_ratio_percent": 90,
+        }
+    initial = {"bid_award_ratio_percent": 90, "fiscal_year": this_year() + 1}
     form = LotSettingsForm(data if "programme" in data else None, initial=initial)
     proposal: LotPlan | None = None
     lot_views: list[dict[str, Any]] = []
@@ -1020,11 +1023,12 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         programme = form.cleaned_data["programme"]
         fiscal_year = form.cleaned_data["fiscal_year"]
-        history_bp = selectors.open_bid_local_bp(request.user, programme=programme)
-        local_bp = percent_to_bp(form.cleaned_data.get("open_bid_local_win_percent"))
+        history_bp = lots.open_bid_history_bp(programme)
         settings = lots.LotSettings(
             bid_award_ratio_bp=percent_to_bp(form.cleaned_data["bid_award_ratio_percent"]) or 1,
-            open_bid_local_win_bp=local_bp if local_bp is not None else history_bp,
+            open_bid_local_win_bp=percent_to_bp(
+                form.cleaned_data.get("open_bid_local_win_percent")
+            ),
         )
         try:
             if request.method == "POST":
@@ -1127,6 +1131,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
         r.key: r
         for r in selectors.local_share(request.user, LedgerFilter(fiscal_year=year), by="programme")
     }
+    focus = selectors.programmes_with_demand()
     rows = []
     for programme, result in report.per_programme:
         share = shares.get(programme.pk if programme else None)
@@ -1136,7 +1141,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
                 "result": result,
                 "lm3": round(result.lm3, 2),
                 "local_percent": share.local_percent if share else None,
-                "focus": bool(programme and programme.code in FOCUS_PROGRAMMES),
+                "focus": bool(programme and programme.pk in focus),
             }
         )
     rows.sort(key=lambda r: (not r["focus"], -r["result"].round1_krw))

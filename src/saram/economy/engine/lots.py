@@ -53,6 +53,9 @@ class AssumptionCode(StrEnum):
     OPEN_BID_LOCAL_WIN_FROM_REGISTRY = "open_bid_local_win_from_registry"
     EQUAL_CHANCE_PER_ELIGIBLE_FIRM = "equal_chance_per_eligible_firm"
     ORDER_DAY_OF_QUARTER = "order_day_of_quarter"
+    # For a lot restricted to city firms "local" means the winner's head office is in the city
+    # (the restriction's own test), not where the money is spent next: that is LM3's question.
+    CITY_LOT_LOCAL_IS_WINNERS_OFFICE = "city_lot_local_is_winners_office"
 
 
 class LotPlanProblem(StrEnum):
@@ -242,6 +245,10 @@ def plan_lots(
             Assumption(AssumptionCode.OPEN_BID_LOCAL_WIN_FROM_REGISTRY, int(from_registry)),
             Assumption(AssumptionCode.EQUAL_CHANCE_PER_ELIGIBLE_FIRM, 1),
             Assumption(AssumptionCode.ORDER_DAY_OF_QUARTER, assumptions.order_day_of_quarter),
+            Assumption(
+                AssumptionCode.CITY_LOT_LOCAL_IS_WINNERS_OFFICE,
+                sum(1 for lot in lots if lot.scope is BidScope.CITY),
+            ),
         ),
         notes=tuple(dict.fromkeys(notes)),
     )

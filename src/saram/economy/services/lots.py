@@ -8,11 +8,12 @@ as a planned purchase with its method, eligible local firms and the reasons it i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -36,7 +37,9 @@ from saram.economy.engine import (
 )
 from saram.economy.engine.policy import PurchaseKind as EngineKind
 from saram.economy.models import (
+    ContractMethod,
     Department,
+    LedgerEntry,
     PlannedPurchase,
     PlanSource,
     Programme,
@@ -102,6 +105,30 @@ def propose_lots(
     return _plan(programme, fiscal_year, settings)
 
 
+def open_bid_history_bp(programme: Programme) -> int | None:
+    """What firms in the city won of the programme's category in open national bids, from the
+    ledger (basis points); None when the ledger holds no such bid."""
+    if programme.category is None:
+        return None
+    totals = (
+        LedgerEntry.objects.filter(category=programme.category, method=ContractMethod.OPEN_BID)
+        .order_by()
+        .aggregate(all=Sum("amount_krw"), local=Sum("amount_krw", filter=Q(locality=0)))
+    )
+    if not totals["all"]:
+        return None
+    return int((totals["local"] or 0) * 10_000 // totals["all"])
+
+
+def open_bid_baseline(programme: Programme, settings: LotSettings) -> LotSettings:
+    """The one answer to "what would an open national bid leave in the city?" that the page,
+    the API and the saved plan all use: the planner's own figure, else the ledger's history of
+    open bids for the category, else (in the engine) the registry's share of city firms."""
+    if settings.open_bid_local_win_bp is not None:
+        return settings
+    return replace(settings, open_bid_local_win_bp=open_bid_history_bp(programme))
+
+
 def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotPlan:
     if not 1 <= settings.bid_award_ratio_bp <= 10_000:
         raise SaramError("bad_assumption", _("낙찰률은 0%보다 크고 100% 이하여야 합니다."))
@@ -109,6 +136,7 @@ def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotP
         0 <= settings.open_bid_local_win_bp <= 10_000
     ):
         raise SaramError("bad_assumption", _("지역 업체 낙찰 비율은 0%에서 100% 사이여야 합니다."))
+    settings = open_bid_baseline(programme, settings)
     try:
         return plan_lots(
             _engine_programme(programme, fiscal_year),
