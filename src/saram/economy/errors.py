@@ -17,6 +17,7 @@ register(
             "내보낼 발주가 없습니다 (%(what)s). OCDS 패키지에는 릴리스가 하나 이상 있어야 하니, "
             "발주 계획이 있는 해를 고르세요."
         ),
+        "no_welfare_purchases": _("기록할 복지 서비스 구매가 없습니다."),
         "ocds_invalid": _("OCDS 스키마에 맞지 않아 내보내지 않았습니다: %(problems)s"),
     }
 )

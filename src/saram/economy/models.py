@@ -213,6 +213,7 @@ class ImportSource(models.TextChoices):
     XLSX = "xlsx", "XLSX"
     OCDS = "ocds", "OCDS JSON"
     DEMO = "demo", _("데모")
+    WELFARE = "welfare", _("동네복지 서비스 구매")
 
 
 class VatBasis(models.TextChoices):
