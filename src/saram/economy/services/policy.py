@@ -72,7 +72,7 @@ def check_purchase(
         is_remainder=is_remainder,
     )
     try:
-        return evaluate(request, current_rule_book(), policy_suppliers())
+        return evaluate(request, current_rule_book(), policy_suppliers(category=category.code))
     except PolicyError as exc:
         raise SaramError(
             exc.code.value, explanations.explain(exc.code, exc.params), params=dict(exc.params)

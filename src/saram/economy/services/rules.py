@@ -150,7 +150,14 @@ def rule_index() -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def current_rule_book() -> RuleBook:
-    """The RuleBook in force now (latest revision, else the shipped rules)."""
+    """The RuleBook in force now (latest revision, else the shipped rules). Reads only the
+    latest revision's id when its book is cached (revisions never change)."""
+    pk = PolicyRevision.objects.order_by("-number").values_list("pk", flat=True).first()
+    if pk is not None:
+        with _books_lock:
+            book = _books.get(pk)
+        if book is not None:
+            return book
     return rule_book_of(current_revision())
 
 

@@ -122,12 +122,14 @@ def firm_classes_of(supplier: Supplier) -> frozenset[FirmClass]:
     return frozenset(classes)
 
 
-def policy_suppliers() -> list[PolicySupplier]:
-    """The registry as the policy engine sees it (suppliers awaiting review left out)."""
-    rows = (
-        Supplier.objects.filter(needs_review=False)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("code")))
+def policy_suppliers(*, category: str | None = None) -> list[PolicySupplier]:
+    """The registry as the policy engine sees it (suppliers awaiting review left out); with
+    `category` only the firms that supply it, which is all one purchase's check needs."""
+    rows = Supplier.objects.filter(needs_review=False)
+    if category is not None:
+        rows = rows.filter(categories__code=category)
+    rows = rows.select_related("organisation").prefetch_related(
+        Prefetch("categories", queryset=Category.objects.only("code"))
     )
     return [
         PolicySupplier(
