@@ -22,6 +22,7 @@ def temporary_saram(prefix: str) -> Path:
     shipped rules; returns the directory (left for the caller to remove)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"saram-bench-{prefix}-"))
     os.environ["SARAM_DATA_DIR"] = str(workdir)
+    (workdir / "static").mkdir()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saram.settings")
     os.environ.pop("SARAM_DATABASE_URL", None)
     os.environ.pop("DATABASE_URL", None)

@@ -301,3 +301,11 @@ def test_the_check_page_shows_method_scope_suppliers_and_citations(
     assert "제한경쟁입찰" in body and "시내 업체로 제한" in body
     assert firm.name in body
     assert "jeonju.city_bid" in body and "50,000,000" in body
+
+
+def test_a_revision_reads_as_korean_rules_not_data(rules: None, client_as: Any) -> None:
+    body = client_as(Role.CITY_ADMIN).get("/economy/policy/revisions/1/").content.decode()
+    assert "수의계약 한도" in body and "청년창업" in body and "20,000,000원 이하" in body
+    assert "합산 기간: 회계연도" in body and "지방계약법 시행령 제25조" in body
+    for raw in ('"effect"', "youth_startup", "private_contract", "window_days", "{"):
+        assert raw not in body.split("<main", 1)[1], raw

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan, PolicyDecision
 from saram.economy.engine.lots import AssumptionCode, PlanNote
-from saram.economy.models import BidScope, ContractMethod, PlannedPurchase
+from saram.economy.engine.policy import FirmClass, Layer, LotDimension, RuleEffect
+from saram.economy.models import BidScope, ContractMethod, PlannedPurchase, PolicyRevision
+from saram.economy.models import PurchaseKind as KindChoice
 from saram.economy.services.rules import rule_index
 
 SCOPE_LABELS = dict(BidScope.choices)
@@ -134,3 +138,73 @@ def assumption_lines(assumptions: Mapping[str, int]) -> list[str]:
             explanations.explain(key, {"percent": explanations.percent_bp(value), "value": value})
         )
     return lines
+
+
+def _rule_words(rule: Mapping[str, Any]) -> dict[str, str]:
+    """One stored rule as a person reads it: what it does, to what, up to what amount."""
+    parts: list[str] = []
+    kinds = [str(KindChoice(k).label) for k in rule.get("kinds", []) if k in KindChoice.values]
+    if kinds:
+        parts.append(", ".join(kinds))
+    if rule.get("firm_class"):
+        parts.append(explanations.label(FirmClass(rule["firm_class"])))
+    if rule.get("scope"):
+        parts.append(_("입찰 참가: %(scope)s") % {"scope": scope_label(rule["scope"])})
+    if rule.get("limit_krw") is not None:
+        limit = explanations.won(int(rule["limit_krw"]))
+        parts.append(
+            _("%(limit)s원 이하") % {"limit": limit}
+            if rule.get("limit_inclusive", True)
+            else _("%(limit)s원 미만") % {"limit": limit}
+        )
+    if rule.get("single_quote_limit_krw") is not None:
+        parts.append(
+            _("1인 견적 %(limit)s원 이하")
+            % {"limit": explanations.won(int(rule["single_quote_limit_krw"]))}
+        )
+    if rule.get("window") == "fiscal_year":
+        parts.append(_("합산 기간: %(period)s") % {"period": explanations.split_period(366)})
+    elif rule.get("window_days"):
+        parts.append(
+            _("합산 기간: %(period)s")
+            % {"period": explanations.split_period(int(rule["window_days"]))}
+        )
+    if rule.get("dimensions"):
+        names = [explanations.label(LotDimension(d)) for d in rule["dimensions"]]
+        parts.append(_("나눌 수 있는 단위: %(units)s") % {"units": ", ".join(names)})
+    if rule.get("target_share_bp") is not None:
+        parts.append(
+            _("목표 %(percent)s") % {"percent": explanations.percent_bp(rule["target_share_bp"])}
+        )
+    return {
+        "name": explanations.label(RuleEffect(rule["effect"])),
+        "what": " · ".join(parts),
+        "source": str(rule.get("source", "")),
+    }
+
+
+def revision_view(revision: PolicyRevision) -> dict[str, Any]:
+    """A saved revision of the rules in words: each layer's versions, dates, sources, rules."""
+    layers = []
+    for layer, data in ((Layer.LAW, revision.law), (Layer.CITY, revision.city)):
+        layers.append(
+            {
+                "label": explanations.label(layer),
+                "title": str(data.get("title", "")),
+                "versions": [
+                    {
+                        "effective_from": v.get("effective_from"),
+                        "effective_to": v.get("effective_to"),
+                        "source": v.get("source", ""),
+                        "rules": [_rule_words(r) for r in v.get("rules", [])],
+                    }
+                    for v in data.get("versions", [])
+                ],
+            }
+        )
+    author = revision.created_by
+    return {
+        "revision": revision,
+        "layers": layers,
+        "author": (author.get_full_name() or _("이름 없는 사용자")) if author else _("기본 규칙"),
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -811,15 +810,7 @@ def policy_version_delete(request: HttpRequest, layer: str, version_id: str) -> 
 @require_GET
 def policy_revision(request: HttpRequest, number: int) -> HttpResponse:
     revision = selectors.policy_revision_for(request.user, number)
-    return render(
-        request,
-        "economy/policy_revision.html",
-        {
-            "revision": revision,
-            "law": json.dumps(revision.law, ensure_ascii=False, indent=2),
-            "city": json.dumps(revision.city, ensure_ascii=False, indent=2),
-        },
-    )
+    return render(request, "economy/policy_revision.html", presenters.revision_view(revision))
 
 
 @require_GET
