@@ -18,6 +18,13 @@ register(
             "발주 계획이 있는 해를 고르세요."
         ),
         "no_welfare_purchases": _("기록할 복지 서비스 구매가 없습니다."),
+        "rules_changed": _(
+            "그사이 다른 사람이 규칙을 바꿨습니다 (개정 %(n)s). 새로 고친 뒤 다시 저장하세요."
+        ),
+        "rules_changed_meanwhile": _("그사이 다른 사람이 규칙을 바꿨습니다. 다시 저장하세요."),
+        "bad_layer": _("알 수 없는 규칙 층입니다: %(layer)s"),
+        "no_version": _("그런 규칙 버전이 없습니다: %(v)s"),
+        "economy_no_city": _("도시가 없습니다. 먼저 도시를 불러오세요."),
         "ocds_invalid": _("OCDS 스키마에 맞지 않아 내보내지 않았습니다: %(problems)s"),
     }
 )

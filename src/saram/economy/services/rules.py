@@ -169,7 +169,7 @@ def city_area() -> CityArea:
         return CityArea.from_mapping(city_rules["city"])
     city = current_city()
     if city is None:
-        raise SaramError("no_city", _("도시가 없습니다. 먼저 도시를 불러오세요."))
+        raise SaramError("economy_no_city")
     prefixes = tuple(sorted({g.code[:5] for g in city.gus.all()}))
     return CityArea(
         city_name=city.name,
@@ -205,14 +205,7 @@ def _save_revision(
             latest = PolicyRevision.objects.select_for_update().order_by("-number").first()
             latest_number = latest.number if latest else 0
             if base_number is not None and base_number != latest_number:
-                raise SaramError(
-                    "rules_changed",
-                    _(
-                        "그사이 다른 사람이 규칙을 바꿨습니다 (개정 %(n)s). "
-                        "새로 고친 뒤 다시 저장하세요."
-                    )
-                    % {"n": latest_number},
-                )
+                raise SaramError("rules_changed", n=latest_number)
             revision = PolicyRevision.objects.create(
                 number=latest_number + 1, law=law, city=city, note=note[:300], created_by=by
             )
@@ -225,9 +218,7 @@ def _save_revision(
                 detail={"revision": revision.number, "previous": latest_number},
             )
     except IntegrityError as exc:
-        raise SaramError(
-            "rules_changed", _("그사이 다른 사람이 규칙을 바꿨습니다. 다시 저장하세요.")
-        ) from exc
+        raise SaramError("rules_changed_meanwhile") from exc
     return revision
 
 
@@ -273,13 +264,13 @@ def save_version(
     """Add a version to a layer, or replace `replaces`; saved only if the whole book is valid."""
     scope_of(by).require(Can.CONFIGURE)
     if layer not in (Layer.LAW, Layer.CITY):
-        raise SaramError("bad_layer", _("알 수 없는 규칙 층입니다: %(layer)s") % {"layer": layer})
+        raise SaramError("bad_layer", layer=layer)
     law, city, _revision = current_rules()
     data = law if layer == Layer.LAW else city
     versions: list[dict[str, Any]] = list(data.get("versions", []))
     if replaces is not None:
         if not any(v["version_id"] == replaces for v in versions):
-            raise SaramError("no_version", _("그런 규칙 버전이 없습니다: %(v)s") % {"v": replaces})
+            raise SaramError("no_version", v=replaces)
         versions = [v for v in versions if v["version_id"] != replaces]
     versions.append(
         {
@@ -304,7 +295,7 @@ def remove_version(
     data = law if layer == Layer.LAW else city
     versions = [v for v in data.get("versions", []) if v["version_id"] != version_id]
     if len(versions) == len(data.get("versions", [])):
-        raise SaramError("no_version", _("그런 규칙 버전이 없습니다: %(v)s") % {"v": version_id})
+        raise SaramError("no_version", v=version_id)
     data["versions"] = versions
     return _save_revision(by=by, law=law, city=city, note=note, base_number=base_number)
 
