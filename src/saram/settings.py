@@ -313,4 +313,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The OCDS ocid prefix the city publishes under (`ocds-xxxxxx`, registered with the Open
+# Contracting Partnership); empty: Saram's own prefix with the city's code, fine until publishing.
+SARAM_OCID_PREFIX = os.environ.get("SARAM_OCID_PREFIX", "")
 SARAM_CITY_DIR = Path(os.environ.get("SARAM_CITY_DIR", PROJECT_DIR / "data" / "cities" / "jeonju"))

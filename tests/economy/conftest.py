@@ -13,7 +13,7 @@ from saram.core.models import City, Dong, Organisation, OrganisationKind
 from saram.economy.demo import load_demo
 from saram.economy.engine.registry import make_business_number
 from saram.economy.models import Category, Department, Locality, Programme, Supplier
-from saram.economy.services.policy import install_shipped_rules
+from saram.economy.services.rules import install_shipped_rules
 
 LEDGER_HEADER = "지급번호,지급일,부서,사업,품목,사업자등록번호,거래처명,금액,계약방법"
 
@@ -25,8 +25,9 @@ def demo_economy(city: City) -> dict[str, Any]:
 
 
 @pytest.fixture
-def rules(db: None) -> None:
-    """The shipped rules as revision 1 (law 2023-, Jeonju's reform from 2025-01-01)."""
+def rules(city: City) -> None:
+    """The shipped rules as revision 1 (law 2023-, and from the loaded city's directory
+    Jeonju's reform from 2025-01-01)."""
     install_shipped_rules(by=None)
 
 

@@ -15,7 +15,7 @@ from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.models import LedgerEntry, PlannedPurchase
 from saram.economy.services import ledger, plans
-from saram.economy.services.policy import install_shipped_rules
+from saram.economy.services.rules import install_shipped_rules
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

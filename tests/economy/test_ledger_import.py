@@ -33,6 +33,12 @@ def firms(make_supplier: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def book_programme(db: None) -> Programme:
+    """The 사업 the rows name is in the programme list (an unknown one is a row error)."""
+    return Programme.objects.create(code="books", name="도서 구입")
+
+
 def _rows(firms: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [
         ("P-1", "2024-03-05", "가 도서관", "도서 구입", "books", firms["local"].business_number,
@@ -61,7 +67,7 @@ def test_a_good_file_is_imported_with_suppliers_matched_by_number(
     assert AuditEntry.objects.filter(target_type="economy.ledger", action="import").count() == 1
 
 
-def test_departments_and_programmes_named_for_the_first_time_are_created(
+def test_departments_named_for_the_first_time_are_created(
     officer: Any, firms: dict[str, Any], ledger_csv: Any
 ) -> None:
     result = ledger.import_ledger(
@@ -70,7 +76,30 @@ def test_departments_and_programmes_named_for_the_first_time_are_created(
 
     assert result.new_departments == ("가 도서관", "나 도서관")
     assert set(Department.objects.values_list("name", flat=True)) >= {"가 도서관", "나 도서관"}
-    assert Programme.objects.filter(name="도서 구입").exists()
+
+
+def test_an_unknown_programme_is_a_row_error_until_the_user_accepts_it(
+    officer: Any, firms: dict[str, Any], ledger_csv: Any
+) -> None:
+    rows = [(*r[:3], "새 사업", *r[4:]) if r[0] == "P-2" else r for r in _rows(firms)]
+
+    with pytest.raises(SaramError) as exc:
+        ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="l.csv", fiscal_year=2024)
+
+    assert {(e.row, e.field) for e in exc.value.row_errors} == {(3, "사업")}
+    assert "새 사업" in exc.value.row_errors[0].message
+    assert not Programme.objects.filter(name="새 사업").exists()
+    assert LedgerEntry.objects.count() == 0
+
+    result = ledger.import_ledger(
+        by=officer,
+        raw=ledger_csv(rows),
+        filename="l.csv",
+        fiscal_year=2024,
+        accept_new_programmes=True,
+    )
+    assert result.new_programmes == ("새 사업",)
+    assert LedgerEntry.objects.get(payment_id="P-2").programme.name == "새 사업"
 
 
 def _errors(exc: pytest.ExceptionInfo[SaramError]) -> set[tuple[int, str]]:
@@ -190,7 +219,7 @@ def test_cp949_csv_and_xlsx_are_read(officer: Any, firms: dict[str, Any], ledger
         upload=keep_upload(ledger_csv(rows[:1]).decode().encode("cp949"), "cp949.csv"),
         fiscal_year=2024,
     )
-    data = tablib.Dataset(headers=ledger.LEDGER_COLUMNS and [h for h, *_ in ledger.LEDGER_COLUMNS])
+    data = tablib.Dataset(headers=[h for h, *_ in ledger.LEDGER_COLUMNS][: len(rows[0])])
     for row in rows[1:]:
         data.append([str(v) for v in row])
     ledger.import_ledger(

@@ -23,7 +23,7 @@ from saram.economy.models import (
     Stage,
 )
 from saram.economy.services import lots, plans
-from saram.economy.services.policy import current_rule_book
+from saram.economy.services.rules import current_rule_book
 
 pytestmark = pytest.mark.django_db
 

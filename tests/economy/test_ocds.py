@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
+from django.test import override_settings
 from django.utils import timezone
 
 from saram.core.errors import SaramError
 from saram.core.imports import keep_upload
 from saram.core.models import Role
-from saram.economy.engine import validate_release
+from saram.economy.engine import validate_release, validate_release_package
 from saram.economy.models import LedgerEntry, PlannedPurchase, Programme, PurchasePlan, Stage
 from saram.economy.services import ledger, lots, ocds, plans
 
@@ -56,7 +58,7 @@ def test_a_restricted_bid_names_the_city_in_its_method_details(
 ) -> None:
     purchase = PlannedPurchase.objects.filter(scope="city", method="restricted_bid").first()
     assert purchase is not None
-    (planning, *_rest) = ocds.releases_of(purchase, released_at=timezone.now())
+    (planning, *_rest) = ocds.releases_of(purchase)
     assert planning["tender"]["procurementMethod"] == "selective"
     assert planning["tender"]["procurementMethodDetails"].endswith("전주시")
     assert "jeonju.city_bid" in planning["tender"]["procurementMethodRationale"]
@@ -106,3 +108,47 @@ def test_awards_exported_as_ocds_read_back_as_the_same_payments(
     awarded = plan.purchases.filter(stage=Stage.AWARD)
     assert result.rows == awarded.count()
     assert result.total_krw == sum(p.award_amount_krw or 0 for p in awarded)
+
+
+def test_the_package_is_valid_against_the_published_package_schema_and_dates_are_stages(
+    demo_economy: Any, officer: Any
+) -> None:
+    plan = PurchasePlan.objects.get(fiscal_year=2025)
+    package = ocds.release_package(by=officer, purchases=plan.purchases.all())
+
+    assert validate_release_package(package) == ()
+    awarded = plan.purchases.filter(stage=Stage.AWARD).order_by("reference").first()
+    award = next(
+        r for r in package["releases"]
+        if r["tag"] == ["award"] and r["ocid"].endswith(f"{awarded.plan_id}-{awarded.reference}")
+    )  # fmt: skip
+    assert award["date"] == timezone.localtime(awarded.awarded_at).isoformat(timespec="seconds")
+    planning = next(
+        r for r in package["releases"] if r["ocid"] == award["ocid"] and r["tag"] == ["planning"]
+    )
+    assert planning["date"] == timezone.localtime(awarded.created_at).isoformat(timespec="seconds")
+
+
+def test_the_same_data_exports_the_same_ids_at_any_time(demo_economy: Any, officer: Any) -> None:
+    plan = PurchasePlan.objects.get(fiscal_year=2025)
+    with time_machine.travel("2026-01-05 10:00 +09:00"):
+        first = ocds.release_package(by=officer, purchases=plan.purchases.all())
+    with time_machine.travel("2026-07-30 18:00 +09:00"):
+        second = ocds.release_package(by=officer, purchases=plan.purchases.all())
+
+    assert [r["id"] for r in first["releases"]] == [r["id"] for r in second["releases"]]
+    assert first == second
+    assert len({r["id"] for r in first["releases"]}) == len(first["releases"])
+
+
+def test_an_empty_year_is_refused_with_a_message(demo_economy: Any, client_as: Any) -> None:
+    response = client_as(Role.CITY_ADMIN).get("/economy/ocds.json?year=2031")
+    assert response.status_code == 400
+    assert "2031" in response.content.decode()
+
+
+@override_settings(SARAM_OCID_PREFIX="ocds-abc123")
+def test_the_ocid_prefix_is_a_setting(demo_economy: Any, officer: Any) -> None:
+    plan = PurchasePlan.objects.get(fiscal_year=2025)
+    package = ocds.release_package(by=officer, purchases=plan.purchases.all()[:1])
+    assert all(r["ocid"].startswith("ocds-abc123-") for r in package["releases"])

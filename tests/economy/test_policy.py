@@ -12,6 +12,7 @@ from saram.core.errors import SaramError
 from saram.core.models import AuditEntry, Role
 from saram.economy.models import PolicyRevision
 from saram.economy.services import policy
+from saram.economy.services import rules as rule_service
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +119,9 @@ def _city(effective_from: str, effective_to: str | None) -> dict[str, Any]:
 def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
     rules: None, admin: Any, officer: Any, categories: Any
 ) -> None:
-    _law, city, _revision = policy.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
-    policy.save_version(
+    rule_service.save_version(
         by=admin,
         layer="city",
         version_id="jeonju-2025",
@@ -135,7 +136,7 @@ def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
     for r in new_rules:
         if r["rule_id"] == "jeonju.city_bid":
             r["limit_krw"] = 80_000_000  # stays within the law's province limit
-    revision = policy.save_version(
+    revision = rule_service.save_version(
         by=admin,
         layer="city",
         version_id="jeonju-2026",
@@ -154,7 +155,7 @@ def test_the_administrator_adds_a_version_and_it_applies_from_its_date(
 
 def test_overlapping_versions_are_refused_with_the_reason(rules: None, admin: Any) -> None:
     with pytest.raises(SaramError) as exc:
-        policy.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2026",
@@ -170,10 +171,10 @@ def test_overlapping_versions_are_refused_with_the_reason(rules: None, admin: An
 
 
 def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: Any) -> None:
-    _law, city, _revision = policy.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     old = next(v for v in city["versions"] if v["version_id"] == "jeonju-2023")
     with pytest.raises(SaramError) as exc:
-        policy.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2023",
@@ -190,14 +191,14 @@ def test_a_gap_between_versions_is_refused_with_the_reason(rules: None, admin: A
 
 
 def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> None:
-    _law, city, _revision = policy.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     wide = [dict(r) for r in current["rules"]]
     for r in wide:
         if r["rule_id"] == "jeonju.city_bid":
             r["limit_krw"] = 500_000_000
     with pytest.raises(SaramError) as exc:
-        policy.save_version(
+        rule_service.save_version(
             by=admin,
             layer="city",
             version_id="jeonju-2025",
@@ -212,7 +213,7 @@ def test_a_city_rule_wider_than_the_law_is_refused(rules: None, admin: Any) -> N
 
 
 def test_a_stale_edit_is_refused(rules: None, admin: Any) -> None:
-    _law, city, _revision = policy.current_rules()
+    _law, city, _revision = rule_service.current_rules()
     current = next(v for v in city["versions"] if v["version_id"] == "jeonju-2025")
     kwargs = {
         "by": admin,
@@ -226,20 +227,20 @@ def test_a_stale_edit_is_refused(rules: None, admin: Any) -> None:
         "replaces": "jeonju-2025",
         "base_number": 1,
     }
-    policy.save_version(**kwargs)
+    rule_service.save_version(**kwargs)
     with pytest.raises(SaramError) as exc:
-        policy.save_version(**kwargs)
-    assert exc.value.code == "rules_changed"
+        rule_service.save_version(**kwargs)
+    assert exc.value.code in ("rules_changed", "rules_changed_meanwhile")
 
 
 def test_only_the_administrator_edits_rules(rules: None, officer: Any) -> None:
     with pytest.raises(PermissionDenied):
-        policy.remove_version(by=officer, layer="city", version_id="jeonju-2025", note="x")
+        rule_service.remove_version(by=officer, layer="city", version_id="jeonju-2025", note="x")
 
 
 def test_removing_a_version_that_leaves_a_gap_is_refused(rules: None, admin: Any) -> None:
     with pytest.raises(SaramError):
-        policy.remove_version(by=admin, layer="law", version_id="law-2023", note="법령 삭제")
+        rule_service.remove_version(by=admin, layer="law", version_id="law-2023", note="법령 삭제")
 
 
 def test_the_rules_page_edits_a_version_and_shows_refusals(rules: None, client_as: Any) -> None:
@@ -300,3 +301,11 @@ def test_the_check_page_shows_method_scope_suppliers_and_citations(
     assert "제한경쟁입찰" in body and "시내 업체로 제한" in body
     assert firm.name in body
     assert "jeonju.city_bid" in body and "50,000,000" in body
+
+
+def test_a_revision_reads_as_korean_rules_not_data(rules: None, client_as: Any) -> None:
+    body = client_as(Role.CITY_ADMIN).get("/economy/policy/revisions/1/").content.decode()
+    assert "수의계약 한도" in body and "청년창업" in body and "20,000,000원 이하" in body
+    assert "합산 기간: 회계연도" in body and "지방계약법 시행령 제25조" in body
+    for raw in ('"effect"', "youth_startup", "private_contract", "window_days", "{"):
+        assert raw not in body.split("<main", 1)[1], raw

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,8 +24,11 @@ from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan, PolicyDecision
 from saram.economy.engine.policy import Citation
 from saram.economy.models import Category, ContractMethod, Department, Programme, Supplier
+from saram.economy.presenters import lot_reason_data
 from saram.economy.selectors import LedgerFilter
 from saram.economy.services import lots, ocds, plans, policy
+from saram.economy.services.rules import current_rules, rule_index
+from saram.economy.tasks import import_ledger_task
 
 router = Router(tags=["economy"])
 
@@ -148,6 +152,9 @@ class SplitOut(Schema):
     largest_part_krw: int
     threshold_krw: int
     threshold_rule: str
+    threshold_source: str
+    threshold_layer: str  # law or city: which rule layer the flag rests on
+    window: str  # fiscal_year or days
     window_days: int
     first_on: dt.date
     last_on: dt.date
@@ -169,6 +176,9 @@ def ledger_splits(request: HttpRequest, year: Year) -> Any:
             "largest_part_krw": f.largest_part_krw,
             "threshold_krw": f.threshold.cap_krw,
             "threshold_rule": f.threshold.rule_id,
+            "threshold_source": f.threshold.source,
+            "threshold_layer": f.threshold.layer.value,
+            "window": f.window.value,
             "window_days": f.window_days,
             "first_on": f.first_on,
             "last_on": f.last_on,
@@ -205,8 +215,6 @@ class JobOut(Schema):
 @router.post("/ledger/imports", response={202: JobOut})
 def import_ledger(request: HttpRequest, fiscal_year: Form[Year], file: File[UploadedFile]) -> Any:
     """Start importing a ledger file (CSV, XLSX or OCDS JSON); follow the job's page."""
-    from saram.economy.tasks import import_ledger_task
-
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
     refuse_oversized(request)
     job = jobs.start_job(
@@ -239,12 +247,24 @@ class FirmOut(Schema):
     locality: str
 
 
+class RouteOut(Schema):
+    """A firm-class route the page shows: e.g. private contract with a social enterprise."""
+
+    firm_class: str
+    firm_class_label: str
+    method: str
+    method_label: str
+    eligible_suppliers: list[FirmOut]
+    citations: list[CitationOut]
+
+
 class DecisionOut(Schema):
     method: str
     method_label: str
     scope: str
     eligible_suppliers: list[FirmOut]
     citations: list[CitationOut]
+    options: list[RouteOut]
     notes: list[str]
 
 
@@ -256,21 +276,41 @@ class PurchaseRequestIn(Schema):
     is_remainder: bool = False
 
 
-def _citation_out(c: Citation) -> dict[str, Any]:
-    (worded,) = explanations.citations_in_words([c])
-    return {k: worded[k] for k in ("rule_id", "layer", "version_id", "source", "reason", "why")}
+def _citations_out(
+    citations: Sequence[Citation], rules: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    keys = ("rule_id", "layer", "version_id", "source", "reason", "why")
+    return [
+        {k: worded[k] for k in keys} for worded in explanations.citations_in_words(citations, rules)
+    ]
+
+
+def _firms_out(suppliers: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {"business_number": s.business_number, "name": s.name, "locality": s.locality.value}
+        for s in suppliers
+    ]
 
 
 def _decision_out(decision: PolicyDecision) -> dict[str, Any]:
+    rules = rule_index()
     return {
         "method": decision.method.value,
         "method_label": str(ContractMethod(decision.method.value).label),
         "scope": decision.scope.value,
-        "eligible_suppliers": [
-            {"business_number": s.business_number, "name": s.name, "locality": s.locality.value}
-            for s in decision.eligible_suppliers
+        "eligible_suppliers": _firms_out(decision.eligible_suppliers),
+        "citations": _citations_out(decision.citations, rules),
+        "options": [
+            {
+                "firm_class": o.firm_class.value,
+                "firm_class_label": explanations.label(o.firm_class),
+                "method": o.method.value,
+                "method_label": str(ContractMethod(o.method.value).label),
+                "eligible_suppliers": _firms_out(o.eligible_suppliers),
+                "citations": _citations_out(o.citations, rules),
+            }
+            for o in decision.options
         ],
-        "citations": [_citation_out(c) for c in decision.citations],
         "notes": [explanations.explain(n) for n in decision.notes],
     }
 
@@ -312,7 +352,7 @@ def rules(request: HttpRequest) -> Any:
     scope = scope_of(request.user)
     if not (selectors.can_view(request.user) or scope.can(Can.CONFIGURE)):
         raise PermissionDenied("economy")
-    law, city, revision = policy.current_rules()
+    law, city, revision = current_rules()
     return {"revision": revision.number if revision else None, "law": law, "city": city}
 
 
@@ -371,6 +411,7 @@ def list_plans(request: HttpRequest, year: Year | None = None) -> Any:
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     plan = selectors.plan_for(request.user, plan_id)
+    names = selectors.department_names()
     return _plan_out(plan) | {
         "purchases": [
             {
@@ -387,7 +428,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
                 "stage": p.stage,
                 "expected_local_krw": p.expected_local_krw,
                 "citations": p.citations,
-                "reasons": explanations.lot_reasons_in_words(p.reasons),
+                "reasons": explanations.lot_reasons_in_words(p.reasons, names),
             }
             for p in selectors.purchases_of(plan)
         ]
@@ -433,6 +474,8 @@ class LotPlanOut(Schema):
 
 
 def _lot_plan_out(plan: LotPlan) -> dict[str, Any]:
+    rules = rule_index()
+    names = selectors.department_names()
     return {
         "programme": plan.programme_id,
         "planned_krw": plan.planned_krw,
@@ -451,19 +494,8 @@ def _lot_plan_out(plan: LotPlan) -> dict[str, Any]:
                 "scope": lot.scope.value,
                 "eligible_suppliers": [s.business_number for s in lot.eligible_suppliers],
                 "expected_local_krw": lot.expected_local_krw,
-                "citations": [_citation_out(c) for c in lot.citations],
-                "reasons": explanations.lot_reasons_in_words(
-                    [
-                        {
-                            "code": r.code.value,
-                            "params": {
-                                k: (v.value if hasattr(v, "value") else v)
-                                for k, v in r.params.items()
-                            },
-                        }
-                        for r in lot.reasons
-                    ]
-                ),
+                "citations": _citations_out(lot.citations, rules),
+                "reasons": explanations.lot_reasons_in_words(lot_reason_data(lot.reasons), names),
             }
             for lot in plan.lots
         ],

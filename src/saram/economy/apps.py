@@ -8,8 +8,11 @@ class EconomyConfig(AppConfig):
     verbose_name = _("자립경제")
 
     def ready(self) -> None:
+        # Models load only after every AppConfig is imported: the menu and the error table
+        # are set up here, once the registry is ready.
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
+        from saram.economy import errors  # noqa: F401
 
         add(NavItem("economy:home", _("자립경제"), Can.VIEW_REPORTS, order=40))
         add(NavItem("economy:supplier_list", _("공급업체"), Can.VIEW_REPORTS, order=41))

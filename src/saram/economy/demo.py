@@ -29,6 +29,7 @@ from saram.economy.models import (
     LedgerImport,
     Locality,
     PlannedPurchase,
+    PolicyRevision,
     Programme,
     ProgrammeDemand,
     PurchasePlan,
@@ -39,6 +40,10 @@ from saram.economy.models import (
     SupportKind,
     SupportRecord,
 )
+from saram.economy.services.ledger import LedgerFile, validate_ledger, write_ledger
+from saram.economy.services.lots import LotSettings, store_lot_plan
+from saram.economy.services.rules import city_area, install_shipped_rules
+from saram.economy.services.suppliers import resolve_place
 
 Progress = Callable[[str], None]
 
@@ -338,9 +343,6 @@ def _reference_data() -> None:
 
 def _suppliers(city: City, rng: np.random.Generator) -> dict[str, Supplier]:
     """The invented firms as organisations with supplier profiles (existing ones kept)."""
-    from saram.economy.services.policy import city_area
-    from saram.economy.services.suppliers import resolve_place
-
     dongs = list(Dong.objects.filter(city=city).select_related("gu").order_by("code"))
     area = city_area()
     categories = {c.code: c for c in Category.objects.all()}
@@ -491,8 +493,6 @@ def _ledger_frame(
 
 
 def _ledger(suppliers: dict[str, Supplier], seed: int, progress: Progress | None) -> int:
-    from saram.economy.services.ledger import LedgerFile, validate_ledger, write_ledger
-
     if LedgerImport.objects.filter(source=ImportSource.DEMO).exists():
         return 0
     written = 0
@@ -501,7 +501,9 @@ def _ledger(suppliers: dict[str, Supplier], seed: int, progress: Progress | None
         frame = _ledger_frame(suppliers, rng, year, _lot_payments(year))
         _say(progress, _("%(year)s년 지출 %(n)s건 쓰는 중…") % {"year": year, "n": frame.height})
         validated = validate_ledger(
-            LedgerFile(frame, ImportSource.DEMO, f"demo-{year}.csv"), fiscal_year=year
+            LedgerFile(frame, ImportSource.DEMO, f"demo-{year}.csv"),
+            fiscal_year=year,
+            accept_new_programmes=True,
         )
         if validated.error_count:
             raise RuntimeError(f"demo ledger {year} is invalid: {validated.errors[:3]}")
@@ -613,8 +615,6 @@ def _demand(rng: np.random.Generator) -> None:
 def _plans() -> None:
     """The library books of the reform year planned as lots, every lot awarded to one of its
     eligible firms at 90 % of the estimate (the ledger then pays them)."""
-    from saram.economy.services.lots import LotSettings, store_lot_plan
-
     programme = Programme.objects.get(code="library-books")
     if PurchasePlan.objects.filter(programme=programme, fiscal_year=REFORM_YEAR).exists():
         return
@@ -668,8 +668,6 @@ def _lot_payments(year: int) -> list[dict[str, str]]:
 
 def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dict[str, Any]:
     """Load the demo economy for `city`; idempotent (a second load changes nothing)."""
-    from saram.economy.services.policy import install_shipped_rules
-
     rng = np.random.default_rng([seed, 5])
     _say(progress, _("자립경제: 계약 규칙과 품목…"))
     with transaction.atomic():
@@ -690,6 +688,4 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
 
 
 def _has_rules() -> bool:
-    from saram.economy.models import PolicyRevision
-
     return PolicyRevision.objects.exists()

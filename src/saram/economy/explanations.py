@@ -102,8 +102,9 @@ MESSAGES: dict[StrEnum, str | Promise] = {
     # Splitting.
     SplitReason.PARTS_SUM_OVER_THRESHOLD: _(
         "%(department)s의 %(category)s 발주 %(parts)s건이 %(first_on)s~%(last_on)s "
-        "(%(window_days)s일 안)에 합계 %(total_krw)s원으로 한도 %(threshold_krw)s원을 넘는데, "
-        "각 건은 한도 이하입니다 (가장 큰 건 %(largest_part_krw)s원). "
+        "(합산 기간: %(period)s)에 합계 %(total_krw)s원으로 %(layer)s 한도 %(threshold_krw)s원"
+        "(%(threshold_source)s)을 넘는데, 각 건은 한도 이하입니다 (가장 큰 건 "
+        "%(largest_part_krw)s원, 부가세 제외 금액). "
         "나누어 발주한 계약도 추정가격을 합산합니다 (지방계약법 시행령 제7조)."
     ),
     # Lots.
@@ -111,10 +112,11 @@ MESSAGES: dict[StrEnum, str | Promise] = {
         "%(department)s은 스스로 발주하는 별도 부서이므로 다른 도서관의 발주와 합산하지 않습니다."
     ),
     LotReasonCode.ALONE_IN_WINDOW: _(
-        "같은 부서의 다른 발주와 %(window_days)s일 이상 떨어져 있어 합산 대상이 아닙니다."
+        "같은 부서의 다른 발주가 합산 기간(%(period)s)에 없어 합산 대상이 아닙니다."
     ),
     LotReasonCode.WINDOW_SUM_WITHIN_THRESHOLDS: _(
-        "같은 부서의 %(window_days)s일 안 발주 %(lots_in_window)s건(합계 %(window_sum_krw)s원)이 "
+        "같은 부서의 합산 기간(%(period)s) 안 발주 %(lots_in_window)s건"
+        "(합계 %(window_sum_krw)s원)이 "
         "어느 한도도 나누어 피하지 않습니다."
     ),
     LotReasonCode.MERGED_TO_AVOID_SPLIT: _(
@@ -150,6 +152,10 @@ MESSAGES: dict[StrEnum, str | Promise] = {
         "자격 있는 업체는 모두 같은 확률로 낙찰받는다고 가정합니다."
     ),
     AssumptionCode.ORDER_DAY_OF_QUARTER: _("각 분기 %(value)s일에 발주한다고 가정합니다."),
+    AssumptionCode.CITY_LOT_LOCAL_IS_WINNERS_OFFICE: _(
+        "시내 업체로 제한한 %(value)s건은 낙찰 업체의 주된 영업소가 시내에 있어 지역 지출로 "
+        "셉니다 (제한 입찰의 기준). 그 돈이 다시 시내에서 쓰이는지는 지역승수(LM3)가 따로 봅니다."
+    ),
     # LM3.
     LM3Assumption.UNSURVEYED_IN_CITY_AS_SURVEYED_MEAN: _(
         "조사하지 않은 시내 업체는 조사한 업체의 평균(%(percent)s)만큼 지역에 재지출한다고 "
@@ -222,8 +228,19 @@ def percent_bp(value_bp: int | float) -> str:
     return f"{value_bp / 100:.1f}%"
 
 
+def split_period(window_days: int | None) -> str:
+    """The period split orders are summed over, in words: the fiscal year or N days."""
+    if window_days is None:
+        return ""
+    if window_days >= 365:
+        return str(_("회계연도"))
+    return str(_("%(n)s일") % {"n": window_days})
+
+
 def _prepare(params: Mapping[str, Any]) -> _Params:
     out = _Params()
+    if "window_days" in params and "period" not in params:
+        out["period"] = split_period(params["window_days"])
     for key, value in params.items():
         if key.endswith("_krw") and isinstance(value, int):
             out[key] = won(value)
@@ -255,10 +272,11 @@ def label(code: StrEnum) -> str:
     return str(found) if found is not None else str(code)
 
 
-def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
+def citations_in_words(
+    citations: Sequence[Any], rules: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[dict[str, str]]:
     """Citations (engine objects or stored dicts) with the reason, and the rule's limit, in
-    words."""
-    book_rules = _rule_index()
+    words; `rules` indexes the rule book's rules by (version id, rule id)."""
     out = []
     for c in citations:
         data = (
@@ -272,7 +290,7 @@ def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
                 "reason": c.reason.value,
             }
         )
-        rule = book_rules.get((data["version_id"], data["rule_id"]), {})
+        rule = rules.get((data["version_id"], data["rule_id"]), {})
         limit = rule.get("limit_krw")
         if data["reason"] == ReasonCode.SINGLE_QUOTE_WITHIN_LIMIT:
             limit = rule.get("single_quote_limit_krw") or limit
@@ -286,22 +304,11 @@ def citations_in_words(citations: Sequence[Any]) -> list[dict[str, str]]:
     return out
 
 
-def _rule_index() -> dict[tuple[str, str], dict[str, Any]]:
-    from saram.economy.services import policy
-
-    law, city, _revision = policy.current_rules()
-    return {
-        (v["version_id"], r["rule_id"]): r
-        for layer in (law, city)
-        for v in layer.get("versions", [])
-        for r in v.get("rules", [])
-    }
-
-
-def lot_reasons_in_words(reasons: Sequence[dict[str, Any]]) -> list[str]:
-    """A lot's stored reasons (code and parameters) in words, departments by name."""
-    from saram.economy.models import Department
-
+def lot_reasons_in_words(
+    reasons: Sequence[Mapping[str, Any]], department_names: Mapping[str, str]
+) -> list[str]:
+    """A lot's stored reasons (code and parameters) in words, departments by name
+    (`department_names`: code to name)."""
     out = []
     for r in reasons:
         try:
@@ -310,8 +317,6 @@ def lot_reasons_in_words(reasons: Sequence[dict[str, Any]]) -> list[str]:
             code = r["code"]
         params = dict(r.get("params", {}))
         if "department" in params:
-            department = Department.objects.filter(code=params["department"]).first()
-            if department is not None:
-                params["department"] = department.display_name
+            params["department"] = department_names.get(params["department"], params["department"])
         out.append(explain(code, params))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -97,6 +97,41 @@ class SupplierForm(forms.Form):
 class LedgerImportForm(forms.Form):
     file = forms.FileField(label=_("파일 (CSV, XLSX 또는 OCDS JSON)"))
     fiscal_year = forms.IntegerField(label=_("회계연도"), min_value=2000, max_value=2100)
+    exchange_rates = forms.CharField(
+        label=_("환율 (외화 금액이 있을 때만)"),
+        required=False,
+        help_text=_(
+            "외화 1단위가 몇 원인지 적으세요. 예: GBP=1712.35, USD=1380. 적은 환율은 가져오기 "
+            "기록에 남습니다. 적지 않으면 원화가 아닌 금액은 오류입니다."
+        ),
+    )
+    accept_new_programmes = forms.BooleanField(
+        label=_("파일의 새 사업을 검토했고 사업 목록에 추가합니다"),
+        required=False,
+    )
+
+    def clean_exchange_rates(self) -> dict[str, str]:
+        text = self.cleaned_data.get("exchange_rates") or ""
+        rates: dict[str, str] = {}
+        for part in text.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            code, _sep, rate = part.partition("=")
+            code = code.strip().upper()
+            try:
+                value = Decimal(rate.strip().replace(" ", ""))
+            except InvalidOperation:
+                value = Decimal(0)
+            if len(code) != 3 or not code.isalpha() or not value.is_finite() or value <= 0:
+                raise forms.ValidationError(
+                    _(
+                        "'%(part)s'을 읽을 수 없습니다. "
+                        "통화코드=환율 꼴로 적으세요 (예: GBP=1712.35)."
+                    )
+                    % {"part": part.strip()}
+                )
+            rates[code] = str(value)
+        return rates
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -213,10 +213,35 @@ class ImportSource(models.TextChoices):
     XLSX = "xlsx", "XLSX"
     OCDS = "ocds", "OCDS JSON"
     DEMO = "demo", _("데모")
+    WELFARE = "welfare", _("동네복지 서비스 구매")
+
+
+class VatBasis(models.TextChoices):
+    """What a ledger amount includes: contract caps are VAT-exclusive estimated prices, payments
+    are usually VAT-inclusive, so amounts are compared with caps on the exclusive basis."""
+
+    INCLUDED = "included", _("부가세 포함")
+    EXCLUDED = "excluded", _("부가세 별도")
+    EXEMPT = "exempt", _("면세")
+
+
+VAT_RATE_PERCENT = 10  # 부가가치세법 제30조: 10 %
+
+
+def amount_before_vat(amount_krw: int, basis: str) -> int:
+    """A VAT-inclusive amount without its VAT (rounded to the won); others as they are."""
+    if basis == VatBasis.INCLUDED:
+        return (amount_krw * 100 * 2 + (100 + VAT_RATE_PERCENT)) // ((100 + VAT_RATE_PERCENT) * 2)
+    return amount_krw
 
 
 class LedgerImport(models.Model):
-    """One accepted ledger file: every row of it, or none, is in the ledger."""
+    """One accepted ledger file: every row of it, or none, is in the ledger.
+
+    `exchange_rates` holds the rates the user gave for amounts in another currency (currency
+    code to won per unit, as text), `ocds_packages` the OCDS packages the file held (uri,
+    publishedDate, version, releases), so an import can be traced to its sources.
+    """
 
     filename = models.CharField(_("파일"), max_length=255)
     source = models.CharField(_("형식"), max_length=8, choices=ImportSource.choices)
@@ -227,6 +252,8 @@ class LedgerImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     imported_at = models.DateTimeField(_("가져온 때"), auto_now_add=True)
+    exchange_rates = models.JSONField(_("환율"), default=dict, blank=True)
+    ocds_packages = models.JSONField(_("OCDS 패키지"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("지출 자료 가져오기")
@@ -284,6 +311,15 @@ class LedgerEntry(models.Model):
         _("계약 방법"), max_length=32, choices=ContractMethod.choices, blank=True
     )
     locality = models.PositiveSmallIntegerField(_("소재지"), choices=LOCALITY_CODE_CHOICES)
+    vat_basis = models.CharField(
+        _("부가세"), max_length=8, choices=VatBasis.choices, default=VatBasis.INCLUDED
+    )
+    # A payment made in another currency: its code and amount as the file gave them; amount_krw
+    # is then that amount at the rate the import recorded.
+    currency = models.CharField(_("통화"), max_length=3, default="KRW")
+    original_amount = models.DecimalField(
+        _("원래 금액"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("지출")
@@ -298,6 +334,11 @@ class LedgerEntry(models.Model):
                 condition=Q(amount_krw__gte=0), name="ledger_amount_not_negative"
             )
         ]
+
+    @property
+    def amount_before_vat_krw(self) -> int:
+        """The amount on the basis of the contract caps (VAT excluded)."""
+        return amount_before_vat(self.amount_krw, self.vat_basis)
 
 
 class LedgerTotal(models.Model):
@@ -445,6 +486,7 @@ class PlannedPurchase(models.Model):
     )
     award_amount_krw = models.BigIntegerField(_("계약 금액 (원)"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("계약일시"), null=True, blank=True)
+    tendered_at = models.DateTimeField(_("공고일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

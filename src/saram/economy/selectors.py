@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from saram.core.access import Can, not_found, scope_of
+from saram.economy import explanations
 from saram.economy.engine import (
     EmployeeSurvey as EngineEmployeeSurvey,
 )
@@ -52,7 +54,9 @@ from saram.economy.models import (
     Supplier,
     SupplierSurvey,
     SupportRecord,
+    amount_before_vat,
 )
+from saram.economy.services.rules import current_rule_book, target_share_bp
 
 __all__ = ["not_found"]
 
@@ -126,6 +130,35 @@ def categories() -> QuerySet[Category]:
 
 def departments() -> QuerySet[Department]:
     return Department.objects.order_by("name")
+
+
+def department_names() -> dict[str, str]:
+    """Department code to the name shown (one query)."""
+    return {d.code: d.display_name for d in Department.objects.all()}
+
+
+def suppliers_by_number(numbers: Iterable[str]) -> dict[str, Supplier]:
+    """The registry's suppliers with these 사업자등록번호, by number (one query)."""
+    wanted = list(set(numbers))
+    if not wanted:
+        return {}
+    return {
+        s.organisation.business_number: s
+        for s in Supplier.objects.filter(organisation__business_number__in=wanted).select_related(
+            "organisation", "organisation__dong"
+        )
+    }
+
+
+def plan_years(user: Any) -> list[int]:
+    """The fiscal years that have plans, newest first (one small query)."""
+    if not can_view(user):
+        return []
+    return list(
+        PurchasePlan.objects.order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
 
 
 def programmes() -> QuerySet[Programme]:
@@ -371,9 +404,8 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
 
     Payments under a contract won by bid are instalments of one purchase, not parts of a
     split; only privately contracted payments (and those whose method is not given) count.
+    The caps are VAT-exclusive estimated prices, so each payment counts without its VAT.
     """
-    from saram.economy.services.policy import current_rule_book
-
     if not can_view(user):
         return []
     rows = list(
@@ -381,12 +413,19 @@ def ledger_split_flags(user: Any, *, fiscal_year: int) -> list[SplitFlag]:
         .exclude(method__in=[ContractMethod.OPEN_BID, ContractMethod.RESTRICTED_BID])
         .order_by()
         .values_list(
-            "payment_id", "department_id", "category_id", "category__kind", "amount_krw", "paid_on"
+            "payment_id",
+            "department_id",
+            "category_id",
+            "category__kind",
+            "amount_krw",
+            "paid_on",
+            "vat_basis",
         )
     )
     if len(rows) < 2:
         return []
-    ids, departments, categories, kinds, amounts, days = zip(*rows, strict=True)
+    ids, departments, categories, kinds, amounts, days, bases = zip(*rows, strict=True)
+    amounts = tuple(amount_before_vat(a, b) for a, b in zip(amounts, bases, strict=True))
     kind_index = {k.value: i for i, k in enumerate(KIND_CODES)}
     columns = PurchaseColumns(
         purchase_id=np.array(ids, dtype=np.str_),
@@ -461,6 +500,28 @@ def demand_for(user: Any, *, programme: Programme, fiscal_year: int) -> QuerySet
     )
 
 
+def programmes_with_demand() -> set[int]:
+    """Ids of the programmes whose demand the city plans (the ones the reports lead with)."""
+    return set(ProgrammeDemand.objects.values_list("programme_id", flat=True).distinct())
+
+
+def default_lot_planning(user: Any, *, today: dt.date) -> tuple[Programme, int] | None:
+    """Where the lot planner opens: a programme and a year that has demand, the nearest year
+    from this one on (else the latest before it); None when no programme has demand."""
+    if not can_view(user):
+        return None
+    pairs = list(
+        ProgrammeDemand.objects.order_by().values_list("programme_id", "fiscal_year").distinct()
+    )
+    if not pairs:
+        return None
+    ahead = [p for p in pairs if p[1] >= today.year]
+    programme_id, year = (
+        min(ahead, key=lambda p: (p[1], p[0])) if ahead else max(pairs, key=lambda p: (p[1], -p[0]))
+    )
+    return Programme.objects.get(pk=programme_id), year
+
+
 def demand_years(programme: Programme) -> list[int]:
     return sorted(
         ProgrammeDemand.objects.filter(programme=programme)
@@ -468,20 +529,6 @@ def demand_years(programme: Programme) -> list[int]:
         .distinct(),
         reverse=True,
     )
-
-
-def open_bid_local_bp(user: Any, *, programme: Programme) -> int | None:
-    """What firms in the city won of the programme's category in open national bids, from the
-    ledger (basis points); None when the ledger holds no such bid."""
-    if programme.category is None or not can_view(user):
-        return None
-    bids = LedgerEntry.objects.filter(
-        category=programme.category, method=ContractMethod.OPEN_BID
-    ).order_by()
-    totals = bids.aggregate(all=Sum("amount_krw"), local=Sum("amount_krw", filter=Q(locality=0)))
-    if not totals["all"]:
-        return None
-    return int((totals["local"] or 0) * 10_000 // totals["all"])
 
 
 def policy_revisions_for(user: Any) -> QuerySet[PolicyRevision]:
@@ -515,8 +562,6 @@ def _share(bp: int) -> Fraction:
 
 def lm3_report(user: Any, *, fiscal_year: int) -> LM3Report:
     """LM3 per programme and for the city from the year's spend and the latest surveys."""
-    from saram.economy import explanations
-
     if not can_view(user):
         return LM3Report((), None, 0, 0)
     year_end = dt.date(fiscal_year, 12, 31)
@@ -667,8 +712,6 @@ def social_economy_rows(user: Any, *, fiscal_year: int) -> list[SocialEconomyRow
 
 def priority_purchase(user: Any, *, fiscal_year: int) -> PriorityPurchase | None:
     """Social-economy spending against the target; eligible spending is goods and services."""
-    from saram.economy.services.policy import target_share_bp
-
     if not can_view(user):
         return None
     eligible = LedgerEntry.objects.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,11 @@ def import_ledger_task(job_id: str) -> None:
                 upload=jobs.upload_of(job),
                 fiscal_year=int(job.params["fiscal_year"]),
                 progress=progress,
+                exchange_rates={
+                    code: Decimal(rate)
+                    for code, rate in (job.params.get("exchange_rates") or {}).items()
+                },
+                accept_new_programmes=bool(job.params.get("accept_new_programmes")),
             )
         except SaramError as exc:
             # The job keeps the firms not in the registry, so the page can offer to list them

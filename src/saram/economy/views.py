@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ from saram.core.errors import SaramError
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for
 from saram.core.services import jobs
-from saram.economy import explanations, selectors
+from saram.economy import explanations, presenters, selectors
 from saram.economy.engine import LotPlan
 from saram.economy.engine.policy import Layer, RuleEffect
 from saram.economy.forms import (
@@ -52,7 +51,6 @@ from saram.economy.forms import (
 from saram.economy.models import (
     LOCALITY_CODE_CHOICES,
     Category,
-    ContractMethod,
     Department,
     LedgerEntry,
     Locality,
@@ -71,7 +69,9 @@ from saram.economy.services import (
     surveys,
 )
 from saram.economy.services import ocds as ocds_service
+from saram.economy.services import rules as rules_service
 from saram.economy.services import social_economy as support_service
+from saram.economy.tasks import import_ledger_task, import_suppliers_task
 
 PAGE_SIZE = 50
 DIMENSION_LABELS = {
@@ -80,7 +80,6 @@ DIMENSION_LABELS = {
     "category": gettext_lazy("품목"),
     "month": gettext_lazy("월"),
 }
-FOCUS_PROGRAMMES = ("school-meals", "school-uniforms", "library-books")
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -307,8 +306,6 @@ def _start(
 
 @require_http_methods(["GET", "POST"])
 def supplier_import(request: HttpRequest) -> HttpResponse:
-    from saram.economy.tasks import import_suppliers_task
-
     if not selectors.can_manage_suppliers(request.user):
         raise PermissionDenied("economy")
     if request.method == "POST":
@@ -537,8 +534,6 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
-    from saram.economy.tasks import import_ledger_task
-
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
     if request.method == "POST":
         core_imports.refuse_oversized(request)
@@ -552,7 +547,11 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
             kind="economy.ledger",
             label=_("지출 자료 가져오기"),
             task=import_ledger_task,
-            params={"fiscal_year": form.cleaned_data["fiscal_year"]},
+            params={
+                "fiscal_year": form.cleaned_data["fiscal_year"],
+                "exchange_rates": form.cleaned_data["exchange_rates"],
+                "accept_new_programmes": form.cleaned_data["accept_new_programmes"],
+            },
             detail_url="economy:ledger_job",
         )
     return render(
@@ -683,7 +682,7 @@ def policy_rules(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not (selectors.can_view(request.user) or scope.can(Can.CONFIGURE)):
         raise PermissionDenied("economy")
-    law, city, revision = policy.current_rules()
+    law, city, revision = rules_service.current_rules()
     layers = []
     for layer, data in ((Layer.LAW, law), (Layer.CITY, city)):
         versions = []
@@ -719,7 +718,7 @@ def policy_rules(request: HttpRequest) -> HttpResponse:
 
 
 def _find_version(layer: str, version_id: str) -> dict[str, Any]:
-    law, city, _revision = policy.current_rules()
+    law, city, _revision = rules_service.current_rules()
     data = {Layer.LAW.value: law, Layer.CITY.value: city}.get(layer)
     if data is None:
         raise selectors.not_found()
@@ -737,7 +736,7 @@ def policy_version_edit(
     if layer not in (Layer.LAW.value, Layer.CITY.value):
         raise selectors.not_found()
     current = _find_version(layer, version_id) if version_id else None
-    revision = policy.current_revision()
+    revision = rules_service.current_revision()
     base = revision.number if revision else 0
     if current is not None:
         initial = {
@@ -763,7 +762,7 @@ def policy_version_edit(
         ]
         data = form.cleaned_data
         try:
-            saved = policy.save_version(
+            saved = rules_service.save_version(
                 by=request.user,
                 layer=layer,
                 version_id=data["version_id"],
@@ -799,7 +798,7 @@ def policy_version_delete(request: HttpRequest, layer: str, version_id: str) -> 
     scope_of(request.user).require(Can.CONFIGURE)
     _find_version(layer, version_id)
     try:
-        saved = policy.remove_version(
+        saved = rules_service.remove_version(
             by=request.user,
             layer=layer,
             version_id=version_id,
@@ -816,15 +815,7 @@ def policy_version_delete(request: HttpRequest, layer: str, version_id: str) -> 
 @require_GET
 def policy_revision(request: HttpRequest, number: int) -> HttpResponse:
     revision = selectors.policy_revision_for(request.user, number)
-    return render(
-        request,
-        "economy/policy_revision.html",
-        {
-            "revision": revision,
-            "law": json.dumps(revision.law, ensure_ascii=False, indent=2),
-            "city": json.dumps(revision.city, ensure_ascii=False, indent=2),
-        },
-    )
+    return render(request, "economy/policy_revision.html", presenters.revision_view(revision))
 
 
 @require_GET
@@ -847,40 +838,8 @@ def policy_check(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
     context: dict[str, Any] = {"form": form, "decision": decision}
     if decision is not None:
-        numbers = [s.business_number for s in decision.eligible_suppliers]
-        registry = {
-            s.organisation.business_number: s
-            for s in Supplier.objects.filter(
-                organisation__business_number__in=numbers
-            ).select_related("organisation", "organisation__dong")
-        }
-        context |= {
-            "method": ContractMethod(decision.method.value).label,
-            "scope_label": dict(_scope_labels())[decision.scope.value],
-            "citations": explanations.citations_in_words(decision.citations),
-            "eligible": [registry[n] for n in numbers if n in registry],
-            "options": [
-                {
-                    "label": explanations.label(o.firm_class),
-                    "method": ContractMethod(o.method.value).label,
-                    "citations": explanations.citations_in_words(o.citations),
-                    "eligible": [
-                        registry[s.business_number]
-                        for s in o.eligible_suppliers
-                        if s.business_number in registry
-                    ],
-                }
-                for o in decision.options
-            ],
-            "notes": [explanations.explain(n) for n in decision.notes],
-        }
+        context |= presenters.decision_view(decision)
     return render(request, "economy/policy_check.html", context)
-
-
-def _scope_labels() -> list[tuple[str, str]]:
-    from saram.economy.models import BidScope
-
-    return [(v, str(label)) for v, label in BidScope.choices]
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -890,7 +849,7 @@ def _scope_labels() -> list[tuple[str, str]]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     page = Paginator(selectors.plans_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    years = sorted({p.fiscal_year for p in selectors.plans_for(request.user)}, reverse=True)
+    years = selectors.plan_years(request.user)
     return render(
         request,
         "economy/plan_list.html",
@@ -906,15 +865,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         plan = plans.create_plan(by=request.user, **form.cleaned_data)
         return redirect("economy:plan_detail", pk=plan.pk)
     return render(request, "economy/plan_form.html", {"form": form})
-
-
-def _purchase_view(p: Any) -> dict[str, Any]:
-    return {
-        "purchase": p,
-        "citations": explanations.citations_in_words(p.citations),
-        "reasons": explanations.lot_reasons_in_words(p.reasons),
-        "eligible_count": len(p.eligible_supplier_ids),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -942,7 +892,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("발주 계획을 추가했습니다."))
                 return redirect("economy:plan_detail", pk=plan.pk)
-    purchases = [_purchase_view(p) for p in selectors.purchases_of(plan)]
+    purchases = presenters.purchase_rows(list(selectors.purchases_of(plan)))
     flags = plans.plan_flags(plan)
     return render(
         request,
@@ -955,36 +905,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flags": flags,
             "can_manage": can_manage,
             "is_lots": plan.source == PlanSource.LOTS,
-            "assumptions": _assumption_lines(plan.assumptions),
-            "notes": [explanations.explain(_plan_note(n)) for n in plan.notes],
+            "assumptions": presenters.assumption_lines(plan.assumptions),
+            "notes": [presenters.plan_note(n) for n in plan.notes],
         },
     )
-
-
-def _plan_note(code: str) -> Any:
-    from saram.economy.engine.lots import PlanNote
-
-    try:
-        return PlanNote(code)
-    except ValueError:
-        return code
-
-
-def _assumption_lines(assumptions: dict[str, int]) -> list[str]:
-    from saram.economy.engine.lots import AssumptionCode
-
-    lines = []
-    for code, value in assumptions.items():
-        try:
-            key = AssumptionCode(code)
-        except ValueError:
-            continue
-        if key is AssumptionCode.OPEN_BID_LOCAL_WIN_FROM_REGISTRY and not value:
-            continue
-        lines.append(
-            explanations.explain(key, {"percent": explanations.percent_bp(value), "value": value})
-        )
-    return lines
 
 
 @require_GET
@@ -1008,7 +932,9 @@ def ocds_export(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     year = checked_year(_int(request.GET.get("year")) or this_year())
     package = ocds_service.release_package(
-        by=request.user, purchases=selectors.purchases_for(request.user, fiscal_year=year)
+        by=request.user,
+        purchases=selectors.purchases_for(request.user, fiscal_year=year),
+        what=_("%(year)s년 발주 계획") % {"year": year},
     )
     response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="ocds-{year}.json"'
@@ -1072,13 +998,17 @@ def purchase_award(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lot_planner(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    data = request.POST if request.method == "POST" else request.GET
-    default_programme = Programme.objects.filter(code="library-books").first()
-    initial = {
-        "programme": default_programme,
-        "fiscal_year": this_year() + 1,
-        "bid_award_ratio_percent": 90,
-    }
+    data: Any = request.POST if request.method == "POST" else request.GET
+    opening = selectors.default_lot_planning(request.user, today=timezone.localdate())
+    default_programme = opening[0] if opening else None
+    if "programme" not in data and opening is not None:
+        # Open on a programme and year that has demand, with its proposal shown.
+        data = {
+            "programme": opening[0].pk,
+            "fiscal_year": opening[1],
+            "bid_award_ratio_percent": 90,
+        }
+    initial = {"bid_award_ratio_percent": 90, "fiscal_year": this_year() + 1}
     form = LotSettingsForm(data if "programme" in data else None, initial=initial)
     proposal: LotPlan | None = None
     lot_views: list[dict[str, Any]] = []
@@ -1089,11 +1019,12 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         programme = form.cleaned_data["programme"]
         fiscal_year = form.cleaned_data["fiscal_year"]
-        history_bp = selectors.open_bid_local_bp(request.user, programme=programme)
-        local_bp = percent_to_bp(form.cleaned_data.get("open_bid_local_win_percent"))
+        history_bp = lots.open_bid_history_bp(programme)
         settings = lots.LotSettings(
             bid_award_ratio_bp=percent_to_bp(form.cleaned_data["bid_award_ratio_percent"]) or 1,
-            open_bid_local_win_bp=local_bp if local_bp is not None else history_bp,
+            open_bid_local_win_bp=percent_to_bp(
+                form.cleaned_data.get("open_bid_local_win_percent")
+            ),
         )
         try:
             if request.method == "POST":
@@ -1113,39 +1044,7 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
             for line in exc.params.get("evidence", []):
                 messages.error(request, line)
         if proposal is not None:
-            departments = {d.code: d for d in Department.objects.all()}
-            registry = {
-                s.organisation.business_number: s
-                for s in Supplier.objects.select_related("organisation")
-            }
-            for lot in proposal.lots:
-                department = departments.get(lot.department)
-                lot_views.append(
-                    {
-                        "lot": lot,
-                        "department": department.display_name if department else lot.department,
-                        "method": ContractMethod(lot.method.value).label,
-                        "scope": dict(_scope_labels())[lot.scope.value],
-                        "citations": explanations.citations_in_words(lot.citations),
-                        "reasons": explanations.lot_reasons_in_words(
-                            [
-                                {
-                                    "code": r.code.value,
-                                    "params": {
-                                        k: (v.value if hasattr(v, "value") else v)
-                                        for k, v in r.params.items()
-                                    },
-                                }
-                                for r in lot.reasons
-                            ]
-                        ),
-                        "eligible": [
-                            registry[s.business_number]
-                            for s in lot.eligible_suppliers
-                            if s.business_number in registry
-                        ],
-                    }
-                )
+            lot_views = presenters.lot_rows(proposal)
             demand_total = proposal.planned_krw
     elif default_programme is not None:
         programme = default_programme
@@ -1163,7 +1062,7 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
             else "",
             "demand_total": demand_total,
             "demand_years": selectors.demand_years(programme) if programme else [],
-            "assumptions": _assumption_lines(
+            "assumptions": presenters.assumption_lines(
                 {a.code.value: a.value for a in proposal.assumptions} if proposal else {}
             ),
             "notes": [explanations.explain(n) for n in proposal.notes] if proposal else [],
@@ -1231,6 +1130,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
         r.key: r
         for r in selectors.local_share(request.user, LedgerFilter(fiscal_year=year), by="programme")
     }
+    focus = selectors.programmes_with_demand()
     rows = []
     for programme, result in report.per_programme:
         share = shares.get(programme.pk if programme else None)
@@ -1240,7 +1140,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
                 "result": result,
                 "lm3": round(result.lm3, 2),
                 "local_percent": share.local_percent if share else None,
-                "focus": bool(programme and programme.code in FOCUS_PROGRAMMES),
+                "focus": bool(programme and programme.pk in focus),
             }
         )
     rows.sort(key=lambda r: (not r["focus"], -r["result"].round1_krw))

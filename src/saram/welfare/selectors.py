@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong, Person, Role, RoleAssignment
@@ -24,7 +24,9 @@ from saram.welfare.models import (
     ConcernStatus,
     MatchReview,
     OutreachEntry,
+    Programme,
     Referral,
+    ReferralStatus,
     Resource,
     ReviewStatus,
     Round,
@@ -473,3 +475,21 @@ def person_for_officer(user: Any, pk: int) -> Person:
     if found is None:
         raise not_found()
     return found
+
+
+def served_referrals_by_organisation(*, year: int) -> list[dict[str, Any]]:
+    """Referrals served in a year by local organisations, counted per organisation and welfare
+    programme: aggregates only, no case or person (for the economy's local-circulation
+    figures, which follow money to programmes, never to people)."""
+    rows = list(
+        Referral.objects.filter(
+            status=ReferralStatus.SERVED,
+            served_at__year=year,
+            resource__organisation__isnull=False,
+        )
+        .values("resource__organisation_id", "case__programme")
+        .annotate(served=Count("id"))
+        .order_by("resource__organisation_id", "case__programme")
+    )
+    labels = dict(Programme.choices)
+    return [r | {"programme_label": str(labels.get(r["case__programme"], ""))} for r in rows]

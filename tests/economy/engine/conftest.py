@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,9 +148,18 @@ def supplier(
     )
 
 
+JEONJU_RULES = Path(__file__).parents[3] / "data" / "cities" / "jeonju" / "procurement_rules.json"
+
+
+def jeonju_city_layer() -> dict[str, Any]:
+    """The demo city's own layer, read from its city directory (a city is data)."""
+    data: dict[str, Any] = json.loads(JEONJU_RULES.read_text("utf-8"))
+    return data
+
+
 @pytest.fixture(scope="session")
 def jeonju_rules() -> RuleBook:
-    return default_rule_book()
+    return default_rule_book(jeonju_city_layer())
 
 
 @pytest.fixture

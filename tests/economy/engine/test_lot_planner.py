@@ -101,8 +101,11 @@ def test_bid_savings_come_back_as_a_local_private_remainder(jeonju_rules: RuleBo
     programme = library_programme(total_krw=600_000_000)  # 12.5M per library-quarter
     plan = plan_lots(programme, jeonju_rules, BOOKSTORES)
     assert_lawful(plan, jeonju_rules, programme)
-    # 12.5M lots are private contracts (no bid saving): no remainder
-    assert not any(lot.is_remainder for lot in plan.lots)
+    # Four 12.5M private contracts a year would split the law's 20M cap (summed over the
+    # fiscal year): each library's quarters are merged in pairs into 25M city bids instead.
+    ordinary = [lot for lot in plan.lots if not lot.is_remainder]
+    assert len(ordinary) == len(LIBRARIES) * 2
+    assert {lot.method for lot in ordinary} == {ContractMethod.RESTRICTED_BID}
 
     programme = library_programme(total_krw=1_000_000_000)
     plan = plan_lots(programme, jeonju_rules, BOOKSTORES)

@@ -22,9 +22,9 @@ from saram.economy.engine.policy import (
 )
 from saram.economy.engine.registry import Locality
 
-from .conftest import supplier
+from .conftest import jeonju_city_layer, supplier
 
-RULES = default_rule_book()
+RULES = default_rule_book(jeonju_city_layer())
 SUPPLIERS = (
     supplier(1, Locality.IN_CITY, ("books", "paper")),
     supplier(2, Locality.IN_CITY, ("books",), social_economy=True),

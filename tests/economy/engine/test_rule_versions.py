@@ -16,7 +16,7 @@ from saram.economy.engine.policy import (
     validate_rule_book,
 )
 
-from .conftest import city_version, law_version
+from .conftest import city_version, jeonju_city_layer, law_version
 
 
 def codes(problems) -> list[RuleProblemCode]:  # type: ignore[no-untyped-def]
@@ -126,7 +126,7 @@ def test_a_fractional_amount_in_a_rule_file_is_unreadable() -> None:
 
 
 def test_a_shipped_city_file_edited_to_overlap_is_refused() -> None:
-    city = _shipped("jeonju.json")
+    city = jeonju_city_layer()
     city["versions"][0]["effective_to"] = "2025-06-30"
     with pytest.raises(RuleBookError) as caught:
         load_rule_book(_shipped("law_local_contract.json"), city)

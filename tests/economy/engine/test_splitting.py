@@ -1,14 +1,17 @@
-"""Anti-splitting: parts under a threshold whose sum crosses it, inside the window."""
+"""Anti-splitting: parts under the statutory cap whose sum crosses it, inside the window
+(the fiscal year under the shipped law; a number of days where a rule book says so)."""
 
 import datetime as dt
 
-from saram.economy.engine.policy import PurchaseKind, RuleBook
+from saram.economy.engine.policy import Layer, PurchaseKind, RuleBook, SplitWindow
 from saram.economy.engine.splitting import (
     Purchase,
     SplitReason,
     check_addition,
     find_splits,
 )
+
+from .conftest import law_version
 
 DAY = dt.date(2025, 3, 3)
 
@@ -26,7 +29,7 @@ def buy(
     )
 
 
-def test_three_parts_under_fifty_million_summing_over_it_are_flagged(
+def test_three_parts_are_flagged_against_the_laws_twenty_million_never_the_citys_fifty(
     jeonju_rules: RuleBook,
 ) -> None:
     flags = find_splits(
@@ -37,10 +40,36 @@ def test_three_parts_under_fifty_million_summing_over_it_are_flagged(
     assert flag.purchase_ids == ("a", "b", "c")
     assert flag.total_krw == 54_000_000
     assert flag.largest_part_krw == 18_000_000
-    assert flag.threshold.cap_krw == 50_000_000  # the highest threshold the parts evade
-    assert flag.threshold.rule_id == "jeonju.city_bid"
+    assert flag.threshold.cap_krw == 20_000_000
+    assert flag.threshold.rule_id == "law.private.any"
+    assert flag.threshold.layer is Layer.LAW
     assert (flag.first_on, flag.last_on) == (DAY, DAY + dt.timedelta(20))
-    assert flag.window_days == 30
+    assert flag.window is SplitWindow.FISCAL_YEAR
+
+
+def test_twelve_monthly_single_quote_orders_of_19_9_million_are_one_split(
+    jeonju_rules: RuleBook,
+) -> None:
+    orders = [
+        Purchase(
+            f"m{m}", "평화도서관", "books", PurchaseKind.GOODS, 19_900_000, dt.date(2025, m, 5)
+        )
+        for m in range(1, 13)
+    ]
+    (flag,) = find_splits(orders, jeonju_rules)
+    assert len(flag.purchase_ids) == 12
+    assert flag.total_krw == 238_800_000
+    assert (flag.threshold.cap_krw, flag.threshold.layer) == (20_000_000, Layer.LAW)
+    assert "제25조" in flag.threshold.source
+
+
+def test_eight_orders_of_19_9_million_spread_over_a_year_are_flagged(
+    jeonju_rules: RuleBook,
+) -> None:
+    # Forty days apart: no 30-day window ever held two of them.
+    orders = [buy(f"o{i}", 19_900_000, 40 * i) for i in range(8)]
+    (flag,) = find_splits(orders, jeonju_rules)
+    assert len(flag.purchase_ids) == 8
 
 
 def test_two_private_contracts_summing_over_twenty_million_are_flagged(
@@ -51,13 +80,25 @@ def test_two_private_contracts_summing_over_twenty_million_are_flagged(
     assert flag.total_krw == 21_000_000
 
 
-def test_the_window_counts_the_last_day_and_twenty_nine_days_back(
+def test_the_fiscal_year_is_the_window_and_a_new_year_starts_a_new_one(
     jeonju_rules: RuleBook,
 ) -> None:
+    def on(pid: str, day: dt.date) -> Purchase:
+        return Purchase(pid, "평화도서관", "books", PurchaseKind.GOODS, 15_000_000, day)
+
+    same_year = [on("a", dt.date(2025, 1, 2)), on("b", dt.date(2025, 12, 31))]
+    across = [on("a", dt.date(2025, 12, 31)), on("b", dt.date(2026, 1, 1))]
+    assert len(find_splits(same_year, jeonju_rules)) == 1
+    assert find_splits(across, jeonju_rules) == ()
+
+
+def test_a_window_of_days_counts_the_last_day_and_the_days_back() -> None:
+    rules = RuleBook(law=(law_version(window_days=30),))
     inside = [buy("a", 15_000_000), buy("b", 15_000_000, 29)]
     outside = [buy("a", 15_000_000), buy("b", 15_000_000, 30)]
-    assert len(find_splits(inside, jeonju_rules)) == 1
-    assert find_splits(outside, jeonju_rules) == ()
+    (flag,) = find_splits(inside, rules)
+    assert (flag.window, flag.window_days) == (SplitWindow.DAYS, 30)
+    assert find_splits(outside, rules) == ()
 
 
 def test_sum_exactly_at_the_threshold_is_lawful(jeonju_rules: RuleBook) -> None:
@@ -89,38 +130,34 @@ def test_overlapping_windows_report_the_largest_once(jeonju_rules: RuleBook) -> 
     assert flag.purchase_ids == ("a", "b", "c")
 
 
-def test_separate_clusters_are_separate_flags(jeonju_rules: RuleBook) -> None:
+def test_separate_clusters_are_separate_flags() -> None:
+    rules = RuleBook(law=(law_version(window_days=30),))
     rows = [
         buy("a", 12_000_000),
         buy("b", 12_000_000, 1),
         buy("c", 12_000_000, 100),
         buy("d", 12_000_000, 101),
     ]
-    assert [f.purchase_ids for f in find_splits(rows, jeonju_rules)] == [("a", "b"), ("c", "d")]
+    assert [f.purchase_ids for f in find_splits(rows, rules)] == [("a", "b"), ("c", "d")]
 
 
-def test_thresholds_follow_the_rules_in_force_on_the_last_day(jeonju_rules: RuleBook) -> None:
-    # 2024: no city rule, so 30M + 25M = 55M crosses no threshold the parts are under
-    # (20M is below each part, 230M far above the sum).
-    before = [
-        Purchase("a", "d", "books", PurchaseKind.GOODS, 30_000_000, dt.date(2024, 6, 1)),
-        Purchase("b", "d", "books", PurchaseKind.GOODS, 25_000_000, dt.date(2024, 6, 5)),
-    ]
+def test_the_citys_own_bid_limit_is_never_a_splitting_cap(jeonju_rules: RuleBook) -> None:
+    # From 2025 the city restricts bids up to 50M to its own firms; 30M + 25M would evade that
+    # policy, not the statute: each part is above the law's 20M private-contract cap.
     after = [
         Purchase("a", "d", "books", PurchaseKind.GOODS, 30_000_000, dt.date(2025, 6, 1)),
         Purchase("b", "d", "books", PurchaseKind.GOODS, 25_000_000, dt.date(2025, 6, 5)),
     ]
-    assert find_splits(before, jeonju_rules) == ()
-    assert find_splits(after, jeonju_rules)[0].threshold.cap_krw == 50_000_000
+    assert find_splits(after, jeonju_rules) == ()
 
 
 def test_planner_check_refuses_an_addition_that_makes_a_split(jeonju_rules: RuleBook) -> None:
     plan = [buy("a", 18_000_000), buy("b", 30_000_000, 40)]
-    flags = check_addition(plan, buy("new", 3_000_000, 5), jeonju_rules)
+    flags = check_addition(plan, buy("new", 3_000_000, 200), jeonju_rules)
     assert [f.purchase_ids for f in flags] == [("a", "new")]
     assert flags[0].threshold.cap_krw == 20_000_000
 
 
-def test_planner_check_allows_an_addition_outside_the_window(jeonju_rules: RuleBook) -> None:
+def test_planner_check_allows_an_addition_in_the_next_fiscal_year(jeonju_rules: RuleBook) -> None:
     plan = [buy("a", 18_000_000), buy("b", 30_000_000, 40)]
-    assert check_addition(plan, buy("new", 3_000_000, 80), jeonju_rules) == ()
+    assert check_addition(plan, buy("new", 3_000_000, 400), jeonju_rules) == ()

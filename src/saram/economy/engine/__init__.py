@@ -34,6 +34,7 @@ from saram.economy.engine.ocds import (
     build_release,
     process_from_lot,
     validate_release,
+    validate_release_package,
 )
 from saram.economy.engine.policy import (
     BidScope,
@@ -112,5 +113,6 @@ __all__ = [
     "plan_lots",
     "process_from_lot",
     "validate_release",
+    "validate_release_package",
     "validate_rule_book",
 ]

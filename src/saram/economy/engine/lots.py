@@ -25,7 +25,7 @@ from saram.economy.engine.policy import (
     evaluate,
 )
 from saram.economy.engine.registry import Locality
-from saram.economy.engine.splitting import Purchase, check_addition, find_splits
+from saram.economy.engine.splitting import Purchase, SplitFlag, check_addition, find_splits
 
 BP = 10_000  # basis points in one
 
@@ -53,6 +53,9 @@ class AssumptionCode(StrEnum):
     OPEN_BID_LOCAL_WIN_FROM_REGISTRY = "open_bid_local_win_from_registry"
     EQUAL_CHANCE_PER_ELIGIBLE_FIRM = "equal_chance_per_eligible_firm"
     ORDER_DAY_OF_QUARTER = "order_day_of_quarter"
+    # For a lot restricted to city firms "local" means the winner's head office is in the city
+    # (the restriction's own test), not where the money is spent next: that is LM3's question.
+    CITY_LOT_LOCAL_IS_WINNERS_OFFICE = "city_lot_local_is_winners_office"
 
 
 class LotPlanProblem(StrEnum):
@@ -242,6 +245,10 @@ def plan_lots(
             Assumption(AssumptionCode.OPEN_BID_LOCAL_WIN_FROM_REGISTRY, int(from_registry)),
             Assumption(AssumptionCode.EQUAL_CHANCE_PER_ELIGIBLE_FIRM, 1),
             Assumption(AssumptionCode.ORDER_DAY_OF_QUARTER, assumptions.order_day_of_quarter),
+            Assumption(
+                AssumptionCode.CITY_LOT_LOCAL_IS_WINNERS_OFFICE,
+                sum(1 for lot in lots if lot.scope is BidScope.CITY),
+            ),
         ),
         notes=tuple(dict.fromkeys(notes)),
     )
@@ -307,42 +314,74 @@ def _draft_purchases(drafts: Sequence[_Draft], programme: Programme) -> list[Pur
     ]
 
 
+def _groups_over_cap(parts: list[int], drafts: Sequence[_Draft], cap_krw: int) -> list[list[int]]:
+    """The flagged parts in order-date order, grouped so that each group sums above the cap
+    (a group above the cap is no part of a split any more); the fewest merges that make the
+    window lawful, so a year's quarterly lots stay quarterly when each quarter is above it."""
+    ordered = sorted(parts, key=lambda i: (drafts[i].order_on, i))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i in ordered:
+        current.append(i)
+        total += drafts[i].amount_krw
+        if total > cap_krw:
+            groups.append(current)
+            current, total = [], 0
+    if current:
+        if groups:
+            groups[-1] += current
+        else:
+            groups.append(current)
+    return groups
+
+
+def _merged(parts: list[_Draft], flag: SplitFlag) -> _Draft:
+    return _Draft(
+        department=parts[0].department,
+        libraries=set().union(*(p.libraries for p in parts)),
+        subjects=set().union(*(p.subjects for p in parts)),
+        quarters=set().union(*(p.quarters for p in parts)),
+        amount_krw=sum(p.amount_krw for p in parts),
+        order_on=min(p.order_on for p in parts),
+        merged_from=sum(p.merged_from for p in parts),
+        merged_over=[
+            *(r for p in parts for r in p.merged_over),
+            LotReason(
+                LotReasonCode.MERGED_TO_AVOID_SPLIT,
+                {
+                    "parts": len(parts),
+                    "parts_total_krw": sum(p.amount_krw for p in parts),
+                    "threshold_krw": flag.threshold.cap_krw,
+                    "threshold_rule": flag.threshold.rule_id,
+                    "window_days": flag.window_days,
+                },
+            ),
+        ],
+        not_allowed=set().union(*(p.not_allowed for p in parts)),
+    )
+
+
 def _merge_until_lawful(
     drafts: list[_Draft], programme: Programme, rules: RuleBook
 ) -> list[_Draft]:
-    # Each merge removes at least one lot, so this ends; one lot per group cannot be flagged.
+    # Each round merges at least two parts (the first group sums above the cap, every part is
+    # at or below it), so this ends; one lot per group cannot be flagged.
     while True:
         flags = find_splits(_draft_purchases(drafts, programme), rules)
         if not flags:
             return drafts
         flag = flags[0]
-        members = sorted(int(pid) for pid in flag.purchase_ids)
-        parts = [drafts[i] for i in members]
-        merged = _Draft(
-            department=parts[0].department,
-            libraries=set().union(*(p.libraries for p in parts)),
-            subjects=set().union(*(p.subjects for p in parts)),
-            quarters=set().union(*(p.quarters for p in parts)),
-            amount_krw=sum(p.amount_krw for p in parts),
-            order_on=min(p.order_on for p in parts),
-            merged_from=sum(p.merged_from for p in parts),
-            merged_over=[
-                *(r for p in parts for r in p.merged_over),
-                LotReason(
-                    LotReasonCode.MERGED_TO_AVOID_SPLIT,
-                    {
-                        "parts": len(parts),
-                        "parts_total_krw": flag.total_krw,
-                        "threshold_krw": flag.threshold.cap_krw,
-                        "threshold_rule": flag.threshold.rule_id,
-                        "window_days": flag.window_days,
-                    },
-                ),
-            ],
-            not_allowed=set().union(*(p.not_allowed for p in parts)),
-        )
-        keep = [d for i, d in enumerate(drafts) if i not in set(members)]
-        drafts = [*keep, merged]
+        members = [int(pid) for pid in flag.purchase_ids]
+        groups = _groups_over_cap(members, drafts, flag.threshold.cap_krw)
+        merged = [_merged([drafts[i] for i in g], flag) for g in groups if len(g) > 1]
+        gone = {i for g in groups if len(g) > 1 for i in g}
+        drafts = [d for i, d in enumerate(drafts) if i not in gone] + merged
+
+
+# A remainder is ordered about a month after the department's last lot, once its award (and
+# so the saving) is known.
+REMAINDER_AFTER_LAST_LOT_DAYS = 30
 
 
 def _expected_award_krw(amount_krw: int, method: ContractMethod, ratio_bp: int) -> int:
@@ -371,8 +410,11 @@ def _remainder_draft(
     if saved_krw <= 0:
         return None
     last_on = max(d.order_on for d in own)
-    window_days = rules.split_window_days(last_on, programme.kind)
-    order_on = last_on + dt.timedelta(days=window_days)
+    if rules.split_by_fiscal_year(last_on, programme.kind):
+        # Every order of the year is summed anyway: order when the last award shows the saving.
+        order_on = last_on + dt.timedelta(days=REMAINDER_AFTER_LAST_LOT_DAYS)
+    else:
+        order_on = last_on + dt.timedelta(days=rules.split_window_days(last_on, programme.kind))
     if order_on.year != programme.fiscal_year:
         return PlanNote.REMAINDER_OUTSIDE_YEAR
     candidate = Purchase(

@@ -1,12 +1,17 @@
 """OCDS 1.1 releases of plans, tenders and awards, checked against the release schema.
 
-The schema is a written subset of the OCDS 1.1 release schema shipped in `data/` (its
-description says what was kept and why), so validation needs no network.
+The OCDS 1.1.5 release, release-package and record-package schemas ship whole, as published,
+in `data/ocds-1.1.5/` (Apache License 2.0, see its README); they are validated with a Draft 4
+validator, a format checker and a local registry, so no schema is fetched from the network.
+
+A release's `date` is when its stage happened (planned, tendered, awarded), and its `id` is
+derived from its content, so the same data exports with the same ids every time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +21,8 @@ from importlib import resources
 from typing import Any
 
 from jsonschema import Draft4Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 from saram.economy.engine.lots import Lot, Programme
 from saram.economy.engine.policy import BidScope, Citation, ContractMethod, PurchaseKind
@@ -23,7 +30,10 @@ from saram.economy.engine.policy import BidScope, Citation, ContractMethod, Purc
 # An org-id.guide style scheme for 사업자등록번호; confirm the registered code before publishing.
 BUSINESS_NUMBER_SCHEME = "KR-BRN"
 CURRENCY = "KRW"
-SCHEMA_FILE = "ocds_release_schema_subset_1_1.json"
+SCHEMA_DIR = "ocds-1.1.5"
+RELEASE_SCHEMA = "release-schema.json"
+RELEASE_PACKAGE_SCHEMA = "release-package-schema.json"
+RECORD_PACKAGE_SCHEMA = "record-package-schema.json"
 
 _OCDS_METHOD: dict[ContractMethod, str] = {
     ContractMethod.OPEN_BID: "open",
@@ -149,7 +159,7 @@ def build_release(
         )
     release: dict[str, Any] = {
         "ocid": f"{ocid_prefix}-{process.process_id}",
-        "id": f"{process.process_id}-{stage.value}-{released_at:%Y%m%dT%H%M%S}",
+        "id": "",
         "date": date,
         "tag": [stage.value],
         "initiationType": "tender",
@@ -189,7 +199,19 @@ def build_release(
             )
         release["awards"] = awards
     release["parties"] = parties
+    release["id"] = release_id(release, process_id=process.process_id, stage=stage)
     return release
+
+
+def release_id(release: Mapping[str, Any], *, process_id: str, stage: ReleaseStage) -> str:
+    """A release id stable across exports: the process, the stage and a digest of the
+    release's content (without its id), so the same data gives the same id and a change of
+    data a new one."""
+    content = {k: v for k, v in release.items() if k != "id"}
+    digest = hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()[:12]
+    return f"{process_id}-{stage.value}-{digest}"
 
 
 def process_from_lot(
@@ -218,25 +240,42 @@ def process_from_lot(
     )
 
 
-@cache
-def release_schema() -> Mapping[str, Any]:
-    """The shipped OCDS 1.1 release schema subset."""
-    text = resources.files("saram.economy.engine").joinpath("data", SCHEMA_FILE).read_text("utf-8")
+def _schema(name: str) -> Mapping[str, Any]:
+    text = (
+        resources.files("saram.economy.engine")
+        .joinpath("data", SCHEMA_DIR, name)
+        .read_text("utf-8")
+    )
     loaded: Mapping[str, Any] = json.loads(text)
     return loaded
 
 
 @cache
-def _validator() -> Draft4Validator:
-    schema = release_schema()
+def release_schema() -> Mapping[str, Any]:
+    """The OCDS 1.1.5 release schema, as published."""
+    return _schema(RELEASE_SCHEMA)
+
+
+@cache
+def _registry() -> Registry:
+    """The published schemas under their own ids, so `$ref`s resolve without a network."""
+    resources_ = []
+    for name in (RELEASE_SCHEMA, RELEASE_PACKAGE_SCHEMA, RECORD_PACKAGE_SCHEMA):
+        schema = _schema(name)
+        resources_.append((str(schema["id"]), Resource.from_contents(schema, DRAFT4)))
+    return Registry().with_resources(resources_)
+
+
+@cache
+def _validator(name: str = RELEASE_SCHEMA) -> Draft4Validator:
+    schema = _schema(name)
     Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema, format_checker=FormatChecker())
+    return Draft4Validator(schema, registry=_registry(), format_checker=FormatChecker())
 
 
-def validate_release(release: Mapping[str, Any]) -> tuple[SchemaProblem, ...]:
-    """Every way a release breaks the schema; empty when it is valid."""
+def _problems(name: str, instance: Mapping[str, Any]) -> tuple[SchemaProblem, ...]:
     errors = sorted(
-        _validator().iter_errors(release), key=lambda e: "/".join(map(str, e.absolute_path))
+        _validator(name).iter_errors(instance), key=lambda e: "/".join(map(str, e.absolute_path))
     )
     return tuple(
         SchemaProblem(
@@ -246,3 +285,14 @@ def validate_release(release: Mapping[str, Any]) -> tuple[SchemaProblem, ...]:
         )
         for error in errors
     )
+
+
+def validate_release(release: Mapping[str, Any]) -> tuple[SchemaProblem, ...]:
+    """Every way a release breaks the OCDS 1.1.5 release schema; empty when it is valid."""
+    return _problems(RELEASE_SCHEMA, release)
+
+
+def validate_release_package(package: Mapping[str, Any]) -> tuple[SchemaProblem, ...]:
+    """Every way a package breaks the OCDS 1.1.5 release-package schema (its releases checked
+    against the release schema through the package's `$ref`); empty when it is valid."""
+    return _problems(RELEASE_PACKAGE_SCHEMA, package)

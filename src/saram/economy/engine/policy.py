@@ -47,6 +47,14 @@ class RuleEffect(StrEnum):
     PRIORITY_PURCHASE_TARGET = "priority_purchase_target"
 
 
+class SplitWindow(StrEnum):
+    """Over what period split orders of one need are summed: a number of days, or the fiscal
+    year (1 January to 31 December, 지방재정법 제6조) for needs that recur through the year."""
+
+    DAYS = "days"
+    FISCAL_YEAR = "fiscal_year"
+
+
 class FirmClass(StrEnum):
     ANY = "any"
     YOUTH_STARTUP = "youth_startup"
@@ -160,6 +168,7 @@ class Rule:
     window_days: int | None = None
     dimensions: frozenset[LotDimension] = frozenset()
     target_share_bp: int | None = None
+    window: SplitWindow | None = None
 
     @property
     def cap_krw(self) -> int | None:
@@ -249,11 +258,13 @@ class PolicyDecision:
 
 @dataclass(frozen=True, slots=True)
 class Threshold:
-    """An amount above which the method changes: splitting to stay at or below it is unlawful."""
+    """An amount above which the method changes: splitting to stay at or below it is unlawful.
+    `layer` says whether the cap is the law's or the city's own policy."""
 
     cap_krw: int
     rule_id: str
     source: str
+    layer: Layer = Layer.LAW
 
 
 # --------------------------------------------------------------------------- rule book
@@ -312,22 +323,37 @@ class RuleBook:
         return tuple((r, v) for v in versions for r in v.rules if kind in r.kinds)
 
     def split_window_days(self, on: dt.date, kind: PurchaseKind) -> int:
-        """Days within which purchases of one department and category are summed (0: none)."""
+        """Days within which purchases of one department and category are summed (0: none);
+        a fiscal-year window counts as the whole year (366 days)."""
         windows = [
-            r.window_days or 0
+            366 if r.window is SplitWindow.FISCAL_YEAR else (r.window_days or 0)
             for r, _ in self.rules_on(on, kind)
             if r.effect is RuleEffect.SPLIT_AGGREGATION
         ]
         return max(windows, default=0)
 
+    def split_by_fiscal_year(self, on: dt.date, kind: PurchaseKind) -> bool:
+        """Whether split orders are summed over the fiscal year of the order."""
+        return any(
+            r.window is SplitWindow.FISCAL_YEAR
+            for r, _ in self.rules_on(on, kind)
+            if r.effect is RuleEffect.SPLIT_AGGREGATION
+        )
+
     def split_thresholds(self, on: dt.date, kind: PurchaseKind) -> tuple[Threshold, ...]:
-        """The caps at which the method of an ordinary purchase changes, lowest first."""
+        """The statutory cap that splitting evades (수의계약 쪼개기): the law's private-contract
+        cap for any firm (20M for goods and services, one quote allowed). A city's own
+        restriction (its 50M bid limit) is policy, never the cap the statute's rule rests on."""
         ladder = _ladder_rules(self.rules_on(on, kind))
         found: dict[int, Threshold] = {}
-        for rule, _version in (ladder.any_private, ladder.city_region, ladder.province_region):
-            if rule is None or rule.cap_krw is None:
+        for rule, version in (ladder.any_private,):
+            if rule is None or rule.cap_krw is None or version is None:
                 continue
-            found.setdefault(rule.cap_krw, Threshold(rule.cap_krw, rule.rule_id, rule.source))
+            if version.layer is not Layer.LAW:
+                continue
+            found.setdefault(
+                rule.cap_krw, Threshold(rule.cap_krw, rule.rule_id, rule.source, version.layer)
+            )
         return tuple(found[k] for k in sorted(found))
 
     def lot_dimensions(self, on: dt.date, kind: PurchaseKind) -> frozenset[LotDimension]:
@@ -425,7 +451,7 @@ _REQUIRED: dict[RuleEffect, tuple[str, ...]] = {
     RuleEffect.REGIONAL_RESTRICTION: ("limit_krw", "scope"),
     RuleEffect.REMAINDER_PRIVATE_CONTRACT: ("limit_krw",),
     RuleEffect.SOCIAL_ECONOMY_PREFERENCE: (),
-    RuleEffect.SPLIT_AGGREGATION: ("window_days",),
+    RuleEffect.SPLIT_AGGREGATION: (),
     RuleEffect.LOT_BOUNDARY: (),
     RuleEffect.PRIORITY_PURCHASE_TARGET: ("target_share_bp",),
 }
@@ -452,6 +478,14 @@ def _check_rules(version: RuleSetVersion) -> list[RuleProblem]:
                 problems.append(
                     RuleProblem(RuleProblemCode.NON_POSITIVE_VALUE, {**where, "field": name})
                 )
+        if (
+            rule.effect is RuleEffect.SPLIT_AGGREGATION
+            and rule.window is not SplitWindow.FISCAL_YEAR
+            and rule.window_days is None
+        ):
+            problems.append(
+                RuleProblem(RuleProblemCode.MISSING_FIELD, {**where, "field": "window_days"})
+            )
         if version.layer is Layer.LAW and rule.scope is BidScope.CITY:
             # The decree restricts by 시·도; a city-only restriction is the city's own policy.
             problems.append(
@@ -556,6 +590,7 @@ def parse_versions(data: Mapping[str, Any]) -> tuple[RuleSetVersion, ...]:
                     window_days=_opt_int(r.get("window_days")),
                     dimensions=frozenset(LotDimension(d) for d in r.get("dimensions", ())),
                     target_share_bp=_opt_int(r.get("target_share_bp")),
+                    window=SplitWindow(r["window"]) if r.get("window") else None,
                 )
                 for r in v["rules"]
             )
@@ -603,9 +638,14 @@ def _read_data(name: str) -> Mapping[str, Any]:
     return loaded
 
 
-def default_rule_book(city_file: str = "jeonju.json") -> RuleBook:
-    """The shipped law data with a shipped city's rules (Jeonju by default)."""
-    return load_rule_book(_read_data("law_local_contract.json"), _read_data(city_file))
+def shipped_law() -> Mapping[str, Any]:
+    """The law layer as shipped (national: the same for every city)."""
+    return _read_data("law_local_contract.json")
+
+
+def default_rule_book(city: Mapping[str, Any] | None = None) -> RuleBook:
+    """The shipped law with a city's own layer (its rule file's data), or the law alone."""
+    return load_rule_book(shipped_law(), city)
 
 
 # --------------------------------------------------------------------------- deciding

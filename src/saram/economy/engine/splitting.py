@@ -1,9 +1,11 @@
 """Anti-splitting (수의계약 쪼개기): purchases that together cross a threshold none of them crosses.
 
 The law sums split orders when it prices a purchase (지방계약법 시행령 제7조). A flag is raised for
-purchases of one department, category and kind whose order dates lie within the rules' window
-(`window_days`, counted from the last order back) when every part stays at or below a threshold
-(a cap where the contract method changes) but their sum is above it.
+purchases of one department, category and kind within the rules' window when every part stays
+at or below a statutory cap (where the contract method changes) but their sum is above it. The
+window is data: the fiscal year of the order for needs that recur through the year (the law's
+rule as audits apply it), or a number of days counted from the last order back. Each flag
+names the cap's rule, its source and its layer (law or city policy).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from saram.economy.engine.policy import KIND_CODES, PurchaseKind, RuleBook, Threshold
+from saram.economy.engine.policy import KIND_CODES, PurchaseKind, RuleBook, SplitWindow, Threshold
 
 # Day numbers fit in 20 bits (2,870 years), so (group, day) packs into one int64 sort key.
 _DAY_BITS = 20
@@ -56,6 +58,7 @@ class SplitFlag:
     window_days: int
     first_on: dt.date
     last_on: dt.date
+    window: SplitWindow = SplitWindow.DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,25 +125,36 @@ def _columns(purchases: Sequence[Purchase]) -> PurchaseColumns:
 
 def _thresholds_by_row(
     rules: RuleBook, days: npt.NDArray[np.datetime64], kinds: npt.NDArray[np.int8]
-) -> tuple[list[Threshold], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    """The distinct thresholds, which are in force on each row's day, and each row's window."""
+) -> tuple[list[Threshold], npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """The distinct thresholds, which are in force on each row's day, each row's window and
+    whether it is the fiscal year."""
     # Rules change a few times a decade: decide per distinct (day, kind), not per row.
     pair_keys = (days - _EPOCH).astype(np.int64) * len(KIND_CODES) + kinds.astype(np.int64)
     unique_keys, inverse = np.unique(pair_keys, return_inverse=True)
-    per_pair: list[tuple[tuple[Threshold, ...], int]] = []
+    per_pair: list[tuple[tuple[Threshold, ...], int, bool]] = []
     for key in unique_keys.tolist():
         day = dt.date(1970, 1, 1) + dt.timedelta(days=key // len(KIND_CODES))
         kind = KIND_CODES[key % len(KIND_CODES)]
-        per_pair.append((rules.split_thresholds(day, kind), rules.split_window_days(day, kind)))
-    distinct = sorted({t for ts, _ in per_pair for t in ts}, key=lambda t: (t.cap_krw, t.rule_id))
+        per_pair.append(
+            (
+                rules.split_thresholds(day, kind),
+                rules.split_window_days(day, kind),
+                rules.split_by_fiscal_year(day, kind),
+            )
+        )
+    distinct = sorted(
+        {t for ts, _w, _f in per_pair for t in ts}, key=lambda t: (t.cap_krw, t.rule_id)
+    )
     index = {t: i for i, t in enumerate(distinct)}
     in_force_pair = np.zeros((len(per_pair), len(distinct)), dtype=bool)
     window_pair = np.zeros(len(per_pair), dtype=np.int64)
-    for p, (ts, window) in enumerate(per_pair):
+    fiscal_pair = np.zeros(len(per_pair), dtype=bool)
+    for p, (ts, window, fiscal) in enumerate(per_pair):
         window_pair[p] = window
+        fiscal_pair[p] = fiscal
         for t in ts:
             in_force_pair[p, index[t]] = True
-    return distinct, in_force_pair[inverse], window_pair[inverse]
+    return distinct, in_force_pair[inverse], window_pair[inverse], fiscal_pair[inverse]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +174,18 @@ def _find(cols: PurchaseColumns, rules: RuleBook, *, keep_contained: bool) -> tu
         np.char.add(cols.category.astype(np.str_), "\x1f"),
     )
     group_labels = np.char.add(group_labels, cols.kind.astype(np.str_))
+    # A fiscal-year window never reaches into another year: the year joins the group.
+    _t, _in_force, _w, fiscal_rows = _thresholds_by_row(rules, days, cols.kind)
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    year_part = np.where(fiscal_rows, years, 0).astype(np.str_)
+    group_labels = np.char.add(np.char.add(group_labels, "\x1f"), year_part)
     _, group = np.unique(group_labels, return_inverse=True)
     day_num = (days - _EPOCH).astype(np.int64)
     key = (group.astype(np.int64) << _DAY_BITS) + day_num
     order = np.argsort(key, kind="stable")
     key = key[order]
     amount = cols.amount_krw.astype(np.int64)[order]
-    thresholds, in_force, window = _thresholds_by_row(rules, days[order], cols.kind[order])
+    thresholds, in_force, window, fiscal = _thresholds_by_row(rules, days[order], cols.kind[order])
     if not thresholds:
         return ()
 
@@ -210,7 +229,9 @@ def _find(cols: PurchaseColumns, rules: RuleBook, *, keep_contained: bool) -> tu
                 if in_force[end, t_i] and _crosses(amount, int(start[end]), end, threshold)
             ]
         for w in windows:
-            flags.append(_flag(cols, order, amount, days, w, thresholds, int(window[end])))
+            flags.append(
+                _flag(cols, order, amount, days, w, thresholds, int(window[end]), bool(fiscal[end]))
+            )
     return tuple(flags)
 
 
@@ -228,6 +249,7 @@ def _flag(
     w: _Window,
     thresholds: list[Threshold],
     window_days: int,
+    fiscal_year: bool = False,
 ) -> SplitFlag:
     threshold = thresholds[w.threshold]
     rows = np.arange(w.start, w.end + 1)
@@ -248,4 +270,5 @@ def _flag(
         window_days=window_days,
         first_on=part_days.min().astype(dt.date),
         last_on=part_days.max().astype(dt.date),
+        window=SplitWindow.FISCAL_YEAR if fiscal_year else SplitWindow.DAYS,
     )

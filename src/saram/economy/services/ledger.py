@@ -9,16 +9,14 @@ and nothing is written unless every row is good. Good files are written set-base
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -47,30 +45,21 @@ from saram.economy.models import (
     ImportSource,
     LedgerEntry,
     LedgerImport,
-    LedgerTotal,
     Programme,
     Supplier,
+    VatBasis,
 )
+from saram.economy.services.ledger_files import (
+    HEADER_OF,
+    LEDGER_COLUMNS,
+    ledger_frame_from_releases,
+)
+from saram.economy.services.ledger_totals import add_totals, write_frame
+from saram.economy.services.suppliers import ensure_profiles
 
-# Columns of a ledger file: the Korean header, the English one also accepted, and the name used
-# inside (English, so expressions read plainly).
-LEDGER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    # (header, internal name, required)
-    ("지급번호", "payment_id", True),
-    ("지급일", "paid_on", True),
-    ("부서", "department", True),
-    ("사업", "programme", False),
-    ("품목", "category", True),
-    ("사업자등록번호", "business_number", True),
-    ("거래처명", "supplier_name", False),
-    ("금액", "amount_krw", True),
-    ("계약방법", "method", False),
-)
-HEADER_OF = {name: header for header, name, _required in LEDGER_COLUMNS}
 HEADER_TO_NAME = {header: name for header, name, _required in LEDGER_COLUMNS}
 MAX_REPORTED_ERRORS = 10_000
 MAX_PAYMENT_ID = 64
-WRITE_CHUNK_ROWS = 100_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -87,6 +76,7 @@ class LedgerFile:
     source: str
     filename: str
     read_errors: list[RowError] = field(default_factory=list)
+    packages: list[dict[str, Any]] = field(default_factory=list)  # an OCDS file's packages
 
 
 @dataclass
@@ -107,6 +97,8 @@ class Validated:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
+    exchange_rates: dict[str, str] = field(default_factory=dict)  # the rates the rows used
+    packages: list[dict[str, Any]] = field(default_factory=list)  # an OCDS file's packages
 
 
 @dataclass(frozen=True)
@@ -139,6 +131,8 @@ LEDGER_SPEC = register_spec(
                     "전주문구",
                     "1250000",
                     "일반경쟁입찰",
+                    "KRW",
+                    "포함",
                 ),
                 strict=True,
             )
@@ -153,16 +147,20 @@ def read_ledger_file(upload: Upload) -> LedgerFile:
     string columns named as inside."""
     name = upload.filename.lower()
     if name.endswith(".json"):
-        from saram.economy.services.ocds import ledger_frame_from_releases
-
         if not upload.path.exists():
             raise SaramError("import_file_gone")
-        frame = ledger_frame_from_releases(upload.path.read_bytes())
-        return LedgerFile(frame, ImportSource.OCDS, upload.filename)
+        frame, packages = ledger_frame_from_releases(upload.path.read_bytes())
+        return LedgerFile(frame, ImportSource.OCDS, upload.filename, packages=packages)
     table = read_table(upload, LEDGER_SPEC)
     source = ImportSource.XLSX if table.format == "xlsx" else ImportSource.CSV
-    frame = table.frame.rename({header: HEADER_TO_NAME[header] for header in HEADER_OF.values()})
-    return LedgerFile(frame, source, upload.filename, reading_errors(table, LEDGER_SPEC))
+    present = {h: HEADER_TO_NAME[h] for h in table.frame.columns if h in HEADER_TO_NAME}
+    frame = table.frame.rename(present)
+    missing = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
+    if missing:
+        frame = frame.with_columns(missing)
+    return LedgerFile(
+        frame, source, upload.filename, read_errors=reading_errors(table, LEDGER_SPEC)
+    )
 
 
 # --- Validating ----------------------------------------------------------------------------
@@ -365,7 +363,12 @@ def _slow_amounts(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def validate_ledger(
-    ledger: LedgerFile, *, fiscal_year: int, limit: int = MAX_REPORTED_ERRORS
+    ledger: LedgerFile,
+    *,
+    fiscal_year: int,
+    limit: int = MAX_REPORTED_ERRORS,
+    exchange_rates: Mapping[str, Decimal] | None = None,
+    accept_new_programmes: bool = False,
 ) -> Validated:
     """Check every row; on success the frame holds the ids and codes to write.
 
@@ -374,12 +377,21 @@ def validate_ledger(
     checksum or not in the registry, an unknown category or contract method, a payment id seen
     twice in the file or already in the ledger.
 
+    An amount in another currency than won is refused unless the user gave that currency's
+    rate (`exchange_rates`, won per unit), which converts it; a row's VAT basis (included,
+    excluded, exempt; included when not given) is kept. A 사업 not yet known is a row error
+    unless the user reviewed the new names and accepts them (`accept_new_programmes`).
+
     Columns with few distinct values (names, codes, numbers) are coded once and resolved once
     per distinct value; dates and amounts take a fast path and only a file that needs it pays
     for the other accepted forms.
     """
-    coded = {c: _coded(ledger.frame, c) for c in CODED_COLUMNS}
-    f = ledger.frame.with_columns(
+    frame = ledger.frame
+    absent = [pl.lit(None, dtype=pl.String).alias(n) for n in HEADER_OF if n not in frame.columns]
+    if absent:
+        frame = frame.with_columns(absent)
+    coded = {c: _coded(frame, c) for c in CODED_COLUMNS}
+    f = frame.with_columns(
         pl.col("payment_id").str.strip_chars(),
         pl.col("paid_on").str.to_date("%Y-%m-%d", strict=False).alias("_paid_on"),
         pl.col("amount_krw").cast(pl.Int64, strict=False).alias("_amount"),
@@ -395,6 +407,9 @@ def validate_ledger(
         f = _slow_dates(f)
     if f.get_column("_amount").null_count() > f.get_column("amount_krw").null_count():
         f = _slow_amounts(f)
+
+    f = _currencies(f, exchange_rates or {})
+    f = _vat_bases(f)
 
     # Each distinct raw value resolved once.
     distinct = {c: list(enumerate(coded[c][1])) for c in CODED_COLUMNS}
@@ -535,6 +550,32 @@ def validate_ledger(
         ),
         ("amount_krw", pl.col("_amount") <= 0, _("금액은 1원 이상이어야 합니다.")),
         (
+            "currency",
+            pl.col("_currency_problem") == CURRENCY_UNKNOWN,
+            _("통화는 세 글자 코드로 적으세요 (예: KRW)."),
+        ),
+        (
+            "currency",
+            pl.col("_currency_problem") == CURRENCY_NO_RATE,
+            pl.format(
+                _(
+                    "{} 금액은 가져오지 않습니다: 원화(KRW)로 바꾸어 적거나, "
+                    "가져올 때 그 통화의 환율을 입력하세요."
+                ),
+                pl.col("_currency"),
+            ),
+        ),
+        (
+            "amount_krw",
+            pl.col("_currency_problem") == CURRENCY_BAD_AMOUNT,
+            _("외화 금액은 0보다 큰 숫자여야 합니다 (예: 60000.50)."),
+        ),
+        (
+            "vat_basis",
+            pl.col("_vat_basis") == "?",
+            _("부가세는 포함, 별도 또는 면세로 적으세요."),
+        ),
+        (
             "business_number",
             pl.col("_number_state") == NUMBER_INVALID,
             pl.col("_number_problem"),
@@ -599,6 +640,21 @@ def validate_ledger(
                 _("이미 지출 자료에 있는 지급번호입니다."),
             )
         )
+    if new_programmes and not accept_new_programmes:
+        checks.append(
+            (
+                "programme",
+                pl.col("programme_id") < 0,
+                pl.format(
+                    _(
+                        "등록되지 않은 사업입니다: {}. 사업 이름을 확인하거나, 새 사업을 검토한 "
+                        "뒤 '파일의 새 사업을 검토했고 사업 목록에 추가합니다'를 골라 다시 "
+                        "가져오세요."
+                    ),
+                    pl.col("programme").str.strip_chars(),
+                ),
+            )
+        )
     errors, error_count = _check(f, checks, limit)
     errors = ledger.read_errors[:limit] + errors[: max(0, limit - len(ledger.read_errors))]
     error_count += len(ledger.read_errors)
@@ -620,6 +676,97 @@ def validate_ledger(
         errors=errors,
         error_count=error_count,
         unmatched=unmatched,
+        exchange_rates={
+            c: str(r)
+            for c, r in (exchange_rates or {}).items()
+            if c.strip().upper() in set(f.get_column("_currency").unique().to_list())
+        },
+        packages=list(ledger.packages),
+    )
+
+
+# Why a row's currency cannot be taken (the `_currency_problem` column).
+CURRENCY_UNKNOWN, CURRENCY_NO_RATE, CURRENCY_BAD_AMOUNT = 1, 2, 3
+HOME_CURRENCY = "KRW"
+_VAT_WORDS = {
+    "": VatBasis.INCLUDED,
+    "포함": VatBasis.INCLUDED,
+    "부가세포함": VatBasis.INCLUDED,
+    "included": VatBasis.INCLUDED,
+    "y": VatBasis.INCLUDED,
+    "별도": VatBasis.EXCLUDED,
+    "부가세별도": VatBasis.EXCLUDED,
+    "excluded": VatBasis.EXCLUDED,
+    "n": VatBasis.EXCLUDED,
+    "면세": VatBasis.EXEMPT,
+    "exempt": VatBasis.EXEMPT,
+}
+
+
+def _currencies(f: pl.DataFrame, rates: Mapping[str, Decimal]) -> pl.DataFrame:
+    """`_currency` per row (KRW when not given); a row in another currency gets its amount in
+    won at the user's rate (`_amount`, the file's amount kept in `_original`), or a problem."""
+    code = pl.col("currency").str.strip_chars().str.to_uppercase()
+    f = f.with_columns(
+        pl.when(code.is_null() | (code == ""))
+        .then(pl.lit(HOME_CURRENCY))
+        .otherwise(code)
+        .alias("_currency"),
+        pl.lit(None, dtype=pl.String).alias("_original"),
+        pl.lit(0, dtype=pl.Int8).alias("_currency_problem"),
+    )
+    foreign = f.get_column("_currency") != HOME_CURRENCY
+    if not bool(foreign.any()):
+        return f
+    rates = {k.strip().upper(): v for k, v in rates.items()}
+    converted: list[int | None] = []
+    originals: list[str | None] = []
+    problems: list[int] = []
+    for currency, text, amount in zip(
+        f.get_column("_currency"),
+        f.get_column("amount_krw"),
+        f.get_column("_amount"),
+        strict=True,
+    ):
+        if currency == HOME_CURRENCY:
+            converted.append(amount)
+            originals.append(None)
+            problems.append(0)
+            continue
+        if len(currency) != 3 or not currency.isalpha():
+            problem, value, original = CURRENCY_UNKNOWN, None, None
+        elif currency not in rates:
+            problem, value, original = CURRENCY_NO_RATE, None, None
+        else:
+            try:
+                number = Decimal((text or "").replace(",", "").strip())
+            except InvalidOperation:
+                number = Decimal(0)
+            if not number.is_finite() or number <= 0:
+                problem, value, original = CURRENCY_BAD_AMOUNT, None, None
+            else:
+                won = (number * rates[currency]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                problem, value, original = 0, int(won), str(number)
+        converted.append(value)
+        originals.append(original)
+        problems.append(problem)
+    return f.with_columns(
+        pl.Series("_amount", converted, dtype=pl.Int64),
+        pl.Series("_original", originals, dtype=pl.String),
+        pl.Series("_currency_problem", problems, dtype=pl.Int8),
+        # A foreign amount's form is checked above, not by the won checks.
+        pl.when(foreign).then(None).otherwise(pl.col("_amount_text")).alias("_amount_text"),
+    )
+
+
+def _vat_bases(f: pl.DataFrame) -> pl.DataFrame:
+    """`_vat_basis` per row from the 부가세 column (included when empty; `?` when unknown)."""
+    words = pl.col("vat_basis").fill_null("").str.strip_chars().str.to_lowercase()
+    words = words.str.replace_all(" ", "", literal=True)
+    return f.with_columns(
+        words.replace_strict(
+            {k: str(v) for k, v in _VAT_WORDS.items()}, default="?", return_dtype=pl.String
+        ).alias("_vat_basis")
     )
 
 
@@ -687,8 +834,6 @@ def _create_names(validated: Validated) -> pl.DataFrame:
         placeholders = {-(i + 1): ids[n] for i, n in enumerate(validated.new_programmes)}
         f = f.with_columns(pl.col("programme_id").replace(placeholders))
     if validated.profile_numbers:
-        from saram.economy.services.suppliers import ensure_profiles
-
         made = ensure_profiles(numbers=validated.profile_numbers)
         extra = {
             n: (s.id, LOCALITY_CODES.index(EngineLocality(s.locality))) for n, s in made.items()
@@ -720,6 +865,9 @@ WRITE_COLUMNS = (
     "amount_krw",
     "method",
     "locality",
+    "vat_basis",
+    "currency",
+    "original_amount",
 )
 
 
@@ -736,6 +884,9 @@ def _rows_frame(f: pl.DataFrame, *, import_id: int, fiscal_year: int) -> pl.Data
         pl.col("_amount").alias("amount_krw"),
         pl.col("_method").fill_null("").alias("method"),
         pl.col("locality").cast(pl.Int64),
+        pl.col("_vat_basis").alias("vat_basis"),
+        pl.col("_currency").alias("currency"),
+        pl.col("_original").alias("original_amount"),
     )
 
 
@@ -774,29 +925,6 @@ def _lock_references(rows: pl.DataFrame) -> None:
             )
 
 
-def _write_frame(
-    cursor: Any, table: str, frame: pl.DataFrame, *, not_null_text: tuple[str, ...] = ()
-) -> None:
-    """Append a frame's rows (its columns named as the table's) with the fastest path the
-    database has: COPY on PostgreSQL, executemany elsewhere. Chunks keep the peak memory of
-    the CSV text or the Python tuples bounded."""
-    columns = list(frame.columns)
-    if connection.vendor == "postgresql":
-        force = f", FORCE_NOT_NULL ({', '.join(not_null_text)})" if not_null_text else ""
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv{force})"
-        with cursor.cursor.copy(sql) as copy:
-            for start in range(0, frame.height, WRITE_CHUNK_ROWS):
-                copy.write(frame.slice(start, WRITE_CHUNK_ROWS).write_csv(include_header=False))
-        return
-    frame = frame.with_columns(pl.col(pl.Date).cast(pl.String))
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-    for start in range(0, frame.height, WRITE_CHUNK_ROWS):
-        part = frame.slice(start, WRITE_CHUNK_ROWS)
-        values = [part.get_column(c).to_list() for c in columns]
-        cursor.executemany(sql, list(zip(*values, strict=True)))
-
-
 def _insert(rows: pl.DataFrame) -> None:
     """Write the ledger rows; on SQLite a file larger than the ledger rebuilds the secondary
     indexes once afterwards instead of updating them row by row."""
@@ -805,7 +933,12 @@ def _insert(rows: pl.DataFrame) -> None:
         rebuilt: list[str] = []
         if connection.vendor != "postgresql" and _import_outweighs(rows.height):
             rebuilt = _drop_secondary_indexes(cursor, table)
-        _write_frame(cursor, table, rows.select(WRITE_COLUMNS), not_null_text=("method",))
+        write_frame(
+            cursor,
+            table,
+            rows.select(WRITE_COLUMNS),
+            not_null_text=("method", "vat_basis", "currency"),
+        )
         for statement in rebuilt:
             cursor.execute(statement)
 
@@ -833,110 +966,6 @@ def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
     return [sql for _name, sql in found]
 
 
-def _add_totals(rows: pl.DataFrame, *, ledger_import: LedgerImport) -> None:
-    """The import's own rows of the ledger totals: its payments summed by month, department,
-    programme, category and locality (in polars, written like the ledger rows)."""
-    sums = (
-        rows.with_columns(pl.col("paid_on").dt.truncate("1mo").alias("month"))
-        .group_by("month", "department_id", "programme_id", "category_id", "locality")
-        .agg(pl.len().cast(pl.Int64).alias("row_count"), pl.col("amount_krw").sum())
-        .with_columns(
-            pl.lit(ledger_import.pk, dtype=pl.Int64).alias("ledger_import_id"),
-            pl.lit(ledger_import.fiscal_year, dtype=pl.Int64).alias("fiscal_year"),
-        )
-    )
-    with connection.cursor() as cursor:
-        _write_frame(cursor, LedgerTotal._meta.db_table, sums)
-
-
-def move_supplier_payments(*, supplier: Supplier, locality: str) -> int:
-    """Count a supplier's payments under its new locality: correcting total rows (minus where
-    they were counted, plus where they are now) and the rows themselves; returns the rows."""
-    code = LOCALITY_CODES.index(EngineLocality(locality))
-    groups = (
-        LedgerEntry.objects.filter(supplier=supplier)
-        .exclude(locality=code)
-        .annotate(month=TruncMonth("paid_on"))
-        .values(
-            "ledger_import_id",
-            "fiscal_year",
-            "month",
-            "department_id",
-            "programme_id",
-            "category_id",
-            "locality",
-        )
-        .annotate(n=Count("id"), amount=Sum("amount_krw"))
-        .order_by()
-    )
-    corrections = []
-    for g in groups:
-        common = {
-            "ledger_import_id": g["ledger_import_id"],
-            "fiscal_year": g["fiscal_year"],
-            "month": g["month"],
-            "department_id": g["department_id"],
-            "programme_id": g["programme_id"],
-            "category_id": g["category_id"],
-        }
-        corrections.append(
-            LedgerTotal(
-                **common, locality=g["locality"], row_count=-g["n"], amount_krw=-g["amount"]
-            )
-        )
-        corrections.append(
-            LedgerTotal(**common, locality=code, row_count=g["n"], amount_krw=g["amount"])
-        )
-    LedgerTotal.objects.bulk_create(corrections, batch_size=2000)
-    return (
-        LedgerEntry.objects.filter(supplier=supplier).exclude(locality=code).update(locality=code)
-    )
-
-
-def rebuild_totals(*, fiscal_year: int | None = None) -> int:
-    """Recompute the ledger totals from the ledger itself (all years, or one); for repairs
-    and for ledgers written before the totals existed. Returns the total rows written."""
-    with transaction.atomic():
-        entries = LedgerEntry.objects.all()
-        totals = LedgerTotal.objects.all()
-        if fiscal_year is not None:
-            entries = entries.filter(fiscal_year=fiscal_year)
-            totals = totals.filter(fiscal_year=fiscal_year)
-        totals.delete()
-        groups = (
-            entries.annotate(month=TruncMonth("paid_on"))
-            .values(
-                "ledger_import_id",
-                "fiscal_year",
-                "month",
-                "department_id",
-                "programme_id",
-                "category_id",
-                "locality",
-            )
-            .annotate(n=Count("id"), amount=Sum("amount_krw"))
-            .order_by()
-        )
-        made = LedgerTotal.objects.bulk_create(
-            [
-                LedgerTotal(
-                    ledger_import_id=g["ledger_import_id"],
-                    fiscal_year=g["fiscal_year"],
-                    month=g["month"],
-                    department_id=g["department_id"],
-                    programme_id=g["programme_id"],
-                    category_id=g["category_id"],
-                    locality=g["locality"],
-                    row_count=g["n"],
-                    amount_krw=g["amount"],
-                )
-                for g in groups
-            ],
-            batch_size=2000,
-        )
-    return len(made)
-
-
 def write_ledger(
     validated: Validated,
     *,
@@ -957,11 +986,13 @@ def write_ledger(
                 row_count=f.height,
                 total_krw=total_krw,
                 imported_by=by if getattr(by, "pk", None) else None,
+                exchange_rates=validated.exchange_rates,
+                ocds_packages=validated.packages,
             )
             rows = _rows_frame(f, import_id=ledger_import.pk, fiscal_year=fiscal_year)
             _lock_references(rows)
             _insert(rows)
-            _add_totals(rows, ledger_import=ledger_import)
+            add_totals(rows, ledger_import=ledger_import)
             audit.record(
                 actor=by,
                 action=AuditAction.IMPORT,
@@ -992,6 +1023,8 @@ def import_ledger(
     upload: Upload,
     fiscal_year: int,
     progress: Progress = _no_progress,
+    exchange_rates: Mapping[str, Decimal] | None = None,
+    accept_new_programmes: bool = False,
 ) -> ImportResult:
     """Import a ledger file all-or-nothing: SaramError lists every bad row and the unmatched
     suppliers; otherwise every row is written. Needs MANAGE_ECONOMY."""
@@ -1004,7 +1037,12 @@ def import_ledger(
     timings["parse"] = time.perf_counter() - started
     progress(20, 100, _("%(n)s행 검사 중") % {"n": f"{ledger.frame.height:,}"})
     mark = time.perf_counter()
-    validated = validate_ledger(ledger, fiscal_year=fiscal_year)
+    validated = validate_ledger(
+        ledger,
+        fiscal_year=fiscal_year,
+        exchange_rates=exchange_rates,
+        accept_new_programmes=accept_new_programmes,
+    )
     timings["validate"] = time.perf_counter() - mark
     if validated.error_count:
         raise rejected_ledger(validated, frame=ledger.frame)
@@ -1067,13 +1105,3 @@ def export_table(
         detail={"format": fmt} | (detail or {}),
     )
     return content
-
-
-def ocds_json(raw: bytes) -> Any:
-    """Decoded JSON of an OCDS file, or a SaramError naming the problem."""
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaramError(
-            "bad_json", _("JSON을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-        ) from exc

@@ -8,11 +8,12 @@ as a planned purchase with its method, eligible local firms and the reasons it i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -37,6 +38,7 @@ from saram.economy.engine import (
     LotAssumptions,
     LotPlan,
     LotPlanError,
+    LotReasonCode,
     find_splits,
     plan_lots,
 )
@@ -45,7 +47,9 @@ from saram.economy.engine import (
 )
 from saram.economy.engine.policy import PurchaseKind as EngineKind
 from saram.economy.models import (
+    ContractMethod,
     Department,
+    LedgerEntry,
     PlannedPurchase,
     PlanSource,
     Programme,
@@ -54,9 +58,9 @@ from saram.economy.models import (
     Stage,
     Supplier,
 )
-from saram.economy.services.ocds import citation_data
 from saram.economy.services.plans import describe_flag, existing_purchases
-from saram.economy.services.policy import current_revision, current_rule_book
+from saram.economy.services.policy import citation_data
+from saram.economy.services.rules import current_revision, current_rule_book
 from saram.economy.services.suppliers import policy_suppliers
 
 
@@ -111,6 +115,30 @@ def propose_lots(
     return _plan(programme, fiscal_year, settings)
 
 
+def open_bid_history_bp(programme: Programme) -> int | None:
+    """What firms in the city won of the programme's category in open national bids, from the
+    ledger (basis points); None when the ledger holds no such bid."""
+    if programme.category is None:
+        return None
+    totals = (
+        LedgerEntry.objects.filter(category=programme.category, method=ContractMethod.OPEN_BID)
+        .order_by()
+        .aggregate(all=Sum("amount_krw"), local=Sum("amount_krw", filter=Q(locality=0)))
+    )
+    if not totals["all"]:
+        return None
+    return int((totals["local"] or 0) * 10_000 // totals["all"])
+
+
+def open_bid_baseline(programme: Programme, settings: LotSettings) -> LotSettings:
+    """The one answer to "what would an open national bid leave in the city?" that the page,
+    the API and the saved plan all use: the planner's own figure, else the ledger's history of
+    open bids for the category, else (in the engine) the registry's share of city firms."""
+    if settings.open_bid_local_win_bp is not None:
+        return settings
+    return replace(settings, open_bid_local_win_bp=open_bid_history_bp(programme))
+
+
 def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotPlan:
     if not 1 <= settings.bid_award_ratio_bp <= 10_000:
         raise SaramError("bad_assumption", _("낙찰률은 0%보다 크고 100% 이하여야 합니다."))
@@ -118,6 +146,7 @@ def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotP
         0 <= settings.open_bid_local_win_bp <= 10_000
     ):
         raise SaramError("bad_assumption", _("지역 업체 낙찰 비율은 0%에서 100% 사이여야 합니다."))
+    settings = open_bid_baseline(programme, settings)
     try:
         return plan_lots(
             _engine_programme(programme, fiscal_year),
@@ -224,9 +253,11 @@ def store_lot_plan(
                 window_days=window,
             )
         unique_others = list({p.purchase_id: p for p in others}.values())
-        flags = find_splits(
-            [*lot_plan.as_purchases(category.code, EngineKind(category.kind)), *unique_others],
-            rules,
+        new = lot_plan.as_purchases(category.code, EngineKind(category.kind))
+        new_ids = {p.purchase_id for p in new}
+        # Only splits the new lots take part in: older orders answer for themselves.
+        flags = tuple(
+            f for f in find_splits([*new, *unique_others], rules) if new_ids & set(f.purchase_ids)
         )
         if flags:
             names = {d.code: d.display_name for d in departments.values()}
@@ -442,8 +473,6 @@ def lot_rows(plan: PurchasePlan) -> list[tuple[Any, ...]]:
 
 
 def _lot_code(code: str) -> Any:
-    from saram.economy.engine import LotReasonCode
-
     try:
         return LotReasonCode(code)
     except ValueError:

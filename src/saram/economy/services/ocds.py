@@ -9,65 +9,39 @@ the same checks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
-import polars as pl
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core import audit
-from saram.core.errors import RowError, SaramError
+from saram.core.errors import SaramError
 from saram.core.models import AuditAction
 from saram.core.selectors import current_city
-from saram.economy.engine import (
-    ProcurementProcess,
-    ReleaseStage,
-    build_release,
-    validate_release,
-)
-from saram.economy.engine.ocds import BUSINESS_NUMBER_SCHEME, AwardRecord
-from saram.economy.engine.policy import BidScope, Citation, ContractMethod, Layer, ReasonCode
+from saram.economy.engine import ProcurementProcess, ReleaseStage, build_release
+from saram.economy.engine.ocds import AwardRecord, release_id, validate_release_package
+from saram.economy.engine.policy import BidScope, ContractMethod
 from saram.economy.engine.policy import PurchaseKind as EngineKind
 from saram.economy.models import PlannedPurchase, Stage
+from saram.economy.services.policy import citations_of
 
-OCDS_VERSION = "1.1"
+OCDS_VERSION = "1.1"  # the package schema's version field: major.minor
 CATEGORY_SCHEME = "SARAM-CATEGORY"
 
 
 def ocid_prefix() -> str:
-    """The publisher's ocid prefix. A city publishing for real registers its own ocds-xxxxxx
-    prefix with the Open Contracting Partnership and sets it here."""
+    """The publisher's ocid prefix, from the setting `SARAM_OCID_PREFIX`. A city publishing
+    for real registers its own `ocds-xxxxxx` prefix with the Open Contracting Partnership
+    (https://standard.open-contracting.org/latest/en/guidance/map/ocid/) and sets it there;
+    without one the prefix says it is Saram's own, with the city's code."""
+    configured = str(getattr(settings, "SARAM_OCID_PREFIX", "") or "").strip()
+    if configured:
+        return configured
     city = current_city()
     return f"ocds-saram-{city.code if city else 'city'}"
-
-
-def citations_of(purchase: PlannedPurchase) -> tuple[Citation, ...]:
-    """The engine's citations of a planned purchase, from what it stored."""
-    return tuple(
-        Citation(
-            rule_id=c["rule_id"],
-            layer=Layer(c["layer"]),
-            version_id=c["version_id"],
-            source=c["source"],
-            reason=ReasonCode(c["reason"]),
-        )
-        for c in purchase.citations
-    )
-
-
-def citation_data(citations: Iterable[Citation]) -> list[dict[str, str]]:
-    """Citations as JSON-ready dicts, for storing with a purchase."""
-    return [
-        {
-            "rule_id": c.rule_id,
-            "layer": c.layer.value,
-            "version_id": c.version_id,
-            "source": c.source,
-            "reason": c.reason.value,
-        }
-        for c in citations
-    ]
 
 
 def _area_name(scope: str) -> str:
@@ -120,13 +94,26 @@ _STAGES_UP_TO = {
 }
 
 
-def releases_of(purchase: PlannedPurchase, *, released_at: dt.datetime) -> list[dict[str, Any]]:
-    """One release per stage the purchase has reached (planning, tender, award)."""
+def _stage_dates(purchase: PlannedPurchase) -> dict[ReleaseStage, dt.datetime]:
+    """When each stage happened: planned when recorded, tendered when the tender was
+    recorded, awarded when the contract was."""
+    planned = timezone.localtime(purchase.created_at)
+    tendered = timezone.localtime(purchase.tendered_at) if purchase.tendered_at else planned
+    dates = {ReleaseStage.PLANNING: planned, ReleaseStage.TENDER: tendered}
+    if purchase.awarded_at:
+        dates[ReleaseStage.AWARD] = timezone.localtime(purchase.awarded_at)
+    return dates
+
+
+def releases_of(purchase: PlannedPurchase) -> list[dict[str, Any]]:
+    """One release per stage the purchase has reached (planning, tender, award), each dated
+    when its stage happened and with an id that the same data always gives."""
     process = process_of(purchase)
+    dates = _stage_dates(purchase)
     out = []
     for stage in _STAGES_UP_TO[Stage(purchase.stage)]:
         release = build_release(
-            process, stage=stage, ocid_prefix=ocid_prefix(), released_at=released_at
+            process, stage=stage, ocid_prefix=ocid_prefix(), released_at=dates[stage]
         )
         # The category travels as an item classification, so the release reads back in.
         release["tender"]["items"] = [
@@ -140,30 +127,36 @@ def releases_of(purchase: PlannedPurchase, *, released_at: dt.datetime) -> list[
                 },
             }
         ]
+        release["id"] = release_id(release, process_id=process.process_id, stage=stage)
         out.append(release)
     return out
 
 
 def release_package(
-    *, by: Any, purchases: Iterable[PlannedPurchase], released_at: dt.datetime | None = None
+    *, by: Any, purchases: Iterable[PlannedPurchase], what: str = ""
 ) -> dict[str, Any]:
-    """An OCDS release package of the purchases; every release checked against the schema."""
-    moment = released_at or timezone.localtime()
+    """An OCDS 1.1.5 release package of the purchases, checked whole against the published
+    release-package and release schemas. Nothing to publish (an empty year) is refused with
+    a message: the standard's package holds one release or more. The package's date is the
+    latest stage date in it, so the same data exports the same package."""
     releases: list[dict[str, Any]] = []
     for purchase in purchases:
-        releases.extend(releases_of(purchase, released_at=moment))
-    problems = [
-        f"{release['id']}: {p.path} {p.detail}"
-        for release in releases
-        for p in validate_release(release)
-    ]
-    if problems:
-        raise SaramError(
-            "ocds_invalid",
-            _("OCDS 스키마에 맞지 않아 내보내지 않았습니다: %(problems)s")
-            % {"problems": "; ".join(problems[:5])},
-        )
+        releases.extend(releases_of(purchase))
+    if not releases:
+        raise SaramError("ocds_nothing_to_publish", what=what)
     city = current_city()
+    latest = max(dt.datetime.fromisoformat(r["date"]) for r in releases)
+    digest = hashlib.sha256("\n".join(sorted(r["id"] for r in releases)).encode()).hexdigest()
+    package = {
+        "uri": f"urn:saram:{ocid_prefix()}:package:{digest[:16]}",
+        "version": OCDS_VERSION,
+        "publishedDate": latest.isoformat(timespec="seconds"),
+        "publisher": {"name": city.name if city else "Saram"},
+        "releases": releases,
+    }
+    problems = [f"{p.path} {p.detail}" for p in validate_release_package(package)]
+    if problems:
+        raise SaramError("ocds_invalid", problems="; ".join(problems[:5]))
     audit.record(
         actor=by,
         action=AuditAction.EXPORT,
@@ -171,136 +164,4 @@ def release_package(
         purpose=_("OCDS 내보내기"),
         detail={"releases": len(releases)},
     )
-    return {
-        "uri": f"urn:saram:{ocid_prefix()}:{moment:%Y%m%dT%H%M%S}",
-        "version": OCDS_VERSION,
-        "publishedDate": moment.isoformat(timespec="seconds"),
-        "publisher": {"name": city.name if city else "Saram"},
-        "releases": releases,
-    }
-
-
-# --- Reading payments from releases --------------------------------------------------------
-
-
-def _releases(data: Any) -> list[Mapping[str, Any]]:
-    if isinstance(data, Mapping) and isinstance(data.get("releases"), list):
-        return list(data["releases"])
-    if isinstance(data, list):
-        return data
-    if isinstance(data, Mapping) and "ocid" in data:
-        return [data]
-    raise SaramError(
-        "not_ocds",
-        _("OCDS 릴리스 패키지, 릴리스 목록 또는 릴리스 하나가 아닙니다."),
-        row_errors=[RowError(1, "releases", _("'releases' 목록이 없습니다."))],
-    )
-
-
-def _number_of(reference: Mapping[str, Any] | None, parties: Mapping[str, Any]) -> str:
-    if not isinstance(reference, Mapping):
-        return ""
-    party = parties.get(str(reference.get("id", "")), {})
-    identifier = party.get("identifier") if isinstance(party, Mapping) else None
-    if isinstance(identifier, Mapping) and identifier.get("id"):
-        return str(identifier["id"])
-    ident = str(reference.get("id", ""))
-    return ident.removeprefix(f"{BUSINESS_NUMBER_SCHEME}-")
-
-
-def _name_of(reference: Mapping[str, Any] | None) -> str:
-    return str(reference.get("name", "")) if isinstance(reference, Mapping) else ""
-
-
-def _amount_text(value: Any) -> str | None:
-    if not isinstance(value, Mapping) or value.get("amount") is None:
-        return None
-    amount = value["amount"]
-    if isinstance(amount, float) and amount.is_integer():
-        return str(int(amount))
-    return str(amount)
-
-
-def _category(release: Mapping[str, Any]) -> str | None:
-    items = (release.get("tender") or {}).get("items") or []
-    for item in items:
-        classification = item.get("classification") or {}
-        if classification.get("id"):
-            return str(classification["id"])
-        if item.get("description"):
-            return str(item["description"])
-    return None
-
-
-def _method(release: Mapping[str, Any]) -> str | None:
-    tender = release.get("tender") or {}
-    details = tender.get("procurementMethodDetails")
-    if details:
-        return str(details).split(":")[0].strip()
-    method = tender.get("procurementMethod")
-    return str(method) if method else None
-
-
-def ledger_frame_from_releases(raw: bytes) -> pl.DataFrame:
-    """Payments in OCDS releases as ledger columns: each implementation transaction is a
-    payment; a release without transactions counts its awards. `_row` is the release's place
-    (1 = first release)."""
-    from saram.economy.services.ledger import HEADER_OF, ocds_json
-
-    rows: list[dict[str, Any]] = []
-    for index, release in enumerate(_releases(ocds_json(raw)), start=1):
-        if not isinstance(release, Mapping):
-            raise SaramError(
-                "not_ocds",
-                _("%(n)s번째 릴리스가 객체가 아닙니다.") % {"n": index},
-                row_errors=[RowError(index, "releases", _("릴리스는 JSON 객체여야 합니다."))],
-            )
-        parties = {str(p.get("id")): p for p in release.get("parties") or [] if "id" in p}
-        common = {
-            "department": _name_of(release.get("buyer")) or None,
-            "programme": ((release.get("planning") or {}).get("budget") or {}).get("description"),
-            "category": _category(release),
-            "method": _method(release),
-        }
-        payments = [
-            {
-                "payment_id": t.get("id"),
-                "paid_on": t.get("date"),
-                "amount_krw": _amount_text(t.get("value")),
-                "business_number": _number_of(t.get("payee"), parties) or None,
-                "supplier_name": _name_of(t.get("payee")) or None,
-            }
-            for contract in release.get("contracts") or []
-            for t in (contract.get("implementation") or {}).get("transactions") or []
-        ]
-        if not payments:
-            payments = [
-                {
-                    "payment_id": a.get("id"),
-                    "paid_on": a.get("date"),
-                    "amount_krw": _amount_text(a.get("value")),
-                    "business_number": _number_of((a.get("suppliers") or [None])[0], parties)
-                    or None,
-                    "supplier_name": _name_of((a.get("suppliers") or [None])[0]) or None,
-                }
-                for a in release.get("awards") or []
-            ]
-        for payment in payments:
-            row = {"_row": index} | common | payment
-            rows.append(
-                {k: (None if v is None else str(v)) if k != "_row" else v for k, v in row.items()}
-            )
-    if not rows:
-        raise SaramError(
-            "no_rows",
-            _("릴리스에 지급(거래)이나 낙찰이 없습니다."),
-            row_errors=[
-                RowError(
-                    1,
-                    "releases",
-                    _("contracts.implementation.transactions 또는 awards가 필요합니다."),
-                )
-            ],
-        )
-    schema: dict[str, Any] = {"_row": pl.Int64} | {name: pl.String for name in HEADER_OF}
-    return pl.DataFrame(rows, schema=schema)
+    return package

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -21,9 +22,11 @@ from saram.core.models import AuditAction
 from saram.economy import explanations
 from saram.economy.engine import PolicyDecision, Purchase, SplitFlag, check_addition, find_splits
 from saram.economy.engine.policy import PurchaseKind as EngineKind
+from saram.economy.engine.policy import SplitWindow
 from saram.economy.models import (
     BidScope,
     Category,
+    ContractMethod,
     Department,
     LedgerEntry,
     Locality,
@@ -33,9 +36,10 @@ from saram.economy.models import (
     PurchasePlan,
     Stage,
     Supplier,
+    amount_before_vat,
 )
-from saram.economy.services.ocds import citation_data
-from saram.economy.services.policy import check_purchase, current_revision, current_rule_book
+from saram.economy.services.policy import check_purchase, citation_data
+from saram.economy.services.rules import current_revision, current_rule_book
 
 
 def _names() -> tuple[dict[str, str], dict[str, str]]:
@@ -57,8 +61,13 @@ def describe_flag(
             "first_on": flag.first_on.isoformat(),
             "last_on": flag.last_on.isoformat(),
             "window_days": flag.window_days,
+            "period": explanations.split_period(flag.window_days)
+            if flag.window is not SplitWindow.FISCAL_YEAR
+            else f"{flag.last_on.year} " + explanations.split_period(366),
             "total_krw": flag.total_krw,
             "threshold_krw": flag.threshold.cap_krw,
+            "threshold_source": flag.threshold.source,
+            "layer": explanations.label(flag.threshold.layer),
             "largest_part_krw": flag.largest_part_krw,
         },
     )
@@ -74,6 +83,8 @@ def flag_data(flag: SplitFlag) -> dict[str, Any]:
         "threshold_rule": flag.threshold.rule_id,
         "threshold_source": flag.threshold.source,
         "window_days": flag.window_days,
+        "window": flag.window.value,
+        "threshold_layer": flag.threshold.layer.value,
         "first_on": flag.first_on.isoformat(),
         "last_on": flag.last_on.isoformat(),
     }
@@ -121,7 +132,8 @@ def existing_purchases(
     window_days: int,
     exclude: Iterable[int] = (),
 ) -> list[Purchase]:
-    """The department's planned purchases and paid orders of one category near a day, as the
+    """The department's planned purchases and privately contracted payments of one category
+    near a day (within twice the window, so a fiscal-year window sees the whole year), as the
     splitting rule sees them."""
     low = around - dt.timedelta(days=max(window_days, 1) * 2)
     high = around + dt.timedelta(days=max(window_days, 1) * 2)
@@ -137,12 +149,20 @@ def existing_purchases(
         Purchase(f"plan:{pk}", department.code, category.code, kind, amount, on, remainder)
         for pk, amount, on, remainder in planned
     ]
-    paid = LedgerEntry.objects.filter(
-        department=department, category=category, paid_on__range=(low, high)
-    ).values_list("payment_id", "amount_krw", "paid_on")
+    # Payments under a contract won by bid are instalments of one purchase, not parts; the
+    # caps are VAT-exclusive, so each payment counts without its VAT.
+    paid = (
+        LedgerEntry.objects.filter(
+            department=department, category=category, paid_on__range=(low, high)
+        )
+        .exclude(method__in=[ContractMethod.OPEN_BID, ContractMethod.RESTRICTED_BID])
+        .values_list("payment_id", "amount_krw", "paid_on", "vat_basis")
+    )
     out += [
-        Purchase(f"paid:{pid}", department.code, category.code, kind, amount, on)
-        for pid, amount, on in paid
+        Purchase(
+            f"paid:{pid}", department.code, category.code, kind, amount_before_vat(amount, b), on
+        )
+        for pid, amount, on, b in paid
     ]
     return out
 
@@ -284,7 +304,8 @@ def record_tender(*, by: Any, purchase: PlannedPurchase) -> PlannedPurchase:
     if purchase.stage != Stage.PLANNING:
         raise SaramError("bad_stage", _("계획 단계의 발주만 공고할 수 있습니다."))
     purchase.stage = Stage.TENDER
-    purchase.save(update_fields=["stage"])
+    purchase.tendered_at = timezone.now()
+    purchase.save(update_fields=["stage", "tendered_at"])
     audit.record(
         actor=by,
         action=AuditAction.UPDATE,

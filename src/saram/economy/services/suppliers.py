@@ -45,6 +45,8 @@ from saram.economy.models import (
     SocialEconomyType,
     Supplier,
 )
+from saram.economy.services.ledger_totals import move_supplier_payments
+from saram.economy.services.rules import city_area
 
 FLAG_FIELDS = ("is_sme", "is_small_firm", "is_women_owned", "is_disabled_owned", "is_youth_startup")
 
@@ -130,12 +132,14 @@ def firm_classes_of(supplier: Supplier) -> frozenset[FirmClass]:
     return frozenset(classes)
 
 
-def policy_suppliers() -> list[PolicySupplier]:
-    """The registry as the policy engine sees it (suppliers awaiting review left out)."""
-    rows = (
-        Supplier.objects.filter(needs_review=False)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("code")))
+def policy_suppliers(*, category: str | None = None) -> list[PolicySupplier]:
+    """The registry as the policy engine sees it (suppliers awaiting review left out); with
+    `category` only the firms that supply it, which is all one purchase's check needs."""
+    rows = Supplier.objects.filter(needs_review=False)
+    if category is not None:
+        rows = rows.filter(categories__code=category)
+    rows = rows.select_related("organisation").prefetch_related(
+        Prefetch("categories", queryset=Category.objects.only("code"))
     )
     return [
         PolicySupplier(
@@ -181,8 +185,6 @@ def register_supplier(
     if problem:
         raise SaramError("bad_business_number", problem, params={"field": "business_number"})
     number = check_business_number(business_number).digits
-    from saram.economy.services.policy import city_area
-
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
         org = Organisation.objects.select_for_update().filter(business_number=number).first()
@@ -243,8 +245,6 @@ def update_supplier(
 ) -> Supplier:
     """Change a supplier; a changed locality re-classifies its past payments too."""
     _require_manage(by)
-    from saram.economy.services.policy import city_area
-
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
         before = supplier.locality
@@ -273,8 +273,6 @@ def update_supplier(
         supplier.categories.set(list(categories))
         moved = 0
         if before != supplier.locality:
-            from saram.economy.services.ledger import move_supplier_payments
-
             moved = move_supplier_payments(supplier=supplier, locality=supplier.locality)
         audit.record(
             actor=by,
@@ -290,8 +288,6 @@ def update_supplier(
 def ensure_profiles(*, numbers: Iterable[str]) -> dict[str, Supplier]:
     """Suppliers for these numbers: organisations already known get a profile from their
     address. Numbers of no organisation are left out."""
-    from saram.economy.services.policy import city_area
-
     wanted = set(numbers)
     found = {
         s.organisation.business_number: s
@@ -436,8 +432,6 @@ _FLAG_COLUMNS = dict(
 def import_suppliers(*, by: Any, upload: Upload) -> int:
     """All-or-nothing: every bad row is reported; known numbers are updated, others added."""
     _require_manage(by)
-    from saram.economy.services.policy import city_area
-
     table = read_table(upload, SUPPLIER_SPEC)
     rows, errors = typed_rows(table, SUPPLIER_SPEC)
     dongs = {d.code: d for d in Dong.objects.all()}
@@ -509,8 +503,6 @@ def import_suppliers(*, by: Any, upload: Upload) -> int:
                     setattr(supplier, key, value)
                 supplier.save()
                 if before != supplier.locality:
-                    from saram.economy.services.ledger import move_supplier_payments
-
                     move_supplier_payments(supplier=supplier, locality=supplier.locality)
                 updated += 1
             supplier.categories.set(row["_categories"])

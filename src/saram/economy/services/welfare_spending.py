@@ -1,0 +1,132 @@
+"""Welfare money counted as local circulation: services bought for welfare cases, and
+referrals served by social enterprises and cooperatives.
+
+What the city pays providers for services bought for its cases is city spending like any
+other: it enters the spending ledger under an economy programme that stands for the welfare
+programme (통합사례관리, 긴급 지원, ...), so local share and LM3 count it, linked to the
+programme and never to the person or the case. Referrals that social-economy firms served are
+counted per firm and programme from the welfare app's aggregate (no case, no person).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saram.core.access import Can, scope_of
+from saram.core.errors import SaramError
+from saram.economy.models import ImportSource, LedgerImport, Programme, Supplier
+from saram.economy.services.ledger import (
+    LedgerFile,
+    rejected_ledger,
+    validate_ledger,
+    write_ledger,
+)
+from saram.economy.services.ledger_files import HEADER_OF
+from saram.welfare.selectors import served_referrals_by_organisation
+
+WELFARE_PROGRAMME_PREFIX = "welfare-"
+
+
+@dataclass(frozen=True)
+class WelfarePurchase:
+    """One payment for a service bought for cases: to whom, for which welfare programme."""
+
+    payment_id: str
+    paid_on: dt.date
+    welfare_programme: str  # the welfare programme's code
+    welfare_programme_label: str  # its name as the welfare app shows it
+    department: str
+    category: str
+    business_number: str
+    amount_krw: int
+    vat_basis: str = "exempt"  # social services are mostly VAT-exempt (부가가치세법 제26조)
+
+
+def welfare_programme(code: str, label: str) -> Programme:
+    """The economy programme that stands for a welfare programme (made on first use)."""
+    programme, _created = Programme.objects.get_or_create(
+        code=f"{WELFARE_PROGRAMME_PREFIX}{code}",
+        defaults={"name": _("동네복지: %(programme)s") % {"programme": label}},
+    )
+    return programme
+
+
+def record_welfare_purchases(
+    *, by: Any, fiscal_year: int, purchases: Sequence[WelfarePurchase]
+) -> LedgerImport:
+    """Enter payments for services bought for welfare cases into the ledger, all or nothing,
+    with the same checks as any ledger file; needs MANAGE_ECONOMY."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    if not purchases:
+        raise SaramError("no_welfare_purchases")
+    with transaction.atomic():
+        names = {
+            p.welfare_programme: welfare_programme(p.welfare_programme, p.welfare_programme_label)
+            for p in purchases
+        }
+        frame = pl.DataFrame(
+            {
+                "payment_id": [p.payment_id for p in purchases],
+                "paid_on": [p.paid_on.isoformat() for p in purchases],
+                "department": [p.department for p in purchases],
+                "programme": [names[p.welfare_programme].name for p in purchases],
+                "category": [p.category for p in purchases],
+                "business_number": [p.business_number for p in purchases],
+                "supplier_name": [None for _p in purchases],
+                "amount_krw": [str(p.amount_krw) for p in purchases],
+                "method": [None for _p in purchases],
+                "currency": [None for _p in purchases],
+                "vat_basis": [p.vat_basis for p in purchases],
+            },
+            schema={name: pl.String for name in HEADER_OF},
+        )
+        filename = f"welfare-{fiscal_year}"
+        validated = validate_ledger(
+            LedgerFile(frame, ImportSource.WELFARE, filename), fiscal_year=fiscal_year
+        )
+        if validated.error_count:
+            raise rejected_ledger(validated)
+        return write_ledger(
+            validated,
+            by=by,
+            fiscal_year=fiscal_year,
+            filename=filename,
+            source=ImportSource.WELFARE,
+        )
+
+
+@dataclass(frozen=True)
+class WelfareReferrals:
+    supplier: Supplier
+    programme_label: str
+    served: int
+
+
+def social_economy_referrals(*, fiscal_year: int) -> list[WelfareReferrals]:
+    """Welfare referrals that social enterprises and cooperatives of the registry served in a
+    year, per firm and welfare programme (aggregates from the welfare app; no person)."""
+    rows = served_referrals_by_organisation(year=fiscal_year)
+    suppliers = {
+        s.organisation_id: s
+        for s in Supplier.objects.filter(
+            organisation_id__in={r["resource__organisation_id"] for r in rows}
+        )
+        .exclude(social_economy_type="")
+        .select_related("organisation")
+    }
+    return [
+        WelfareReferrals(
+            supplier=suppliers[r["resource__organisation_id"]],
+            programme_label=r["programme_label"],
+            served=int(r["served"]),
+        )
+        for r in rows
+        if r["resource__organisation_id"] in suppliers
+    ]
