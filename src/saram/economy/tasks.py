@@ -10,7 +10,7 @@ from django_tasks import task
 from saram.core.errors import SaramError
 from saram.core.models import Job
 from saram.core.services import jobs
-from saram.economy.services import ledger, suppliers
+from saram.economy.services import ledger, meals, suppliers
 
 
 @task()
@@ -58,5 +58,19 @@ def import_suppliers_task(job_id: str) -> None:
             by=user, raw=jobs.upload_path(job).read_bytes(), filename=job.params["filename"]
         )
         return {"imported": count}
+
+    jobs.run_job(job_id, work)
+
+
+@task()
+def sourcing_task(job_id: str) -> None:
+    """Solve a school-meal sourcing run, reporting each solve as progress."""
+
+    def work(job: Job) -> dict[str, Any]:
+        def progress(done: int, total: int) -> None:
+            jobs.report_progress(job_id, done=done, total=total)
+
+        run = meals.solve_run(int(job.params["run"]), progress=progress)
+        return {"run": run.pk, "status": run.status}
 
     jobs.run_job(job_id, work)
