@@ -114,12 +114,14 @@ def main() -> None:
         ours_objective = float(
             model.cost @ _solution_vector(model, plan)  # same objective as CBC's
         )
-        schools = sum(1 for _ in meals.meal_days(YEAR))
+        from saram.economy.models import School  # noqa: PLC0415
+
+        schools = School.objects.count()
         print(
             f"model: {plan.size.rows} rows × {plan.size.columns} columns, "
             f"{plan.size.nonzeros} nonzeros; {len(problem.ingredients)} ingredients, "
             f"{len({o.supplier for o in problem.offers})} suppliers, {len(problem.months)} months, "
-            f"{schools} school kinds; plan {plan.status}, local share {plan.local_share:.1%}"
+            f"{schools} schools and daycares; plan {plan.status}, local share {plan.local_share:.1%}"
         )
         print("solving the same model with PuLP + CBC…", flush=True)
         pulp_s, pulp_objective = _pulp_objective(problem)

@@ -74,3 +74,22 @@ def sourcing_task(job_id: str) -> None:
         return {"run": run.pk, "status": run.status}
 
     jobs.run_job(job_id, work)
+
+
+@task()
+def import_meal_file_task(job_id: str) -> None:
+    """Check and store a menus or farm-offers file, all or nothing."""
+
+    def work(job: Job) -> dict[str, Any]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        jobs.report_progress(job_id, done=0, total=1)
+        service = meals.import_menus if job.params["kind"] == "menus" else meals.import_offers
+        count = service(
+            by=user,
+            raw=jobs.upload_path(job).read_bytes(),
+            filename=job.params["filename"],
+            year=int(job.params["year"]),
+        )
+        return {"imported": count}
+
+    jobs.run_job(job_id, work)

@@ -53,6 +53,9 @@ __all__ = [
 # Penalty per unit of slack, relative to the (normalised) objective: large enough that slack is
 # used only where nothing else can meet the constraint.
 _PENALTY = 1e4
+# The local-floor and budget rows count money in millions of won, so that every coefficient of
+# the model is of order 1e-3..1e3 (tiny coefficients make solvers' tolerances bite).
+_MONEY = 1e6
 
 
 class PlanStatus(StrEnum):
@@ -327,7 +330,7 @@ def _build(problem: Problem) -> _Model:
     norm_ref_total = total_ref if total_ref > 0 else 1.0
     rows.append(np.full(int(local_x.sum()), row_local))
     cols.append(x_cols[local_x])
-    vals.append(ref_x[local_x] / norm_ref_total)
+    vals.append(ref_x[local_x] / _MONEY)
     rows.append(np.array([row_local]))
     cols.append(np.array([col_local]))
     vals.append(np.array([1.0]))
@@ -335,7 +338,7 @@ def _build(problem: Problem) -> _Model:
     if has_budget:
         rows.append(np.full(n_x, row_budget))
         cols.append(x_cols)
-        vals.append(price_x / norm_ref_total)
+        vals.append(price_x / _MONEY)
         rows.append(np.array([row_budget]))
         cols.append(np.array([col_budget]))
         vals.append(np.array([-1.0]))
@@ -351,16 +354,18 @@ def _build(problem: Problem) -> _Model:
     mean_dist = float(dist.mean()) if n_o else 1.0
     norm_dist = total_kg * (mean_dist or 1.0)
     cost = np.zeros(n_cols)
+    # Objective in millions of won: cost and local value as they are, distance scaled so that
+    # the whole demand carried the mean distance weighs as much as the whole demand's value.
     cost[:n_x] = (
-        goal.cost_weight * price_x / norm_ref_total
-        - goal.local_weight * np.where(local_x, ref_x, 0.0) / norm_ref_total
-        + goal.distance_weight * dist_x / norm_dist
+        goal.cost_weight * price_x / _MONEY
+        - goal.local_weight * np.where(local_x, ref_x, 0.0) / _MONEY
+        + goal.distance_weight * dist_x / norm_dist * (norm_ref_total / _MONEY)
     )
     # A tiny cost on every purchase breaks ties towards the cheaper plan when only the local
     # share is asked for; substitutes carry a tiny cost so they are used only when they help.
-    cost[:n_x] += 1e-6 * price_x / norm_ref_total
-    cost[n_x : n_x + n_z] = 1e-6
-    short_scale = np.repeat(ref_price, n_m) / norm_ref_total
+    cost[:n_x] += 1e-4 * price_x / _MONEY
+    cost[n_x : n_x + n_z] = 1e-4 * float(ref_price.mean()) / _MONEY
+    short_scale = np.repeat(ref_price, n_m) / _MONEY
     cost[n_x + n_z : n_x + n_z + n_short] = _PENALTY * np.maximum(short_scale, 1e-9)
     cost[col_local] = _PENALTY
     if has_budget:
@@ -377,11 +382,11 @@ def _build(problem: Problem) -> _Model:
         [
             demand.reshape(-1),
             [np.inf],
-            [(problem.budget_krw or 0) / norm_ref_total] if has_budget else [],
+            [(problem.budget_krw or 0) / _MONEY] if has_budget else [],
         ]
     )
     floor = goal.min_local_share or 0.0
-    row_lower[row_local] = floor
+    row_lower[row_local] = floor * norm_ref_total / _MONEY
 
     return _Model(
         problem=problem,
@@ -613,7 +618,8 @@ def tradeoff_curve(
     for k, floor in enumerate(floors):
         # The floor row is scaled by the reference total; a hair below the reachable maximum
         # keeps the last point feasible despite rounding.
-        h.changeRowBounds(model.row_local, min(floor, high - 1e-9) if k else 0.0, np.inf)
+        bound = min(floor, high - 1e-9) * model.norm_ref_total / _MONEY if k else 0.0
+        h.changeRowBounds(model.row_local, bound, np.inf)
         plan = _run(h, model, time.perf_counter())
         out.append(
             TradeoffPoint(
