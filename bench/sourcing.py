@@ -34,8 +34,8 @@ def _setup() -> Path:
     os.environ.setdefault("SARAM_ENV", "test")
     os.environ["DJANGO_SETTINGS_MODULE"] = "saram.settings"
     sys.path.insert(0, str(SRC))
-    import django  # noqa: PLC0415 — settings must be chosen first
-    from django.core.management import call_command  # noqa: PLC0415
+    import django
+    from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
@@ -44,10 +44,10 @@ def _setup() -> Path:
 
 def _pulp_objective(problem: object) -> tuple[float, float]:
     """The same model in PuLP solved by CBC: (seconds including model building, objective)."""
-    import numpy as np  # noqa: PLC0415
-    import pulp  # noqa: PLC0415
+    import numpy as np
+    import pulp
 
-    from saram.economy.engine import sourcing  # noqa: PLC0415
+    from saram.economy.engine import sourcing
 
     assert isinstance(problem, sourcing.Problem)
     started = time.perf_counter()
@@ -90,11 +90,12 @@ def _pulp_objective(problem: object) -> tuple[float, float]:
 def main() -> None:
     workdir = _setup()
     try:
-        from saram.core.services.cities import load_city  # noqa: PLC0415
-        from saram.economy.demo_meals import Size, load_meals_demo  # noqa: PLC0415
-        from saram.economy.engine import sourcing  # noqa: PLC0415
-        from saram.economy.services import meals  # noqa: PLC0415
-        from django.conf import settings  # noqa: PLC0415
+        from django.conf import settings
+
+        from saram.core.services.cities import load_city
+        from saram.economy.demo_meals import Size, load_meals_demo
+        from saram.economy.engine import sourcing
+        from saram.economy.services import meals
 
         city = load_city(settings.SARAM_CITY_DIR).city
         print("loading the demo's schools, menus and farms…", flush=True)
@@ -114,14 +115,16 @@ def main() -> None:
         ours_objective = float(
             model.cost @ _solution_vector(model, plan)  # same objective as CBC's
         )
-        from saram.economy.models import School  # noqa: PLC0415
+        from saram.economy.models import School
 
         schools = School.objects.count()
         print(
             f"model: {plan.size.rows} rows × {plan.size.columns} columns, "
             f"{plan.size.nonzeros} nonzeros; {len(problem.ingredients)} ingredients, "
-            f"{len({o.supplier for o in problem.offers})} suppliers, {len(problem.months)} months, "
-            f"{schools} schools and daycares; plan {plan.status}, local share {plan.local_share:.1%}"
+            f"{len({o.supplier for o in problem.offers})} suppliers, "
+            f"{len(problem.months)} months, "
+            f"{schools} schools and daycares; "
+            f"plan {plan.status}, local share {plan.local_share:.1%}"
         )
         print("solving the same model with PuLP + CBC…", flush=True)
         pulp_s, pulp_objective = _pulp_objective(problem)
@@ -139,9 +142,9 @@ def main() -> None:
 
 def _solution_vector(model: object, plan: object) -> object:
     """The plan's column values in the model's order (purchases; substitutes; slack)."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
-    from saram.economy.engine import sourcing  # noqa: PLC0415
+    from saram.economy.engine import sourcing
 
     assert isinstance(model, sourcing._Model) and isinstance(plan, sourcing.Plan)
     n_m = model.n_months

@@ -104,10 +104,18 @@ _BASE = (
 _NOT_LOCAL = {"mackerel", "squid", "anchovy", "seaweed", "kelp", "tangerine", "beef-bulgogi"}
 
 _DISHES = (
-    ("bibimbap", "전주비빔밥", ("rice", "bean-sprout", "spinach", "carrot", "beef-bulgogi", "egg", "gochujang")),
+    (
+        "bibimbap",
+        "전주비빔밥",
+        ("rice", "bean-sprout", "spinach", "carrot", "beef-bulgogi", "egg", "gochujang"),
+    ),
     ("kongnamul-soup", "콩나물국", ("bean-sprout", "green-onion", "garlic", "anchovy")),
     ("doenjang-soup", "된장국", ("doenjang", "tofu", "zucchini", "onion", "potato")),
-    ("kimchi", "배추김치", ("cabbage", "radish", "chili-powder", "garlic", "ginger", "green-onion")),
+    (
+        "kimchi",
+        "배추김치",
+        ("cabbage", "radish", "chili-powder", "garlic", "ginger", "green-onion"),
+    ),
     ("bulgogi", "불고기", ("beef-bulgogi", "onion", "carrot", "soy-sauce", "green-onion")),
     ("jeyuk", "제육볶음", ("pork-shoulder", "onion", "cabbage-round", "gochujang", "chili")),
     ("chicken-stew", "닭볶음탕", ("chicken-leg", "potato", "carrot", "onion", "gochujang")),
@@ -123,12 +131,30 @@ _DISHES = (
     ("duck-stirfry", "오리불고기", ("duck", "onion", "perilla-leaf", "gochujang")),
     ("mushroom-stirfry", "버섯볶음", ("oyster-mushroom", "shiitake", "onion", "soy-sauce")),
     ("sweet-potato-stick", "고구마맛탕", ("sweet-potato",)),
-    ("fruit", "제철 과일", ("apple", "pear", "strawberry", "watermelon", "grape", "tangerine", "peach", "melon", "blueberry")),
+    (
+        "fruit",
+        "제철 과일",
+        (
+            "apple",
+            "pear",
+            "strawberry",
+            "watermelon",
+            "grape",
+            "tangerine",
+            "peach",
+            "melon",
+            "blueberry",
+        ),
+    ),
     ("milk", "우유", ("milk",)),
     ("yogurt", "요구르트", ("yogurt",)),
     ("laver", "김구이", ("seaweed",)),
     ("multigrain-rice", "잡곡밥", ("rice", "barley", "glutinous-rice", "soybean")),
-    ("chicken-breast-salad", "닭가슴살 샐러드", ("chicken-breast", "lettuce", "cucumber", "tomato")),
+    (
+        "chicken-breast-salad",
+        "닭가슴살 샐러드",
+        ("chicken-breast", "lettuce", "cucumber", "tomato"),
+    ),
 )
 # Grams per serving by food group (a school lunch; daycares eat about 60 %).
 _GRAMS = {
@@ -296,7 +322,9 @@ def _menus(by_code: dict[str, Ingredient], year: int, rng: np.random.Generator) 
         RecipeIngredient.objects.bulk_create(lines, ignore_conflicts=True)
     # Variants of ingredients enter the menus through "special" dishes so that every
     # ingredient has demand (organic rice is required by the city's rule for rice).
-    extra = [i for i in by_code.values() if "-" in i.code and i.code.endswith(("organic", "premium"))]
+    extra = [
+        i for i in by_code.values() if "-" in i.code and i.code.endswith(("organic", "premium"))
+    ]
     for k in range(0, len(extra), 4):
         chunk = extra[k : k + 4]
         recipe, _created = Recipe.objects.get_or_create(
@@ -317,7 +345,7 @@ def _menus(by_code: dict[str, Ingredient], year: int, rng: np.random.Generator) 
     items = []
     for month in range(1, 13):
         for kind in SchoolKind:
-            for recipe, parts in recipes:
+            for recipe, _parts in recipes:
                 if recipe.code.startswith("special-"):
                     times = 0.03
                 elif recipe.code in ("milk", "kimchi"):
@@ -385,7 +413,8 @@ def _farms(
             kind = OrganisationKind.FIRM
         else:
             place, address, distance = _FARM_PLACES[int(rng.choice(4, p=[0.45, 0.2, 0.2, 0.15]))]
-            name = f"{'전주' if place == 'in_city' else '완주'} {'영농조합' if i % 4 == 0 else '농가'} {i}"
+            town = "전주" if place == "in_city" else "완주"
+            name = f"{town} {'영농조합' if i % 4 == 0 else '농가'} {i}"
             kind = kinds[i % 4 == 0]
         dong = dongs[i % len(dongs)] if dongs and place == "in_city" else None
         orgs.append(
@@ -425,7 +454,9 @@ def _farms(
             defaults={
                 "distance_km": round(distance, 1),
                 "is_aggregator": aggregator,
-                "certifications": ["haccp"] if aggregator else (["organic", "gap"] if rng.random() < 0.4 else ["gap"]),
+                "certifications": ["haccp"]
+                if aggregator
+                else (["organic", "gap"] if rng.random() < 0.4 else ["gap"]),
             },
         )
         wholesale = place == Locality.OUTSIDE

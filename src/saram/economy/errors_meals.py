@@ -8,9 +8,7 @@ from saram.core.errors import register
 
 register(
     {
-        "meals_no_menu": _(
-            "%(year)s년 식단이 없습니다. 먼저 식단 파일을 올려 주세요."
-        ),
+        "meals_no_menu": _("%(year)s년 식단이 없습니다. 먼저 식단 파일을 올려 주세요."),
         "meals_no_offers": _(
             "%(year)s년 농가·업체의 공급 가능량이 없습니다. 먼저 공급 계획을 올려 주세요."
         ),
@@ -27,7 +25,9 @@ register(
         ),
         "meals_unknown_ingredient": _("등록되지 않은 식재료 코드입니다."),
         "meals_unknown_supplier": _("공급업체 등록부에 없는 사업자등록번호입니다."),
-        "meals_capacity_unit": _("공급 가능량은 kg 단위 숫자로 적어 주세요 (톤·g 단위는 안 됩니다)."),
+        "meals_capacity_unit": _(
+            "공급 가능량은 kg 단위 숫자로 적어 주세요 (톤·g 단위는 안 됩니다)."
+        ),
         "meals_future_delivery": _("배송일이 미래입니다."),
         "meals_run_failed": _("계획을 계산하지 못했습니다."),
         "uniforms_no_demand": _("%(year)s년 교복 수요가 없습니다."),

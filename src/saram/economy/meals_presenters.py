@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from saram.core.errors import SaramError
 from saram.core.models import Job, JobStatus
@@ -31,7 +31,8 @@ IMPORT_KINDS = {
         "title": gettext_lazy("식단 올리기"),
         "help": gettext_lazy(
             "한 행에 메뉴 하나의 식재료 하나를 적습니다. 같은 메뉴의 식재료는 메뉴코드가 같습니다. "
-            "'급식일당횟수'는 한 달 급식일 가운데 그 메뉴가 나오는 비율입니다 (네 번에 한 번이면 0.25)."
+            "'급식일당횟수'는 한 달 급식일 가운데 그 메뉴가 나오는 비율입니다 "
+            "(네 번에 한 번이면 0.25)."
         ),
     },
     "offers": {
@@ -46,7 +47,15 @@ IMPORT_KINDS = {
 
 def template_rows(kind: str) -> tuple[list[str], list[str]]:
     if kind == "menus":
-        return [c.name for c in MENU_COLUMNS], ["3", "초등학교", "bibimbap", "전주비빔밥", "rice", "90", "0.1"]
+        return [c.name for c in MENU_COLUMNS], [
+            "3",
+            "초등학교",
+            "bibimbap",
+            "전주비빔밥",
+            "rice",
+            "90",
+            "0.1",
+        ]
     numbers = ["4029012345"]
     capacity = ["0", "0", "0", "0", "2000", "3000", "3000", "2500", "2000", "1500", "0", "0"]
     return [c.name for c in OFFER_COLUMNS], [*numbers, "potato", "1200", *capacity]
@@ -146,12 +155,18 @@ def binding_sentences(run: SourcingRun) -> list[str]:
             )
         elif code == "local_share":
             out.append(
-                _("지역 비중 목표 %(needed)s는 닿을 수 없습니다: 지역 농가가 모두 공급해도 %(available)s입니다.")
+                _(
+                    "지역 비중 목표 %(needed)s는 닿을 수 없습니다: "
+                    "지역 농가가 모두 공급해도 %(available)s입니다."
+                )
                 % {"needed": _pct(b["needed"]), "available": _pct(b["available"])}
             )
         elif code == "capacity_full":
             out.append(
-                _("%(supplier)s: %(ingredient)s %(month)s월 공급 가능량 %(available)s을 모두 씁니다 (수요 %(needed)s).")
+                _(
+                    "%(supplier)s: %(ingredient)s %(month)s월 공급 가능량 %(available)s을 "
+                    "모두 씁니다 (수요 %(needed)s)."
+                )
                 % {
                     "supplier": suppliers.get(str(b.get("supplier")), "—"),
                     "ingredient": names.get(b["ingredient"], b["ingredient"]),
@@ -198,7 +213,7 @@ def run_view(run: SourcingRun) -> RunView:
         "marginal_label": _("추가 1원당 지역 구매"),
     }
     marginal = []
-    for a, b in zip(curve, curve[1:], strict=False):
+    for a, b in pairwise(curve):
         extra_cost = b.total_cost_krw - a.total_cost_krw
         extra_local = b.local_cost_krw - a.local_cost_krw
         if extra_cost > 0:
@@ -225,7 +240,11 @@ def run_view(run: SourcingRun) -> RunView:
     english = _is_english()
     ingredients = [
         {
-            "name": (r["ingredient__name_en"] if english and r["ingredient__name_en"] else r["ingredient__name"]),
+            "name": (
+                r["ingredient__name_en"]
+                if english and r["ingredient__name_en"]
+                else r["ingredient__name"]
+            ),
             "group": str(FoodGroup(r["ingredient__group"]).label),
             "mass": _mass(r["kg"] or 0),
             "krw": r["krw"] or 0,
@@ -283,7 +302,9 @@ def tracking_view(rows: list[TrackRow]) -> dict[str, Any]:
         ],
         "chart": {
             "labels": [_("%(m)s월") % {"m": r.month} for r in rows],
-            "planned": [None if r.planned_share is None else round(r.planned_share * 100, 1) for r in rows],
+            "planned": [
+                None if r.planned_share is None else round(r.planned_share * 100, 1) for r in rows
+            ],
             "achieved": [
                 None if r.achieved_share is None else round(r.achieved_share * 100, 1) for r in rows
             ],
@@ -307,7 +328,9 @@ def uniform_history(history: list[sel.UniformYear]) -> dict[str, Any]:
         ],
         "chart": {
             "labels": [str(h.year) for h in history],
-            "share": [None if h.local_share is None else round(h.local_share * 100, 1) for h in history],
+            "share": [
+                None if h.local_share is None else round(h.local_share * 100, 1) for h in history
+            ],
             "label": _("시내 업체가 받은 교복비 비중 (%)"),
         },
     }

@@ -254,9 +254,7 @@ def _plan_csv(run: Any) -> StreamingHttpResponse:
         [m, code, name, number, supplier, present.locality_label(loc), round(kg, 1), cost]
         for m, code, name, number, supplier, loc, kg, cost in sel.plan_lines(run).iterator()
     )
-    return _csv_response(
-        f"sourcing-{run.year}-{run.pk}.csv", _chain([header], lines)
-    )
+    return _csv_response(f"sourcing-{run.year}-{run.pk}.csv", _chain([header], lines))
 
 
 def _chain(*parts: Any) -> Iterator[Any]:

@@ -546,4 +546,5 @@ class SupportRecord(models.Model):
             )
         ]
 
+
 from saram.economy.models_meals import *  # noqa: E402, F403  (school meals and uniforms)

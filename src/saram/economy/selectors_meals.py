@@ -173,9 +173,7 @@ def uniform_years(user: Any) -> list[UniformYear]:
     """Uniform money by year and the share won by firms in the city."""
     _check(user)
     pupils = dict(
-        UniformDemand.objects.values("year")
-        .annotate(n=Sum("new_pupils"))
-        .values_list("year", "n")
+        UniformDemand.objects.values("year").annotate(n=Sum("new_pupils")).values_list("year", "n")
     )
     money = {
         row["demand__year"]: row
@@ -197,7 +195,9 @@ def uniform_years(user: Any) -> list[UniformYear]:
 def uniform_demand_for(user: Any, *, year: int) -> QuerySet[UniformDemand]:
     _check(user)
     return (
-        UniformDemand.objects.filter(year=year, school__kind__in=[SchoolKind.MIDDLE, SchoolKind.HIGH])
+        UniformDemand.objects.filter(
+            year=year, school__kind__in=[SchoolKind.MIDDLE, SchoolKind.HIGH]
+        )
         .select_related("school")
         .order_by("purchase_on", "school__name")
     )

@@ -24,10 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import highspy
 import numpy as np
-from scipy import sparse
+import scipy.sparse as sparse  # type: ignore[import-untyped]
 
 from saram.economy.engine.registry import Locality
 
@@ -221,7 +222,7 @@ class _Model:
     upper: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
-    matrix: sparse.csc_matrix
+    matrix: Any  # scipy.sparse.csc_matrix (scipy ships no type hints)
     norm_ref_total: float
 
 
@@ -419,7 +420,7 @@ def _build(problem: Problem) -> _Model:
 
 
 def _highs(model: _Model, time_limit_s: float) -> highspy.Highs:
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     lp = highspy.HighsLp()

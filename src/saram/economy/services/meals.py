@@ -25,7 +25,7 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import RowError, SaramError
 from saram.core.models import AuditAction
 from saram.core.services import jobs
-from saram.core.services.tabular import Column, read_rows
+from saram.core.services.tabular import Column, parse_rows, rejected
 from saram.economy import errors_meals  # noqa: F401  (registers the codes raised here)
 from saram.economy.engine import sourcing
 from saram.economy.models import (
@@ -420,11 +420,10 @@ def import_menus(*, by: Any, raw: bytes, filename: str, year: int) -> int:
     or a month outside 1–12 rejects the file with every bad row listed.
     """
     _require(by)
-    rows = read_rows(raw, filename, MENU_COLUMNS)
+    rows, errors = parse_rows(raw, filename, MENU_COLUMNS)
     known = dict(Ingredient.objects.values_list("code", "id"))
-    errors: list[RowError] = []
     for row in rows:
-        if row["식재료코드"] not in known:
+        if row["식재료코드"] is not None and row["식재료코드"] not in known:
             errors.append(
                 RowError(
                     row["_row"],
@@ -434,7 +433,7 @@ def import_menus(*, by: Any, raw: bytes, filename: str, year: int) -> int:
                 )
             )
     if errors:
-        raise SaramError("bad_rows", row_errors=errors)
+        raise rejected(errors)
     with transaction.atomic():
         recipes: dict[str, Recipe] = {}
         for row in rows:
@@ -510,16 +509,15 @@ OFFER_COLUMNS = (
 def import_offers(*, by: Any, raw: bytes, filename: str, year: int) -> int:
     """Farms' offers for a year (price and monthly capacity in kg), all or nothing."""
     _require(by)
-    rows = read_rows(raw, filename, OFFER_COLUMNS)
+    rows, errors = parse_rows(raw, filename, OFFER_COLUMNS)
     ingredients = dict(Ingredient.objects.values_list("code", "id"))
     numbers = {
         n.replace("-", ""): pk
         for n, pk in Supplier.objects.values_list("organisation__business_number", "id")
         if n
     }
-    errors: list[RowError] = []
     for row in rows:
-        if row["식재료코드"] not in ingredients:
+        if row["식재료코드"] is not None and row["식재료코드"] not in ingredients:
             errors.append(
                 RowError(
                     row["_row"],
@@ -528,7 +526,8 @@ def import_offers(*, by: Any, raw: bytes, filename: str, year: int) -> int:
                     code="meals_unknown_ingredient",
                 )
             )
-        if row["사업자등록번호"].replace("-", "") not in numbers:
+        number = row["사업자등록번호"]
+        if number is not None and number.replace("-", "") not in numbers:
             errors.append(
                 RowError(
                     row["_row"],
@@ -538,7 +537,7 @@ def import_offers(*, by: Any, raw: bytes, filename: str, year: int) -> int:
                 )
             )
     if errors:
-        raise SaramError("bad_rows", row_errors=errors)
+        raise rejected(errors)
     with transaction.atomic():
         count = 0
         for row in rows:
