@@ -440,14 +440,17 @@ def _farms(
         o.business_number: o
         for o in Organisation.objects.filter(business_number__in=[o.business_number for o in orgs])
     }
-    produce = Category.objects.filter(code="produce").first()
+    produce, _created = Category.objects.get_or_create(
+        code="produce",
+        defaults={"name": "농산물", "name_en": "Fresh produce", "kind": "goods"},
+    )
     offers: list[FarmOffer] = []
     for org, (place, distance, products, aggregator) in zip(orgs, specs, strict=True):
         org = saved[org.business_number]
         supplier, created = Supplier.objects.get_or_create(
             organisation=org, defaults={"locality": place, "is_sme": True, "is_small_firm": True}
         )
-        if created and produce is not None:
+        if created:
             supplier.categories.add(produce)
         FarmProfile.objects.get_or_create(
             supplier=supplier,

@@ -34,6 +34,7 @@
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
+        onResize: null,
         scales: {
           x: { title: { display: true, text: tradeoff.x_label }, ticks: { callback: function (v) { return compact.format(v); } } },
           y: { title: { display: true, text: tradeoff.y_label }, min: 0, max: 100 }
@@ -41,6 +42,8 @@
       }
     });
   }
+
+  tradeoffCanvas && tradeoffCanvas.setAttribute("data-ready", "1");
 
   var tracking = data("tracking-data");
   var trackingCanvas = document.getElementById("tracking-chart");
