@@ -15,5 +15,6 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "economy:meals_run": {"GET": READERS},
     "economy:meals_run_orders": {"POST": MANAGERS},
     "economy:meals_tracking": {"GET": READERS},
+    "economy:meals_deliveries": {"GET": MANAGERS, "POST": MANAGERS},
     "economy:uniforms": {"GET": READERS},
 }

@@ -254,3 +254,68 @@ def test_people_outside_the_economy_see_nothing(
     assert admin.get(f"/economy/meals/runs/{run.pk}/").status_code == 200
     assert admin.post(f"/economy/meals/runs/{run.pk}/orders/").status_code in (403, 404)
     assert not MealOrder.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC))
+def test_a_deliveries_file_is_checked_against_the_plans_orders(
+    world: dict, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = _solve(officer, django_capture_on_commit_callbacks, world)
+    meals.issue_orders(by=officer.user, run=run, on=dt.date(2026, 2, 1))
+    farm = world["farm"].organisation.business_number
+    header = "사업자등록번호,학교코드,식재료코드,월,kg,금액,배송일,지급일\n"
+    bad = (
+        f"{header}{farm},E0001,potato,3,60,60000,2026-03-20,2026-03-10\n"
+        f"9999999999,E0001,potato,3,10,8000,2026-06-01,\n"
+    ).encode()
+    with pytest.raises(meals.SaramError) as caught:
+        meals.import_deliveries(by=officer.user, raw=bad, filename="d.csv", run=run)
+    messages = {(e.row, e.field): e.message for e in caught.value.row_errors}
+    assert messages[(2, "지급일")] == "지급일이 배송일보다 앞섭니다."
+    assert messages[(3, "사업자등록번호")] == "이 계획에서 발주하지 않은 업체입니다."
+    assert messages[(3, "배송일")] == "배송일이 미래입니다."
+    good = f"{header}{farm},E0001,potato,3,60,60000,2026-03-20,2026-04-10\n".encode()
+    assert meals.import_deliveries(by=officer.user, raw=good, filename="d.csv", run=run) == 1
+    assert {r.month: r.achieved_share for r in meals.tracking(run)}[3] == 1.0
+
+
+def test_a_solve_cut_short_by_its_time_limit_says_so(world: dict) -> None:
+    from saram.economy.engine import sourcing
+
+    problem = meals.build_problem(YEAR, meals.GoalInput())
+    plan = sourcing.solve(problem, time_limit_s=0.0)
+    assert plan.status in (sourcing.PlanStatus.TIME_LIMIT, sourcing.PlanStatus.OPTIMAL)
+    if plan.status is sourcing.PlanStatus.TIME_LIMIT:
+        assert plan.size.columns > 0  # a plan object with its note, not an exception
+
+
+def test_uniform_lots_name_their_method_and_the_local_firms_able_to_bid(
+    world: dict, officer: Any, make_supplier: Any
+) -> None:
+    from saram.economy.models import UniformDemand, UniformOffer
+
+    middle = School.objects.create(
+        code="M0001", name="가온중학교", kind=SchoolKind.MIDDLE, pupils=300
+    )
+    UniformDemand.objects.create(
+        school=middle,
+        year=YEAR,
+        new_pupils=100,
+        sizes={"95": 60, "100": 40},
+        purchase_on=dt.date(2025, 11, 20),
+        budget_per_set_krw=300_000,
+    )
+    local = make_supplier("in_city", categories_=("uniforms",), name="전주 교복")
+    small = make_supplier("in_city", categories_=("uniforms",), name="작은 교복")
+    UniformOffer.objects.create(
+        supplier=local, year=YEAR, capacity_sets=500, price_per_set_krw=280_000
+    )
+    UniformOffer.objects.create(
+        supplier=small, year=YEAR, capacity_sets=50, price_per_set_krw=250_000
+    )
+    page = officer.get(f"/economy/uniforms/?year={YEAR}").content.decode()
+    assert "가온중학교" in page
+    assert "30,000,000" in page  # 100 pupils × the 300,000 won cap
+    assert "시내 업체로 제한" in page  # 30M is within the city's 50M restricted-bid rule
+    assert "전주 교복" in page.split('id="uniform-lots"')[1].split("</table>")[0]
+    assert "작은 교복" not in page.split('id="uniform-lots"')[1].split("</table>")[0]

@@ -29,6 +29,10 @@ register(
             "공급 가능량은 kg 단위 숫자로 적어 주세요 (톤·g 단위는 안 됩니다)."
         ),
         "meals_future_delivery": _("배송일이 미래입니다."),
+        "meals_bad_date": _("날짜는 2026-03-15처럼 적어 주세요."),
+        "meals_no_order": _("이 계획에서 발주하지 않은 업체입니다."),
+        "meals_unknown_school": _("등록되지 않은 학교 코드입니다."),
+        "meals_paid_before": _("지급일이 배송일보다 앞섭니다."),
         "meals_run_failed": _("계획을 계산하지 못했습니다."),
         "uniforms_no_demand": _("%(year)s년 교복 수요가 없습니다."),
     }

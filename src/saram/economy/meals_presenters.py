@@ -23,7 +23,12 @@ from saram.economy.models import (
     SourcingRun,
     Supplier,
 )
-from saram.economy.services.meals import MENU_COLUMNS, OFFER_COLUMNS, TrackRow
+from saram.economy.services.meals import (
+    DELIVERY_COLUMNS,
+    MENU_COLUMNS,
+    OFFER_COLUMNS,
+    TrackRow,
+)
 from saram.economy.services.uniforms import UniformPlan
 
 IMPORT_KINDS = {
@@ -42,6 +47,14 @@ IMPORT_KINDS = {
             "제철이 아닌 달은 0입니다. 업체는 공급업체 등록부에 먼저 있어야 합니다."
         ),
     },
+    "deliveries": {
+        "title": gettext_lazy("배송 기록 올리기"),
+        "help": gettext_lazy(
+            "학교에 들어온 식재료를 한 행에 한 번씩 적습니다: 업체의 사업자등록번호, 학교 코드, "
+            "식재료 코드, 월, kg, 금액, 배송일, 지급일 (아직 지급하지 않았으면 비워 둡니다). "
+            "업체는 이 계획에서 발주한 곳이어야 합니다."
+        ),
+    },
 }
 
 
@@ -56,6 +69,9 @@ def template_rows(kind: str) -> tuple[list[str], list[str]]:
             "90",
             "0.1",
         ]
+    if kind == "deliveries":
+        example = ["4029012345", "EL0001", "potato", "3", "120", "144000", "2026-03-16", ""]
+        return [c.name for c in DELIVERY_COLUMNS], example
     numbers = ["4029012345"]
     capacity = ["0", "0", "0", "0", "2000", "3000", "3000", "2500", "2000", "1500", "0", "0"]
     return [c.name for c in OFFER_COLUMNS], [*numbers, "potato", "1200", *capacity]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core.access import Can, scope_of
+from saram.core.forms import ImportForm
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for, not_found
 from saram.core.services import jobs
@@ -66,7 +67,7 @@ def meals_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a term's menus or the farms' offers; the worker checks and stores them."""
-    if kind not in present.IMPORT_KINDS:
+    if kind not in present.IMPORT_KINDS or kind == "deliveries":
         raise not_found()
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
     form = MealImportForm(request.POST or None, request.FILES or None)
@@ -85,6 +86,30 @@ def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
         request,
         "economy/meals_import.html",
         {"form": form, "kind": kind, "about": present.IMPORT_KINDS[kind]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def run_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload what arrived at schools against this plan's orders."""
+    run = sel.run_for(request.user, pk)
+    scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = jobs.start_job(
+            by=request.user,
+            kind="economy.meals.deliveries",
+            label=upload.name,
+            params={"filename": upload.name, "run": run.pk, "kind": "deliveries"},
+            enqueue=lambda job_id: import_meal_file_task.enqueue(job_id),
+            upload=upload.read(),
+        )
+        return redirect("economy:meals_job", job_id=job.pk)
+    return render(
+        request,
+        "economy/meals_import.html",
+        {"form": form, "kind": "deliveries", "about": present.IMPORT_KINDS["deliveries"]},
     )
 
 
@@ -177,6 +202,7 @@ def run_tracking(request: HttpRequest, pk: int) -> HttpResponse:
             "school": school,
             "schools": sel.schools_for(request.user, year=run.year),
             "view": present.tracking_view(rows),
+            "can_manage": can_manage(request.user),
         },
     )
 

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from saram.core.errors import SaramError
 from saram.core.models import Job
+from saram.economy.models import SourcingRun
 from saram.core.services import jobs
 from saram.economy.services import ledger, meals, suppliers
 
@@ -83,13 +84,15 @@ def import_meal_file_task(job_id: str) -> None:
     def work(job: Job) -> dict[str, Any]:
         user = get_user_model().objects.get(pk=job.created_by_id)
         jobs.report_progress(job_id, done=0, total=1)
-        service = meals.import_menus if job.params["kind"] == "menus" else meals.import_offers
-        count = service(
-            by=user,
-            raw=jobs.upload_path(job).read_bytes(),
-            filename=job.params["filename"],
-            year=int(job.params["year"]),
-        )
+        raw = jobs.upload_path(job).read_bytes()
+        filename = job.params["filename"]
+        kind = job.params["kind"]
+        if kind == "deliveries":
+            run = SourcingRun.objects.get(pk=job.params["run"])
+            count = meals.import_deliveries(by=user, raw=raw, filename=filename, run=run)
+        else:
+            service = meals.import_menus if kind == "menus" else meals.import_offers
+            count = service(by=user, raw=raw, filename=filename, year=int(job.params["year"]))
         return {"imported": count}
 
     jobs.run_job(job_id, work)

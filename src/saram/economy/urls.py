@@ -64,5 +64,6 @@ urlpatterns = [
     path("meals/runs/<int:pk>/", meals_views.run_detail, name="meals_run"),
     path("meals/runs/<int:pk>/orders/", meals_views.run_orders, name="meals_run_orders"),
     path("meals/runs/<int:pk>/tracking/", meals_views.run_tracking, name="meals_tracking"),
+    path("meals/runs/<int:pk>/deliveries/", meals_views.run_deliveries, name="meals_deliveries"),
     path("uniforms/", meals_views.uniforms_page, name="uniforms"),
 ]

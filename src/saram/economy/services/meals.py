@@ -676,3 +676,92 @@ def record_delivery(
             purpose="school-meal delivery",
         )
     return delivery
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise ValueError(_msg("meals_bad_date")) from exc
+
+
+DELIVERY_COLUMNS = (
+    Column("사업자등록번호"),
+    Column("학교코드"),
+    Column("식재료코드"),
+    Column("월", _month),
+    Column("kg", _positive_decimal),
+    Column("금액", _positive_decimal),
+    Column("배송일", _date),
+    Column("지급일", _date, required=False),
+)
+
+
+def import_deliveries(*, by: Any, raw: bytes, filename: str, run: SourcingRun) -> int:
+    """What arrived at schools against a plan's orders (one row per delivery), all or nothing:
+    a firm without an order in this plan, an unknown school or ingredient, a delivery in the
+    future or paid before it arrived is a row error."""
+    _require(by)
+    rows, errors = parse_rows(raw, filename, DELIVERY_COLUMNS)
+    orders = {
+        (number or "").replace("-", ""): pk
+        for number, pk in MealOrder.objects.filter(run=run).values_list(
+            "supplier__organisation__business_number", "id"
+        )
+    }
+    schools = dict(School.objects.values_list("code", "id"))
+    ingredients = dict(Ingredient.objects.values_list("code", "id"))
+    today = timezone.localdate()
+    for row in rows:
+        n = row["_row"]
+        number = (row["사업자등록번호"] or "").replace("-", "")
+        if row["사업자등록번호"] is not None and number not in orders:
+            errors.append(RowError(n, "사업자등록번호", value=number[:20], code="meals_no_order"))
+        if row["학교코드"] is not None and row["학교코드"] not in schools:
+            errors.append(
+                RowError(
+                    n, "학교코드", value=str(row["학교코드"])[:20], code="meals_unknown_school"
+                )
+            )
+        if row["식재료코드"] is not None and row["식재료코드"] not in ingredients:
+            errors.append(
+                RowError(
+                    n,
+                    "식재료코드",
+                    value=str(row["식재료코드"])[:40],
+                    code="meals_unknown_ingredient",
+                )
+            )
+        delivered, paid = row["배송일"], row["지급일"]
+        if delivered is not None and delivered > today:
+            errors.append(RowError(n, "배송일", value=str(delivered), code="meals_future_delivery"))
+        if delivered is not None and paid is not None and paid < delivered:
+            errors.append(RowError(n, "지급일", value=str(paid), code="meals_paid_before"))
+    if errors:
+        raise rejected(errors)
+    with transaction.atomic():
+        MealDelivery.objects.bulk_create(
+            [
+                MealDelivery(
+                    order_id=orders[row["사업자등록번호"].replace("-", "")],
+                    school_id=schools[row["학교코드"]],
+                    ingredient_id=ingredients[row["식재료코드"]],
+                    month=row["월"],
+                    kg=float(row["kg"]),
+                    amount_krw=int(row["금액"]),
+                    delivered_on=row["배송일"],
+                    paid_on=row["지급일"],
+                )
+                for row in rows
+            ],
+            batch_size=2000,
+        )
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT,
+            target_type="meal_deliveries",
+            target_id=run.pk,
+            purpose="school-meal deliveries",
+            detail={"rows": len(rows)},
+        )
+    return len(rows)
