@@ -9,8 +9,8 @@ from django_tasks import task
 
 from saram.core.errors import SaramError
 from saram.core.models import Job
-from saram.economy.models import SourcingRun
 from saram.core.services import jobs
+from saram.economy.models import SourcingRun
 from saram.economy.services import ledger, meals, suppliers
 
 
