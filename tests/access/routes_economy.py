@@ -16,5 +16,7 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "economy:meals_run_orders": {"POST": MANAGERS},
     "economy:meals_tracking": {"GET": READERS},
     "economy:meals_deliveries": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:meals_substitutions": {"GET": READERS, "POST": MANAGERS},
+    "economy:meals_substitution_remove": {"POST": MANAGERS},
     "economy:uniforms": {"GET": READERS},
 }

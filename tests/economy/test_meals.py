@@ -319,3 +319,22 @@ def test_uniform_lots_name_their_method_and_the_local_firms_able_to_bid(
     assert "시내 업체로 제한" in page  # 30M is within the city's 50M restricted-bid rule
     assert "전주 교복" in page.split('id="uniform-lots"')[1].split("</table>")[0]
     assert "작은 교복" not in page.split('id="uniform-lots"')[1].split("</table>")[0]
+
+
+def test_substitutions_stay_within_a_food_group(world: dict, officer: Any) -> None:
+    sweet = Ingredient.objects.create(code="sweet", name="고구마", group=FoodGroup.VEGETABLE)
+    pork = Ingredient.objects.create(code="pork", name="돼지고기", group=FoodGroup.MEAT)
+    response = officer.post(
+        "/economy/meals/substitutions/",
+        {"original": world["potato"].pk, "substitute": pork.pk, "max_share_pct": 30},
+        follow=True,
+    )
+    assert "감자와 돼지고기는 식품군이 달라 서로 대체할 수 없습니다." in response.content.decode()
+    officer.post(
+        "/economy/meals/substitutions/",
+        {"original": world["potato"].pk, "substitute": sweet.pk, "max_share_pct": 30},
+    )
+    problem = meals.build_problem(YEAR, meals.GoalInput())
+    assert [(s.original, s.substitute, s.max_share) for s in problem.substitutions] == [
+        ("potato", "sweet", 0.3)
+    ]

@@ -33,6 +33,11 @@ register(
         "meals_no_order": _("이 계획에서 발주하지 않은 업체입니다."),
         "meals_unknown_school": _("등록되지 않은 학교 코드입니다."),
         "meals_paid_before": _("지급일이 배송일보다 앞섭니다."),
+        "meals_substitute_itself": _("식재료는 자기 자신을 대체할 수 없습니다."),
+        "meals_substitute_other_group": _(
+            "%(original)s와 %(substitute)s는 식품군이 달라 서로 대체할 수 없습니다."
+        ),
+        "meals_substitute_share": _("대체 비율은 1%%에서 100%% 사이여야 합니다."),
         "meals_run_failed": _("계획을 계산하지 못했습니다."),
         "uniforms_no_demand": _("%(year)s년 교복 수요가 없습니다."),
     }

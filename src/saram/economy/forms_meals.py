@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.forms import ImportForm
-from saram.economy.models import Category
+from saram.economy.models import Category, Ingredient
 
 
 class YearFilter(forms.Form):
@@ -74,3 +74,21 @@ class UniformFilter(forms.Form):
         field = self.fields["category"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Category.objects.order_by("code")
+
+
+class SubstitutionForm(forms.Form):
+    original = forms.ModelChoiceField(label=_("원래 식재료"), queryset=Ingredient.objects.none())
+    substitute = forms.ModelChoiceField(
+        label=_("대신 쓸 식재료"), queryset=Ingredient.objects.none()
+    )
+    max_share_pct = forms.IntegerField(
+        label=_("한 달 수요 가운데 대체할 수 있는 최대 비율 (%)"), min_value=1, max_value=100
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("original", "substitute"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Ingredient.objects.order_by("group", "name")
+            field.label_from_instance = lambda i: f"{i.name} ({i.get_group_display()})"  # type: ignore[method-assign]

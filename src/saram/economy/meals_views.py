@@ -24,6 +24,7 @@ from saram.economy import selectors_meals as sel
 from saram.economy.forms_meals import (
     MealImportForm,
     RunForm,
+    SubstitutionForm,
     TrackingFilter,
     UniformFilter,
     YearFilter,
@@ -235,6 +236,36 @@ def uniforms_page(request: HttpRequest) -> HttpResponse:
             "offers": sel.uniform_offers_for(request.user, year=year),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def substitutions(request: HttpRequest) -> HttpResponse:
+    """The nutritionist's substitutions: which ingredient may stand in for which, how much."""
+    _require_view(request)
+    form = SubstitutionForm(request.POST or None)
+    if request.method == "POST":
+        scope_of(request.user).require(Can.MANAGE_ECONOMY)
+        if form.is_valid():
+            meals.set_substitution(by=request.user, **form.cleaned_data)
+            messages.success(request, _("대체 규칙을 저장했습니다."))
+            return redirect("economy:meals_substitutions")
+    return render(
+        request,
+        "economy/meals_substitutions.html",
+        {
+            "form": form,
+            "rules": sel.substitutions_for(request.user),
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+@require_POST
+def substitution_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = sel.substitution_for(request.user, pk)
+    meals.remove_substitution(by=request.user, rule=rule)
+    messages.success(request, _("대체 규칙을 지웠습니다."))
+    return redirect("economy:meals_substitutions")
 
 
 # --- Files ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from saram.economy.models import (
     SchoolMonth,
     SourcingLine,
     SourcingRun,
+    Substitution,
     Supplier,
     TradeoffPoint,
     UniformAward,
@@ -206,3 +207,17 @@ def uniform_demand_for(user: Any, *, year: int) -> QuerySet[UniformDemand]:
 def uniform_offers_for(user: Any, *, year: int) -> QuerySet[UniformOffer]:
     _check(user)
     return UniformOffer.objects.filter(year=year).select_related("supplier__organisation")
+
+
+def substitutions_for(user: Any) -> QuerySet[Substitution]:
+    _check(user)
+    return Substitution.objects.select_related("original", "substitute").order_by(
+        "original__group", "original__name", "substitute__name"
+    )
+
+
+def substitution_for(user: Any, pk: int) -> Substitution:
+    rule = substitutions_for(user).filter(pk=pk).first()
+    if rule is None:
+        raise not_found()
+    return rule

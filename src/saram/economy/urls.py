@@ -65,5 +65,11 @@ urlpatterns = [
     path("meals/runs/<int:pk>/orders/", meals_views.run_orders, name="meals_run_orders"),
     path("meals/runs/<int:pk>/tracking/", meals_views.run_tracking, name="meals_tracking"),
     path("meals/runs/<int:pk>/deliveries/", meals_views.run_deliveries, name="meals_deliveries"),
+    path("meals/substitutions/", meals_views.substitutions, name="meals_substitutions"),
+    path(
+        "meals/substitutions/<int:pk>/remove/",
+        meals_views.substitution_remove,
+        name="meals_substitution_remove",
+    ),
     path("uniforms/", meals_views.uniforms_page, name="uniforms"),
 ]

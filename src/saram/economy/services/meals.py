@@ -765,3 +765,50 @@ def import_deliveries(*, by: Any, raw: bytes, filename: str, run: SourcingRun) -
             detail={"rows": len(rows)},
         )
     return len(rows)
+
+
+# --- Substitutions -------------------------------------------------------------------------
+
+
+def set_substitution(
+    *, by: Any, original: Ingredient, substitute: Ingredient, max_share_pct: int
+) -> Substitution:
+    """Allow `substitute` to replace up to `max_share_pct` % of `original` in a month when local
+    supply is short; both must be of the same food group (the nutritionist's rule)."""
+    _require(by)
+    if original.pk == substitute.pk:
+        raise SaramError("meals_substitute_itself")
+    if original.group != substitute.group:
+        raise SaramError(
+            "meals_substitute_other_group",
+            original=original.name,
+            substitute=substitute.name,
+        )
+    if not 1 <= max_share_pct <= 100:
+        raise SaramError("meals_substitute_share")
+    with transaction.atomic():
+        rule, _created = Substitution.objects.update_or_create(
+            original=original, substitute=substitute, defaults={"max_share_pct": max_share_pct}
+        )
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="meal_substitution",
+            target_id=rule.pk,
+            purpose="school-meal substitutions",
+            detail={"original": original.code, "substitute": substitute.code, "pct": max_share_pct},
+        )
+    return rule
+
+
+def remove_substitution(*, by: Any, rule: Substitution) -> None:
+    _require(by)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=AuditAction.DELETE,
+            target_type="meal_substitution",
+            target_id=rule.pk,
+            purpose="school-meal substitutions",
+        )
+        rule.delete()
