@@ -1,5 +1,5 @@
-// School meals and uniforms: charts from <script type="application/json"> blocks, forms that
-// submit when a filter changes, and confirmations before actions that cannot be undone.
+// School meals and uniforms: charts from <script type="application/json"> blocks (filters that
+// submit on change and confirmations before destructive actions come from core's saram.js).
 (function () {
   "use strict";
 
@@ -7,15 +7,6 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
-
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 
   if (typeof Chart === "undefined") { return; }
   var lang = document.documentElement.lang || "ko";
