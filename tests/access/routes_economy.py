@@ -28,6 +28,30 @@ EVERYONE = {
     "citizen",
 }
 
+READERS = {"city_admin", "procurement_officer", "social_economy_officer"}
+MANAGERS = {"procurement_officer"}
+
+
+def _meal_files(world: Any, role: str) -> tuple[list[str], list[str]]:
+    return ["menus", "offers"], []
+
+
+def populate(world: Any) -> None:
+    """A solved school-meal run, a substitution and a meals job of each role's user."""
+    from saram.core.models import Job
+    from saram.economy.models import Category, FoodGroup, Ingredient, SourcingRun, Substitution
+
+    produce, _ = Category.objects.get_or_create(
+        code="produce", defaults={"name": "농산물", "kind": "goods"}
+    )
+    SourcingRun.objects.create(year=2026, category=produce, status="optimal")
+    potato = Ingredient.objects.create(code="m-potato", name="감자", group=FoodGroup.VEGETABLE)
+    sweet = Ingredient.objects.create(code="m-sweet", name="고구마", group=FoodGroup.VEGETABLE)
+    Substitution.objects.create(original=potato, substitute=sweet, max_share_pct=30)
+    for user in world.users.values():
+        Job.objects.create(kind="economy.meals.menus", label="matrix", created_by=user)
+
+
 ROUTES: dict[str, dict[str, set[str]]] = {
     "/api/economy/ledger/imports": {
         "GET": {"city_admin", "procurement_officer", "social_economy_officer"},
@@ -75,6 +99,18 @@ ROUTES: dict[str, dict[str, set[str]]] = {
         "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
     },
     "economy:ledger_job": {"GET": EVERYONE},
+    # School meals and uniforms
+    "economy:meals_home": {"GET": READERS},
+    "economy:meals_import": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:meals_job": {"GET": EVERYONE},  # one's own jobs only: another's is 404
+    "economy:meals_run_new": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:meals_run": {"GET": READERS},
+    "economy:meals_run_orders": {"POST": MANAGERS},
+    "economy:meals_tracking": {"GET": READERS},
+    "economy:meals_deliveries": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:meals_substitutions": {"GET": READERS, "POST": MANAGERS},
+    "economy:meals_substitution_remove": {"POST": MANAGERS},
+    "economy:uniforms": {"GET": READERS},
     "economy:ledger_job_review": {"POST": {"procurement_officer"}},
     "economy:ledger_rows": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
     "economy:ledger_splits": {
@@ -162,6 +198,9 @@ PARAMS: dict[str, Any] = {
     "plan_id": "economy.PurchasePlan",
     "purchases": "economy.PlannedPurchase",
     "demand": citywide("economy.Programme", 1),
+    "runs": citywide("economy.SourcingRun", 1),
+    "substitutions": citywide("economy.Substitution", 1),
+    "upload": _meal_files,
 }
 
 

@@ -21,7 +21,7 @@ LEDGER_HEADER = "지급번호,지급일,부서,사업,품목,사업자등록번�
 @pytest.fixture
 def demo_economy(city: City) -> dict[str, Any]:
     """The demo economy of Jeonju (suppliers, three years of spending, rules, plans)."""
-    return load_demo(city=city, seed=20150215)
+    return load_demo(city=city, seed=20150215, with_meals=False)
 
 
 @pytest.fixture

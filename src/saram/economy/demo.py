@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saram.core.models import City, Dong, Organisation, OrganisationKind
+from saram.economy.demo_meals import load_meals_demo
 from saram.economy.engine.registry import business_number_check_digit
 from saram.economy.models import (
     Category,
@@ -666,8 +667,13 @@ def _lot_payments(year: int) -> list[dict[str, str]]:
     return out
 
 
-def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dict[str, Any]:
-    """Load the demo economy for `city`; idempotent (a second load changes nothing)."""
+def load_demo(
+    *, city: City, seed: int, progress: Progress | None = None, with_meals: bool = True
+) -> dict[str, Any]:
+    """Load the demo economy for `city`; idempotent (a second load changes nothing).
+
+    `with_meals` adds the school meals and uniforms (schools, menus, ~300 farms and their
+    offers: several seconds), which most tests of the ledger and rules do not need."""
     rng = np.random.default_rng([seed, 5])
     _say(progress, _("자립경제: 계약 규칙과 품목…"))
     with transaction.atomic():
@@ -684,7 +690,11 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
         _say(progress, _("자립경제: 재지출 조사와 지원 기록…"))
         _surveys(suppliers, np.random.default_rng([seed, 6]))
         _support(suppliers, np.random.default_rng([seed, 7]))
-    return {"suppliers": len(suppliers), "ledger_rows": rows}
+    meals = {}
+    if with_meals:
+        _say(progress, _("자립경제: 학교급식 식단과 농가, 교복…"))
+        meals = load_meals_demo(city=city, year=PLAN_YEAR, seed=seed)
+    return {"suppliers": len(suppliers), "ledger_rows": rows, **meals}
 
 
 def _has_rules() -> bool:

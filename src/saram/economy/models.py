@@ -587,3 +587,6 @@ class SupportRecord(models.Model):
                 condition=Q(amount_krw__gte=0), name="support_amount_not_negative"
             )
         ]
+
+
+from saram.economy.models_meals import *  # noqa: E402, F403  (school meals and uniforms)

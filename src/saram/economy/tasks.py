@@ -12,7 +12,8 @@ from django_tasks import task
 from saram.core.errors import SaramError
 from saram.core.models import Job
 from saram.core.services import jobs
-from saram.economy.services import ledger, suppliers
+from saram.economy.models import SourcingRun
+from saram.economy.services import ledger, meals, suppliers
 
 
 @task()
@@ -61,6 +62,40 @@ def import_suppliers_task(job_id: str) -> None:
         user = get_user_model().objects.get(pk=job.created_by_id)
         jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
         count = suppliers.import_suppliers(by=user, upload=jobs.upload_of(job))
+        return {"imported": count}
+
+    jobs.run_job(job_id, work)
+
+
+@task()
+def sourcing_task(job_id: str) -> None:
+    """Solve a school-meal sourcing run, reporting each solve as progress."""
+
+    def work(job: Job) -> dict[str, Any]:
+        def progress(done: int, total: int) -> None:
+            jobs.report_progress(job_id, done=done, total=total)
+
+        run = meals.solve_run(int(job.params["run"]), progress=progress)
+        return {"run": run.pk, "status": run.status}
+
+    jobs.run_job(job_id, work)
+
+
+@task()
+def import_meal_file_task(job_id: str) -> None:
+    """Check and store a menus or farm-offers file, all or nothing."""
+
+    def work(job: Job) -> dict[str, Any]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        jobs.report_progress(job_id, done=0, total=1)
+        upload = jobs.upload_of(job)
+        kind = job.params["kind"]
+        if kind == "deliveries":
+            run = SourcingRun.objects.get(pk=job.params["run"])
+            count = meals.import_deliveries(by=user, upload=upload, run=run)
+        else:
+            service = meals.import_menus if kind == "menus" else meals.import_offers
+            count = service(by=user, upload=upload, year=int(job.params["year"]))
         return {"imported": count}
 
     jobs.run_job(job_id, work)

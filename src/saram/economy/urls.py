@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.economy import views
+from saram.economy import meals_views, views
 
 app_name = "economy"
 urlpatterns = [
@@ -55,4 +55,20 @@ urlpatterns = [
     path("surveys/import/", views.survey_import, name="survey_import"),
     path("social/", views.social_economy, name="social_economy"),
     path("social/support/new/", views.support_create, name="support_create"),
+    # School meals and uniforms
+    path("meals/", meals_views.meals_home, name="meals_home"),
+    path("meals/upload/<str:kind>/", meals_views.meals_import, name="meals_import"),
+    path("meals/jobs/<uuid:job_id>/", meals_views.meals_job, name="meals_job"),
+    path("meals/runs/new/", meals_views.run_new, name="meals_run_new"),
+    path("meals/runs/<int:pk>/", meals_views.run_detail, name="meals_run"),
+    path("meals/runs/<int:pk>/orders/", meals_views.run_orders, name="meals_run_orders"),
+    path("meals/runs/<int:pk>/tracking/", meals_views.run_tracking, name="meals_tracking"),
+    path("meals/runs/<int:pk>/deliveries/", meals_views.run_deliveries, name="meals_deliveries"),
+    path("meals/substitutions/", meals_views.substitutions, name="meals_substitutions"),
+    path(
+        "meals/substitutions/<int:pk>/remove/",
+        meals_views.substitution_remove,
+        name="meals_substitution_remove",
+    ),
+    path("uniforms/", meals_views.uniforms_page, name="uniforms"),
 ]
