@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('economy', '0002_ledger_total'),
+        ('economy', '0005_import_source_welfare'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
