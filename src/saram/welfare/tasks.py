@@ -11,7 +11,7 @@ from django_tasks import task
 from saram.core.models import Job
 from saram.core.services import jobs
 from saram.welfare.models import ImportStatus, Round, SignalImport
-from saram.welfare.services import rounds, signals
+from saram.welfare.services import alerts, rounds, signals
 
 
 def _progress(job_id: str) -> signals.Progress:
@@ -63,3 +63,9 @@ def score_round_task(job_id: str) -> None:
 def escalate_overdue_task() -> int:
     """Escalate every visit past its due date (run daily by the worker's scheduler or cron)."""
     return rounds.escalate_overdue(now=timezone.now())
+
+
+@task()
+def escalate_alerts_task() -> int:
+    """Move unanswered 긴급 alerts up the city's timetable (run every few minutes)."""
+    return alerts.escalate_alerts(now=timezone.now())

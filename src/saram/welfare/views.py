@@ -30,7 +30,7 @@ from saram.core.errors import SaramError
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
 from saram.core.services import jobs
-from saram.welfare import forms, reasons, selectors
+from saram.welfare import forms, presenters, reasons, selectors
 from saram.welfare.models import (
     AssignmentStatus,
     CaseNeed,
@@ -492,10 +492,11 @@ def round_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_for(request.user, pk)
-    try:
-        rounds.close_round(by=request.user, round_=round_, now=timezone.now())
-    except SaramError as exc:
-        _fail(request, exc)
+    if not forms.ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("마감하려면 확인란에 표시해 주세요."))
+        return redirect("welfare:round_detail", pk=pk)
+    rounds.close_round(by=request.user, round_=round_, now=timezone.now())
+    messages.success(request, _("회차를 마감했습니다."))
     return redirect("welfare:round_detail", pk=pk)
 
 
@@ -586,6 +587,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reassign_form": reassign_form,
             "visit_form": visit_form,
             "is_overdue": rounds.is_overdue(assignment, timezone.now()),
+            "member_form": forms.MemberAssignForm(
+                members=list(selectors.members_without_login(request.user, assignment.dong_id))
+            )
+            if can_manage
+            else None,
         },
     )
 
@@ -1013,9 +1019,7 @@ def my(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "today": timezone.localdate(),
-            "done": selectors.my_assignments(request.user, open_only=False).exclude(
-                status=AssignmentStatus.OPEN
-            )[:20],
+            "done": presenters.finished_rows(selectors.my_finished(request.user)),
         },
     )
 
@@ -1049,6 +1053,10 @@ def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assignment,
             "form": form,
             "return_form": forms.ReturnForm(),
+            "alert_form": forms.AlertForm(),
+            "why": presenters.why_listed(
+                selectors.entry_reasons(request.user, assignment), _kinds()
+            ),
             "visits": selectors.my_visits(request.user, assignment),
             "today": timezone.localdate(),
         },
@@ -1282,19 +1290,13 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    member = (
-        CommitteeMember.objects.filter(
-            pk=pk, committee__dong__in=selectors.committee_dongs_for(request.user)
-        )
-        .select_related("committee__dong")
-        .first()
-    )
-    if member is None or not scope_of(request.user).can(Can.CONFIGURE):
+    member = selectors.member_for(request.user, pk)
+    if not scope_of(request.user).can(Can.CONFIGURE):
         raise not_found()
-    try:
+    if not forms.ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("해촉하려면 확인란에 표시해 주세요."))
+    else:
         committees.end_membership(by=request.user, member=member, left_on=timezone.localdate())
-    except SaramError as exc:
-        _fail(request, exc)
     return redirect("welfare:committee_detail", code=member.committee.dong.code)
 
 
@@ -1378,7 +1380,7 @@ def config_version(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "weights": version.weights.select_related("kind"),
             "changes": [(c, kinds.get(c.get("kind", ""))) for c in version.changes],
-            "rounds": version.rounds.select_related("dong")[:50],
+            "rounds": selectors.rounds_for(request.user).filter(config=version)[:50],
         },
     )
 
