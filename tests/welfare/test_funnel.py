@@ -135,9 +135,10 @@ def test_the_funnel_counts_each_step_against_the_flagged(
     (later,) = funnel.funnel_by_round(dong_ids=[dong.pk], today=TODAY + dt.timedelta(days=20))
     assert {k: v for k, v in later.stops.items() if v} == {"refused": 1, "unreachable": 1}
 
-    people = {p.person_id: (p.step, p.stop) for p in funnel.people_of_round(
-        world["round"], today=TODAY + dt.timedelta(days=20)
-    )}
+    people = {
+        p.person_id: (p.step, p.stop)
+        for p in funnel.people_of_round(world["round"], today=TODAY + dt.timedelta(days=20))
+    }
     assert people[urgent.pk] == ("followed_up", "")
     assert people[young[0].pk] == ("listed", "refused")
     assert people[young[1].pk] == ("listed", "unreachable")
@@ -168,11 +169,19 @@ def test_the_engine_merges_a_second_attempt_into_one_person() -> None:
         followed_up=np.array([False, False, False]),
     )
     counted = engine_funnel.count_funnel(
-        groups=np.array([1]), flagged=np.array([5]), listed=np.array([2]), attempts=attempts,
+        groups=np.array([1]),
+        flagged=np.array([5]),
+        listed=np.array([2]),
+        attempts=attempts,
         today_day=95,
     )
     assert counted.row(1) == {
-        "flagged": 5, "listed": 2, "reached": 1, "assessed": 1, "helped": 0, "followed_up": 0
+        "flagged": 5,
+        "listed": 2,
+        "reached": 1,
+        "assessed": 1,
+        "helped": 0,
+        "followed_up": 0,
     }
     assert int(counted.stops[engine_funnel.Stop.UNREACHABLE][0]) == 1  # due day 90 < 95
     assert int(counted.stops[engine_funnel.Stop.IN_PROGRESS][0]) == 1

@@ -5,6 +5,7 @@ not at home twice, a refusal, a move and a death of a high-risk person."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -32,7 +33,12 @@ SEOUL = dt.timezone(dt.timedelta(hours=9))
 
 @pytest.fixture
 def people(
-    officer: Any, make_user: Any, make_member: Any, dong: Any, city: Any, make_person: Any,
+    officer: Any,
+    make_user: Any,
+    make_member: Any,
+    dong: Any,
+    city: Any,
+    make_person: Any,
     add_signal: Any,
 ) -> dict[str, Any]:
     officer.email = "officer@example.kr"
@@ -47,7 +53,12 @@ def people(
     round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY)
     (a,) = rounds.start_round(by=officer, round_=round_, assignees=[member], now=NOW)
     return {
-        "lead": lead, "admin": admin, "member": member, "other": other, "a": a, "frail": frail,
+        "lead": lead,
+        "admin": admin,
+        "member": member,
+        "other": other,
+        "a": a,
+        "frail": frail,
         "round": round_,
     }
 
@@ -92,7 +103,7 @@ def test_an_alert_reaches_the_officer_at_once_and_climbs_until_answered(
     mail.outbox.clear()
 
     with time_machine.travel(NOW + dt.timedelta(minutes=59), tick=False):
-        call_command("escalate_alerts", stdout=open("/dev/null", "w"))
+        call_command("escalate_alerts", stdout=io.StringIO())
     alert.refresh_from_db()
     assert alert.level == AlertLevel.OFFICER and not mail.outbox
 
@@ -121,19 +132,29 @@ def test_an_answered_alert_stops_climbing_and_the_city_sets_the_timetable(
     people: dict[str, Any], officer: Any, city: Any
 ) -> None:
     alerts.set_policy(
-        by=people["admin"], city=city, team_lead_after_minutes=10, city_after_minutes=30,
+        by=people["admin"],
+        city=city,
+        team_lead_after_minutes=10,
+        city_after_minutes=30,
         source="시 긴급대응 지침 2025-06",
     )
     with pytest.raises(SaramError) as bad:
         alerts.set_policy(
-            by=people["admin"], city=city, team_lead_after_minutes=30, city_after_minutes=30,
+            by=people["admin"],
+            city=city,
+            team_lead_after_minutes=30,
+            city_after_minutes=30,
             source="",
         )
     assert bad.value.code == "bad_escalation_minutes"
-    alert = alerts.raise_alert(by=people["member"], assignment=people["a"], reason="danger", now=NOW)
+    alert = alerts.raise_alert(
+        by=people["member"], assignment=people["a"], reason="danger", now=NOW
+    )
     assert alerts.escalate_alerts(now=NOW + dt.timedelta(minutes=9)) == 0
     assert alerts.escalate_alerts(now=NOW + dt.timedelta(minutes=10)) == 1
-    alerts.answer_alert(by=officer, alert=alert, step="call_119", now=NOW + dt.timedelta(minutes=11))
+    alerts.answer_alert(
+        by=officer, alert=alert, step="call_119", now=NOW + dt.timedelta(minutes=11)
+    )
     assert alerts.escalate_alerts(now=NOW + dt.timedelta(hours=5)) == 0
     alert.refresh_from_db()
     assert alert.level == AlertLevel.TEAM_LEAD and alert.step == "call_119"
@@ -188,7 +209,9 @@ def test_a_move_opens_a_transfer_and_a_death_ends_the_visit(
     # The one who moved is flagged again (a move is not done) until the transfer takes them.
     assert {x.person_id for x in started} == {people["frail"].pk, other.pk}
     (b,) = [x for x in started if x.person_id == other.pk]
-    visits.record_visit(by=officer, assignment=b, visited_at=NOW, outcome="deceased", note="", now=NOW)
+    visits.record_visit(
+        by=officer, assignment=b, visited_at=NOW, outcome="deceased", note="", now=NOW
+    )
     b.refresh_from_db()
     assert b.status == AssignmentStatus.ENDED and b.outcome == "deceased"
     assert b.visits.get().outcome == "deceased"  # the record it closes with

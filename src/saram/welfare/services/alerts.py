@@ -69,6 +69,20 @@ def _officers(dong: Dong) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
 
 
+# The team lead's role (맞춤형복지팀장), by its stored value: the dong's own setting names a
+# lead where nobody holds the role.
+SUPERVISOR_ROLE = "welfare_supervisor"
+
+
+def _supervisors(dong: Dong) -> list[Any]:
+    ids = (
+        RoleAssignment.objects.filter(role=SUPERVISOR_ROLE)
+        .filter(Q(dong=dong) | Q(gu_id=dong.gu_id) | Q(city_id=dong.gu.city_id))
+        .values_list("user_id", flat=True)
+    )
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
 def _city_admins(dong: Dong) -> list[Any]:
     ids = RoleAssignment.objects.filter(role=Role.CITY_ADMIN, city_id=dong.gu.city_id).values_list(
         "user_id", flat=True
@@ -82,12 +96,17 @@ def recipients(alert: Alert, level: str) -> list[Any]:
     if level == AlertLevel.OFFICER:
         return _officers(dong)
     if level == AlertLevel.TEAM_LEAD:
+        leads = _supervisors(dong)
         lead = (
             DongSettings.objects.filter(dong=dong, team_lead__is_active=True)
             .values_list("team_lead", flat=True)
             .first()
         )
-        return list(get_user_model().objects.filter(pk=lead)) if lead else _officers(dong)
+        if lead is not None:
+            leads += list(
+                get_user_model().objects.filter(pk=lead).exclude(pk__in=[u.pk for u in leads])
+            )
+        return leads or _officers(dong)
     return _city_admins(dong)
 
 

@@ -4,7 +4,6 @@ neighbour who is on no list yet (it becomes a signal of its own, "committee obse
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -164,16 +163,9 @@ def _second_attempt(assignment: Assignment, *, now: dt.datetime) -> Assignment |
 
 
 def _open_transfer(assignment: Assignment, *, by: Any, now: dt.datetime) -> None:
-    """Hand the person to their new dong: the transfer service where it exists; until then
-    the move is recorded on the assignment for the officer to act on."""
-    try:
-        transfers = importlib.import_module("saram.welfare.services.transfers")
-    except ImportError:
-        transfers = None
-    open_transfer = getattr(transfers, "open_transfer", None)
-    if open_transfer is not None:
-        open_transfer(by=by, person=assignment.person, from_dong=assignment.dong, now=now)
-        return
+    """Mark the move for the dong's officer, who opens the transfer (이관) to the new dong with
+    `saram.welfare.services.transfers.open_transfer` once the new address is known: a visitor
+    learns of a move at the door, rarely where the person went."""
     Assignment.objects.filter(pk=assignment.pk).update(
         transfer_note=_("전출: 새 행정동으로 이관이 필요합니다.")
     )

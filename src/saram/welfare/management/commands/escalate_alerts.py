@@ -12,7 +12,7 @@ from saram.welfare.services.alerts import escalate_alerts
 
 
 class Command(BaseCommand):
-    help = "Escalate unanswered urgent alerts to the team lead, then the city, on the city's timetable."
+    help = "Escalate unanswered urgent alerts to the team lead, then the city, on its timetable."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = escalate_alerts(now=timezone.now())
