@@ -348,7 +348,8 @@ class FlaggedPerson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "person"], name="flagged_round_person_unique")
         ]
-        indexes = [models.Index(fields=["dong", "round"], name="flagged_dong_round")]
+        # The funnel counts each round's flags by status from this index alone.
+        indexes = [models.Index(fields=["round", "status"], name="flagged_round_status")]
 
 
 class DueRule(models.Model):

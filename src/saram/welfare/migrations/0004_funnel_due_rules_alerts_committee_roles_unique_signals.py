@@ -196,7 +196,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='flaggedperson',
-            index=models.Index(fields=['dong', 'round'], name='flagged_dong_round'),
+            index=models.Index(fields=['round', 'status'], name='flagged_round_status'),
         ),
         migrations.AddConstraint(
             model_name='flaggedperson',

@@ -8,10 +8,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count
 
 from saram.welfare.engine import funnel as engine_funnel
 from saram.welfare.models import (
@@ -83,40 +83,94 @@ def _day(value: dt.date) -> int:
     return (value - dt.date(1970, 1, 1)).days
 
 
+def _micros(column: str) -> str:
+    """SQL for a timestamp column as microseconds since 1970 (-1 when empty): integers read
+    without building a datetime per row."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE(CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT), -1)"
+    return f"COALESCE(CAST(ROUND((julianday({column}) - 2440587.5) * 86400000000) AS INTEGER), -1)"
+
+
+def _days(column: str) -> str:
+    """SQL for a date column as days since 1970."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
 def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[int]]:
-    """Every visit attempt of the rounds as engine columns (and the assignment ids)."""
-    person = OuterRef("person_id")
-    since = OuterRef("assigned_at")
-    in_case = {"case__person_id": person, "case__opened_at__gte": since}
-    rows = list(
-        Assignment.objects.filter(round_id__in=list(round_ids))
-        .annotate(
-            assessed=Exists(CaseNeed.objects.filter(**in_case)),
-            need_met=Exists(CaseNeed.objects.filter(is_met=True, **in_case)),
-            served=Exists(Referral.objects.filter(status=ReferralStatus.SERVED, **in_case)),
-            follow_up=Exists(
-                Visit.objects.filter(
-                    case__person_id=person, case__opened_at__gte=since, case__isnull=False
-                ).filter(Q(visited_at__gt=OuterRef("reached_at")))
-            ),
+    """Every visit attempt of the rounds as engine columns (and the assignment ids): one read
+    of the attempts and one of the cases of the people met, joined in columns."""
+    ids = list(round_ids) or [0]
+    marks = ", ".join(["%s"] * len(ids))
+    assignment = Assignment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, round_id, person_id, outcome, status, {_days('due_on')}, "
+            f"need_confirmed, {_micros('assigned_at')}, {_micros('reached_at')} "
+            f"FROM {assignment} WHERE round_id IN ({marks})",
+            ids,
         )
-        .order_by()
-        .values_list(
-            "id",
-            "round_id",
-            "person_id",
-            "outcome",
-            "status",
-            "due_on",
-            "need_confirmed",
-            "assessed",
-            "need_met",
-            "served",
-            "follow_up",
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT c.person_id, {_micros('c.opened_at')}, "
+            f"CASE WHEN c.closed_at IS NOT NULL AND c.closure_reason IN (%s, %s) "
+            f"THEN 1 ELSE 0 END, "
+            f"CASE WHEN EXISTS (SELECT 1 FROM {CaseNeed._meta.db_table} n "
+            f"WHERE n.case_id = c.id) THEN 1 ELSE 0 END, "
+            f"CASE WHEN EXISTS (SELECT 1 FROM {CaseNeed._meta.db_table} n "
+            f"WHERE n.case_id = c.id AND n.is_met = %s) OR EXISTS (SELECT 1 FROM "
+            f"{Referral._meta.db_table} r WHERE r.case_id = c.id AND r.status = %s) "
+            f"THEN 1 ELSE 0 END, "
+            f"(SELECT {_micros('MAX(v.visited_at)')} FROM {Visit._meta.db_table} v "
+            "WHERE v.case_id = c.id) "
+            f"FROM {Case._meta.db_table} c WHERE c.person_id IN (SELECT person_id FROM "
+            f"{assignment} WHERE round_id IN ({marks}) AND outcome = %s)",
+            [
+                ClosureReason.RESOLVED,
+                ClosureReason.CONNECTED,
+                True,
+                ReferralStatus.SERVED,
+                *ids,
+                VisitOutcome.MET,
+            ],
         )
-    )
-    closed_well = _closed_well_people(rows)
-    ids = [r[0] for r in rows]
+        cases = cursor.fetchall()
+    n = len(rows)
+    person = np.fromiter((r[2] for r in rows), np.int64, n)
+    assigned_at = np.fromiter((r[7] for r in rows), np.int64, n)
+    reached_at = np.fromiter((r[8] for r in rows), np.int64, n)
+    assessed = np.zeros(n, dtype=np.bool_)
+    helped = np.zeros(n, dtype=np.bool_)
+    followed = np.zeros(n, dtype=np.bool_)
+    if cases:
+        case_person = np.fromiter((c[0] for c in cases), np.int64, len(cases))
+        order = np.argsort(case_person, kind="stable")
+        case_person = case_person[order]
+        opened = np.fromiter((c[1] for c in cases), np.int64, len(cases))[order]
+        closed_well = np.array([bool(c[2]) for c in cases])[order]
+        has_need = np.array([bool(c[3]) for c in cases])[order]
+        has_help = np.array([bool(c[4]) for c in cases])[order]
+        last_visit = np.fromiter(
+            (-1 if c[5] is None else c[5] for c in cases), np.int64, len(cases)
+        )[order]
+        # Every (attempt, case of the same person) pair, then keep cases opened after it.
+        start = np.searchsorted(case_person, person, side="left")
+        end = np.searchsorted(case_person, person, side="right")
+        counts = end - start
+        row_of_pair = np.repeat(np.arange(n), counts)
+        case_of_pair = (
+            np.concatenate([np.arange(a, b) for a, b in zip(start, end, strict=True) if b > a])
+            if counts.sum()
+            else np.empty(0, dtype=np.int64)
+        )
+        after = opened[case_of_pair] >= assigned_at[row_of_pair]
+        rows_after, cases_after = row_of_pair[after], case_of_pair[after]
+        np.logical_or.at(assessed, rows_after, has_need[cases_after])
+        np.logical_or.at(helped, rows_after, has_help[cases_after])
+        reached = reached_at[rows_after]
+        visited_later = (reached >= 0) & (last_visit[cases_after] > reached)
+        np.logical_or.at(followed, rows_after, closed_well[cases_after] | visited_later)
     outcome = [
         engine_funnel.Outcome.RETURNED
         if r[4] == AssignmentStatus.RETURNED and not r[3]
@@ -124,31 +178,17 @@ def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[
         for r in rows
     ]
     attempts = engine_funnel.Attempts(
-        group=np.array([r[1] for r in rows], dtype=np.int64),
-        person=np.array([r[2] for r in rows], dtype=np.int64),
+        group=np.fromiter((r[1] for r in rows), np.int64, n),
+        person=person,
         outcome=np.array(outcome, dtype=np.int8),
-        is_open=np.array([r[4] == AssignmentStatus.OPEN for r in rows], dtype=np.bool_),
-        due_day=np.array([_day(r[5]) for r in rows], dtype=np.int32),
-        need_found=np.array([-1 if r[6] is None else int(r[6]) for r in rows], dtype=np.int8),
-        assessed=np.array([r[7] for r in rows], dtype=np.bool_),
-        helped=np.array([r[8] or r[9] for r in rows], dtype=np.bool_),
-        followed_up=np.array([r[10] or r[2] in closed_well for r in rows], dtype=np.bool_),
+        is_open=np.fromiter((r[4] == AssignmentStatus.OPEN for r in rows), np.bool_, n),
+        due_day=np.fromiter((r[5] for r in rows), np.int32, n),
+        need_found=np.fromiter((-1 if r[6] is None else int(bool(r[6])) for r in rows), np.int8, n),
+        assessed=assessed,
+        helped=helped,
+        followed_up=followed,
     )
-    return attempts, ids
-
-
-def _closed_well_people(rows: list[tuple[Any, ...]]) -> set[int]:
-    """People whose case closed resolved or connected: the help was followed through."""
-    people = {r[2] for r in rows if r[6]}
-    if not people:
-        return set()
-    return set(
-        Case.objects.filter(
-            person_id__in=people,
-            closed_at__isnull=False,
-            closure_reason__in=(ClosureReason.RESOLVED, ClosureReason.CONNECTED),
-        ).values_list("person_id", flat=True)
-    )
+    return attempts, [r[0] for r in rows]
 
 
 def funnel_by_round(*, dong_ids: Iterable[int], today: dt.date) -> list[FunnelRow]:
