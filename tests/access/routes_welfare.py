@@ -12,4 +12,6 @@ ROUTES = {
     "welfare:my_urgent": {"POST": {MEMBER, OFFICER}},
     "welfare:round_visit_list": {"GET": {OFFICER}},
     "welfare:assign_member": {"POST": {OFFICER}},
+    # The comparison of the two models: GET shows the last one, POST starts a task.
+    "welfare:model_check": {"GET": {OFFICER, ADMIN}, "POST": {OFFICER, ADMIN}},
 }

@@ -220,3 +220,25 @@ def test_alert_pages_query_counts(
     alert = Alert.objects.first()
     with django_assert_max_num_queries(15):
         assert client.get(reverse("welfare:alert_detail", args=[alert.pk])).status_code == 200
+
+
+def test_the_model_comparison_runs_in_a_task_never_in_the_page(
+    officer: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    from saram.core.models import Job
+
+    client = _login(officer)
+    url = reverse("welfare:model_check")
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "아직 비교한 적이 없습니다" in page and not Job.objects.exists()
+    client.post(url, {"k": "20"})
+    job = Job.objects.get(kind="welfare_model_check")
+    # No past rounds with outcomes here: the task records why, and the page says it.
+    assert job.status == "failed"
+    assert "두 번 이상" in client.get(url, {"k": "20"}).content.decode()
+    assert _login(_member_of(client_as)).post(url, {"k": "20"}).status_code == 404
+
+
+def _member_of(client_as: Any) -> Any:
+    return client_as("committee_member").user

@@ -396,3 +396,9 @@ class ConfirmForm(forms.Form):
     """A destructive action's second step: the box must be ticked."""
 
     confirm = forms.BooleanField(label=_("확인했습니다"), required=True)
+
+
+class ModelCheckForm(forms.Form):
+    """The list length k the two models are compared at."""
+
+    k = forms.IntegerField(label="k", min_value=5, max_value=1000, initial=20)

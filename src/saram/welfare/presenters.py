@@ -133,3 +133,56 @@ def finished_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 def person_label(person: Any) -> str:
     return mask_name(person.name) if person is not None else ""
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    label: str
+    listed: int
+    found: int
+    precision: float | None
+    recall: float | None
+
+
+def model_comparison(job: Any) -> dict[str, Any] | None:
+    """A finished comparison as rows and one sentence in words; None while there is none."""
+    if job is None or job.status != "succeeded" or not job.result:
+        return None
+    data = job.result
+
+    def row(label: Any, part: Mapping[str, int]) -> ModelRow:
+        listed, found, confirmed = part["listed"], part["found"], part["confirmed"]
+        return ModelRow(
+            str(label),
+            listed,
+            found,
+            round(found / listed, 3) if listed else None,
+            round(found / confirmed, 3) if confirmed else None,
+        )
+
+    learned = row(_("학습 모형"), data["learned"])
+    points = row(_("점수 모형"), data["points"])
+    difference = learned.found - points.found
+    if difference > 0:
+        words = _(
+            "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 더 "
+            "찾았습니다."
+        ) % {"k": data["k"], "n": difference}
+    elif difference < 0:
+        words = _(
+            "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 덜 "
+            "찾았습니다. 학습 모형을 고를 수 없습니다."
+        ) % {"k": data["k"], "n": -difference}
+    else:
+        words = _(
+            "시험 회차에서 두 모형이 확인된 욕구를 같은 수만큼 찾았습니다. 학습 모형이 더 "
+            "낫지 않으므로 점수 모형을 씁니다."
+        )
+    return {
+        "rows": [learned, points],
+        "words": str(words),
+        "learned_is_better": difference > 0,
+        "trained_rounds": data["trained_rounds"],
+        "held_out_rounds": data["held_out_rounds"],
+        "trained_rows": data["trained_rows"],
+    }

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from saram.core.access import Can, not_found, scope_of
-from saram.core.models import Dong, Person, Role, RoleAssignment
+from saram.core.models import Dong, Job, Person, Role, RoleAssignment
 from saram.welfare.models import (
     Alert,
     AlertLevel,
@@ -602,3 +602,19 @@ def member_for(user: Any, pk: int) -> CommitteeMember:
     if found is None:
         raise not_found()
     return found
+
+
+MODEL_CHECK_JOB = "welfare_model_check"
+
+
+def latest_model_check(user: Any, *, k: int) -> Job | None:
+    """The newest comparison of the two models for `k` (aggregates only, no person)."""
+    scope = scope_of(user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        return None
+    return (
+        Job.objects.filter(kind=MODEL_CHECK_JOB, params__k=k)
+        .exclude(status__in=("queued",))
+        .order_by("-created_at")
+        .first()
+    )

@@ -1468,22 +1468,30 @@ def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def model_check(request: HttpRequest) -> HttpResponse:
-    """How the learned model and the points model compare on held-out past rounds."""
+    """How the learned model and the points model compare on held-out past rounds: the page
+    shows the last comparison a task made; a POST asks for a new one (no fitting here)."""
+    from saram.welfare.tasks import compare_models_task
+
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
-    raw_k = request.GET.get("k", "20")
-    k = max(5, min(int(raw_k), 1000)) if raw_k.isdigit() else 20
-    error = ""
-    key = f"saram:welfare:model-check:{k}"
-    result = cache.get(key)
-    if result is None:
-        try:
-            result = rounds.compare_models(city=_city(), k=k, today=timezone.localdate())
-        except SaramError as exc:
-            error = exc.message
-        else:
-            cache.set(key, result, 300)
-    return render(request, "welfare/model_check.html", {"result": result, "error": error, "k": k})
+    form = forms.ModelCheckForm(request.POST or request.GET or None)
+    k = form.cleaned_data["k"] if form.is_valid() else 20
+    if request.method == "POST" and form.is_valid():
+        jobs.start_job(
+            by=request.user,
+            kind=selectors.MODEL_CHECK_JOB,
+            label=_("두 모형 비교"),
+            params={"city": _city().pk, "k": k},
+            enqueue=compare_models_task.enqueue,
+        )
+        messages.success(request, _("비교를 시작했습니다. 끝나면 이 화면에 나옵니다."))
+        return redirect(f"{reverse('welfare:model_check')}?k={k}")
+    job = selectors.latest_model_check(request.user, k=k)
+    return render(
+        request,
+        "welfare/model_check.html",
+        {"comparison": presenters.model_comparison(job), "form": form, "k": k, "job": job},
+    )
