@@ -5,7 +5,8 @@ A fresh SQLite database (or the PostgreSQL of --database-url) gets the demo city
 per dong and monthly round, what a year of outreach leaves behind: every flagged resident of
 the round with why they are or are not listed (about 8 % of 1,000,000 residents a round), the
 visits of the listed with their outcomes, cases with needs (met or not), served referrals,
-follow-up visits and closures. Timed: `saram.welfare.services.funnel.funnel_by_round` over
+follow-up visits and closures; each round keeps its flags counted by status, as scoring
+stores them. Timed: `saram.welfare.services.funnel.funnel_by_round` over
 every dong, summed per dong and for the city (what the city view and the map call). DuckDB
 loads the same tables (not timed) and computes every round's six steps in one query; both
 must agree on every count. Best of 3 each.
@@ -229,6 +230,13 @@ def prepare(args: argparse.Namespace) -> tuple[list[int], dt.date]:
                             )
                         )
         executor = raw.cursor() if connection.vendor == "postgresql" else raw
+        # What scoring stores with each round: its flags counted by status.
+        counts: dict[int, dict[str, int]] = {}
+        for round_id, _pid, _dong, _score, _pct, st, _u, _d in flags:
+            counts.setdefault(round_id, {}).setdefault(st, 0)
+            counts[round_id][st] += 1
+        for round_id, by_status in counts.items():
+            Round.objects.filter(pk=round_id).update(flag_counts=by_status)
         executor.executemany(
             "INSERT INTO welfare_flaggedperson (round_id, person_id, dong_id, score, risk_pct, "
             f"status, is_urgent, due_days) VALUES ({marks(8)})",

@@ -223,7 +223,10 @@ def test_alert_pages_query_counts(
 
 
 def test_the_model_comparison_runs_in_a_task_never_in_the_page(
-    officer: Any, client_as: Any, django_assert_max_num_queries: Any
+    officer: Any,
+    client_as: Any,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from saram.core.models import Job
 
@@ -232,7 +235,8 @@ def test_the_model_comparison_runs_in_a_task_never_in_the_page(
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
     assert "아직 비교한 적이 없습니다" in page and not Job.objects.exists()
-    client.post(url, {"k": "20"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"k": "20"})
     job = Job.objects.get(kind="welfare_model_check")
     # No past rounds with outcomes here: the task records why, and the page says it.
     assert job.status == "failed"

@@ -278,6 +278,9 @@ class Round(models.Model):
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     scored_count = models.PositiveIntegerField(default=0)  # residents with a current signal
     listed_count = models.PositiveIntegerField(default=0)
+    # Flagged people by NotListed status, fixed when the round is scored: the funnel reads
+    # these instead of counting a million flag rows on every page.
+    flag_counts = models.JSONField(default=dict, blank=True)
     model_summary = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=300, blank=True)
 

@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='round',
+            name='flag_counts',
+            field=models.JSONField(blank=True, default=dict),
+        ),
         migrations.CreateModel(
             name='Alert',
             fields=[

@@ -198,20 +198,27 @@ def funnel_by_round(*, dong_ids: Iterable[int], today: dt.date) -> list[FunnelRo
             dong_id__in=list(dong_ids), status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)
         )
         .order_by("-as_of", "dong_id")
-        .values_list("id", "dong_id", "number", "as_of", "scored_count", "listed_count")
+        .values_list(
+            "id", "dong_id", "number", "as_of", "scored_count", "listed_count", "flag_counts"
+        )
     )
     if not rounds:
         return []
     round_ids = [r[0] for r in rounds]
     flags: dict[int, dict[str, int]] = defaultdict(dict)
-    for round_id, status, n in (
-        FlaggedPerson.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values_list("round_id", "status")
-        .annotate(n=Count("id"))
-        .values_list("round_id", "status", "n")
-    ):
-        flags[round_id][status] = n
+    for r in rounds:
+        flags[r[0]] = {str(k): int(v) for k, v in (r[6] or {}).items()}
+    # Rounds scored before the counts were stored: count their flag rows once.
+    missing = [r[0] for r in rounds if not r[6]]
+    if missing:
+        for round_id, status, n in (
+            FlaggedPerson.objects.filter(round_id__in=missing)
+            .order_by()
+            .values_list("round_id", "status")
+            .annotate(n=Count("id"))
+            .values_list("round_id", "status", "n")
+        ):
+            flags[round_id][status] = n
     flagged = np.array(
         [sum(flags[r[0]].values()) if flags[r[0]] else r[4] for r in rounds], dtype=np.int64
     )
@@ -228,7 +235,7 @@ def funnel_by_round(*, dong_ids: Iterable[int], today: dt.date) -> list[FunnelRo
         today_day=_day(today),
     )
     result = []
-    for round_id, dong_id, number, as_of, _scored, _listed in rounds:
+    for round_id, dong_id, number, as_of, *_counts in rounds:
         row = int(np.searchsorted(counted.groups, round_id))
         result.append(
             FunnelRow(

@@ -524,6 +524,12 @@ def _score(round_: Round, progress: Progress) -> Round:
             status=RoundStatus.DRAFT,
             listed_count=len(entries),
             scored_count=scored,
+            flag_counts={
+                key: int(n)
+                for key, n in zip(*np.unique(status[flagged_rows], return_counts=True), strict=True)
+            }
+            if len(flagged_rows)
+            else {},
             model_summary=summary,
             message="",
         )

@@ -612,8 +612,8 @@ def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> 
             raw_cursor = cursor.cursor
             # COPY cannot skip a duplicate: stream into a scratch table, then insert what is new.
             cursor.execute(
-                f"CREATE TEMP TABLE welfare_signal_incoming (LIKE {table} INCLUDING DEFAULTS) "
-                "ON COMMIT DROP"
+                f"CREATE TEMP TABLE welfare_signal_incoming ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
             )
             # No progress inside COPY: reporting it is a query, and the connection is busy
             # streaming until the COPY ends (psycopg would wait for itself forever).
