@@ -15,7 +15,8 @@ its set-based reads from the database; both printed, the RESULT line is the engi
 
     PYTHONPATH=src .venv/bin/python bench/risk_score.py [--residents N] [--orm-residents M]
 
-Last line: RESULT risk_score <engine_s> s baseline=<duckdb_s> ratio=<engine_s/duckdb_s>
+Last line (the headline): RESULT risk_score <engine with reads, s> s baseline=<ORM loop, s>
+ratio=<engine/ORM> target=ratio<=0.01; before it RESULT risk_score_engine_vs_duckdb.
 """
 
 from __future__ import annotations
@@ -215,6 +216,7 @@ def orm_comparison(n_residents: int, seed: int) -> tuple[float, float]:
             )
         ),
         batch_size=5000,
+        ignore_conflicts=True,  # the same person, kind and day is one stored signal
     )
     by_code = {t.code: t for t in DEFAULT_SIGNAL_TYPES}
     household = DEFAULT_HOUSEHOLD_POINTS
@@ -319,7 +321,7 @@ def orm_comparison(n_residents: int, seed: int) -> tuple[float, float]:
         f"the database {engine_s:.3f} s ({orm_s / engine_s:.0f}x); largest difference "
         f"{difference:.1e}"
     )
-    return orm_s, engine_only_s
+    return orm_s, engine_s
 
 
 def main() -> int:
@@ -335,11 +337,15 @@ def main() -> int:
         help="residents for the per-person ORM loop comparison (0: skip)",
     )
     args = parser.parse_args()
+    headline = ""
     if args.orm_residents:
-        orm_s, engine_s = orm_comparison(args.orm_residents, args.seed)
-        speedup = orm_s / engine_s
-        print(
-            f"RESULT risk_score_orm_speedup {speedup:.0f} x baseline=100 ratio={speedup / 100:.2f}"
+        orm_s, with_reads_s = orm_comparison(args.orm_residents, args.seed)
+        # The headline: the engine with its reads from the database against the per-person
+        # ORM loop over the same stored rows, both measured here; the target is ≥ 100× faster.
+        headline = (
+            f"RESULT risk_score {with_reads_s:.4f} s baseline={orm_s:.4f} "
+            f"ratio={with_reads_s / orm_s:.5f} target=ratio<=0.01 "
+            f"(engine with reads {orm_s / with_reads_s:.0f}x faster than the ORM loop)"
         )
 
     n_rows = int(args.residents * args.rows_per_resident)
@@ -388,7 +394,12 @@ def main() -> int:
     assert difference <= 1e-6, f"engine and DuckDB disagree by {difference}"
 
     ratio = engine_s / duckdb_s
-    print(f"RESULT risk_score {engine_s:.3f} s baseline={duckdb_s:.3f} ratio={ratio:.2f}")
+    print(
+        f"RESULT risk_score_engine_vs_duckdb {engine_s:.3f} s baseline={duckdb_s:.3f} "
+        f"ratio={ratio:.2f}"
+    )
+    if headline:
+        print(headline)
     return 0
 
 

@@ -317,3 +317,14 @@ CONTENT_SECURITY_POLICY = {
 # Contracting Partnership); empty: Saram's own prefix with the city's code, fine until publishing.
 SARAM_OCID_PREFIX = os.environ.get("SARAM_OCID_PREFIX", "")
 SARAM_CITY_DIR = Path(os.environ.get("SARAM_CITY_DIR", PROJECT_DIR / "data" / "cities" / "jeonju"))
+
+# Mail (a 긴급 alert e-mails the dong's officers): console in the demo, SMTP when configured.
+EMAIL_BACKEND = os.environ.get(
+    "SARAM_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("SARAM_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("SARAM_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SARAM_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SARAM_EMAIL_FROM", "saram@localhost")

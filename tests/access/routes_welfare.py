@@ -89,7 +89,21 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "welfare:meeting_new": {"POST": {"city_admin", "welfare_officer"}},
     "welfare:member_end": {"POST": {"city_admin"}},
     "welfare:member_new": {"POST": {"city_admin"}},
-    "welfare:model_check": {"GET": {"city_admin", "welfare_officer"}},
+    # The comparison of the two models: GET shows the last one, POST starts a task.
+    "welfare:model_check": {
+        "GET": {"city_admin", "welfare_officer"},
+        "POST": {"city_admin", "welfare_officer"},
+    },
+    # The funnel, 긴급 alerts, printed lists and members without a login (#12).
+    "welfare:funnel": {"GET": {"welfare_officer", "city_admin"}},
+    "welfare:alerts": {"GET": {"welfare_officer", "city_admin"}},
+    "welfare:alert_detail": {
+        "GET": {"welfare_officer", "city_admin"},
+        "POST": {"welfare_officer", "city_admin"},
+    },
+    "welfare:my_urgent": {"POST": {"committee_member", "welfare_officer"}},
+    "welfare:round_visit_list": {"GET": {"welfare_officer"}},
+    "welfare:assign_member": {"POST": {"welfare_officer"}},
     "welfare:my": {"GET": {"committee_member", "welfare_officer"}},
     "welfare:my_concern": {"GET": {"committee_member"}, "POST": {"committee_member"}},
     "welfare:my_return": {"POST": {"committee_member", "welfare_officer"}},
@@ -140,7 +154,31 @@ PARAMS: dict[str, Any] = {
     "members": "welfare.CommitteeMember",
     "meetings": "welfare.Meeting",
     "config": "welfare.SignalConfig",
+    "alerts": "welfare.Alert",
 }
+
+
+def populate(world: Any) -> None:
+    """A 긴급 alert on a resident of dong A and one on a resident of another dong."""
+    from django.utils import timezone
+
+    from saram.core.models import Person
+    from saram.welfare.models import Alert, AlertReason
+
+    now = timezone.now()
+    people = (
+        Person.objects.filter(dong=world.dong_a).order_by("pk").first(),
+        Person.objects.exclude(dong=world.dong_a).order_by("pk").first(),
+    )
+    for person in people:
+        if person is not None:
+            Alert.objects.create(
+                dong=person.dong,
+                person=person,
+                raised_at=now,
+                reason=AlertReason.values[0],
+                level_since=now,
+            )
 
 
 def _referral(world: Any) -> dict[str, Any]:

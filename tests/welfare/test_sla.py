@@ -99,7 +99,9 @@ def test_coverage_counts_overdue_and_reached_within_the_sla_as_of_a_moment(
     assert on_day_10.in_progress == 3
 
     on_day_30 = coverage.coverage_by_dong(now=NOW + dt.timedelta(days=30))[dong.pk]
-    assert (on_day_30.reached_in_sla, on_day_30.reached_late, on_day_30.overdue) == (1, 1, 1)
+    # A refusal is not a meeting: settled, but not reached.
+    assert (on_day_30.reached_in_sla, on_day_30.reached_late, on_day_30.overdue) == (1, 0, 1)
+    assert on_day_30.settled_otherwise == 1
     assert on_day_30.coverage_pct == 33.3
     assert never.pk
 

@@ -49,7 +49,8 @@ def test_not_at_home_keeps_the_visit_open_for_another_try(given: Any) -> None:
     assert a.status == AssignmentStatus.OPEN and a.reached_at is None
     visits.record_visit(by=member, assignment=a, visited_at=NOW, outcome="moved", now=NOW)
     a.refresh_from_db()
-    assert a.status == AssignmentStatus.DONE and a.reached_at is None and a.resolved_at == NOW
+    # A move ends the visit without anyone being helped: not done.
+    assert a.status == AssignmentStatus.ENDED and a.reached_at is None and a.resolved_at == NOW
 
 
 def test_a_settled_visit_cannot_be_recorded_twice(given: Any) -> None:

@@ -10,10 +10,12 @@ class WelfareConfig(AppConfig):
     def ready(self) -> None:
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
+        from saram.welfare import errors  # noqa: F401  (registers the app's error codes)
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
         add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
         add(NavItem("welfare:my", _("맡은 방문"), Can.VISIT_ASSIGNED, order=22))
+        add(NavItem("welfare:alerts", _("긴급 알림"), Can.VIEW_PEOPLE, order=22))
         add(NavItem("welfare:my_concern", _("이웃 알리기"), Can.VISIT_ASSIGNED, order=23))
         add(NavItem("welfare:coverage", _("복지 현황"), Can.VIEW_REPORTS, order=24))
         add(NavItem("welfare:committees", _("복지위원회"), Can.CONFIGURE, order=25))

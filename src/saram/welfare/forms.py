@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from saram.core.models import Organisation
 from saram.welfare.models import (
+    AlertReason,
+    AlertStep,
     ClosureReason,
     CommitteeMember,
     DeclineReason,
@@ -342,3 +344,61 @@ class SignalKindForm(forms.Form):
     cap_value = forms.FloatField(label=_("최대 심각도 기준값"), min_value=0, initial=1)
     half_life_days = forms.FloatField(label=_("반감기(일)"), min_value=1, initial=180)
     note = forms.CharField(label=_("바꾸는 까닭"), max_length=300)
+
+
+class AlertForm(forms.Form):
+    """긴급: one tap with a reason."""
+
+    reason = forms.ChoiceField(
+        label=_("까닭"),
+        choices=[c for c in AlertReason.choices if c[0] != AlertReason.NOT_HOME_TWICE],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("메모 (선택)"), max_length=300, required=False)
+
+
+class AlertAnswerForm(forms.Form):
+    step = forms.ChoiceField(
+        label=_("취한 조치"), choices=AlertStep.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("조치 내용"), max_length=300, required=False)
+
+
+class AlertFilterForm(forms.Form):
+    """Filter of the alert list (GET)."""
+
+    open_only = forms.BooleanField(label=_("조치 전만"), required=False)
+
+
+class FunnelFilterForm(forms.Form):
+    """Filter of the funnel page (GET): by round or by month."""
+
+    by = forms.ChoiceField(
+        label=_("묶음"),
+        choices=[("round", _("회차별")), ("month", _("월별"))],
+        required=False,
+        initial="round",
+    )
+    round = forms.IntegerField(label=_("회차"), required=False, min_value=1)
+
+
+class MemberAssignForm(forms.Form):
+    """Give a visit to a committee member without a login (the officer records it)."""
+
+    member = forms.ChoiceField(label=_("로그인 없는 위원"))
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(str(m.pk), m.name) for m in members]
+
+
+class ConfirmForm(forms.Form):
+    """A destructive action's second step: the box must be ticked."""
+
+    confirm = forms.BooleanField(label=_("확인했습니다"), required=True)
+
+
+class ModelCheckForm(forms.Form):
+    """The list length k the two models are compared at."""
+
+    k = forms.IntegerField(label="k", min_value=5, max_value=1000, initial=20)

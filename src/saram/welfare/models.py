@@ -103,6 +103,9 @@ class DongSettings(models.Model):
     sla_days = models.PositiveSmallIntegerField(_("방문 기한(일)"), default=14)
     list_size = models.PositiveIntegerField(_("발굴 목록 인원"), default=50)
     recent_visit_days = models.PositiveSmallIntegerField(_("최근 방문 제외 기간(일)"), default=90)
+    team_lead = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # 팀장: an unanswered 긴급 climbs to them
     updated_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -189,6 +192,13 @@ class Signal(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "observed_on"], name="signal_person_day")]
+        constraints = [
+            # The same fact sent twice (two files, a file sent again) is one signal: a
+            # duplicate would count twice in the learned model's features.
+            models.UniqueConstraint(
+                fields=["person", "kind", "observed_on"], name="signal_person_kind_day_unique"
+            )
+        ]
 
 
 class ReviewStatus(models.TextChoices):
@@ -239,7 +249,7 @@ class RoundStatus(models.TextChoices):
     SCORING = "scoring", _("점수 계산 중")
     DRAFT = "draft", _("목록 확인")
     OPEN = "open", _("방문 중")
-    CLOSED = "closed", _("마감")
+    CLOSED = "closed", _("마감됨")
     FAILED = "failed", _("실패")
 
 
@@ -268,6 +278,9 @@ class Round(models.Model):
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     scored_count = models.PositiveIntegerField(default=0)  # residents with a current signal
     listed_count = models.PositiveIntegerField(default=0)
+    # Flagged people by NotListed status, fixed when the round is scored: the funnel reads
+    # these instead of counting a million flag rows on every page.
+    flag_counts = models.JSONField(default=dict, blank=True)
     model_summary = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=300, blank=True)
 
@@ -305,6 +318,73 @@ class AssignmentStatus(models.TextChoices):
     OPEN = "open", _("방문 전")
     DONE = "done", _("완료")
     RETURNED = "returned", _("반려")
+    # Refused, moved or died: the visit is over, but nobody was helped, so it is not done.
+    ENDED = "ended", _("종료(만나지 못함)")
+
+
+class NotListed(models.TextChoices):
+    """Why a flagged person of a round is not on its list (or that they are)."""
+
+    LISTED = "listed", _("목록에 오름")
+    BELOW_CUTOFF = "below_cutoff", _("목록 인원 밖(점수 순위)")
+    OPEN_CASE = "open_case", _("이미 사례관리 중")
+    RECENT_VISIT = "recent_visit", _("최근에 방문함")
+    WAITING = "waiting", _("다른 방문을 기다리는 중")
+
+
+class FlaggedPerson(models.Model):
+    """Everyone a round's scoring flagged (a current signal and a positive score), listed or
+    not, with the reason they are not on the list: nobody flagged is lost from sight."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="flagged")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    score = models.FloatField()
+    risk_pct = models.FloatField(default=0.0)  # 0–100, the round's common scale
+    status = models.CharField(max_length=14, choices=NotListed.choices)
+    is_urgent = models.BooleanField(default=False)
+    due_days = models.PositiveSmallIntegerField(default=14)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="flagged_round_person_unique")
+        ]
+        # The funnel counts each round's flags by status from this index alone.
+        indexes = [models.Index(fields=["round", "status"], name="flagged_round_status")]
+
+
+class DueRule(models.Model):
+    """How soon a listed person must be visited: the first active rule that matches gives the
+    days (e.g. 3 days for a utility cut-off of someone living alone over 75). City policy as
+    data, with its source."""
+
+    class Layer(models.TextChoices):
+        LAW = "law", _("법령")
+        CITY = "city", _("시 정책")
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="welfare_due_rules")
+    name = models.CharField(_("이름"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("순서"), default=1)
+    signal_codes = models.JSONField(_("신호(하나라도)"), default=list, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("최소 나이"), null=True, blank=True)
+    lives_alone = models.BooleanField(_("1인 가구만"), default=False)
+    min_risk_pct = models.FloatField(_("최소 위험도(0–100)"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("방문 기한(일)"))
+    is_high_risk = models.BooleanField(_("고위험으로 봄"), default=True)
+    source = models.CharField(_("근거"), max_length=200)
+    layer = models.CharField(_("구분"), max_length=4, choices=Layer.choices, default=Layer.CITY)
+    is_active = models.BooleanField(_("사용"), default=True)
+
+    class Meta:
+        ordering = ["city", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1), name="due_rule_days_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Assignment(models.Model):
@@ -333,6 +413,22 @@ class Assignment(models.Model):
     need_confirmed = models.BooleanField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     returned_reason = models.CharField(max_length=200, blank=True)
+    # A committee member without a login: the assignee (an officer) records the visit for them.
+    member = models.ForeignKey(
+        "CommitteeMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    is_urgent = models.BooleanField(_("긴급"), default=False)
+    is_high_risk = models.BooleanField(_("고위험"), default=False)
+    # A second attempt (after a refusal by a high-risk person) points at the first.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A move: the transfer to the new dong, or a note of it until one can be opened.
+    transfer_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -658,6 +754,8 @@ class MemberRole(models.TextChoices):
     VICE_CHAIR = "vice_chair", _("부위원장")
     SECRETARY = "secretary", _("간사")
     MEMBER = "member", _("위원")
+    TONGJANG = "tongjang", _("통장")
+    HONORARY = "honorary", _("명예사회복지공무원")
 
 
 class CommitteeMember(models.Model):
@@ -725,3 +823,80 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+# --- Urgent alerts (긴급) -----------------------------------------------------------------------
+
+
+class AlertReason(models.TextChoices):
+    NOT_SEEN = "not_seen", _("며칠째 보이지 않음")
+    NO_ANSWER = "no_answer", _("문을 두드려도 응답 없음")
+    DANGER = "danger", _("위험한 상황")
+    NOT_HOME_TWICE = "not_home_twice", _("고위험 주민 두 번 부재")
+
+
+class AlertLevel(models.TextChoices):
+    OFFICER = "officer", _("담당 공무원")
+    TEAM_LEAD = "team_lead", _("팀장")
+    CITY = "city", _("시청")
+
+
+class AlertStep(models.TextChoices):
+    CALL = "call", _("전화로 안부 확인")
+    VISIT = "visit", _("직접 방문")
+    CALL_119 = "call_119", _("119 신고")
+    CALL_112 = "call_112", _("112 신고")
+    DOOR_OPENED = "door_opened", _("경찰과 함께 문 개방")
+    OTHER = "other", _("기타 조치")
+
+
+class Alert(models.Model):
+    """긴급: a visitor's (or the system's) alarm about a person, answered by an officer; while
+    unanswered it climbs to the team lead and then the city on the city's timetable."""
+
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_alerts")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    raised_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # empty: raised by the system (not at home twice)
+    raised_at = models.DateTimeField(_("알린 때"))
+    reason = models.CharField(_("까닭"), max_length=16, choices=AlertReason.choices)
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    level = models.CharField(
+        _("단계"), max_length=10, choices=AlertLevel.choices, default=AlertLevel.OFFICER
+    )
+    level_since = models.DateTimeField()
+    answered_at = models.DateTimeField(_("조치한 때"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    step = models.CharField(_("조치"), max_length=12, choices=AlertStep.choices, blank=True)
+    step_note = models.CharField(_("조치 내용"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["dong", "answered_at"], name="alert_dong_open")]
+
+
+class EscalationPolicy(models.Model):
+    """The city's timetable for an unanswered 긴급: to the team lead, then to the city."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="welfare_escalation")
+    team_lead_after_minutes = models.PositiveIntegerField(_("팀장에게 올리기까지(분)"), default=60)
+    city_after_minutes = models.PositiveIntegerField(_("시청에 올리기까지(분)"), default=240)
+    source = models.CharField(_("근거"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(city_after_minutes__gt=models.F("team_lead_after_minutes")),
+                name="escalation_city_after_team_lead",
+            )
+        ]

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from saram.core.access import Can, not_found, scope_of
-from saram.core.models import Dong, Person, Role, RoleAssignment
+from saram.core.models import Dong, Job, Person, Role, RoleAssignment
 from saram.welfare.models import (
+    Alert,
+    AlertLevel,
     Assignment,
     AssignmentStatus,
     Case,
     CaseNote,
     Committee,
+    CommitteeMember,
     Concern,
     ConcernStatus,
+    FlaggedPerson,
     MatchReview,
+    NotListed,
     OutreachEntry,
     Programme,
     Referral,
@@ -270,6 +275,8 @@ VISIT_CARD_FIELDS = (
     "person__name",
     "person__address",
     "person__phone",
+    "is_urgent",
+    "entry_id",
 )
 
 
@@ -280,11 +287,18 @@ def my_assignments(user: Any, *, open_only: bool = True) -> QuerySet[Assignment]
     qs = Assignment.objects.filter(assignee_id=user.pk, dong_id__in=dong_ids)
     if open_only:
         qs = qs.filter(status=AssignmentStatus.OPEN)
-    return qs.select_related("person").only(*VISIT_CARD_FIELDS).order_by("due_on", "id")
+    # Urgent first, then by due date, then along the street (addresses sort by road and number).
+    return (
+        qs.select_related("person")
+        .only(*VISIT_CARD_FIELDS)
+        .order_by("-is_urgent", "due_on", "person__address", "id")
+    )
 
 
 def my_assignment(user: Any, pk: int) -> Assignment:
-    found = my_assignments(user, open_only=False).filter(pk=pk).first()
+    """One open visit given to the user now: a visit given back, reassigned or ended no longer
+    shows the person's name, address or phone (access ends with the duty)."""
+    found = my_assignments(user, open_only=True).filter(pk=pk).first()
     if found is None:
         raise not_found()
     return found
@@ -493,3 +507,134 @@ def served_referrals_by_organisation(*, year: int) -> list[dict[str, Any]]:
     )
     labels = dict(Programme.choices)
     return [r | {"programme_label": str(labels.get(r["case__programme"], ""))} for r in rows]
+
+
+# --- Funnel, urgent alerts, printable lists ----------------------------------------------------
+
+
+def alerts_for(user: Any, *, open_only: bool = False) -> QuerySet[Alert]:
+    """긴급 alerts of the officer's dongs; the city administrator sees those that reached the
+    city. Newest first, open ones before answered ones."""
+    scope = scope_of(user)
+    where = Q(dong_id__in=scope.dong_ids(Can.VIEW_PEOPLE))
+    if scope.can(Can.CONFIGURE):
+        where |= Q(level=AlertLevel.CITY, dong_id__in=scope.dong_ids(Can.VIEW_AREAS))
+    qs = Alert.objects.filter(where).select_related("person", "dong", "raised_by", "answered_by")
+    if open_only:
+        qs = qs.filter(answered_at__isnull=True)
+    return qs.order_by(F("answered_at").desc(nulls_first=True), "-raised_at", "-id")
+
+
+def alert_for(user: Any, pk: int) -> Alert:
+    found = alerts_for(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def not_listed_for(user: Any, round_: Round, *, limit: int = 200) -> QuerySet[FlaggedPerson]:
+    """The round's flagged people who are not on its list, highest risk first, with why."""
+    if round_.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return FlaggedPerson.objects.none()
+    return (
+        FlaggedPerson.objects.filter(round=round_)
+        .exclude(status=NotListed.LISTED)
+        .select_related("person")
+        .only(
+            "id",
+            "score",
+            "risk_pct",
+            "status",
+            "is_urgent",
+            "person__id",
+            "person__name",
+            "person__address",
+        )
+        .order_by("-score", "person_id")[:limit]
+    )
+
+
+def people_named(user: Any, person_ids: list[int]) -> dict[int, Person]:
+    """Residents of the officer's dongs by id (name and address only)."""
+    return {
+        p.pk: p
+        for p in Person.objects.filter(
+            pk__in=person_ids, dong_id__in=_ids(user, Can.VIEW_PEOPLE)
+        ).only("id", "name", "address")
+    }
+
+
+def visit_list_for(user: Any, round_: Round) -> QuerySet[Assignment]:
+    """A round's open visits for the printed list: only for the dong's officers."""
+    if round_.dong_id not in _ids(user, Can.MANAGE_PEOPLE):
+        raise not_found()
+    return (
+        Assignment.objects.filter(round=round_, status=AssignmentStatus.OPEN)
+        .select_related("person", "assignee", "member")
+        .only(
+            *VISIT_CARD_FIELDS,
+            "is_urgent",
+            "assignee__id",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+            "member__id",
+            "member__name",
+        )
+        .order_by("assignee_id", "member_id", "-is_urgent", "due_on", "person__address")
+    )
+
+
+def my_finished(user: Any) -> list[dict[str, Any]]:
+    """The user's ended or given-back visits: no address, no phone, the name only masked."""
+    return list(
+        Assignment.objects.filter(assignee_id=user.pk)
+        .exclude(status=AssignmentStatus.OPEN)
+        .order_by("-assigned_at", "-id")
+        .values("id", "status", "outcome", "person__name")[:20]
+    )
+
+
+def members_without_login(user: Any, dong_id: int) -> QuerySet[CommitteeMember]:
+    if dong_id not in _ids(user, Can.MANAGE_PEOPLE):
+        return CommitteeMember.objects.none()
+    return CommitteeMember.objects.filter(
+        committee__dong_id=dong_id, user__isnull=True, left_on__isnull=True
+    ).order_by("name")
+
+
+def entry_reasons(user: Any, assignment: Assignment) -> list[dict[str, Any]]:
+    """The stored reasons a visit's person is on the list (for the member's short note)."""
+    dong_ids = _ids(user, Can.VISIT_ASSIGNED) | _ids(user, Can.VIEW_PEOPLE)
+    if assignment.dong_id not in dong_ids or assignment.entry_id is None:
+        return []
+    found = OutreachEntry.objects.filter(pk=assignment.entry_id).values_list("reasons", flat=True)
+    return list(found.first() or [])
+
+
+def member_for(user: Any, pk: int) -> CommitteeMember:
+    """A committee member of a committee the user may see."""
+    found = (
+        CommitteeMember.objects.filter(pk=pk, committee__dong__in=committee_dongs_for(user))
+        .select_related("committee__dong")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+MODEL_CHECK_JOB = "welfare_model_check"
+
+
+def latest_model_check(user: Any, *, k: int) -> Job | None:
+    """The newest comparison of the two models for `k` (aggregates only, no person)."""
+    scope = scope_of(user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        return None
+    return (
+        Job.objects.filter(kind=MODEL_CHECK_JOB, params__k=k)
+        .exclude(status__in=("queued",))
+        .order_by("-created_at")
+        .first()
+    )

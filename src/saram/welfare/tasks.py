@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 
-from saram.core.models import Job
+from saram.core.models import City, Job
 from saram.core.services import jobs
 from saram.welfare.models import Round, SignalImport
-from saram.welfare.services import rounds, signals
+from saram.welfare.services import alerts, rounds, signals
 
 
 def _progress(job_id: str) -> signals.Progress:
@@ -64,3 +64,34 @@ def score_round_task(job_id: str) -> None:
 def escalate_overdue_task() -> int:
     """Escalate every visit past its due date (run daily by the worker's scheduler or cron)."""
     return rounds.escalate_overdue(now=timezone.now())
+
+
+@task()
+def escalate_alerts_task() -> int:
+    """Move unanswered 긴급 alerts up the city's timetable (run every few minutes)."""
+    return alerts.escalate_alerts(now=timezone.now())
+
+
+@task()
+def compare_models_task(job_id: str) -> None:
+    """Fit the learned model on older rounds and compare it with the points model on the
+    held-out newer ones (params: city, k); the page shows the stored result, never fits."""
+
+    def work(job: Job) -> dict[str, Any]:
+        city = City.objects.get(pk=job.params["city"])
+        found = rounds.compare_models(city=city, k=int(job.params["k"]), today=timezone.localdate())
+        evaluation = found.evaluation
+
+        def plain(result: Any) -> dict[str, int]:
+            return {"listed": result.listed, "found": result.found, "confirmed": result.confirmed}
+
+        return {
+            "k": evaluation.k,
+            "trained_rounds": found.trained_rounds,
+            "held_out_rounds": found.held_out_rounds,
+            "trained_rows": found.trained_rows,
+            "learned": plain(evaluation.learned),
+            "points": plain(evaluation.points),
+        }
+
+    jobs.run_job(job_id, work)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.welfare import views
+from saram.welfare import views, views_outreach
 
 app_name = "welfare"
 urlpatterns = [
@@ -64,4 +64,11 @@ urlpatterns = [
     path("config/<int:pk>/", views.config_version, name="config_version"),
     path("settings/<str:code>/", views.dong_settings, name="dong_settings"),
     path("models/", views.model_check, name="model_check"),
+    # Funnel, 긴급 alerts, printed lists, members without a login
+    path("coverage/<str:code>/funnel/", views_outreach.funnel_dong, name="funnel"),
+    path("alerts/", views_outreach.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", views_outreach.alert_detail, name="alert_detail"),
+    path("my/<int:pk>/urgent/", views_outreach.my_urgent, name="my_urgent"),
+    path("rounds/<int:pk>/visits.pdf", views_outreach.round_visit_list, name="round_visit_list"),
+    path("visits/<int:pk>/member/", views_outreach.assign_member, name="assign_member"),
 ]

@@ -32,7 +32,7 @@ from saram.core.imports import review
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
 from saram.core.services import jobs
-from saram.welfare import forms, reasons, selectors
+from saram.welfare import forms, presenters, reasons, selectors
 from saram.welfare.models import (
     AssignmentStatus,
     CaseNeed,
@@ -497,10 +497,11 @@ def round_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_for(request.user, pk)
-    try:
-        rounds.close_round(by=request.user, round_=round_, now=timezone.now())
-    except SaramError as exc:
-        _fail(request, exc)
+    if not forms.ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("마감하려면 확인란에 표시해 주세요."))
+        return redirect("welfare:round_detail", pk=pk)
+    rounds.close_round(by=request.user, round_=round_, now=timezone.now())
+    messages.success(request, _("회차를 마감했습니다."))
     return redirect("welfare:round_detail", pk=pk)
 
 
@@ -591,6 +592,11 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reassign_form": reassign_form,
             "visit_form": visit_form,
             "is_overdue": rounds.is_overdue(assignment, timezone.now()),
+            "member_form": forms.MemberAssignForm(
+                members=list(selectors.members_without_login(request.user, assignment.dong_id))
+            )
+            if can_manage
+            else None,
         },
     )
 
@@ -1018,9 +1024,7 @@ def my(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "today": timezone.localdate(),
-            "done": selectors.my_assignments(request.user, open_only=False).exclude(
-                status=AssignmentStatus.OPEN
-            )[:20],
+            "done": presenters.finished_rows(selectors.my_finished(request.user)),
         },
     )
 
@@ -1054,6 +1058,10 @@ def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assignment,
             "form": form,
             "return_form": forms.ReturnForm(),
+            "alert_form": forms.AlertForm(),
+            "why": presenters.why_listed(
+                selectors.entry_reasons(request.user, assignment), _kinds()
+            ),
             "visits": selectors.my_visits(request.user, assignment),
             "today": timezone.localdate(),
         },
@@ -1292,19 +1300,13 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    member = (
-        CommitteeMember.objects.filter(
-            pk=pk, committee__dong__in=selectors.committee_dongs_for(request.user)
-        )
-        .select_related("committee__dong")
-        .first()
-    )
-    if member is None or not scope_of(request.user).can(Can.CONFIGURE):
+    member = selectors.member_for(request.user, pk)
+    if not scope_of(request.user).can(Can.CONFIGURE):
         raise not_found()
-    try:
+    if not forms.ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("해촉하려면 확인란에 표시해 주세요."))
+    else:
         committees.end_membership(by=request.user, member=member, left_on=timezone.localdate())
-    except SaramError as exc:
-        _fail(request, exc)
     return redirect("welfare:committee_detail", code=member.committee.dong.code)
 
 
@@ -1388,7 +1390,7 @@ def config_version(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "weights": version.weights.select_related("kind"),
             "changes": [(c, kinds.get(c.get("kind", ""))) for c in version.changes],
-            "rounds": version.rounds.select_related("dong")[:50],
+            "rounds": selectors.rounds_for(request.user).filter(config=version)[:50],
         },
     )
 
@@ -1476,22 +1478,30 @@ def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def model_check(request: HttpRequest) -> HttpResponse:
-    """How the learned model and the points model compare on held-out past rounds."""
+    """How the learned model and the points model compare on held-out past rounds: the page
+    shows the last comparison a task made; a POST asks for a new one (no fitting here)."""
+    from saram.welfare.tasks import compare_models_task
+
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
-    raw_k = request.GET.get("k", "20")
-    k = max(5, min(int(raw_k), 1000)) if raw_k.isdigit() else 20
-    error = ""
-    key = f"saram:welfare:model-check:{k}"
-    result = cache.get(key)
-    if result is None:
-        try:
-            result = rounds.compare_models(city=_city(), k=k, today=timezone.localdate())
-        except SaramError as exc:
-            error = exc.message
-        else:
-            cache.set(key, result, 300)
-    return render(request, "welfare/model_check.html", {"result": result, "error": error, "k": k})
+    form = forms.ModelCheckForm(request.POST or request.GET or None)
+    k = form.cleaned_data["k"] if form.is_valid() else 20
+    if request.method == "POST" and form.is_valid():
+        jobs.start_job(
+            by=request.user,
+            kind=selectors.MODEL_CHECK_JOB,
+            label=_("두 모형 비교"),
+            params={"city": _city().pk, "k": k},
+            enqueue=compare_models_task.enqueue,
+        )
+        messages.success(request, _("비교를 시작했습니다. 끝나면 이 화면에 나옵니다."))
+        return redirect(f"{reverse('welfare:model_check')}?k={k}")
+    job = selectors.latest_model_check(request.user, k=k)
+    return render(
+        request,
+        "welfare/model_check.html",
+        {"comparison": presenters.model_comparison(job), "form": form, "k": k, "job": job},
+    )

@@ -24,6 +24,7 @@ from ._outcomes import (
     fit_outcome_model,
     round_outcomes,
 )
+from .due import DueDates, DueRuleSpec, due_days, risk_scale
 from .risk import (
     PointsModel,
     RankedPerson,
@@ -41,6 +42,8 @@ __all__ = [
     "DEFAULT_SIGNAL_TYPES",
     "HOUSEHOLD_COLUMNS",
     "OLD_AGE_FROM_YEARS",
+    "DueDates",
+    "DueRuleSpec",
     "HouseholdPoints",
     "OutcomeModel",
     "PointsModel",
@@ -60,9 +63,11 @@ __all__ = [
     "assess_risk",
     "build_features",
     "day_number",
+    "due_days",
     "evaluate_top_k",
     "explain",
     "fit_outcome_model",
     "rank_outreach",
+    "risk_scale",
     "round_outcomes",
 ]

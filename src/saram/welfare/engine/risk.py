@@ -77,6 +77,7 @@ class RiskAssessment:
 
     score: npt.NDArray[np.float64]
     ranked: tuple[RankedPerson, ...]
+    features: RiskFeatures | None = None  # what the scores were computed from
 
 
 class RiskModel(Protocol):
@@ -273,4 +274,4 @@ def assess_risk(
         RankedPerson(rank=rank, person_index=int(row), score=float(score[row]), reasons=why)
         for rank, (row, why) in enumerate(zip(top.tolist(), reasons, strict=True), start=1)
     )
-    return RiskAssessment(score=score, ranked=ranked)
+    return RiskAssessment(score=score, ranked=ranked, features=features)

@@ -28,8 +28,10 @@ from saram.welfare.models import (
     AssignmentStatus,
     Case,
     CommitteeMember,
+    FlaggedPerson,
     MemberConflict,
     ModelKind,
+    NotListed,
     OutreachEntry,
     Round,
     RoundStatus,
@@ -37,6 +39,7 @@ from saram.welfare.models import (
     Visit,
     VisitOutcome,
 )
+from saram.welfare.services import due as due_rules
 from saram.welfare.services.config import EngineConfig, engine_config, ensure_default_config
 from saram.welfare.services.config import settings_for as dong_settings
 
@@ -309,26 +312,53 @@ def compare_models(*, city: City, k: int, today: dt.date) -> ModelComparison:
 # --- Scoring a round ----------------------------------------------------------------------------
 
 
-def _excluded(dong: Dong, population: Population, today: dt.date) -> npt.NDArray[np.bool_]:
-    """People in an open case, visited recently, or waiting for a visit already."""
+def _exclusions(
+    dong: Dong, population: Population, today: dt.date
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """Why people are left off a list, each as a mask: in an open case, visited recently, or
+    waiting for a visit already (in that order of precedence when shown)."""
     recent_days = dong_settings(dong).recent_visit_days
     since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=recent_days), dt.time())
     )
-    ids: set[int] = set(
+    in_case = set(
         Case.objects.filter(dong=dong, closed_at__isnull=True).values_list("person_id", flat=True)
     )
-    ids |= set(
-        Visit.objects.filter(dong=dong, visited_at__gte=since)
-        .exclude(outcome=VisitOutcome.NOT_HOME)
-        .values_list("person_id", flat=True)
+    # Only a meeting counts: a refusal or a move is not a visit that settles a person's need.
+    visited = set(
+        Visit.objects.filter(
+            dong=dong, visited_at__gte=since, outcome=VisitOutcome.MET
+        ).values_list("person_id", flat=True)
     )
-    ids |= set(
+    waiting = set(
         Assignment.objects.filter(dong=dong, status=AssignmentStatus.OPEN).values_list(
             "person_id", flat=True
         )
     )
-    return np.isin(population.person_ids, np.array(sorted(ids), dtype=np.int64))
+
+    def mask(ids: set[int]) -> npt.NDArray[np.bool_]:
+        return np.isin(population.person_ids, np.array(sorted(ids), dtype=np.int64))
+
+    return {
+        NotListed.OPEN_CASE: mask(in_case),
+        NotListed.RECENT_VISIT: mask(visited),
+        NotListed.WAITING: mask(waiting),
+    }
+
+
+def _excluded(dong: Dong, population: Population, today: dt.date) -> npt.NDArray[np.bool_]:
+    """People in an open case, visited recently, or waiting for a visit already."""
+    masks = list(_exclusions(dong, population, today).values())
+    return np.logical_or.reduce(masks) if masks else np.zeros(len(population.person_ids), bool)
+
+
+def _ceiling(model: engine.RiskModel, config: EngineConfig) -> float:
+    """The top of a model's score: 1 for a probability, else every signal and household
+    factor at full strength (the points model)."""
+    if isinstance(model, engine.PointsModel):
+        household = model.household.as_vector()
+        return float(model.weight_points.sum() + household.sum())
+    return 1.0
 
 
 def _reason_json(reason: engine.Reason) -> dict[str, Any]:
@@ -410,15 +440,52 @@ def _score(round_: Round, progress: Progress) -> Round:
             "confirmed_share": round(learned.confirmed_share, 4),
         }
     progress(3, 4, _("점수 계산 중"))
+    exclusions = _exclusions(dong, population, today)
+    excluded = np.logical_or.reduce(list(exclusions.values()))
     assessment = engine.assess_risk(
         signals=signals,
         residents=population.residents,
         model=model,
         today=today,
         k=round_.list_size,
-        excluded=_excluded(dong, population, today),
+        excluded=excluded,
         max_reasons=MAX_REASONS,
     )
+    features = assessment.features
+    assert features is not None
+    score = assessment.score
+    risk_pct = engine.risk_scale(score, ceiling=_ceiling(model, config))
+    rules = due_rules.ensure_default_rules(city=dong.gu.city)
+    due = engine.due_days(
+        rules=due_rules.rule_specs(rules, config),
+        features=features,
+        lives_alone=population.residents.lives_alone,
+        risk_pct=risk_pct,
+        default_days=dong_settings(dong).sla_days,
+    )
+    flagged = features.has_signal & (score > 0)
+    # Someone a due rule marks urgent is listed whatever the cut-off: they are the people a
+    # fixed list size would otherwise lose.
+    urgent = flagged & (due.rule >= 0) & due.is_high_risk
+    ranked = list(assessment.ranked)
+    on_list = np.zeros(len(score), dtype=np.bool_)
+    on_list[[line.person_index for line in ranked]] = True
+    extra = engine.rank_outreach(score, eligible=urgent & ~excluded & ~on_list, k=len(score))
+    if len(extra):
+        reasons = engine.explain(
+            model=model,
+            features=features,
+            signals=signals,
+            rows=extra.astype(np.intp),
+            max_reasons=MAX_REASONS,
+        )
+        for row, why in zip(extra.tolist(), reasons, strict=True):
+            ranked.append(
+                engine.RankedPerson(
+                    rank=len(ranked) + 1, person_index=row, score=float(score[row]), reasons=why
+                )
+            )
+        on_list[extra] = True
     entries = [
         OutreachEntry(
             round=round_,
@@ -427,16 +494,42 @@ def _score(round_: Round, progress: Progress) -> Round:
             score=round(line.score, 6),
             reasons=[_reason_json(r) for r in line.reasons],
         )
-        for line in assessment.ranked
+        for line in ranked
     ]
-    scored = int(np.count_nonzero(assessment.score > 0))
+    status = np.full(len(score), NotListed.BELOW_CUTOFF.value, dtype=object)
+    for reason in (NotListed.WAITING, NotListed.RECENT_VISIT, NotListed.OPEN_CASE):
+        status[exclusions[reason]] = reason.value  # the last assigned (open case) wins
+    status[on_list] = NotListed.LISTED.value
+    flagged_rows = np.flatnonzero(flagged)
+    flagged_people = [
+        FlaggedPerson(
+            round=round_,
+            person_id=int(population.person_ids[i]),
+            dong_id=dong.pk,
+            score=round(float(score[i]), 6),
+            risk_pct=round(float(risk_pct[i]), 1),
+            status=status[i],
+            is_urgent=bool(urgent[i]),
+            due_days=int(due.days[i]),
+        )
+        for i in flagged_rows.tolist()
+    ]
+    scored = int(np.count_nonzero(score > 0))
     with transaction.atomic():
         OutreachEntry.objects.filter(round=round_).delete()
+        FlaggedPerson.objects.filter(round=round_).delete()
         OutreachEntry.objects.bulk_create(entries, batch_size=2000)
+        FlaggedPerson.objects.bulk_create(flagged_people, batch_size=2000)
         Round.objects.filter(pk=round_.pk).update(
             status=RoundStatus.DRAFT,
             listed_count=len(entries),
             scored_count=scored,
+            flag_counts={
+                key: int(n)
+                for key, n in zip(*np.unique(status[flagged_rows], return_counts=True), strict=True)
+            }
+            if len(flagged_rows)
+            else {},
             model_summary=summary,
             message="",
         )
@@ -576,7 +669,19 @@ def start_round(
         .values_list("id", "person_id", "person__household_id")
     )
     plan = balance([(p, h) for _e, p, h in entries], visitors_for(round_.dong, chosen))
-    due_on = timezone.localtime(now).date() + dt.timedelta(days=dong_settings(round_.dong).sla_days)
+    today = timezone.localtime(now).date()
+    sla = dong_settings(round_.dong).sla_days
+    flags = {
+        person_id: (days, urgent)
+        for person_id, days, urgent in FlaggedPerson.objects.filter(round=round_).values_list(
+            "person_id", "due_days", "is_urgent"
+        )
+    }
+
+    def due_of(person_id: int) -> dt.date:
+        return today + dt.timedelta(days=flags.get(person_id, (sla, False))[0])
+
+    due_on = max((due_of(p) for _e, p, _h in entries), default=today + dt.timedelta(days=sla))
     text = (purpose.strip() or _(DEFAULT_PURPOSE))[:200]
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
@@ -593,7 +698,9 @@ def start_round(
                     assigned_by=by,
                     assigned_at=now,
                     purpose=text,
-                    due_on=due_on,
+                    due_on=due_of(person_id),
+                    is_urgent=flags.get(person_id, (sla, False))[1],
+                    is_high_risk=flags.get(person_id, (sla, False))[1],
                 )
                 for entry_id, person_id, _h in entries
             ],
@@ -694,3 +801,47 @@ def close_round(*, by: Any, round_: Round, now: dt.datetime) -> Round:
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=now)
     round_.refresh_from_db()
     return round_
+
+
+def assign_to_member(
+    *, by: Any, assignment: Assignment, member: CommitteeMember, now: dt.datetime
+) -> Assignment:
+    """Give an open visit to a committee member who has no login: the officer (`by`) holds it
+    and records the visit for them; the printed list shows the member."""
+    require_officer(by, assignment.dong_id)
+    if assignment.status not in (AssignmentStatus.OPEN, AssignmentStatus.RETURNED):
+        raise SaramError("done", _("이미 끝난 방문입니다."))
+    if (
+        member.user_id is not None
+        or member.left_on is not None
+        or member.committee.dong_id != assignment.dong_id
+    ):
+        raise SaramError("member_not_active")
+    if member.person_id is not None:
+        # Never the member's own household (the same rule as for members with a login).
+        own = Person.objects.filter(pk=member.person_id).values_list("household_id", flat=True)
+        theirs = Person.objects.filter(pk=assignment.person_id).values_list(
+            "household_id", flat=True
+        )
+        own_household, their_household = own.first(), theirs.first()
+        if member.person_id == assignment.person_id or (
+            own_household is not None and own_household == their_household
+        ):
+            raise SaramError("member_conflict")
+    with transaction.atomic():
+        assignment.assignee = by
+        assignment.member = member
+        assignment.status = AssignmentStatus.OPEN
+        assignment.returned_reason = ""
+        assignment.assigned_by = by
+        assignment.assigned_at = now
+        assignment.save()
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="welfare_assignment",
+            target_id=assignment.pk,
+            purpose=_("로그인 없는 위원에게 방문 맡김"),
+            detail={"member": member.pk},
+        )
+    return assignment

@@ -531,11 +531,13 @@ SIGNAL_COLUMNS = ("batch_id", "person_id", "kind_id", "observed_on", "value", "s
 
 def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> int:
     """Insert rows of SIGNAL_COLUMNS (the caller holds the transaction): COPY on PostgreSQL,
-    `executemany` elsewhere; rows go in person order so the index is built in order."""
+    `executemany` elsewhere; rows go in person order so the index is built in order. A row
+    already stored (same person, kind and day) is stored once; returns the rows written."""
     # In person order, so the (person, day) index is built in order; one integer key sorts
     # several times faster than two columns.
     frame = (
         frame.select(SIGNAL_COLUMNS)
+        .unique(subset=["person_id", "kind_id", "observed_on"], keep="first", maintain_order=True)
         .with_columns(
             (pl.col("person_id") * 100_000 + pl.col("observed_on").cast(pl.Int32)).alias("_order")
         )
@@ -546,26 +548,42 @@ def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> 
     table = connection.ops.quote_name(Signal._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in SIGNAL_COLUMNS)
     total = frame.height
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw_cursor = cursor.cursor
+            # COPY cannot skip a duplicate: stream into a scratch table, then insert what is new.
+            cursor.execute(
+                f"CREATE TEMP TABLE welfare_signal_incoming ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
+            )
             # No progress inside COPY: reporting it is a query, and the connection is busy
             # streaming until the COPY ends (psycopg would wait for itself forever).
-            with raw_cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            with raw_cursor.copy(
+                f"COPY welfare_signal_incoming ({names}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
                 for start in range(0, total, WRITE_CHUNK):
                     part = frame.slice(start, WRITE_CHUNK)
                     copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM welfare_signal_incoming "
+                "ON CONFLICT (person_id, kind_id, observed_on) DO NOTHING"
+            )
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE welfare_signal_incoming")
             progress(total, total, _("저장 중"))
         else:
             frame = frame.with_columns(pl.col("observed_on").cast(pl.Utf8))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * 6)})"
+            sql = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join(['?'] * 6)})"
             # The DB-API connection itself: Django's cursor re-reads every row to look for
             # named parameters, which costs a third of the time here.
             raw = connection.connection
+            before = raw.total_changes
             for start in range(0, total, WRITE_CHUNK):
                 raw.executemany(sql, frame.slice(start, WRITE_CHUNK).rows())
                 progress(min(start + WRITE_CHUNK, total), total, _("저장 중"))
-    return total
+            written = raw.total_changes - before
+    return written
 
 
 def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
@@ -756,9 +774,13 @@ def record_signal(
         raise SaramError(
             "unknown_kind", _("알 수 없는 신호 유형입니다: %(code)s") % {"code": kind_code}
         )
-    return Signal.objects.create(
-        person=person, kind=kind, observed_on=observed_on, value=value, source=source[:60]
+    signal, _created = Signal.objects.get_or_create(
+        person=person,
+        kind=kind,
+        observed_on=observed_on,
+        defaults={"value": value, "source": source[:60]},
     )
+    return signal
 
 
 def resolve_review(*, by: Any, review: MatchReview, person: Person | None) -> MatchReview:
@@ -777,13 +799,15 @@ def resolve_review(*, by: Any, review: MatchReview, person: Person | None) -> Ma
         else:
             review.status = ReviewStatus.MATCHED
             review.person = person
-            Signal.objects.create(
-                batch_id=review.batch_id,
+            Signal.objects.get_or_create(
                 person=person,
                 kind_id=review.kind_id,
                 observed_on=review.observed_on,
-                value=review.value,
-                source=review.source,
+                defaults={
+                    "batch_id": review.batch_id,
+                    "value": review.value,
+                    "source": review.source,
+                },
             )
         review.save()
         audit.record(

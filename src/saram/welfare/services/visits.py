@@ -17,6 +17,7 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, Dong, Person
 from saram.welfare.models import (
+    AlertReason,
     Assignment,
     AssignmentStatus,
     Case,
@@ -26,12 +27,17 @@ from saram.welfare.models import (
     Visit,
     VisitOutcome,
 )
+from saram.welfare.services import alerts, rounds
 from saram.welfare.services.signals import record_signal
 
 OBSERVATION_KIND = "committee_observation"
 # A visit may be recorded a little after the fact, but never ahead of the clock.
 CLOCK_SKEW = dt.timedelta(minutes=10)
-REACHED = (VisitOutcome.MET, VisitOutcome.REFUSED)
+# Reached means met: a refusal at the door or a move is not help, and never counts as done.
+REACHED = (VisitOutcome.MET,)
+# Over: nobody left to visit on this assignment, but nobody was helped either.
+ENDING = (VisitOutcome.REFUSED, VisitOutcome.MOVED, VisitOutcome.DECEASED)
+NOT_HOME_ALERT_AFTER = 2
 
 
 def _check(outcome: str, needs: Sequence[str], visited_at: dt.datetime, now: dt.datetime) -> None:
@@ -83,12 +89,15 @@ def record_visit(
         if outcome in REACHED and locked.reached_at is None:
             locked.reached_at = visited_at
             locked.reached_on = timezone.localtime(visited_at).date()
-        if outcome != VisitOutcome.NOT_HOME:
+        if outcome == VisitOutcome.MET:
             locked.status = AssignmentStatus.DONE
             locked.resolved_at = visited_at
-        if outcome == VisitOutcome.MET:
             locked.need_confirmed = bool(needs)
+        elif outcome in ENDING:
+            locked.status = AssignmentStatus.ENDED
+            locked.resolved_at = visited_at
         locked.save()
+        _after_outcome(locked, by=by, outcome=outcome, now=now)
         audit.record(
             actor=by,
             action=AuditAction.CREATE,
@@ -99,6 +108,67 @@ def record_visit(
         )
     assignment.refresh_from_db()
     return visit
+
+
+def _after_outcome(assignment: Assignment, *, by: Any, outcome: str, now: dt.datetime) -> None:
+    """What an outcome sets going: not at home twice for a high-risk person raises 긴급 by
+    itself; a high-risk refusal gets a second attempt by someone else; a move opens a
+    transfer to the new dong."""
+    if outcome == VisitOutcome.NOT_HOME and assignment.is_high_risk:
+        misses = Visit.objects.filter(assignment=assignment, outcome=VisitOutcome.NOT_HOME).count()
+        if misses >= NOT_HOME_ALERT_AFTER:
+            alerts.raise_automatic(
+                assignment=assignment, reason=AlertReason.NOT_HOME_TWICE, now=now
+            )
+    elif outcome == VisitOutcome.REFUSED and assignment.is_high_risk:
+        _second_attempt(assignment, now=now)
+    elif outcome == VisitOutcome.MOVED:
+        _open_transfer(assignment, by=by, now=now)
+
+
+def _second_attempt(assignment: Assignment, *, now: dt.datetime) -> Assignment | None:
+    """The same person again, by the eligible visitor with the fewest open visits who is not
+    the one refused (and who may visit them); none when nobody else may."""
+    if assignment.previous_id is not None:
+        return None  # a second refusal stands: the officer decides what comes next
+    others = [
+        u for u in rounds.eligible_visitors(assignment.dong) if u.pk != assignment.assignee_id
+    ]
+    household = (
+        Person.objects.filter(pk=assignment.person_id)
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    visitors = [
+        v
+        for v in rounds.visitors_for(assignment.dong, others)
+        if v.may_visit(assignment.person_id, household)
+    ]
+    if not visitors:
+        return None
+    chosen = min(visitors, key=lambda v: v.load)
+    days = max(1, (assignment.due_on - timezone.localtime(assignment.assigned_at).date()).days)
+    return Assignment.objects.create(
+        round_id=assignment.round_id,
+        person_id=assignment.person_id,
+        dong_id=assignment.dong_id,
+        assignee_id=chosen.user_id,
+        assigned_at=now,
+        purpose=assignment.purpose,
+        due_on=timezone.localtime(now).date() + dt.timedelta(days=days),
+        is_urgent=assignment.is_urgent,
+        is_high_risk=True,
+        previous=assignment,
+    )
+
+
+def _open_transfer(assignment: Assignment, *, by: Any, now: dt.datetime) -> None:
+    """Mark the move for the dong's officer, who opens the transfer (이관) to the new dong with
+    `saram.welfare.services.transfers.open_transfer` once the new address is known: a visitor
+    learns of a move at the door, rarely where the person went."""
+    Assignment.objects.filter(pk=assignment.pk).update(
+        transfer_note=_("전출: 새 행정동으로 이관이 필요합니다.")
+    )
 
 
 def record_follow_up(

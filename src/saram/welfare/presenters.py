@@ -1,0 +1,188 @@
+"""View-models of the welfare pages: plain rows with translated labels, built from selector
+and service results (no queries of their own beyond what they are given)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from saram.core.engine.identity import mask_name
+from saram.welfare import reasons
+from saram.welfare.models import AssignmentStatus, NotListed, SignalKind
+from saram.welfare.services.funnel import STEPS, FunnelRow, Stop
+
+STEP_LABELS = {
+    "flagged": _("발굴(신호)"),
+    "listed": _("목록에 오름"),
+    "reached": _("만남"),
+    "assessed": _("욕구 사정"),
+    "helped": _("도움 받음"),
+    "followed_up": _("사후 확인"),
+}
+STOP_LABELS = {
+    Stop.PENDING.value: _("방문 기한 전(대기)"),
+    Stop.UNREACHABLE.value: _("만나지 못함"),
+    Stop.REFUSED.value: _("거부"),
+    Stop.MOVED.value: _("이사"),
+    Stop.DIED.value: _("사망"),
+    Stop.NO_NEED.value: _("욕구 없음"),
+    Stop.IN_PROGRESS.value: _("지원 진행 중"),
+}
+NOT_LISTED_LABELS = dict(NotListed.choices)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    count: int
+    pct_of_flagged: float | None
+
+
+def funnel_steps(row: FunnelRow) -> list[Step]:
+    """A funnel row as labelled steps, each against the flagged."""
+    flagged = row.steps.get("flagged", 0)
+    return [
+        Step(
+            key,
+            str(STEP_LABELS[key]),
+            row.steps.get(key, 0),
+            round(100.0 * row.steps.get(key, 0) / flagged, 1) if flagged else None,
+        )
+        for key in STEPS
+    ]
+
+
+def stop_reasons(row: FunnelRow) -> list[tuple[str, str, int]]:
+    """Why listed people stopped, largest first (key, label, count); zeros left out."""
+    found = [(k, str(STOP_LABELS[k]), n) for k, n in row.stops.items() if n and k in STOP_LABELS]
+    return sorted(found, key=lambda item: -item[2])
+
+
+def not_listed_reasons(row: FunnelRow) -> list[tuple[str, int]]:
+    return sorted(
+        ((str(NOT_LISTED_LABELS.get(k, k)), n) for k, n in row.not_listed.items() if n),
+        key=lambda item: -item[1],
+    )
+
+
+def reason_shares(
+    stored: Iterable[Mapping[str, Any]], kinds: Mapping[str, SignalKind]
+) -> list[tuple[str, int]]:
+    """Each reason with its share of the score in whole percent (the parts that raise it)."""
+    parts = [(r, float(r.get("part") or 0)) for r in stored]
+    whole = sum(p for _r, p in parts if p > 0)
+    return [
+        (reasons.describe(r, kinds), round(100 * p / whole) if whole else 0)
+        for r, p in parts
+        if p > 0
+    ]
+
+
+# A member learns why a visit matters in general words, never the signal itself (which debt,
+# how many months): that stays with the officer.
+_GENERAL = (
+    (("electricity", "water", "gas"), _("생활 요금(전기·수도·가스) 어려움")),
+    (("rental", "apartment_fee", "housing"), _("주거 어려움")),
+    (("health", "medical", "care"), _("건강·돌봄")),
+    (("job", "unemployment", "employment"), _("일자리 변화")),
+    (("financial", "card", "debt", "pension"), _("경제적 어려움")),
+    (("livelihood", "emergency_aid"), _("복지 지원에서 빠짐")),
+    (("observation",), _("이웃의 걱정")),
+)
+_HOUSEHOLD_GENERAL = {
+    "lives_alone": _("혼자 삶"),
+    "aged_65_plus": _("어르신"),
+    "child_in_household": _("아동이 있는 가구"),
+}
+
+
+def _general(reason: Mapping[str, Any]) -> str:
+    code = str(reason.get("code") or "")
+    if code in _HOUSEHOLD_GENERAL:
+        return str(_HOUSEHOLD_GENERAL[code])
+    signal = str(reason.get("signal") or "")
+    for words, label in _GENERAL:
+        if any(w in signal for w in words):
+            return str(label)
+    return str(_("생활의 어려움"))
+
+
+def why_listed(stored: Iterable[Mapping[str, Any]], kinds: Mapping[str, SignalKind]) -> str:
+    """A member's short note of why the person is on their list: the largest reasons in
+    general words (no signal, amount or month count)."""
+    notes: list[str] = []
+    for reason in stored:
+        text = _general(reason)
+        if text not in notes:
+            notes.append(text)
+    return " · ".join(notes[:3])
+
+
+def finished_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """A member's ended visits: masked names and the status, nothing to find the person by."""
+    statuses = dict(AssignmentStatus.choices)
+    return [
+        {"name": mask_name(r["person__name"]), "status": str(statuses.get(r["status"], ""))}
+        for r in rows
+    ]
+
+
+def person_label(person: Any) -> str:
+    return mask_name(person.name) if person is not None else ""
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    label: str
+    listed: int
+    found: int
+    precision: float | None
+    recall: float | None
+
+
+def model_comparison(job: Any) -> dict[str, Any] | None:
+    """A finished comparison as rows and one sentence in words; None while there is none."""
+    if job is None or job.status != "succeeded" or not job.result:
+        return None
+    data = job.result
+
+    def row(label: Any, part: Mapping[str, int]) -> ModelRow:
+        listed, found, confirmed = part["listed"], part["found"], part["confirmed"]
+        return ModelRow(
+            str(label),
+            listed,
+            found,
+            round(found / listed, 3) if listed else None,
+            round(found / confirmed, 3) if confirmed else None,
+        )
+
+    learned = row(_("학습 모형"), data["learned"])
+    points = row(_("점수 모형"), data["points"])
+    difference = learned.found - points.found
+    if difference > 0:
+        words = _(
+            "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 더 "
+            "찾았습니다."
+        ) % {"k": data["k"], "n": difference}
+    elif difference < 0:
+        words = _(
+            "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 덜 "
+            "찾았습니다. 학습 모형을 고를 수 없습니다."
+        ) % {"k": data["k"], "n": -difference}
+    else:
+        words = _(
+            "시험 회차에서 두 모형이 확인된 욕구를 같은 수만큼 찾았습니다. 학습 모형이 더 "
+            "낫지 않으므로 점수 모형을 씁니다."
+        )
+    return {
+        "rows": [learned, points],
+        "words": str(words),
+        "learned_is_better": difference > 0,
+        "trained_rounds": data["trained_rounds"],
+        "held_out_rounds": data["held_out_rounds"],
+        "trained_rows": data["trained_rows"],
+    }
