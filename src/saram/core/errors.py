@@ -59,7 +59,9 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     text = str(template)
     if not params:
         return text
-    values = {key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()}
+    values = {
+        key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()
+    }
     try:
         return text % values
     except (KeyError, TypeError, ValueError):

@@ -10,6 +10,9 @@ class WelfareConfig(AppConfig):
     def ready(self) -> None:
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
+        from saram.welfare.errors_cases import register_codes
+
+        register_codes()
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
         add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
