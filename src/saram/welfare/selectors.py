@@ -76,7 +76,7 @@ def dong_officers(dong: Dong) -> list[Any]:
     from django.contrib.auth import get_user_model
 
     user_ids = (
-        RoleAssignment.objects.filter(role=Role.WELFARE_OFFICER)
+        RoleAssignment.objects.filter(role__in=(Role.WELFARE_OFFICER, Role.WELFARE_SUPERVISOR))
         .filter(Q(dong=dong) | Q(gu_id=dong.gu_id) | Q(city_id=dong.gu.city_id))
         .values_list("user_id", flat=True)
     )
