@@ -17,7 +17,7 @@
     });
   }
   function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+    return text.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
   function csrf() {
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
