@@ -103,7 +103,7 @@ def test_visits_recorded_offline_are_synced_and_a_conflict_is_kept(
     assert (third.outcome, third.status) == ("moved", "done")  # the office's record stands
     assert SyncConflict.objects.get().payload["note"] == "만났어요"
 
-    office = _login(browser.new_context(), live_server.url, officer)
+    office = _login(browser.new_context(locale="ko-KR"), live_server.url, officer)
     office.goto(f"{live_server.url}/welfare/conflicts/")
     expect(office.locator(".conflict")).to_contain_text("만났어요")
 
