@@ -141,6 +141,8 @@ class SignalImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     review_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
+    # Rows of residents of another dong of the city: stored for them, in their dong's lists.
+    routed_count = models.PositiveIntegerField(default=0)
     only_valid_rows = models.BooleanField(default=False)
     errors = models.JSONField(default=list, blank=True)  # the first ERROR_PREVIEW row errors
     finished_at = models.DateTimeField(null=True, blank=True)

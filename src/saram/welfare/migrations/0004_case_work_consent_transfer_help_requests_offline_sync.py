@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="signalimport",
+            name="routed_count",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
             model_name='case',
             name='assessed_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='욕구 사정'),
