@@ -115,27 +115,23 @@ def _parse(item: Mapping[str, Any]) -> tuple[uuid.UUID, str, int]:
     return client_id, kind, assignment_id
 
 
-def _known(client_id: uuid.UUID) -> bool:
-    return (
-        Visit.objects.filter(client_id=client_id).exists()
-        or SyncConflict.objects.filter(client_id=client_id).exists()
-    )
-
-
 def _store_visit(
-    by: Any, assignment: Assignment, client_id: uuid.UUID, item: Mapping[str, Any], now: dt.datetime
+    by: Any,
+    assignment: Assignment,
+    client_id: uuid.UUID,
+    item: Mapping[str, Any],
+    now: dt.datetime,
 ) -> str:
     visited_at = parse_datetime(str(item.get("visited_at", "")))
     if visited_at is None:
         raise SaramError("sync_bad_item")
     if timezone.is_naive(visited_at):
         visited_at = timezone.make_aware(visited_at)
-    others = _with_others(Assignment.objects.filter(pk=assignment.pk), by.pk).get().others
     current = assignment_version(
         assignee_id=assignment.assignee_id,
         due_on=assignment.due_on,
         status=assignment.status,
-        others=others,
+        others=assignment.others,  # type: ignore[attr-defined]
     )
     seen = str(item.get("version", ""))[:80]
     payload = {
@@ -144,81 +140,104 @@ def _store_visit(
         "needs": [str(n) for n in item.get("needs") or []],
         "note": str(item.get("note", ""))[:2000],
     }
-    with transaction.atomic():
-        if current != seen or assignment.assignee_id != by.pk:
-            conflict = SyncConflict.objects.create(
-                assignment=assignment,
-                dong_id=assignment.dong_id,
-                client_id=client_id,
-                submitted_by=by,
-                submitted_at=now,
-                payload=payload,
-                seen_version=seen,
-                office_version=current,
-            )
-            audit.record(
-                actor=by,
-                action=AuditAction.CREATE,
-                target_type="welfare_visit",
-                target_id=f"conflict-{conflict.pk}",
-                purpose=str(_("오프라인 방문 충돌 보관")),
-                detail={"assignment": assignment.pk},
-            )
-            return "conflict"
-        visit = record_visit(
-            by=by,
+    if current != seen or assignment.assignee_id != by.pk:
+        conflict = SyncConflict.objects.create(
             assignment=assignment,
-            visited_at=visited_at,
-            outcome=payload["outcome"],
-            needs=payload["needs"],
-            note=payload["note"],
-            now=now,
+            dong_id=assignment.dong_id,
+            client_id=client_id,
+            submitted_by=by,
+            submitted_at=now,
+            payload=payload,
+            seen_version=seen,
+            office_version=current,
         )
-        Visit.objects.filter(pk=visit.pk).update(client_id=client_id)
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            target_type="welfare_visit",
+            target_id=f"conflict-{conflict.pk}",
+            purpose=str(_("오프라인 방문 충돌 보관")),
+            detail={"assignment": assignment.pk},
+        )
+        return "conflict"
+    visit = record_visit(
+        by=by,
+        assignment=assignment,
+        visited_at=visited_at,
+        outcome=payload["outcome"],
+        needs=payload["needs"],
+        note=payload["note"],
+        now=now,
+    )
+    Visit.objects.filter(pk=visit.pk).update(client_id=client_id)
     return "stored"
 
 
 def sync(*, by: Any, items: Iterable[Mapping[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
     """Store each queued item once; answer per item: stored, duplicate (already stored),
-    conflict (kept for the officer) or error (with its message; the phone keeps it)."""
+    conflict (kept for the officer) or error (with its message; the phone keeps it).
+
+    One transaction for the batch (a phone back online sends its whole queue), a savepoint per
+    item: a bad item is answered with its error and the others are stored."""
     if not (scope_of(by).can(Can.VISIT_ASSIGNED) or scope_of(by).dong_ids(Can.MANAGE_PEOPLE)):
         raise SaramError("sync_forbidden")
     items = list(items)
     if len(items) > MAX_ITEMS:
         raise SaramError("sync_too_many", limit=MAX_ITEMS)
     dong_ids = scope_of(by).dong_ids(Can.VISIT_ASSIGNED) | scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
-    results: list[dict[str, Any]] = []
+    parsed: list[tuple[str, Any]] = []
     for item in items:
         raw_id = str(item.get("id", "")) if isinstance(item, Mapping) else ""
         try:
             if not isinstance(item, Mapping):
                 raise SaramError("sync_bad_item")
-            client_id, kind, assignment_id = _parse(item)
-            if _known(client_id):
-                results.append({"id": raw_id, "status": "duplicate"})
-                continue
-            # The member's own visits, or ones given to them before the office moved them.
-            assignment = Assignment.objects.filter(pk=assignment_id, dong_id__in=dong_ids).first()
-            if assignment is None or not (
-                assignment.assignee_id == by.pk
-                or assignment.visits.filter(visitor_id=by.pk).exists()
-                or _was_assigned(by, assignment)
-            ):
-                raise SaramError("sync_not_yours")
-            if kind == "visit":
-                status = _store_visit(by, assignment, client_id, item, now)
-            elif kind in _HANDLERS:
-                _HANDLERS[kind](by, assignment, item, now)
-                status = "stored"
-            else:
-                raise SaramError("sync_unknown_kind")
-            results.append({"id": raw_id, "status": status})
-        except IntegrityError:
-            results.append({"id": raw_id, "status": "duplicate"})
+            parsed.append((raw_id, (_parse(item), item)))
         except SaramError as exc:
-            results.append(
-                {"id": raw_id, "status": "error", "code": exc.code, "message": exc.message}
+            parsed.append((raw_id, exc))
+    ids = [p[1][0][0] for p in parsed if not isinstance(p[1], SaramError)]
+    wanted = {p[1][0][2] for p in parsed if not isinstance(p[1], SaramError)}
+    results: list[dict[str, Any]] = []
+    with transaction.atomic():
+        known = set(
+            Visit.objects.filter(client_id__in=ids).values_list("client_id", flat=True)
+        ) | set(SyncConflict.objects.filter(client_id__in=ids).values_list("client_id", flat=True))
+        assignments = {
+            a.pk: a
+            for a in _with_others(
+                Assignment.objects.filter(pk__in=wanted, dong_id__in=dong_ids), by.pk
             )
+        }
+        for raw_id, entry in parsed:
+            try:
+                if isinstance(entry, SaramError):
+                    raise entry
+                (client_id, kind, assignment_id), item = entry
+                if client_id in known:
+                    results.append({"id": raw_id, "status": "duplicate"})
+                    continue
+                # The member's own visits, or ones of their dong given to someone else by
+                # the office meanwhile (kept as a conflict, never written).
+                assignment = assignments.get(assignment_id)
+                if assignment is None or not (
+                    assignment.assignee_id == by.pk or _was_assigned(by, assignment)
+                ):
+                    raise SaramError("sync_not_yours")
+                with transaction.atomic():
+                    if kind == "visit":
+                        status = _store_visit(by, assignment, client_id, item, now)
+                    elif kind in _HANDLERS:
+                        _HANDLERS[kind](by, assignment, item, now)
+                        status = "stored"
+                    else:
+                        raise SaramError("sync_unknown_kind")
+                known.add(client_id)
+                results.append({"id": raw_id, "status": status})
+            except IntegrityError:
+                results.append({"id": raw_id, "status": "duplicate"})
+            except SaramError as exc:
+                results.append(
+                    {"id": raw_id, "status": "error", "code": exc.code, "message": exc.message}
+                )
     return results
 
 
