@@ -331,7 +331,7 @@ def visits_needing_a_case(user: Any, *, dong: Dong | None = None) -> QuerySet[Vi
     )
     if dong is not None:
         qs = qs.filter(dong=dong)
-    return qs.order_by("-visited_at")
+    return qs.order_by("visited_at", "id")  # the oldest deadline first
 
 
 # --- Cases -------------------------------------------------------------------------------------
