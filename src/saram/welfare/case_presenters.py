@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from saram.core.access import Can, scope_of
 from saram.welfare import case_forms, forms, selectors
@@ -94,7 +93,3 @@ def case_page(user: Any, case: Case, *, today: dt.date) -> dict[str, Any]:
         "worker_form": forms.WorkerForm(officers=[o for o in officers if o not in workers]),
         "today": today,
     }
-
-
-def local_today() -> dt.date:
-    return timezone.localdate()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from saram.core.access import not_found
 from saram.core.errors import SaramError
 from saram.core.middleware import public
+from saram.core.models import City
 from saram.core.selectors import current_city
 from saram.welfare import case_forms
 from saram.welfare.services import requests
@@ -22,7 +23,7 @@ def _client(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _city():  # type: ignore[no-untyped-def]
+def _city() -> City:
     city = current_city()
     if city is None:
         raise not_found()
