@@ -220,6 +220,13 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+    # The offline visit app: Workbox's loader and the modules it loads, and idb for IndexedDB.
+    ("vendor/workbox", NODE_MODULES / "workbox-sw" / "build"),
+    ("vendor/workbox", NODE_MODULES / "workbox-core" / "build"),
+    ("vendor/workbox", NODE_MODULES / "workbox-routing" / "build"),
+    ("vendor/workbox", NODE_MODULES / "workbox-strategies" / "build"),
+    ("vendor/workbox", NODE_MODULES / "workbox-expiration" / "build"),
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

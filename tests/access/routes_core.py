@@ -4,6 +4,8 @@ from typing import Any
 
 from tests.access.matrix import citywide
 
+from saram.core.models import Role
+
 
 def _jobs(world: Any, role: str) -> tuple[list[str], list[str], bool]:
     """The role's own jobs inside; another user's job is 404 for everyone."""
@@ -29,16 +31,7 @@ def populate(world: Any) -> None:
 
 
 # Every signed-in role (areas, organisations and one's own jobs are open to all of them).
-EVERYONE = {
-    "city_admin",
-    "welfare_officer",
-    "committee_member",
-    "procurement_officer",
-    "social_economy_officer",
-    "making_staff",
-    "instructor",
-    "citizen",
-}
+EVERYONE = {r.value for r in Role}
 
 ROUTES: dict[str, dict[str, set[str]]] = {
     "/api/areas/dongs": {"GET": EVERYONE},

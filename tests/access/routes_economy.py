@@ -4,6 +4,8 @@ from typing import Any
 
 from tests.access.matrix import citywide
 
+from saram.core.models import Role
+
 
 def _layers(world: Any, role: str) -> tuple[list[str], list[str]]:
     return ["law", "city"], []
@@ -17,16 +19,7 @@ def _versions(world: Any, role: str) -> tuple[list[str], list[str]]:
 
 
 # Every signed-in role (areas, organisations and one's own jobs are open to all of them).
-EVERYONE = {
-    "city_admin",
-    "welfare_officer",
-    "committee_member",
-    "procurement_officer",
-    "social_economy_officer",
-    "making_staff",
-    "instructor",
-    "citizen",
-}
+EVERYONE = {r.value for r in Role}
 
 READERS = {"city_admin", "procurement_officer", "social_economy_officer"}
 MANAGERS = {"procurement_officer"}

@@ -2,17 +2,10 @@
 
 from typing import Any
 
+from saram.core.models import Role
+
 # Every signed-in role (areas, organisations and one's own jobs are open to all of them).
-EVERYONE = {
-    "city_admin",
-    "welfare_officer",
-    "committee_member",
-    "procurement_officer",
-    "social_economy_officer",
-    "making_staff",
-    "instructor",
-    "citizen",
-}
+EVERYONE = {r.value for r in Role}
 
 ROUTES: dict[str, dict[str, set[str]]] = {
     "/api/welfare/cases": {"GET": {"welfare_officer"}},
@@ -126,6 +119,61 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "welfare:round_start": {"POST": {"welfare_officer"}},
     "welfare:visits": {"GET": {"welfare_officer"}},
 }
+
+
+# Case work, consent, transfers, the public door and offline visits (#12): officers and team
+# leads act only inside their dongs (404 outside).
+OFFICERS = {"welfare_officer", "welfare_supervisor"}
+VISITORS = {"committee_member", "welfare_officer", "welfare_supervisor"}
+PUBLIC = {r.value for r in Role} | {"anonymous"}
+
+ROUTES.update(
+    {
+        "welfare:cases": {"GET": OFFICERS},
+        "welfare:case_new": {"POST": OFFICERS},
+        "welfare:case_detail": {"GET": OFFICERS},
+        "welfare:case_assess": {"POST": OFFICERS},
+        "welfare:case_conference": {"POST": OFFICERS},
+        "welfare:case_need": {"POST": OFFICERS},
+        "welfare:case_need_met": {"POST": OFFICERS},
+        "welfare:case_action": {"POST": OFFICERS},
+        "welfare:case_action_done": {"POST": OFFICERS},
+        "welfare:case_plan_approval": {"POST": OFFICERS},
+        "welfare:case_note": {"POST": OFFICERS},
+        "welfare:case_worker": {"POST": OFFICERS},
+        "welfare:case_referral": {"POST": OFFICERS},
+        "welfare:case_follow_up": {"POST": OFFICERS},
+        "welfare:case_close": {"POST": OFFICERS},
+        "welfare:approvals": {"GET": {"welfare_supervisor"}},
+        "welfare:approval_decide": {"POST": {"welfare_supervisor"}},
+        "welfare:referral_update": {"POST": OFFICERS},
+        "welfare:resources": {"GET": {"city_admin", *OFFICERS}},
+        "welfare:resource_new": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+        "welfare:resource_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+        "welfare:person_consents": {"GET": OFFICERS, "POST": OFFICERS},
+        "welfare:consent_withdraw": {"POST": OFFICERS},
+        "welfare:consent_scan": {"GET": OFFICERS},
+        "welfare:transfer_new": {"GET": OFFICERS, "POST": OFFICERS},
+        "welfare:transfers": {"GET": OFFICERS},
+        "welfare:transfer_accept": {"POST": OFFICERS},
+        "welfare:transfer_cancel": {"POST": OFFICERS},
+        "welfare:help_queue": {"GET": OFFICERS},
+        "welfare:help_request": {"GET": OFFICERS, "POST": OFFICERS},
+        "welfare:conflicts": {"GET": OFFICERS},
+        "welfare:conflict_resolve": {"POST": OFFICERS},
+        # The public door: no login.
+        "welfare:help": {"GET": PUBLIC, "POST": PUBLIC},
+        "welfare:help_places": {"GET": PUBLIC},
+        "welfare:help_done": {"GET": PUBLIC},
+        "welfare:help_status": {"GET": PUBLIC},
+        # The offline visit app: the shell, worker and manifest hold no personal data.
+        "welfare:offline_bundle": {"GET": VISITORS},
+        "welfare:offline_sync": {"POST": VISITORS},
+        "welfare:offline_sw": {"GET": PUBLIC},
+        "welfare:offline_manifest": {"GET": PUBLIC},
+        "welfare:offline_app": {"GET": PUBLIC},
+    }
+)
 
 
 def _imports(world: Any, role: str) -> tuple[list[int], list[int]]:

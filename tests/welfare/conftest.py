@@ -84,3 +84,24 @@ def household(dong: Dong) -> Callable[[], Household]:
         return Household.objects.create(dong=dong, address=f"가구 {n}", key=f"test-h-{n}")
 
     return _make
+
+
+@pytest.fixture
+def sharing_consent() -> Callable[..., Any]:
+    """`sharing_consent(person, by)`: the person's verbal 제3자 제공 동의, witnessed, so a
+    referral may share their data."""
+    from saram.welfare.services.consent import record_consent
+
+    def _give(person: Person, by: Any) -> Any:
+        return record_consent(
+            by=by,
+            person=person,
+            kind="third_party",
+            scope="사례관리 서비스 연계",
+            given_on=TODAY - dt.timedelta(days=1),
+            method="verbal",
+            witness="이통장",
+            now=NOW,
+        )
+
+    return _give

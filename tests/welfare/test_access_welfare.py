@@ -19,6 +19,7 @@ from saram.core.models import Job, Person, Role
 from saram.core.testing import all_routes, fill_route
 from saram.welfare import models as welfare
 from saram.welfare.services import cases, referrals, rounds, visits
+from saram.welfare.services.consent import record_consent
 
 from .conftest import NOW, TODAY
 
@@ -101,6 +102,16 @@ def world(
     admin = make_user(Role.CITY_ADMIN)
     resource = referrals.save_resource(
         by=admin, city=city, name="푸드뱅크", kind="local", provider="전주", needs=["food"]
+    )
+    record_consent(
+        by=officer,
+        person=assigned,
+        kind="third_party",
+        scope="서비스 연계",
+        given_on=TODAY,
+        method="verbal",
+        witness="이통장",
+        now=NOW,
     )
     referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     visits.report_concern(by=member, name="걱정", address="어딘가", description="d", now=NOW)

@@ -66,9 +66,16 @@ def test_a_member_records_a_visit_by_api(
 
 
 def test_the_referral_loop_by_api(
-    client: Any, officer: Any, city: Any, make_user: Any, make_person: Any
+    client: Any,
+    officer: Any,
+    city: Any,
+    make_user: Any,
+    make_person: Any,
+    sharing_consent: Any,
 ) -> None:
-    case = cases.open_case(by=officer, person=make_person(), programme="simple", now=NOW)
+    person = make_person()
+    sharing_consent(person, officer)
+    case = cases.open_case(by=officer, person=person, programme="simple", now=NOW)
     resource = referrals.save_resource(
         by=make_user("city_admin"),
         city=city,
@@ -85,7 +92,7 @@ def test_the_referral_loop_by_api(
     status, body = _api(
         client, "post", f"/api/welfare/referrals/{sent['id']}", {"status": "served"}
     )
-    assert status == 400 and body["code"] == "bad_step"
+    assert status == 400 and body["code"] == "referral_bad_step"
     _api(client, "post", f"/api/welfare/referrals/{sent['id']}", {"status": "accepted"})
     status, done = _api(
         client, "post", f"/api/welfare/referrals/{sent['id']}", {"status": "served"}

@@ -14,9 +14,11 @@ from .conftest import NOW
 
 
 @pytest.fixture
-def case(officer: Any, make_person: Any) -> Any:
+def case(officer: Any, make_person: Any, sharing_consent: Any) -> Any:
+    person = make_person()
+    sharing_consent(person, officer)
     return cases.open_case(
-        by=officer, person=make_person(), programme="integrated", needs=[("income", "")], now=NOW
+        by=officer, person=person, programme="integrated", needs=[("income", "")], now=NOW
     )
 
 
@@ -51,7 +53,7 @@ def test_a_decline_needs_its_reason(officer: Any, case: Any, resource: Any) -> N
     referral = referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     with pytest.raises(SaramError) as caught:
         referrals.update_referral(by=officer, referral=referral, status="declined", now=NOW)
-    assert caught.value.code == "reason_required"
+    assert caught.value.code == "referral_decline_reason_required"
     referrals.update_referral(
         by=officer, referral=referral, status="declined", decline_reason="not_eligible", now=NOW
     )
@@ -80,7 +82,7 @@ def test_a_step_the_loop_does_not_allow_is_refused(
         referrals.update_referral(
             by=officer, referral=referral, status=step, decline_reason="other", now=NOW
         )
-    assert caught.value.code == "bad_step"
+    assert caught.value.code == "referral_bad_step"
 
 
 def test_one_open_referral_per_resource(officer: Any, case: Any, resource: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from saram.core.errors import SaramError
 from saram.core.imports import keep_upload, review
@@ -143,15 +144,19 @@ def test_after_the_report_the_user_may_import_only_the_valid_rows(
     assert Signal.objects.get().observed_on == dt.date(2025, 5, 31)
 
 
-def test_a_person_outside_the_officers_dong_is_not_found(
-    officer: Any, city: Any, dong: Any, other_dong: Any, make_person: Any
+def test_a_resident_of_another_dong_is_routed_to_that_dong(
+    officer: Any, city: Any, dong: Any, other_dong: Any, make_person: Any, client_as: Any
 ) -> None:
     elsewhere = make_person(other_dong)
-    with pytest.raises(SaramError) as caught:
-        _import(officer, city, dong, _csv(f"{elsewhere.rrn},,,,job_loss,2025-05-31,,x"))
-    (error,) = caught.value.row_errors
-    assert (error.row, error.field) == (2, "주민등록번호")
-    assert "담당 지역에 없습니다" in error.message
+    done = _import(officer, city, dong, _csv(f"{elsewhere.rrn},,,,job_loss,2025-05-31,,x"))
+    assert (done.imported_count, done.routed_count, done.error_count) == (1, 1, 0)
+    assert Signal.objects.get().person == elsewhere  # in the other dong's lists now
+    # The uploading officer learns only the count, never the resident.
+    uploader = Client()
+    uploader.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    assert uploader.get(f"/welfare/people/{elsewhere.pk}/").status_code == 404
+    there = client_as("welfare_officer", other_dong)
+    assert there.get(f"/welfare/people/{elsewhere.pk}/").status_code == 200
 
 
 def test_one_number_held_by_two_residents_is_an_error(

@@ -23,6 +23,7 @@ class Can(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     VIEW_PEOPLE = "view_people"  # residents' records in the area
     MANAGE_PEOPLE = "manage_people"
+    APPROVE_CASES = "approve_cases"  # 팀장 결재 of case plans and closures
     VISIT_ASSIGNED = "visit_assigned"  # only people assigned to the user (welfare rounds)
     VIEW_AUDIT = "view_audit"
     CONFIGURE = "configure"  # city configuration, areas, rules
@@ -51,6 +52,16 @@ GRANTS: dict[str, frozenset[Can]] = {
             Can.VIEW_ORGANISATIONS,
             Can.VIEW_PEOPLE,
             Can.MANAGE_PEOPLE,
+        }
+    ),
+    # 맞춤형복지팀장: works as an officer and approves (결재) plans and closures of the dong.
+    Role.WELFARE_SUPERVISOR: frozenset(
+        {
+            Can.VIEW_AREAS,
+            Can.VIEW_ORGANISATIONS,
+            Can.VIEW_PEOPLE,
+            Can.MANAGE_PEOPLE,
+            Can.APPROVE_CASES,
         }
     ),
     Role.COMMITTEE_MEMBER: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.VISIT_ASSIGNED}),

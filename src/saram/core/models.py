@@ -226,6 +226,7 @@ class Person(models.Model):
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("시청 관리자")
     WELFARE_OFFICER = "welfare_officer", _("동 복지 담당 공무원")
+    WELFARE_SUPERVISOR = "welfare_supervisor", _("맞춤형복지팀장")
     COMMITTEE_MEMBER = "committee_member", _("동 복지위원")
     PROCUREMENT_OFFICER = "procurement_officer", _("계약·구매 담당")
     SOCIAL_ECONOMY_OFFICER = "social_economy_officer", _("사회적경제 담당")

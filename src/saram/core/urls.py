@@ -3,6 +3,17 @@ from django.urls import path
 
 from saram.core import duplicate_views, token_views, views
 
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also tells the browser to drop what it stored for this site (the offline
+    visit app's cached people and queue, its service worker)."""
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -11,7 +22,7 @@ urlpatterns = [
         views.SignIn.as_view(template_name="core/login.html", redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("dongs.geojson", views.dongs_geojson, name="dongs_geojson"),
     path("dongs/<str:code>/", views.dong_detail, name="dong_detail"),
     path("people/", views.people_list, name="people_list"),

@@ -11,6 +11,9 @@ class WelfareConfig(AppConfig):
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
         from saram.welfare import errors  # noqa: F401  (registers the app's error codes)
+        from saram.welfare.errors_cases import register_codes
+
+        register_codes()
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
         add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))

@@ -144,6 +144,8 @@ class SignalImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     review_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
+    # Rows of residents of another dong of the city: stored for them, in their dong's lists.
+    routed_count = models.PositiveIntegerField(default=0)
     only_valid_rows = models.BooleanField(default=False)
     errors = models.JSONField(default=list, blank=True)  # the first ERROR_PREVIEW row errors
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -491,6 +493,8 @@ class Visit(models.Model):
     needs = models.JSONField(_("확인한 욕구"), default=list, blank=True)
     note = models.TextField(_("방문 메모"), blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set by a phone that recorded the visit offline: a resend of the same visit is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-visited_at"]
@@ -511,6 +515,18 @@ class ClosureReason(models.TextChoices):
     DECEASED = "deceased", _("사망")
     UNREACHABLE = "unreachable", _("연락 두절")
     OTHER = "other", _("기타")
+
+
+class CaseStage(models.TextChoices):
+    """The steps of Korean case management (통합사례관리), in order."""
+
+    INTAKE = "intake", _("초기상담")
+    ASSESSMENT = "assessment", _("욕구 사정")
+    CONFERENCE = "conference", _("사례회의")
+    PLANNING = "planning", _("서비스 계획")
+    SERVICES = "services", _("서비스 제공")
+    MONITORING = "monitoring", _("점검")
+    CLOSED = "closed", _("종결")
 
 
 class Case(models.Model):
@@ -534,6 +550,16 @@ class Case(models.Model):
         _("종결 사유"), max_length=12, choices=ClosureReason.choices, blank=True
     )
     closure_note = models.CharField(_("종결 메모"), max_length=300, blank=True)
+    stage = models.CharField(
+        _("단계"), max_length=12, choices=CaseStage.choices, default=CaseStage.INTAKE
+    )
+    intake_note = models.TextField(_("초기상담 내용"), blank=True)
+    assessed_at = models.DateTimeField(_("욕구 사정"), null=True, blank=True)
+    assessment_note = models.TextField(_("사정 의견"), blank=True)
+    plan_approved_at = models.DateTimeField(_("계획 결재"), null=True, blank=True)
+    plan_approved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opened_at"]
@@ -667,6 +693,10 @@ class Referral(models.Model):
     decline_reason = models.CharField(
         _("거절 사유"), max_length=16, choices=DeclineReason.choices, blank=True
     )
+    answered_on = models.DateField(_("회신일"), null=True, blank=True)  # the day the answer came
+    consent = models.ForeignKey(
+        "Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )  # the 제3자 제공 동의 the referral relied on; empty when the law allowed it without
 
     class Meta:
         ordering = ["-sent_at"]
@@ -900,3 +930,225 @@ class EscalationPolicy(models.Model):
                 name="escalation_city_after_team_lead",
             )
         ]
+
+
+# --- Case work: conference, approval, consent, transfer; the public door; offline sync ---------
+
+
+class CaseConference(models.Model):
+    """A 사례회의: who attended and what was decided."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
+    held_on = models.DateField(_("회의일"))
+    attendees = models.CharField(_("참석자"), max_length=500)
+    decisions = models.TextField(_("결정 사항"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class ApprovalKind(models.TextChoices):
+    PLAN = "plan", _("계획 결재")
+    CLOSURE = "closure", _("종결 결재")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("결재 대기")
+    APPROVED = "approved", _("승인")
+    REJECTED = "rejected", _("반려")
+
+
+class CaseApproval(models.Model):
+    """A request for the team lead's (팀장) 결재 of a case's plan or closure, and the decision."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(max_length=10, choices=ApprovalKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    closure_reason = models.CharField(max_length=12, choices=ClosureReason.choices, blank=True)
+    note = models.CharField(_("요청 메모"), max_length=300, blank=True)
+    # What was still open when closure was asked for: [{"code": ..., "n": ...}], for the decider.
+    blockers = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("결재 의견"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(status="pending"),
+                name="one_pending_approval_per_case_and_kind",
+            )
+        ]
+
+
+class ConsentKind(models.TextChoices):
+    COLLECTION = "collection", _("개인정보 수집·이용 동의")
+    THIRD_PARTY = "third_party", _("개인정보 제3자 제공 동의")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED = "signed", _("서명한 동의서 (스캔)")
+    VERBAL = "verbal", _("구두 동의 (입회인)")
+
+
+class Consent(models.Model):
+    """A resident's consent: what it covers, when and how it was given, and its withdrawal."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_consents")
+    kind = models.CharField(_("동의 종류"), max_length=12, choices=ConsentKind.choices)
+    scope = models.CharField(_("동의 범위"), max_length=300)
+    given_on = models.DateField(_("동의일"))
+    method = models.CharField(_("동의 방법"), max_length=10, choices=ConsentMethod.choices)
+    witness = models.CharField(_("입회인"), max_length=50, blank=True)
+    scan = models.FileField(_("동의서 스캔"), upload_to="welfare/consent/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_on = models.DateField(_("철회일"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_note = models.CharField(_("철회 메모"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        indexes = [models.Index(fields=["person", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(method="verbal") | ~Q(witness=""), name="verbal_consent_has_witness"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="signed") | ~Q(scan=""), name="signed_consent_has_scan"
+            ),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("인수 대기")
+    ACCEPTED = "accepted", _("인수 완료")
+    CANCELLED = "cancelled", _("취소")
+
+
+class Transfer(models.Model):
+    """이관: a person (and their open cases) handed over to the dong they moved to."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_transfers")
+    from_dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    to_dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    cases = models.ManyToManyField(Case, related_name="transfers", blank=True)
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    new_address = models.CharField(_("새 주소"), max_length=300, blank=True)
+    handover_note = models.TextField(_("인계 내용"), blank=True)
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    acceptance_note = models.CharField(_("인수 메모"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_dong=models.F("to_dong")), name="transfer_between_two_dongs"
+            ),
+        ]
+
+
+class HelpAbout(models.TextChoices):
+    SELF = "self", _("제가 도움이 필요해요")
+    NEIGHBOUR = "neighbour", _("이웃이 걱정돼요")
+
+
+class HelpRequestStatus(models.TextChoices):
+    RECEIVED = "received", _("접수됨")
+    HANDLED = "handled", _("처리됨")
+
+
+class HelpOutcome(models.TextChoices):
+    VISITED = "visited", _("방문·상담함")
+    CASE_OPENED = "case_opened", _("사례로 지원")
+    REFERRED = "referred", _("다른 기관에 연계")
+    NO_NEED = "no_need", _("도움 필요 없음 확인")
+    UNREACHABLE = "unreachable", _("찾지 못함")
+
+
+class HelpRequest(models.Model):
+    """A request for help from the public door: for oneself or about a neighbour."""
+
+    receipt = models.CharField(max_length=12, unique=True)
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "core.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    address = models.CharField(_("주소"), max_length=300)
+    address_detail = models.CharField(_("동·호수"), max_length=100, blank=True)
+    about = models.CharField(max_length=10, choices=HelpAbout.choices)
+    name = models.CharField(_("이름"), max_length=50, blank=True)
+    contact = models.CharField(_("연락처"), max_length=20, blank=True)
+    description = models.TextField(_("어떤 어려움인가요"))
+    consented_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    due_on = models.DateField(_("처리 기한"))
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=HelpRequestStatus.choices, default=HelpRequestStatus.RECEIVED
+    )
+    outcome = models.CharField(max_length=12, choices=HelpOutcome.choices, blank=True)
+    answer = models.CharField(_("처리 내용"), max_length=500, blank=True)
+    handled_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "received_at"]
+        indexes = [models.Index(fields=["dong", "status", "due_on"])]
+
+
+class SyncConflict(models.Model):
+    """A visit recorded offline that met an office edit of the same assignment: kept, not
+    applied, until an officer decides."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="conflicts")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField(unique=True)
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    payload = models.JSONField()  # the offline visit as sent: outcome, visited_at, needs, note
+    seen_version = models.CharField(max_length=80)
+    office_version = models.CharField(max_length=80)
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, blank=True)  # "kept" or "discarded"
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]

@@ -8,9 +8,19 @@ administrator sees configuration, committees and aggregates, never a person. Any
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong, Job, Person, Role, RoleAssignment
@@ -82,7 +92,7 @@ def dong_officers(dong: Dong) -> list[Any]:
     from django.contrib.auth import get_user_model
 
     user_ids = (
-        RoleAssignment.objects.filter(role=Role.WELFARE_OFFICER)
+        RoleAssignment.objects.filter(role__in=(Role.WELFARE_OFFICER, Role.WELFARE_SUPERVISOR))
         .filter(dong.covering())
         .values_list("user_id", flat=True)
     )
@@ -317,19 +327,36 @@ def visits_of(user: Any, person: Person) -> QuerySet[Visit]:
     return Visit.objects.filter(person=person).select_related("visitor").order_by("-visited_at")
 
 
+# A met visit that found needs should become a case (or be looked at) within this many days.
+CASE_BACKLOG_DAYS = 7
+
+
 def visits_needing_a_case(user: Any, *, dong: Dong | None = None) -> QuerySet[Visit]:
-    """Met visits that found needs while the person has no open case yet."""
+    """Met visits that found needs while the person has no open case yet; a visit that a case
+    was opened from, or that came before a case of the person (open or closed), has had its
+    answer and never returns here. Each carries `case_due_at` (the deadline to act on it)."""
     open_cases = Case.objects.filter(closed_at__isnull=True).values("person_id")
+    answered = Case.objects.filter(
+        Q(visit_id=OuterRef("pk"))
+        | Q(person_id=OuterRef("person_id"), opened_at__gte=OuterRef("visited_at"))
+    )
     qs = (
         Visit.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE), outcome="met")
         .exclude(needs=[])
         .exclude(person_id__in=open_cases)
         .filter(case__isnull=True)
+        .exclude(Exists(answered))
+        .annotate(
+            case_due_at=ExpressionWrapper(
+                F("visited_at") + dt.timedelta(days=CASE_BACKLOG_DAYS),
+                output_field=DateTimeField(),
+            )
+        )
         .select_related("person", "visitor")
     )
     if dong is not None:
         qs = qs.filter(dong=dong)
-    return qs.order_by("-visited_at")
+    return qs.order_by("visited_at", "id")  # the oldest deadline first
 
 
 # --- Cases -------------------------------------------------------------------------------------

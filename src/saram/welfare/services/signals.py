@@ -687,7 +687,9 @@ def import_signals(
     frame, errors = check_rows(frame, today=today)
     errors.add_errors(reading)
     progress(2, 4, _("주민 찾는 중"))
-    matched, uncertain = match_people(frame, errors, dong_ids=dong_ids)
+    # A resident who lives in another dong of the city is routed to that dong, not dropped.
+    city_ids = list(Dong.objects.filter(gu__city=batch.city).values_list("id", flat=True))
+    matched, uncertain = match_people(frame, errors, dong_ids=city_ids)
     error_frame = errors.frame()
     bad_rows = error_frame.get_column("row").n_unique()
     batch.row_count = frame.height
@@ -744,6 +746,11 @@ def import_signals(
         batch.status = ImportStatus.IMPORTED
         batch.only_valid_rows = only_valid_rows
         batch.imported_count = written
+        batch.routed_count = (
+            Person.objects.filter(pk__in=matched.get_column("_pid").unique().to_list())
+            .exclude(dong_id__in=dong_ids)
+            .count()
+        )
         batch.review_count = len(reviews)
         batch.finished_at = timezone.now()
         batch.save()

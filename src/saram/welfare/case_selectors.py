@@ -1,0 +1,119 @@
+"""Reads of case work, consent, transfers, help requests and offline conflicts, limited to what
+the asking user may see (scope applied here, once). Out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from saram.core.access import Can, not_found, scope_of
+from saram.core.models import Dong, Person
+from saram.welfare.models import (
+    ApprovalStatus,
+    CaseApproval,
+    Consent,
+    HelpRequest,
+    HelpRequestStatus,
+    SyncConflict,
+    Transfer,
+)
+
+
+def _ids(user: Any, capability: Can) -> frozenset[int]:
+    return scope_of(user).dong_ids(capability)
+
+
+def _one(qs: QuerySet[Any], pk: int) -> Any:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def approvals_for(user: Any, *, pending_only: bool = True) -> QuerySet[CaseApproval]:
+    """결재 requests of the team lead's dongs."""
+    qs = CaseApproval.objects.filter(
+        case__dong_id__in=_ids(user, Can.APPROVE_CASES)
+    ).select_related("case", "case__person", "requested_by")
+    if pending_only:
+        qs = qs.filter(status=ApprovalStatus.PENDING)
+    return qs.order_by("requested_at", "id")
+
+
+def approval_for(user: Any, pk: int) -> CaseApproval:
+    return _one(approvals_for(user, pending_only=False), pk)
+
+
+def consents_of(user: Any, person: Person) -> QuerySet[Consent]:
+    if person.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return Consent.objects.none()
+    return Consent.objects.filter(person=person).select_related("recorded_by", "withdrawn_by")
+
+
+def consent_for(user: Any, pk: int) -> Consent:
+    return _one(
+        Consent.objects.filter(person__dong_id__in=_ids(user, Can.MANAGE_PEOPLE)).select_related(
+            "person"
+        ),
+        pk,
+    )
+
+
+def transfers_for(user: Any) -> QuerySet[Transfer]:
+    """Transfers out of or into the user's dongs: both sides see the hand-over."""
+    ids = _ids(user, Can.VIEW_PEOPLE)
+    return (
+        Transfer.objects.filter(Q(from_dong_id__in=ids) | Q(to_dong_id__in=ids))
+        .select_related("person", "from_dong", "to_dong", "opened_by", "accepted_by")
+        .order_by("-opened_at", "-id")
+    )
+
+
+def transfer_for(user: Any, pk: int) -> Transfer:
+    return _one(transfers_for(user), pk)
+
+
+def transfer_targets(person: Person) -> QuerySet[Dong]:
+    """Dongs of the person's city other than theirs."""
+    return (
+        Dong.objects.filter(gu__city_id=person.dong.gu.city_id)
+        .exclude(pk=person.dong_id)
+        .select_related("gu")
+        .order_by("gu__code", "code")
+    )
+
+
+def help_requests_for(user: Any, *, open_only: bool = True) -> QuerySet[HelpRequest]:
+    """The dong's queue of requests from the public door, oldest deadline first."""
+    qs = HelpRequest.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE)).select_related(
+        "dong", "person", "handled_by"
+    )
+    if open_only:
+        qs = qs.filter(status=HelpRequestStatus.RECEIVED)
+    return qs.order_by("due_on", "received_at")
+
+
+def help_request_for(user: Any, pk: int) -> HelpRequest:
+    return _one(help_requests_for(user, open_only=False), pk)
+
+
+def help_candidates(request: HelpRequest) -> QuerySet[Person]:
+    """Residents of the request's dong at its address (to link it to one)."""
+    qs = Person.objects.filter(dong_id=request.dong_id)
+    if request.household_id:
+        return qs.filter(household_id=request.household_id).order_by("name")[:20]
+    return qs.none()
+
+
+def conflicts_for(user: Any, *, open_only: bool = True) -> QuerySet[SyncConflict]:
+    qs = SyncConflict.objects.filter(dong_id__in=_ids(user, Can.MANAGE_PEOPLE)).select_related(
+        "assignment", "assignment__person", "submitted_by"
+    )
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs.order_by("submitted_at")
+
+
+def conflict_for(user: Any, pk: int) -> SyncConflict:
+    return _one(conflicts_for(user, open_only=False), pk)
