@@ -75,3 +75,5 @@ register(
         "making_notice_certificate": _("'%(course)s' 수료증이 발급되었습니다 (확인 번호 %(code_)s)."),
     }
 )
+
+register({"making_bad_field": _("%(field)s: %(message)s")})
