@@ -70,7 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.can(Can.TEACH) or scope.can(Can.MANAGE_MAKING):
         context["sessions"] = selectors.sessions_to_teach(request.user, since=now)
     if not any(scope.can(c) for c in (Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)):
-        return redirect("making:mine")
+        if scope.can(Can.SELF_SERVICE):
+            return redirect("making:mine")
+        raise PermissionDenied
     if scope.can(Can.MANAGE_INCUBATOR) and not scope.can(Can.MANAGE_MAKING):
         return redirect("making:incubator")
     return render(request, "making/home.html", context)
