@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.access.routes_making import OWNED, ROUTES, STAFF
+from tests.making.conftest import NOW, at
 
 from saram.core.models import Organisation, OrganisationKind, Role
 from saram.making import models as m
 from saram.making.services import courses, reservations
-from tests.access.routes_making import OWNED, ROUTES, STAFF
-from tests.making.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,9 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def world(citizen: Any, printer: m.Machine, pla: m.Material, make_user: Any, session_of: Any) -> dict[str, int]:
+def world(
+    citizen: Any, printer: m.Machine, pla: m.Material, make_user: Any, session_of: Any
+) -> dict[str, int]:
     booking = reservations.book(
         by=citizen, machine=printer, starts_at=at(9, 10), ends_at=at(9, 12), now=NOW
     )
@@ -57,7 +59,9 @@ def world(citizen: Any, printer: m.Machine, pla: m.Material, make_user: Any, ses
     )
     org = Organisation.objects.create(kind=OrganisationKind.FIRM, name="카본랩")
     tenant = m.Tenant.objects.create(
-        organisation=org, field="복합소재", term_starts_on=dt.date(2026, 3, 1),
+        organisation=org,
+        field="복합소재",
+        term_starts_on=dt.date(2026, 3, 1),
         term_ends_on=dt.date(2028, 2, 28),
     )
     return {
@@ -118,7 +122,9 @@ def test_every_route_answers_each_role_as_the_matrix_says(
                 assert status < 500, (name, method, role, status)
                 seen[(name, method)] = "allowed"
             if role not in allowed:
-                expected[(name, method)] = seen[(name, method)] if seen[(name, method)] != "allowed" else "refused"
+                expected[(name, method)] = (
+                    seen[(name, method)] if seen[(name, method)] != "allowed" else "refused"
+                )
             elif role != STAFF and (name in OWNED or (name in TAUGHT and role == "instructor")):
                 expected[(name, method)] = "absent"
             else:

@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
+from tests.making.conftest import NOW
 
 from saram.core.errors import SaramError
 from saram.core.models import Role
 from saram.making.documents import certificate_pdf
 from saram.making.models import Certificate, Enrolment, EnrolmentStatus, Notice
 from saram.making.services import courses
-from tests.making.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +123,7 @@ def test_the_certificate_pdf_is_in_korean_with_its_code(citizen: Any) -> None:
     assert any("Nanum" in name for name in fonts), fonts  # the Korean font is embedded
 
 
-def test_the_owner_downloads_the_pdf_and_nobody_else_does(
-    citizen: Any, client_as: Any
-) -> None:
+def test_the_owner_downloads_the_pdf_and_nobody_else_does(citizen: Any, client_as: Any) -> None:
     certificate = Certificate.objects.get(user=citizen)
     url = reverse("making:certificate_pdf", args=[certificate.pk])
     owner = Client()
