@@ -138,8 +138,16 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tenants": selectors.tenants_of_founder(request.user),
             "rules": RULES,
             "accepted": machine.accepted_materials.all(),
+            "initial_date": _iso_day(request.GET.get("week", "")),
         },
     )
+
+
+def _iso_day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
 
 
 @require_GET
@@ -191,7 +199,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         audience=_audience_of(request.user),
         **_profile(request.user),
     )
-    return redirect(reverse("making:machine", args=[machine.pk]) + "?booked=1")
+    # The calendar opens at the week of the new booking.
+    day = _aware(data["starts_at"]).astimezone(SEOUL).date().isoformat()
+    return redirect(reverse("making:machine", args=[machine.pk]) + f"?booked=1&week={day}")
 
 
 def _audience_of(user: Any) -> str:
