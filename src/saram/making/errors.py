@@ -25,6 +25,7 @@ register(
         "making_over_quota": _(
             "이번 주 예약 한도 %(quota)s시간을 넘습니다 (이미 %(used)s시간 예약, 이번 %(asked)s시간)."  # noqa: E501
         ),
+        "making_window_too_long": _("점검 시간은 한 번에 %(days)s일까지 잡을 수 있습니다."),
         "making_no_certificate": _(
             "%(kind)s을(를) 예약하려면 수료증이 필요합니다. '%(course)s' 과정을 이수하세요."
         ),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from saram.core.access import Can, not_found, scope_of
 from saram.making.models import (
     HOLDING,
+    MAX_SPAN,
     Certificate,
     ClusterMember,
     Course,
@@ -71,7 +72,11 @@ def calendar_rows(machine_id: int, start: dt.datetime, end: dt.datetime) -> list
     """The machine's holding rows between start and end, as plain tuples (the week calendar)."""
     return list(
         Reservation.objects.filter(
-            machine_id=machine_id, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
+            machine_id=machine_id,
+            status__in=HOLDING,
+            starts_at__gte=start - MAX_SPAN,
+            starts_at__lt=end,
+            ends_at__gt=start,
         )
         .order_by("starts_at")
         .values_list("id", "kind", "status", "starts_at", "ends_at", "user_id")

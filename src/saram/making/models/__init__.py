@@ -42,6 +42,7 @@ from saram.making.models.machines import (
 )
 from saram.making.models.reservations import (
     HOLDING,
+    MAX_SPAN,
     Notice,
     Reservation,
     ReservationKind,
@@ -50,6 +51,7 @@ from saram.making.models.reservations import (
 
 __all__ = [
     "HOLDING",
+    "MAX_SPAN",
     "Audience",
     "Certificate",
     "ClusterMember",
