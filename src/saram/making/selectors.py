@@ -261,7 +261,9 @@ def tenants_of_founder(user: Any) -> QuerySet[Tenant]:
 def cluster_directory(
     *, role: str = "", sector: str = "", query: str = ""
 ) -> QuerySet[ClusterMember]:
-    qs = ClusterMember.objects.select_related("organisation", "organisation__dong")
+    qs = ClusterMember.objects.select_related(
+        "organisation", "organisation__dong"
+    ).prefetch_related("led_projects")
     if role:
         qs = qs.filter(role=role)
     if sector:
