@@ -151,3 +151,31 @@ def test_enrolling_on_the_page_copies_dong_and_birth_year_and_audits_the_read(
     assert enrolment.dong_id == person.dong_id
     assert enrolment.birth_year == person.birth_date.year
     assert AuditEntry.objects.filter(target_type="person", target_id=str(person.pk)).exists()
+
+
+def test_staff_schedule_a_session_from_the_page(client_as: Any, fdm_course: Any) -> None:
+    from saram.making.models import CourseSession
+
+    staff = client_as(Role.MAKING_STAFF)
+    response = staff.post(
+        reverse("making:session_new"),
+        {
+            "course": fdm_course.pk,
+            "starts_at": "2099-03-02T10:00",
+            "ends_at": "2099-03-02T13:00",
+            "capacity": 12,
+        },
+    )
+    session = CourseSession.objects.get(course=fdm_course)
+    assert response.status_code == 302 and session.capacity == 12
+    before = CourseSession.objects.count()
+    staff.post(
+        reverse("making:session_new"),
+        {
+            "course": fdm_course.pk,
+            "starts_at": "2099-03-02T10:00",
+            "ends_at": "2099-03-02T09:00",
+            "capacity": 12,
+        },
+    )
+    assert CourseSession.objects.count() == before

@@ -45,6 +45,7 @@ register(
         "making_not_founder": _("이 입주 기업의 창업자만 크레딧을 쓸 수 있습니다."),
         "making_material_not_accepted": _("%(machine)s에서는 %(material)s을(를) 쓸 수 없습니다."),
         # Courses
+        "making_bad_capacity": _("정원은 1명 이상이어야 합니다."),
         "making_session_cancelled": _("취소된 교육입니다."),
         "making_session_started": _("이미 시작한 교육에는 신청할 수 없습니다."),
         "making_already_enrolled": _("이미 신청한 교육입니다."),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
@@ -353,6 +353,28 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "can_enrol": scope_of(request.user).can(Can.SELF_SERVICE),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    form = forms.SessionForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            raise _bad_form(form)
+        data = form.cleaned_data
+        session = courses.schedule_session(
+            by=request.user,
+            course=data["course"],
+            starts_at=_aware(data["starts_at"]),
+            ends_at=_aware(data["ends_at"]),
+            capacity=data["capacity"],
+            instructor=data.get("instructor"),
+            room=data.get("room"),
+            now=timezone.now(),
+        )
+        return redirect("making:session", pk=session.pk)
+    return render(request, "making/session_new.html", {"form": form})
 
 
 @require_POST
