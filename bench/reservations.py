@@ -5,7 +5,7 @@ exclusion constraint) into a fresh database, then:
 
 1. times the calendar feed a machine page reads (`making:machine_events`, through Django's
    full request handling: session, auth, middleware, selector, presenter, JSON) for random
-   machines and weeks; the baseline is the same selector query alone (`calendar_rows`);
+   machines and weeks; the baseline is the same SQL alone on a bare cursor (`CALENDAR_SQL`);
 2. lets 8 concurrent clients book overlapping slots through the booking service and counts
    successes, refusals, throughput and double bookings (pairs of overlapping holding rows on one
    machine, counted by SQL); double bookings must be 0.
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         Reservation,
         ReservationStatus,
     )
-    from saram.making.selectors import calendar_rows
+    from saram.making.selectors import CALENDAR_SQL, calendar_params
     from saram.making.services import reservations
 
     seoul = ZoneInfo("Asia/Seoul")
@@ -158,7 +158,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     # Warm up both paths once (imports, templates, connection).
     client.get(reverse("making:machine_events", args=[machines[0].pk]))
-    calendar_rows(machines[0].pk, year_start, year_start + dt.timedelta(days=7))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CALENDAR_SQL,
+            calendar_params(machines[0].pk, year_start, year_start + dt.timedelta(days=7)),
+        )
 
     page_ms: list[float] = []
     query_ms: list[float] = []
@@ -174,8 +178,11 @@ def run(args: argparse.Namespace) -> int:
         response = client.get(url, params)
         page_ms.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.status_code
+        params_sql = calendar_params(machine.pk, start, end)
         t0 = time.perf_counter()
-        rows = calendar_rows(machine.pk, start, end)
+        with connection.cursor() as cursor:
+            cursor.execute(CALENDAR_SQL, params_sql)
+            rows = cursor.fetchall()
         query_ms.append((time.perf_counter() - t0) * 1000)
         assert len(rows) == len(response.json())
     page_p95 = _p95(page_ms)
