@@ -58,6 +58,8 @@ def _profile(user: Any) -> dict[str, Any]:
 
 
 def _bad_form(form: Any) -> SaramError:
+    if not form.errors:
+        return SaramError("making_bad_field", field="", message="")
     field, errs = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else field
     return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
@@ -358,7 +360,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     scope_of(request.user).require(Can.MANAGE_MAKING)
-    form = forms.SessionForm(request.POST or None)
+    form = forms.SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():
             raise _bad_form(form)
