@@ -227,6 +227,8 @@ STATICFILES_DIRS = [
     ("vendor/workbox", NODE_MODULES / "workbox-strategies" / "build"),
     ("vendor/workbox", NODE_MODULES / "workbox-expiration" / "build"),
     ("vendor/idb", NODE_MODULES / "idb" / "build"),
+    ("vendor/fullcalendar", NODE_MODULES / "fullcalendar"),
+    ("vendor/fullcalendar-locales", NODE_MODULES / "@fullcalendar" / "core" / "locales"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
