@@ -31,6 +31,7 @@ class Can(StrEnum):
     MANAGE_SOCIAL_ECONOMY = "manage_social_economy"
     MANAGE_MAKING = "manage_making"  # machines, courses, print jobs
     TEACH = "teach"
+    MANAGE_INCUBATOR = "manage_incubator"  # tenants, milestones, machine-hour credits
     SELF_SERVICE = "self_service"  # own reservations, courses, print jobs
 
 
@@ -73,6 +74,9 @@ GRANTS: dict[str, frozenset[Can]] = {
     ),
     Role.MAKING_STAFF: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_MAKING}),
     Role.INSTRUCTOR: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.TEACH}),
+    Role.INCUBATOR_MANAGER: frozenset(
+        {Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_INCUBATOR}
+    ),
     Role.CITIZEN: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.SELF_SERVICE}),
 }
 

@@ -189,6 +189,7 @@ class Role(models.TextChoices):
     SOCIAL_ECONOMY_OFFICER = "social_economy_officer", _("사회적경제 담당")
     MAKING_STAFF = "making_staff", _("3D프린팅 센터 직원")
     INSTRUCTOR = "instructor", _("강사")
+    INCUBATOR_MANAGER = "incubator_manager", _("창업보육 매니저")
     CITIZEN = "citizen", _("시민")
 
 

@@ -6,3 +6,16 @@ class MakingConfig(AppConfig):
     name = "saram.making"
     label = "making"
     verbose_name = _("3D프린팅")
+
+    def ready(self) -> None:
+        from saram.core.access import Can
+        from saram.core.navigation import NavItem, add
+        from saram.making import errors  # noqa: F401  (registers the app's codes)
+
+        add(NavItem("making:home", _("3D프린팅 센터"), Can.MANAGE_MAKING, order=60))
+        add(NavItem("making:home", _("3D프린팅 센터"), Can.TEACH, order=60))
+        add(NavItem("making:mine", _("내 예약·교육"), Can.SELF_SERVICE, order=61))
+        add(NavItem("making:machines", _("장비 예약"), Can.SELF_SERVICE, order=62))
+        add(NavItem("making:catalogue", _("교육 과정"), Can.SELF_SERVICE, order=63))
+        add(NavItem("making:incubator", _("창업보육"), Can.MANAGE_INCUBATOR, order=64))
+        add(NavItem("making:stats", _("이용 통계"), Can.MANAGE_MAKING, order=65))

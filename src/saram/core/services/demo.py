@@ -1000,6 +1000,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("socialeconomy", Role.SOCIAL_ECONOMY_OFFICER, "city"),
     DemoUser("making", Role.MAKING_STAFF, "city"),
     DemoUser("instructor", Role.INSTRUCTOR, "city"),
+    DemoUser("incubator", Role.INCUBATOR_MANAGER, "city"),
     DemoUser("citizen", Role.CITIZEN, "city", with_person=True),
 )
 

@@ -1,0 +1,1 @@
+"""Writes of the making app: one module per process of the centre."""

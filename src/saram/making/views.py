@@ -1,0 +1,589 @@
+"""Pages of the centre: thin views over selectors, services and presenters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from saram.core.access import Can, scope_of
+from saram.core.errors import SaramError
+from saram.core.middleware import public
+from saram.core.models import RoleAssignment
+from saram.core.services.tabular import write_table
+from saram.making import forms, presenters, selectors
+from saram.making.documents import annual_report_pdf, certificate_pdf
+from saram.making.models import (
+    Audience,
+    ClusterRole,
+    ClusterSector,
+    MachineKind,
+    MaterialKind,
+    ReservationStatus,
+    StockReason,
+)
+from saram.making.rules import RULES
+from saram.making.services import courses, events, machines, reservations, stock
+from saram.making.services._common import SEOUL
+
+
+def _profile(user: Any) -> dict[str, Any]:
+    """Dong and birth year copied onto a booking or enrolment for the statistics."""
+    row = (
+        RoleAssignment.objects.filter(user=user, person__isnull=False)
+        .values_list("person__dong_id", "person__birth_date")
+        .first()
+    )
+    if row is None:
+        return {"dong_id": None, "birth_year": None}
+    return {"dong_id": row[0], "birth_year": row[1].year if row[1] else None}
+
+
+def _bad_form(form: Any) -> SaramError:
+    field, errs = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else field
+    return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
+
+
+# --- Home ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    now = timezone.now()
+    context: dict[str, Any] = {"now": now}
+    if scope.can(Can.MANAGE_MAKING):
+        context["machines"] = selectors.machines_for(request.user)
+        context["reorder"] = selectors.materials_to_reorder(request.user)
+        context["upcoming"] = selectors.upcoming_bookings(request.user, since=now, limit=20)
+        context["staff"] = True
+    if scope.can(Can.TEACH) or scope.can(Can.MANAGE_MAKING):
+        context["sessions"] = selectors.sessions_to_teach(request.user, since=now)
+    if not any(scope.can(c) for c in (Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)):
+        return redirect("making:mine")
+    if scope.can(Can.MANAGE_INCUBATOR) and not scope.can(Can.MANAGE_MAKING):
+        return redirect("making:incubator")
+    return render(request, "making/home.html", context)
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not scope.can(Can.SELF_SERVICE) and not scope.can(Can.MANAGE_MAKING):
+        raise PermissionDenied
+    now = timezone.now()
+    return render(
+        request,
+        "making/mine.html",
+        {
+            "reservations": selectors.reservations_of(request.user, since=now - dt.timedelta(days=30)),
+            "enrolments": selectors.enrolments_of(request.user),
+            "certificates": selectors.certificates_of(request.user),
+            "notices": presenters.notices(selectors.notices_of(request.user)),
+            "now": now,
+            "deadline_hours": RULES.cancel_deadline_hours,
+        },
+    )
+
+
+# --- Machines, calendar, reservations -------------------------------------------------------------
+
+
+@require_GET
+def machine_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not any(scope.can(c) for c in (Can.SELF_SERVICE, Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)):
+        raise PermissionDenied
+    return render(
+        request,
+        "making/machine_list.html",
+        {"machines": selectors.machines_for(request.user), "rules": RULES},
+    )
+
+
+@require_GET
+def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    machine = selectors.machine_for(request.user, pk)
+    scope = scope_of(request.user)
+    staff = scope.can(Can.MANAGE_MAKING)
+    unlocking = reservations.unlocking_course(machine.kind)
+    return render(
+        request,
+        "making/machine_detail.html",
+        {
+            "machine": machine,
+            "staff": staff,
+            "certified": staff or reservations.is_certified(request.user, machine.kind),
+            "unlocking": unlocking,
+            "booking_form": forms.BookingForm(),
+            "maintenance_form": forms.MaintenanceForm(),
+            "log_form": forms.MachineLogForm(),
+            "log": machine.log.all()[:20] if staff else [],
+            "tenants": selectors.tenants_of_founder(request.user),
+            "rules": RULES,
+            "accepted": machine.accepted_materials.all(),
+        },
+    )
+
+
+@require_GET
+def machine_events(request: HttpRequest, pk: int) -> JsonResponse:
+    machine = selectors.machine_for(request.user, pk)
+    start = parse_datetime(request.GET.get("start", "") or "")
+    end = parse_datetime(request.GET.get("end", "") or "")
+    if start is None or end is None:
+        now = timezone.now()
+        start, end = reservations.week_bounds(now)
+    # The calendar speaks Seoul wall-clock time whatever offset it writes.
+    start = start.replace(tzinfo=SEOUL)
+    end = end.replace(tzinfo=SEOUL)
+    end = min(end, start + dt.timedelta(days=62))
+    rows = selectors.calendar_rows(machine.pk, start, end)
+    staff = scope_of(request.user).can(Can.MANAGE_MAKING)
+    return JsonResponse(
+        presenters.calendar_events(rows, viewer_id=request.user.pk, staff=staff), safe=False
+    )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if timezone.is_aware(value) else value.replace(tzinfo=SEOUL)
+
+
+@require_POST
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    machine = selectors.machine_for(request.user, pk)
+    form = forms.BookingForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    data = form.cleaned_data
+    tenant = None
+    if data.get("tenant"):
+        tenant = selectors.tenants_of_founder(request.user).filter(pk=data["tenant"]).first()
+        if tenant is None:
+            raise SaramError("making_not_founder")
+    grams = data.get("material_g") or 0
+    reservations.book(
+        by=request.user,
+        machine=machine,
+        starts_at=_aware(data["starts_at"]),
+        ends_at=_aware(data["ends_at"]),
+        now=timezone.now(),
+        purpose=data.get("purpose", ""),
+        material=machine.loaded_material if grams else None,
+        material_g=grams,
+        tenant=tenant,
+        audience=_audience_of(request.user),
+        **_profile(request.user),
+    )
+    return redirect(reverse("making:machine", args=[machine.pk]) + "?booked=1")
+
+
+def _audience_of(user: Any) -> str:
+    if selectors.tenants_of_founder(user).exists():
+        return Audience.FOUNDER
+    return Audience.PUBLIC
+
+
+@require_POST
+def maintenance(request: HttpRequest, pk: int) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    machine = selectors.machine_for(request.user, pk)
+    form = forms.MaintenanceForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    _w, moved, cancelled = reservations.block_maintenance(
+        by=request.user,
+        machine=machine,
+        starts_at=_aware(form.cleaned_data["starts_at"]),
+        ends_at=_aware(form.cleaned_data["ends_at"]),
+        now=timezone.now(),
+        reason=form.cleaned_data.get("reason", ""),
+    )
+    from django.contrib import messages
+
+    messages.success(
+        request,
+        _("점검 시간을 잡았습니다. 옮긴 예약 %(moved)s건, 취소한 예약 %(cancelled)s건 (각자에게 알림).")
+        % {"moved": len(moved), "cancelled": len(cancelled)},
+    )
+    return redirect("making:machine", pk=machine.pk)
+
+
+@require_POST
+def machine_log(request: HttpRequest, pk: int) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    machine = selectors.machine_for(request.user, pk)
+    form = forms.MachineLogForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    machines.log_machine(
+        by=request.user,
+        machine=machine,
+        kind=form.cleaned_data["kind"],
+        text=form.cleaned_data["text"],
+        cost_krw=form.cleaned_data.get("cost_krw") or 0,
+        status=form.cleaned_data.get("status") or "",
+        now=timezone.now(),
+    )
+    return redirect("making:machine", pk=machine.pk)
+
+
+@require_POST
+def cancel_reservation(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = selectors.reservation_for(request.user, pk)
+    reservations.cancel(by=request.user, reservation=reservation, now=timezone.now())
+    return redirect(request.POST.get("next") or reverse("making:mine"))
+
+
+@require_POST
+def mark_reservation(request: HttpRequest, pk: int) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    reservation = selectors.reservation_for(request.user, pk)
+    form = forms.ReservationMarkForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    if form.cleaned_data["outcome"] == ReservationStatus.ATTENDED:
+        reservations.mark_attended(by=request.user, reservation=reservation, now=timezone.now())
+    else:
+        reservations.mark_no_show(by=request.user, reservation=reservation, now=timezone.now())
+    return redirect("making:home")
+
+
+@require_GET
+def materials(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "making/materials.html",
+        {
+            "materials": selectors.materials_for(request.user),
+            "stock_form": forms.StockForm(),
+            "kinds": dict(MaterialKind.choices),
+        },
+    )
+
+
+@require_POST
+def material_stock(request: HttpRequest, pk: int) -> HttpResponse:
+    material = selectors.material_for(request.user, pk)
+    form = forms.StockForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    data = form.cleaned_data
+    if data["direction"] == "in":
+        stock.receive_stock(
+            by=request.user, material=material, grams=data["grams"], now=timezone.now(),
+            note=data.get("note", ""),
+        )
+    else:
+        stock.withdraw_stock(
+            by=request.user, material=material, grams=data["grams"], now=timezone.now(),
+            reason=StockReason.ADJUSTMENT, note=data.get("note", ""),
+        )
+    return redirect("making:materials")
+
+
+# --- Courses, attendance, certificates -----------------------------------------------------------
+
+
+@public
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = forms.CourseFilterForm(request.GET)
+    audience = form.cleaned_data.get("audience", "") if form.is_valid() else ""
+    now = timezone.now()
+    sessions = selectors.open_sessions(since=now)
+    if audience:
+        sessions = sessions.filter(course__audience=audience)
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(
+            selectors.enrolments_of(request.user).values_list("session_id", flat=True)
+        )
+    return render(
+        request,
+        "making/catalogue.html",
+        {
+            "form": form,
+            "courses": selectors.published_courses(audience=audience),
+            "sessions": sessions,
+            "mine": mine,
+            "kinds": dict(MachineKind.choices),
+            "can_enrol": scope_of(request.user).can(Can.SELF_SERVICE),
+        },
+    )
+
+
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_for_enrolment(request.user, pk)
+    enrolment = courses.enrol(
+        by=request.user, session=session, now=timezone.now(), **_profile(request.user)
+    )
+    from django.contrib import messages
+
+    if enrolment.status == "waiting":
+        messages.info(request, _("정원이 차서 대기 명단에 올렸습니다. 자리가 나면 알려 드립니다."))
+    else:
+        messages.success(request, _("수강 신청이 확정되었습니다."))
+    return redirect("making:mine")
+
+
+@require_POST
+def cancel_enrolment(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.own_enrolment(request.user, pk)
+    courses.cancel_enrolment(by=request.user, enrolment=enrolment, now=timezone.now())
+    return redirect("making:mine")
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_to_teach(request.user, pk)
+    return render(
+        request,
+        "making/session.html",
+        {"session": session, "roster": selectors.roster(session)},
+    )
+
+
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.enrolment_to_mark(request.user, pk)
+    form = forms.AttendanceForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    courses.mark_attendance(
+        by=request.user, enrolment=enrolment, present=form.cleaned_data["present"],
+        now=timezone.now(),
+    )
+    return redirect("making:session", pk=enrolment.session_id)
+
+
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_for(request.user, pk)
+    verify_url, base = presenters.certificate_urls(request, certificate.code)
+    pdf = certificate_pdf(certificate=certificate, verify_url=verify_url, base_url=base)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@public
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    form = forms.VerifyForm(request.GET or None)
+    certificate = None
+    error = None
+    if form.is_valid():
+        try:
+            certificate = courses.verify_certificate(code=form.cleaned_data["code"])
+        except SaramError as exc:
+            error = exc.message
+    return render(
+        request,
+        "making/verify.html",
+        {"form": form, "certificate": certificate, "error": error},
+        status=404 if error else 200,
+    )
+
+
+# --- Events and gallery --------------------------------------------------------------------------
+
+
+@public
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(selectors.registrations_of(request.user).values_list("event_id", flat=True))
+    return render(
+        request,
+        "making/events.html",
+        {
+            "events": selectors.public_events(since=now - dt.timedelta(days=1)),
+            "mine": mine,
+            "can_register": scope_of(request.user).can(Can.SELF_SERVICE),
+        },
+    )
+
+
+@require_POST
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.public_event(pk)
+    registration = events.register(
+        by=request.user, event=event, now=timezone.now(), audience=_audience_of(request.user),
+        **_profile(request.user),
+    )
+    from django.contrib import messages
+
+    if registration.status == "waiting":
+        messages.info(request, _("정원이 차서 대기 명단에 올렸습니다."))
+    else:
+        messages.success(request, _("행사 참가 신청이 확정되었습니다."))
+    return redirect("making:events")
+
+
+@public
+@require_GET
+def gallery(request: HttpRequest) -> HttpResponse:
+    return render(request, "making/gallery.html", {"projects": selectors.gallery()})
+
+
+# --- Cluster -------------------------------------------------------------------------------------
+
+
+@public
+@require_GET
+def cluster(request: HttpRequest) -> HttpResponse:
+    form = forms.ClusterFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    members = selectors.cluster_directory(
+        role=data.get("role", ""), sector=data.get("sector", ""), query=data.get("q", "")
+    )
+    fmt = data.get("format")
+    roles = dict(ClusterRole.choices)
+    sectors = dict(ClusterSector.choices)
+    if fmt:
+        headers = [_("이름"), _("구분"), _("분야"), _("동"), _("소개"), _("누리집")]
+        rows = (
+            [
+                m.organisation.name,
+                str(roles.get(m.role, "")),
+                str(sectors.get(m.sector, "")),
+                m.organisation.dong.display_name if m.organisation.dong else "",
+                m.summary,
+                m.website,
+            ]
+            for m in members
+        )
+        content = write_table(headers, rows, fmt)
+        response = HttpResponse(
+            content,
+            content_type="text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="cluster.{fmt}"'
+        return response
+    points = [
+        {
+            "name": m.organisation.name,
+            "role": str(roles.get(m.role, "")),
+            "lat": m.lat or (m.organisation.dong.centroid_lat if m.organisation.dong else None),
+            "lng": m.lng or (m.organisation.dong.centroid_lng if m.organisation.dong else None),
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "making/cluster.html",
+        {
+            "form": form,
+            "members": members,
+            "points": [p for p in points if p["lat"]],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+# --- Incubator -----------------------------------------------------------------------------------
+
+
+@require_GET
+def incubator(request: HttpRequest) -> HttpResponse:
+    tenants = list(selectors.tenants_for(request.user).prefetch_related("milestones", "founders"))
+    ids = [t.pk for t in tenants]
+    balances = selectors.credit_balances(ids)
+    used = selectors.credit_use(ids)
+    today = timezone.localdate()
+    rows = []
+    for t in tenants:
+        due = [m for m in t.milestones.all() if m.done_on is None]
+        rows.append(
+            {
+                "tenant": t,
+                "balance_h": round(balances.get(t.pk, 0) / 60, 1),
+                "used_h": round(used.get(t.pk, 0) / 60, 1),
+                "due": sorted(due, key=lambda m: m.due_on)[:2],
+                "overdue": sum(1 for m in due if m.due_on < today),
+                "founders": [f.name for f in t.founders.all()],
+            }
+        )
+    return render(request, "making/incubator.html", {"rows": rows, "today": today})
+
+
+@require_GET
+def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = selectors.tenant_for(request.user, pk)
+    return render(
+        request,
+        "making/tenant.html",
+        {
+            "tenant": tenant,
+            "ledger": tenant.credits.select_related("reservation__machine")[:50],
+            "milestones": tenant.milestones.all(),
+            "mentoring": tenant.mentoring.all()[:20],
+            "founders": tenant.founders.all(),
+            "credit_form": forms.CreditForm(),
+        },
+    )
+
+
+@require_POST
+def tenant_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = selectors.tenant_for(request.user, pk)
+    scope = scope_of(request.user)
+    if not (scope.can(Can.MANAGE_INCUBATOR) or scope.can(Can.MANAGE_MAKING)):
+        raise PermissionDenied
+    form = forms.CreditForm(request.POST)
+    if not form.is_valid():
+        raise _bad_form(form)
+    reservations.credit_tenant(
+        by=request.user, tenant=tenant, minutes=form.cleaned_data["hours"] * 60, now=timezone.now()
+    )
+    return redirect("making:tenant", pk=tenant.pk)
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    form = forms.YearForm(request.GET)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return int(year or timezone.localdate().year)
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    data = presenters.statistics(year=_year(request))
+    return render(
+        request,
+        "making/stats.html",
+        {"stats": data, "chart": json.dumps({k: data[k] for k in ("by_audience", "by_age", "hours_by_audience")}, ensure_ascii=False),
+         "dong_values": json.dumps({r["code"]: r["people"] for r in data["by_dong"]})},
+    )
+
+
+@require_GET
+def annual_report(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    data = presenters.statistics(year=_year(request))
+    pdf = annual_report_pdf(
+        context={"stats": data, "machines": selectors.machines_for(request.user)},
+        base_url=request.build_absolute_uri("/"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="making-report-{data["year"]}.pdf"'
+    return response
