@@ -136,12 +136,16 @@ def slice_model(
     timer = threading.Timer(timeout_s, stop)
     timer.start()
     tail: list[bytes] = []
+    shown = 0
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
             match = _PROGRESS.match(line)
-            if match and on_progress is not None:
-                on_progress(min(int(match.group(1)), 100))
+            # PrusaSlicer's steps do not come in order: the bar only moves forward.
+            if match and int(match.group(1)) > shown:
+                shown = min(int(match.group(1)), 100)
+                if on_progress is not None:
+                    on_progress(shown)
             tail = [*tail[-9:], line]
         code = proc.wait()
     finally:
