@@ -79,7 +79,9 @@ def fdm_course(db: None) -> Course:
 
 @pytest.fixture
 def session_of(fdm_course: Course) -> Callable[..., CourseSession]:
-    def _make(capacity: int = 2, starts_at: dt.datetime | None = None, **fields: Any) -> CourseSession:
+    def _make(
+        capacity: int = 2, starts_at: dt.datetime | None = None, **fields: Any
+    ) -> CourseSession:
         start = starts_at or at(10, 14)
         return CourseSession.objects.create(
             course=fdm_course,

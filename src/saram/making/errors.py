@@ -28,13 +28,11 @@ register(
         "making_no_certificate": _(
             "%(kind)s을(를) 예약하려면 수료증이 필요합니다. '%(course)s' 과정을 이수하세요."
         ),
-        "making_no_course_unlocks": _(
-            "%(kind)s은(는) 센터 직원만 사용할 수 있습니다."
+        "making_no_course_unlocks": _("%(kind)s은(는) 센터 직원만 사용할 수 있습니다."),
+        "making_machine_unavailable": _(
+            "%(machine)s은(는) 지금 %(status)s 상태라 예약할 수 없습니다."
         ),
-        "making_machine_unavailable": _("%(machine)s은(는) 지금 %(status)s 상태라 예약할 수 없습니다."),
-        "making_suspended": _(
-            "노쇼 %(count)s회로 %(until)s까지 예약이 정지되었습니다."
-        ),
+        "making_suspended": _("노쇼 %(count)s회로 %(until)s까지 예약이 정지되었습니다."),
         "making_cancel_too_late": _(
             "시작 %(hours)s시간 전까지만 취소할 수 있습니다. 센터에 연락하세요."
         ),
@@ -72,7 +70,9 @@ register(
         "making_notice_event_promoted": _(
             "대기하던 행사 '%(event)s'에 자리가 나서 참가가 확정되었습니다."
         ),
-        "making_notice_certificate": _("'%(course)s' 수료증이 발급되었습니다 (확인 번호 %(code_)s)."),
+        "making_notice_certificate": _(
+            "'%(course)s' 수료증이 발급되었습니다 (확인 번호 %(code_)s)."
+        ),
     }
 )
 

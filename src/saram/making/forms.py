@@ -40,9 +40,7 @@ class MachineLogForm(forms.Form):
 
 
 class StockForm(forms.Form):
-    direction = forms.ChoiceField(
-        label=_("구분"), choices=[("in", _("입고")), ("out", _("출고"))]
-    )
+    direction = forms.ChoiceField(label=_("구분"), choices=[("in", _("입고")), ("out", _("출고"))])
     grams = forms.IntegerField(label=_("양(g)"), min_value=1)
     note = forms.CharField(label=_("메모"), max_length=200, required=False)
 
@@ -75,9 +73,7 @@ class ClusterFilterForm(forms.Form):
         label=_("분야"), choices=[("", _("전체")), *ClusterSector.choices], required=False
     )
     q = forms.CharField(label=_("검색"), max_length=100, required=False)
-    format = forms.ChoiceField(
-        choices=[("", ""), ("csv", "CSV"), ("xlsx", "XLSX")], required=False
-    )
+    format = forms.ChoiceField(choices=[("", ""), ("csv", "CSV"), ("xlsx", "XLSX")], required=False)
 
 
 class VerifyForm(forms.Form):

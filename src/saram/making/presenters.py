@@ -25,7 +25,9 @@ from saram.making.models import (
 from saram.making.services._common import SEOUL
 
 
-def calendar_events(rows: list[tuple[Any, ...]], *, viewer_id: int | None, staff: bool) -> list[dict[str, Any]]:
+def calendar_events(
+    rows: list[tuple[Any, ...]], *, viewer_id: int | None, staff: bool
+) -> list[dict[str, Any]]:
     """FullCalendar's event objects: one's own bookings named, others only 'booked'."""
     out = []
     for pk, kind, status, starts_at, ends_at, user_id in rows:
@@ -56,8 +58,15 @@ def notices(rows: Any) -> list[dict[str, Any]]:
     ]
 
 
-AGE_GROUPS = [(0, 13, "~12"), (13, 19, "13~18"), (19, 30, "19~29"), (30, 40, "30~39"),
-              (40, 50, "40~49"), (50, 65, "50~64"), (65, 200, "65~")]
+AGE_GROUPS = [
+    (0, 13, "~12"),
+    (13, 19, "13~18"),
+    (19, 30, "19~29"),
+    (30, 40, "30~39"),
+    (40, 50, "40~49"),
+    (50, 65, "50~64"),
+    (65, 200, "65~"),
+]
 
 
 def age_group(birth_year: int | None, year: int) -> str:
@@ -76,12 +85,16 @@ def statistics(*, year: int) -> dict[str, Any]:
     end = dt.datetime(year + 1, 1, 1, tzinfo=SEOUL)
     enrol = list(
         Enrolment.objects.filter(
-            status=EnrolmentStatus.ENROLLED, session__starts_at__gte=start, session__starts_at__lt=end
+            status=EnrolmentStatus.ENROLLED,
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
         ).values_list("session__course__audience", "birth_year", "dong_id")
     )
     events = list(
         EventRegistration.objects.filter(
-            status=RegistrationStatus.REGISTERED, event__starts_at__gte=start, event__starts_at__lt=end
+            status=RegistrationStatus.REGISTERED,
+            event__starts_at__gte=start,
+            event__starts_at__lt=end,
         ).values_list("audience", "birth_year", "dong_id")
     )
     bookings = list(

@@ -64,9 +64,7 @@ def materials_to_reorder(user: Any) -> QuerySet[Material]:
     return materials_for(user).filter(is_active=True, stock_g__lte=F("reorder_level_g"))
 
 
-def calendar_rows(
-    machine_id: int, start: dt.datetime, end: dt.datetime
-) -> list[tuple[Any, ...]]:
+def calendar_rows(machine_id: int, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     """The machine's holding rows between start and end, as plain tuples (the week calendar)."""
     return list(
         Reservation.objects.filter(
@@ -252,7 +250,9 @@ def tenants_of_founder(user: Any) -> QuerySet[Tenant]:
 # --- Cluster, events, gallery (public) -----------------------------------------------------------
 
 
-def cluster_directory(*, role: str = "", sector: str = "", query: str = "") -> QuerySet[ClusterMember]:
+def cluster_directory(
+    *, role: str = "", sector: str = "", query: str = ""
+) -> QuerySet[ClusterMember]:
     qs = ClusterMember.objects.select_related("organisation", "organisation__dong")
     if role:
         qs = qs.filter(role=role)

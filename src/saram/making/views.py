@@ -86,7 +86,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "making/mine.html",
         {
-            "reservations": selectors.reservations_of(request.user, since=now - dt.timedelta(days=30)),
+            "reservations": selectors.reservations_of(
+                request.user, since=now - dt.timedelta(days=30)
+            ),
             "enrolments": selectors.enrolments_of(request.user),
             "certificates": selectors.certificates_of(request.user),
             "notices": presenters.notices(selectors.notices_of(request.user)),
@@ -102,7 +104,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def machine_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    if not any(scope.can(c) for c in (Can.SELF_SERVICE, Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)):
+    if not any(
+        scope.can(c) for c in (Can.SELF_SERVICE, Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)
+    ):
         raise PermissionDenied
     return render(
         request,
@@ -213,7 +217,9 @@ def maintenance(request: HttpRequest, pk: int) -> HttpResponse:
 
     messages.success(
         request,
-        _("점검 시간을 잡았습니다. 옮긴 예약 %(moved)s건, 취소한 예약 %(cancelled)s건 (각자에게 알림).")
+        _(
+            "점검 시간을 잡았습니다. 옮긴 예약 %(moved)s건, 취소한 예약 %(cancelled)s건 (각자에게 알림)."
+        )
         % {"moved": len(moved), "cancelled": len(cancelled)},
     )
     return redirect("making:machine", pk=machine.pk)
@@ -281,13 +287,20 @@ def material_stock(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     if data["direction"] == "in":
         stock.receive_stock(
-            by=request.user, material=material, grams=data["grams"], now=timezone.now(),
+            by=request.user,
+            material=material,
+            grams=data["grams"],
+            now=timezone.now(),
             note=data.get("note", ""),
         )
     else:
         stock.withdraw_stock(
-            by=request.user, material=material, grams=data["grams"], now=timezone.now(),
-            reason=StockReason.ADJUSTMENT, note=data.get("note", ""),
+            by=request.user,
+            material=material,
+            grams=data["grams"],
+            now=timezone.now(),
+            reason=StockReason.ADJUSTMENT,
+            note=data.get("note", ""),
         )
     return redirect("making:materials")
 
@@ -306,9 +319,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         sessions = sessions.filter(course__audience=audience)
     mine = set()
     if request.user.is_authenticated:
-        mine = set(
-            selectors.enrolments_of(request.user).values_list("session_id", flat=True)
-        )
+        mine = set(selectors.enrolments_of(request.user).values_list("session_id", flat=True))
     return render(
         request,
         "making/catalogue.html",
@@ -362,7 +373,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise _bad_form(form)
     courses.mark_attendance(
-        by=request.user, enrolment=enrolment, present=form.cleaned_data["present"],
+        by=request.user,
+        enrolment=enrolment,
+        present=form.cleaned_data["present"],
         now=timezone.now(),
     )
     return redirect("making:session", pk=enrolment.session_id)
@@ -422,7 +435,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.public_event(pk)
     registration = events.register(
-        by=request.user, event=event, now=timezone.now(), audience=_audience_of(request.user),
+        by=request.user,
+        event=event,
+        now=timezone.now(),
+        audience=_audience_of(request.user),
         **_profile(request.user),
     )
     from django.contrib import messages
@@ -571,8 +587,14 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "making/stats.html",
-        {"stats": data, "chart": json.dumps({k: data[k] for k in ("by_audience", "by_age", "hours_by_audience")}, ensure_ascii=False),
-         "dong_values": json.dumps({r["code"]: r["people"] for r in data["by_dong"]})},
+        {
+            "stats": data,
+            "chart": json.dumps(
+                {k: data[k] for k in ("by_audience", "by_age", "hours_by_audience")},
+                ensure_ascii=False,
+            ),
+            "dong_values": json.dumps({r["code"]: r["people"] for r in data["by_dong"]}),
+        },
     )
 
 

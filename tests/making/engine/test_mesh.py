@@ -202,7 +202,10 @@ def test_fifty_million_triangles_are_refused_from_the_header(tmp_path: Path) -> 
 
 def test_ascii_with_too_many_facets_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "many.stl"
-    facet = b"facet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\n"
+    facet = (
+        b"facet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\n"
+        b"endloop\nendfacet\n"
+    )
     path.write_bytes(b"solid x\n" + facet * 101 + b"endsolid x\n")
     with pytest.raises(MeshRefused) as caught:
         read_mesh(path, max_triangles=100)
@@ -226,11 +229,12 @@ def test_3mf_with_a_path_traversal_name_is_refused(tmp_path: Path, name: str) ->
 
 def test_3mf_zip_bomb_is_refused_without_unpacking(tmp_path: Path) -> None:
     path = tmp_path / "bomb.3mf"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        with z.open("3D/3dmodel.model", "w", force_zip64=True) as member:
-            block = b"\0" * (1 << 20)
-            for _ in range(16):  # 16 MB of zeros, a few kB packed: a ratio no model has
-                member.write(block)
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("3D/3dmodel.model", "w", force_zip64=True) as member,
+    ):
+        for _ in range(16):  # 16 MB of zeros, a few kB packed: a ratio no model has
+            member.write(b"\0" * (1 << 20))
     start = time.perf_counter()
     with pytest.raises(MeshRefused) as caught:
         read_mesh(path)
@@ -249,9 +253,11 @@ def test_3mf_build_item_transform_is_applied(tmp_path: Path) -> None:
     model = b"""<?xml version="1.0" encoding="UTF-8"?>
 <model unit="millimeter" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">
 <resources><object id="1" type="model"><mesh><vertices>
-<vertex x="0" y="0" z="0"/><vertex x="10" y="0" z="0"/><vertex x="0" y="10" z="0"/><vertex x="0" y="0" z="10"/>
+<vertex x="0" y="0" z="0"/><vertex x="10" y="0" z="0"/>
+<vertex x="0" y="10" z="0"/><vertex x="0" y="0" z="10"/>
 </vertices><triangles>
-<triangle v1="0" v2="2" v3="1"/><triangle v1="0" v2="1" v3="3"/><triangle v1="0" v2="3" v3="2"/><triangle v1="1" v2="2" v3="3"/>
+<triangle v1="0" v2="2" v3="1"/><triangle v1="0" v2="1" v3="3"/>
+<triangle v1="0" v2="3" v3="2"/><triangle v1="1" v2="2" v3="3"/>
 </triangles></mesh></object></resources>
 <build><item objectid="1" transform="2 0 0 0 2 0 0 0 2 100 0 0"/></build></model>"""
     mesh = read_mesh(_zip(tmp_path, {"3D/3dmodel.model": model}))

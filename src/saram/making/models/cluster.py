@@ -46,9 +46,7 @@ class ClusterMember(models.Model):
 
 class RndProject(models.Model):
     title = models.CharField(_("과제명"), max_length=200)
-    lead = models.ForeignKey(
-        ClusterMember, on_delete=models.PROTECT, related_name="led_projects"
-    )
+    lead = models.ForeignKey(ClusterMember, on_delete=models.PROTECT, related_name="led_projects")
     partners = models.ManyToManyField(ClusterMember, related_name="projects", blank=True)
     funder = models.CharField(_("지원 기관"), max_length=100, blank=True)
     funding_krw = models.BigIntegerField(_("연구비(원)"), default=0)

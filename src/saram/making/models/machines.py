@@ -74,7 +74,9 @@ class Material(models.Model):
         constraints = [
             # A withdrawal beyond stock fails in the database too, not only in the service.
             models.CheckConstraint(condition=Q(stock_g__gte=0), name="material_stock_not_negative"),
-            models.CheckConstraint(condition=Q(density_g_cm3__gt=0), name="material_density_positive"),
+            models.CheckConstraint(
+                condition=Q(density_g_cm3__gt=0), name="material_density_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(price_per_kg_krw__gte=0), name="material_price_not_negative"
             ),

@@ -53,9 +53,11 @@ def enrol(
             raise SaramError("making_session_cancelled")
         if locked.starts_at <= now:
             raise SaramError("making_session_started")
-        if Enrolment.objects.filter(session=locked, user=by).exclude(
-            status=EnrolmentStatus.CANCELLED
-        ).exists():
+        if (
+            Enrolment.objects.filter(session=locked, user=by)
+            .exclude(status=EnrolmentStatus.CANCELLED)
+            .exists()
+        ):
             raise SaramError("making_already_enrolled")
         taken = Enrolment.objects.filter(session=locked, status=EnrolmentStatus.ENROLLED).count()
         status = EnrolmentStatus.ENROLLED if taken < locked.capacity else EnrolmentStatus.WAITING
@@ -79,8 +81,10 @@ def cancel_enrolment(*, by: Any, enrolment: Enrolment, now: dt.datetime) -> Enro
     if enrolment.user_id != by.pk and not is_staff(by):
         raise SaramError("making_not_enrolled")
     with transaction.atomic():
-        session = CourseSession.objects.select_for_update().select_related("course").get(
-            pk=enrolment.session_id
+        session = (
+            CourseSession.objects.select_for_update()
+            .select_related("course")
+            .get(pk=enrolment.session_id)
         )
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if locked.status == EnrolmentStatus.CANCELLED:

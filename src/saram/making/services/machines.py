@@ -14,7 +14,13 @@ from saram.making.services._common import require
 
 
 def log_machine(
-    *, by: Any, machine: Machine, kind: str, text: str, now: dt.datetime, cost_krw: int = 0,
+    *,
+    by: Any,
+    machine: Machine,
+    kind: str,
+    text: str,
+    now: dt.datetime,
+    cost_krw: int = 0,
     status: str = "",
 ) -> MachineLogEntry:
     """Write a maintenance, repair or fault entry; optionally change the machine's status."""

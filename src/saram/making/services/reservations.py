@@ -51,7 +51,9 @@ def _refuse_overlap(machine: Machine, starts_at: dt.datetime, ends_at: dt.dateti
     code = (
         "making_in_maintenance" if clash.kind == ReservationKind.MAINTENANCE else "making_overlap"
     )
-    raise SaramError(code, machine=str(machine), start=local(clash.starts_at), end=local(clash.ends_at))
+    raise SaramError(
+        code, machine=str(machine), start=local(clash.starts_at), end=local(clash.ends_at)
+    )
 
 
 def unlocking_course(kind: str) -> Course | None:
@@ -60,9 +62,7 @@ def unlocking_course(kind: str) -> Course | None:
 
 
 def is_certified(user: Any, kind: str) -> bool:
-    return Certificate.objects.filter(
-        user=user, course__unlocks=kind, is_revoked=False
-    ).exists()
+    return Certificate.objects.filter(user=user, course__unlocks=kind, is_revoked=False).exists()
 
 
 def check_permission(*, user: Any, machine: Machine) -> None:
@@ -118,7 +118,12 @@ def _balance(tenant: Tenant) -> int:
 
 
 def credit_tenant(
-    *, by: Any, tenant: Tenant, minutes: int, now: dt.datetime, reason: str = CreditReason.GRANT,
+    *,
+    by: Any,
+    tenant: Tenant,
+    minutes: int,
+    now: dt.datetime,
+    reason: str = CreditReason.GRANT,
     reservation: Reservation | None = None,
 ) -> CreditEntry:
     """Add (or, negative, draw) machine minutes on a tenant's ledger; never below zero."""
@@ -192,9 +197,7 @@ def book(
         get_user_model().objects.select_for_update().filter(pk=by.pk).first()
         until = suspended_until(by, now, rules)
         if until is not None:
-            raise SaramError(
-                "making_suspended", count=rules.no_show_limit, until=local(until)
-            )
+            raise SaramError("making_suspended", count=rules.no_show_limit, until=local(until))
         if not is_staff(by):
             used = booked_hours_in_week(by, starts_at)
             asked = minutes / 60
@@ -328,9 +331,7 @@ def _free_slot_after(
         end = start + length
         if end > closing:
             return None
-        clash = (
-            _overlapping(machine, start, end).exclude(pk__in=skip).order_by("-ends_at").first()
-        )
+        clash = _overlapping(machine, start, end).exclude(pk__in=skip).order_by("-ends_at").first()
         if clash is None:
             return start
         start = clash.ends_at
@@ -338,7 +339,12 @@ def _free_slot_after(
 
 
 def block_maintenance(
-    *, by: Any, machine: Machine, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime,
+    *,
+    by: Any,
+    machine: Machine,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
     reason: str = "",
 ) -> tuple[Reservation, list[Reservation], list[Reservation]]:
     """Block a maintenance window; each booking it hits moves to the next free slot that day
