@@ -40,6 +40,7 @@ from saram.making.models.machines import (
     StockMovement,
     StockReason,
 )
+from saram.making.models.printing import Funding, JobStatus, PrinterLink, PrintJob
 from saram.making.models.reservations import (
     HOLDING,
     Notice,
@@ -65,7 +66,9 @@ __all__ = [
     "EventKind",
     "EventRegistration",
     "Founder",
+    "Funding",
     "GalleryProject",
+    "JobStatus",
     "Licence",
     "Machine",
     "MachineKind",
@@ -77,6 +80,8 @@ __all__ = [
     "MentoringSession",
     "Milestone",
     "Notice",
+    "PrintJob",
+    "PrinterLink",
     "RegistrationStatus",
     "Reservation",
     "ReservationKind",
