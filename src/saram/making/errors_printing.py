@@ -30,7 +30,9 @@ register(
             "가장 큰 출력 크기는 %(volume)s mm입니다."
         ),
         "print_no_machine_for_material": _("%(material)s을(를) 쓰는 프린터가 없습니다."),
-        "print_not_printable": _("모델 검사에서 출력할 수 없는 문제가 나왔습니다. 먼저 고쳐 주세요."),
+        "print_not_printable": _(
+            "모델 검사에서 출력할 수 없는 문제가 나왔습니다. 먼저 고쳐 주세요."
+        ),
         # Findings shown on the check page
         "print_finding_not_watertight": _(
             "모델에 구멍이 있습니다(열린 모서리 %(edges)s개). 자동 수리로 메울 수 있습니다."
@@ -46,7 +48,8 @@ register(
             "서로 떨어진 조각이 %(parts)s개 있습니다. 의도한 것인지 확인하세요."
         ),
         "print_finding_thin_walls": _(
-            "표면의 %(percent)s%%가 노즐 지름(%(nozzle)smm)보다 얇은 벽입니다. 출력되지 않을 수 있습니다."
+            "표면의 %(percent)s%%가 노즐 지름(%(nozzle)smm)보다 얇은 벽입니다. "
+            "출력되지 않을 수 있습니다."
         ),
         "print_finding_fits_no_machine": _(
             "모델 크기(%(size)s mm)가 어느 프린터에도 들어가지 않습니다."

@@ -86,7 +86,7 @@ class OctoPrint:
             headers["Content-Type"] = content_type
         req = request.Request(self.url + path, data=body, method=method, headers=headers)
         try:
-            with request.urlopen(req, timeout=self.timeout_s) as answer:  # noqa: S310 - http(s) only, checked on save
+            with request.urlopen(req, timeout=self.timeout_s) as answer:
                 code, raw = answer.status, answer.read()
         except error.HTTPError as exc:
             code, raw = exc.code, exc.read()

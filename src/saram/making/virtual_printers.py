@@ -70,7 +70,13 @@ def _config(api_key: str, *, fast: bool) -> str:
     )
 
 
-def start(count: int, basedir: Path, *, fast: bool = False, port: int | None = None) -> list[Server]:
+def _listen(port: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port)]
+
+
+def start(
+    count: int, basedir: Path, *, fast: bool = False, port: int | None = None
+) -> list[Server]:
     """Start `count` servers; raise RuntimeError when OctoPrint is not installed."""
     exe = executable()
     if not exe.is_file():
@@ -84,8 +90,7 @@ def start(count: int, basedir: Path, *, fast: bool = False, port: int | None = N
         p = port + i if port else _free_port()
         log = (folder / "serve.log").open("ab")
         process = subprocess.Popen(
-            [str(exe), "serve", "--iknowwhatimdoing", "--basedir", str(folder)]
-            + ["--host", "127.0.0.1", "--port", str(p)],
+            [str(exe), "serve", "--iknowwhatimdoing", "--basedir", str(folder), *_listen(p)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -43,9 +43,7 @@ def stl_upload(mesh: trimesh.Trimesh, name: str = "model.stl") -> SimpleUploaded
 
 
 @pytest.fixture
-def networked(
-    pla: Material, staff: Any
-) -> Callable[[virtual_printers.Server, str, int], Machine]:
+def networked(pla: Material, staff: Any) -> Callable[[virtual_printers.Server, str, int], Machine]:
     """A networked FDM printer with PLA loaded, linked to a server, plate confirmed clear."""
 
     def make(server: virtual_printers.Server, code: str, rate: int = 4_000) -> Machine:

@@ -73,12 +73,21 @@ def test_routing_refuses_a_printer_without_the_material(
     citizen: Any, pla: Material, small: Machine
 ) -> None:
     petg = Material.objects.create(
-        code="PETG", name="PETG", kind=MaterialKind.PETG, density_g_cm3="1.27",
-        price_per_kg_krw=30_000, stock_g=1000,
+        code="PETG",
+        name="PETG",
+        kind=MaterialKind.PETG,
+        density_g_cm3="1.27",
+        price_per_kg_krw=30_000,
+        stock_g=1000,
     )
     other = Machine.objects.create(
-        code="BIG", name="큰 프린터", kind=MachineKind.FDM, build_x_mm=300, build_y_mm=300,
-        build_z_mm=300, loaded_material=petg,
+        code="BIG",
+        name="큰 프린터",
+        kind=MachineKind.FDM,
+        build_x_mm=300,
+        build_y_mm=300,
+        build_z_mm=300,
+        loaded_material=petg,
     )
     other.accepted_materials.add(petg)
     job = _submit(citizen, pla, trimesh.creation.box((20, 20, 20)))

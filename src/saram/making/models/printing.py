@@ -118,7 +118,9 @@ class PrintJob(models.Model):
                 condition=Q(status="printing"),
                 name="print_job_one_per_printer",
             ),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="print_job_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="print_job_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(infill_percent__lte=100), name="print_job_infill_at_most_100"
             ),

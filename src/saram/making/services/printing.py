@@ -345,11 +345,17 @@ def refusals(job: PrintJob, machine: Machine, *, live: bool = True) -> list[dict
         out.append({"code": "print_route_unavailable", "params": {"printer": name}})
     if not machine.accepted_materials.filter(pk=job.material_id).exists():
         out.append(
-            {"code": "print_route_material", "params": {"printer": name, "material": str(job.material)}}
+            {
+                "code": "print_route_material",
+                "params": {"printer": name, "material": str(job.material)},
+            }
         )
     elif machine.loaded_material_id != job.material_id:
         out.append(
-            {"code": "print_route_not_loaded", "params": {"printer": name, "material": str(job.material)}}
+            {
+                "code": "print_route_not_loaded",
+                "params": {"printer": name, "material": str(job.material)},
+            }
         )
     if machine.code not in job.mesh_check.get("fits", []):
         out.append({"code": "print_route_too_small", "params": {"printer": name}})
@@ -505,3 +511,37 @@ def deliver(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
         locked.status = JobStatus.DELIVERED
         locked.save(update_fields=["status"])
     return locked
+
+
+def repair_job(*, by: Any, job: PrintJob) -> PrintJob:
+    """Repair the model where trimesh can (merge, fill holes, fix normals), keep before/after."""
+    from django.core.files.base import ContentFile
+
+    from saram.making.engine.mesh import repair_mesh
+
+    if job.requester_id != by.pk:
+        require(by, Can.MANAGE_MAKING)
+    if job.status not in (JobStatus.CHECKED, JobStatus.QUOTED):
+        raise SaramError("print_wrong_state", status=job.get_status_display())
+    try:
+        mesh = read_mesh(job.model_file.path, filename=job.model_name)
+    except MeshRefused as exc:
+        raise SaramError(f"print_{exc.reason.value}", **exc.params) from exc
+    volumes = _volumes(job.material)
+    fixed = repair_mesh(mesh, volumes=volumes)
+    old = job.model_file.name
+    job.model_file.save("repaired.stl", ContentFile(fixed.mesh.export(file_type="stl")), save=False)
+    job.model_file.storage.delete(old)
+    job.model_name = Path(job.model_name).stem + ".stl"
+    before = _report_dict(fixed.before)
+    _check_and_estimate(job)
+    job.mesh_check["repair"] = {"before": before, "actions": list(fixed.actions)}
+    job.status = JobStatus.CHECKED
+    job.save()
+    return job
+
+
+def model_as_stl(job: PrintJob) -> bytes:
+    """The job's model as binary STL, whatever it was uploaded as (for the 3D view)."""
+    mesh = read_mesh(job.model_file.path, filename=job.model_name)
+    return bytes(mesh.export(file_type="stl"))
