@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from tests.making.conftest import NOW, at
 
 from saram.core.errors import SaramError
 from saram.core.models import Role
 from saram.making.models import Machine, Reservation
 from saram.making.services import reservations
-from tests.making.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

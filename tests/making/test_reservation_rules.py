@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import translation
+from tests.making.conftest import NOW, at
 
 from saram.core.errors import SaramError
 from saram.core.models import Role
 from saram.making.models import Machine, Notice, Reservation, ReservationStatus
 from saram.making.services import reservations
-from tests.making.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_a_maintenance_window_moves_bookings_and_tells_each_person(
     other = make_user(Role.CITIZEN)
     certify(other)
     second = _book(other, printer, at(9, 12), 2)
-    window, moved, cancelled = reservations.block_maintenance(
+    _window, moved, cancelled = reservations.block_maintenance(
         by=staff, machine=printer, starts_at=at(9, 9), ends_at=at(9, 13), now=NOW
     )
     assert {b.pk for b in moved} == {first.pk, second.pk}

@@ -23,7 +23,7 @@ register(
         "making_too_long": _("한 번에 최대 %(hours)s시간까지 예약할 수 있습니다."),
         "making_too_far": _("예약은 %(days)s일 앞까지만 할 수 있습니다."),
         "making_over_quota": _(
-            "이번 주 예약 한도 %(quota)s시간을 넘습니다 (이미 %(used)s시간 예약, 이번 %(asked)s시간)."
+            "이번 주 예약 한도 %(quota)s시간을 넘습니다 (이미 %(used)s시간 예약, 이번 %(asked)s시간)."  # noqa: E501
         ),
         "making_no_certificate": _(
             "%(kind)s을(를) 예약하려면 수료증이 필요합니다. '%(course)s' 과정을 이수하세요."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
@@ -39,6 +40,8 @@ def _can(user: Any, *caps: Can) -> bool:
 
 
 def machines_for(user: Any) -> QuerySet[Machine]:
+    if not _can(user, Can.SELF_SERVICE, Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR):
+        raise PermissionDenied
     qs = Machine.objects.select_related("room", "loaded_material").order_by("kind", "code")
     if not _can(user, Can.MANAGE_MAKING):
         qs = qs.filter(is_bookable=True)

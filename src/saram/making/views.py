@@ -70,7 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.can(Can.TEACH) or scope.can(Can.MANAGE_MAKING):
         context["sessions"] = selectors.sessions_to_teach(request.user, since=now)
     if not any(scope.can(c) for c in (Can.MANAGE_MAKING, Can.TEACH, Can.MANAGE_INCUBATOR)):
-        return redirect("making:mine")
+        if scope.can(Can.SELF_SERVICE):
+            return redirect("making:mine")
+        raise PermissionDenied
     if scope.can(Can.MANAGE_INCUBATOR) and not scope.can(Can.MANAGE_MAKING):
         return redirect("making:incubator")
     return render(request, "making/home.html", context)
@@ -136,8 +138,16 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tenants": selectors.tenants_of_founder(request.user),
             "rules": RULES,
             "accepted": machine.accepted_materials.all(),
+            "initial_date": _iso_day(request.GET.get("week", "")),
         },
     )
+
+
+def _iso_day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
 
 
 @require_GET
@@ -189,7 +199,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         audience=_audience_of(request.user),
         **_profile(request.user),
     )
-    return redirect(reverse("making:machine", args=[machine.pk]) + "?booked=1")
+    # The calendar opens at the week of the new booking.
+    day = _aware(data["starts_at"]).astimezone(SEOUL).date().isoformat()
+    return redirect(reverse("making:machine", args=[machine.pk]) + f"?booked=1&week={day}")
 
 
 def _audience_of(user: Any) -> str:
@@ -218,7 +230,7 @@ def maintenance(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "점검 시간을 잡았습니다. 옮긴 예약 %(moved)s건, 취소한 예약 %(cancelled)s건 (각자에게 알림)."
+            "점검 시간을 잡았습니다. 옮긴 예약 %(moved)s건, 취소한 예약 %(cancelled)s건 (각자에게 알림)."  # noqa: E501
         )
         % {"moved": len(moved), "cancelled": len(cancelled)},
     )

@@ -175,7 +175,7 @@ def verify_certificate(*, code: str) -> Certificate:
         else None
     )
     if certificate is None:
-        raise SaramError("making_certificate_unknown", code=shown)
+        raise SaramError("making_certificate_unknown", params={"code": shown})
     if certificate.is_revoked:
-        raise SaramError("making_certificate_revoked", code=shown)
+        raise SaramError("making_certificate_revoked", params={"code": shown})
     return certificate

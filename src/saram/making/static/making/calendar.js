@@ -4,6 +4,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!el || !window.FullCalendar) return;
   var calendar = new FullCalendar.Calendar(el, {
     initialView: "timeGridWeek",
+    initialDate: el.dataset.initialDate || undefined,
     locale: el.dataset.locale && el.dataset.locale.indexOf("en") === 0 ? "en" : "ko",
     // Times come and go as the centre's wall clock (Seoul), without an offset.
     timeZone: "UTC",

@@ -1,0 +1,54 @@
+"""Who may use each route of the making app, by method (read by the authorization matrix).
+
+Routes over one person's own records (their booking, enrolment or certificate) answer 404 to
+anyone else holding the same role: the roles listed may use the route on what is theirs.
+"""
+
+STAFF = "making_staff"
+EVERYONE = {
+    "anonymous",
+    "city_admin",
+    "welfare_officer",
+    "committee_member",
+    "procurement_officer",
+    "social_economy_officer",
+    "making_staff",
+    "instructor",
+    "incubator_manager",
+    "citizen",
+}
+BOOKERS = {"citizen", STAFF, "instructor", "incubator_manager"}
+
+ROUTES = {
+    "making:home": {"GET": {STAFF, "instructor", "incubator_manager", "citizen"}},
+    "making:mine": {"GET": {"citizen", STAFF}},
+    "making:machines": {"GET": BOOKERS},
+    "making:machine": {"GET": BOOKERS},
+    "making:machine_events": {"GET": BOOKERS},
+    "making:book": {"POST": BOOKERS},
+    "making:maintenance": {"POST": {STAFF}},
+    "making:machine_log": {"POST": {STAFF}},
+    "making:cancel_reservation": {"POST": BOOKERS},
+    "making:mark_reservation": {"POST": {STAFF}},
+    "making:materials": {"GET": {STAFF}},
+    "making:material_stock": {"POST": {STAFF}},
+    "making:catalogue": {"GET": EVERYONE},
+    "making:session": {"GET": {STAFF, "instructor"}},
+    "making:enrol": {"POST": {"citizen", STAFF}},
+    "making:cancel_enrolment": {"POST": {"citizen", STAFF}},
+    "making:attendance": {"POST": {STAFF, "instructor"}},
+    "making:certificate_pdf": {"GET": {"citizen", STAFF}},
+    "making:verify": {"GET": EVERYONE},
+    "making:events": {"GET": EVERYONE},
+    "making:event_register": {"POST": {"citizen", STAFF}},
+    "making:gallery": {"GET": EVERYONE},
+    "making:cluster": {"GET": EVERYONE},
+    "making:incubator": {"GET": {"incubator_manager", STAFF}},
+    "making:tenant": {"GET": {"incubator_manager", STAFF}},
+    "making:tenant_credit": {"POST": {"incubator_manager", STAFF}},
+    "making:stats": {"GET": {STAFF}},
+    "making:annual_report": {"GET": {STAFF}},
+}
+
+# Routes whose object belongs to one person: others with the role get 404.
+OWNED = {"making:cancel_reservation", "making:cancel_enrolment", "making:certificate_pdf"}
