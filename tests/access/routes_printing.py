@@ -23,3 +23,6 @@ ROUTES = {
     "making:print_priority": {"POST": {STAFF}},
     "making:printer_plate_clear": {"POST": {STAFF}},
 }
+
+# The welfare case's hook into the print service (an officer of the case's dong).
+ROUTES["welfare:case_device"] = {"POST": {"welfare_officer"}}

@@ -87,6 +87,11 @@ register(
             "출력 중 %(printer)s과(와) 연결이 끊겼습니다. 다시 시작하거나 다른 프린터로 옮기세요."
         ),
         "print_failed_by_staff": _("출력 실패: %(reason)s"),
+        # Assistive devices
+        "device_unknown_design": _("알 수 없는 보조기구입니다."),
+        "device_out_of_range": _("%(key)s 값은 %(low)s~%(high)s 사이여야 합니다."),
+        "device_no_consent": _("본인 동의를 받았다는 확인이 있어야 요청할 수 있습니다."),
+        "device_case_closed": _("종결된 사례에는 보조기구를 요청할 수 없습니다."),
         # Notices
         "print_done": _("'%(title)s' 출력이 끝났습니다. 센터에서 찾아가세요."),
         "print_failed": _("'%(title)s' 출력이 실패했습니다. 센터에서 연락드립니다."),

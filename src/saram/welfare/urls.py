@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.welfare import views
+from saram.welfare import devices, views
 
 app_name = "welfare"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/needs/", views.case_need, name="case_need"),
     path("cases/<int:pk>/needs/met/", views.case_need_met, name="case_need_met"),
+    path("cases/<int:pk>/devices/", devices.case_device, name="case_device"),
     path("cases/<int:pk>/actions/", views.case_action, name="case_action"),
     path("cases/<int:pk>/actions/done/", views.case_action_done, name="case_action_done"),
     path("cases/<int:pk>/notes/", views.case_note, name="case_note"),

@@ -40,7 +40,13 @@ from saram.making.models.machines import (
     StockMovement,
     StockReason,
 )
-from saram.making.models.printing import Funding, JobStatus, PrinterLink, PrintJob
+from saram.making.models.printing import (
+    DeviceRequest,
+    Funding,
+    JobStatus,
+    PrinterLink,
+    PrintJob,
+)
 from saram.making.models.reservations import (
     HOLDING,
     Notice,
@@ -57,6 +63,7 @@ __all__ = [
     "ClusterRole",
     "ClusterSector",
     "Course",
+    "DeviceRequest",
     "CourseSession",
     "CreditEntry",
     "CreditReason",

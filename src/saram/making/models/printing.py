@@ -128,3 +128,28 @@ class PrintJob(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeviceRequest(models.Model):
+    """An assistive device asked for a welfare case's need; printed as a job on the welfare budget.
+
+    The centre sees the design and its sizes, never the case or its notes.
+    """
+
+    need = models.ForeignKey(
+        "welfare.CaseNeed", on_delete=models.PROTECT, related_name="device_requests"
+    )
+    design = models.CharField(_("보조기구"), max_length=30)
+    params = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    # The officer records that the person agreed to the request (and to the centre's making it).
+    consent_at = models.DateTimeField(_("본인 동의 일시"))
+    job = models.OneToOneField(PrintJob, on_delete=models.PROTECT, related_name="device_request")
+
+    class Meta:
+        verbose_name = _("보조기구 요청")
+        verbose_name_plural = _("보조기구 요청")
+        ordering = ["-requested_at"]

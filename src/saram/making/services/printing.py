@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from saram.core.access import Can
 from saram.core.errors import SaramError
@@ -25,6 +26,7 @@ from saram.making.engine import estimate as estimating
 from saram.making.engine.mesh import BuildVolume, Geometry, MeshRefused, check_mesh, read_mesh
 from saram.making.engine.slicer import SliceError, SliceSettings, slice_model
 from saram.making.models import (
+    DeviceRequest,
     Founder,
     Funding,
     JobStatus,
@@ -47,6 +49,26 @@ SETUP_FEE_KRW = 3_000
 FOUNDER_MACHINE_DISCOUNT = Decimal("0.5")  # incubator tenants: half the machine time
 VAT_RATE = Decimal("0.10")  # 부가가치세법 제30조: 10 %, included in the total
 QUOTE_VALID_DAYS = 14
+
+DEVICE_NAMES = {
+    "grip_aid": gettext_lazy("손잡이 보조기구(식사·필기)"),
+    "button_hook": gettext_lazy("단추 끼우개"),
+    "key_turner": gettext_lazy("열쇠 돌리개"),
+    "cup_holder": gettext_lazy("컵 손잡이"),
+    "tablet_stand": gettext_lazy("태블릿 거치대"),
+}
+PARAMETER_NAMES = {
+    "handle_diameter": gettext_lazy("손잡이 지름(mm)"),
+    "length": gettext_lazy("길이(mm)"),
+    "bore_diameter": gettext_lazy("끼우는 구멍 지름(mm)"),
+    "loop_width": gettext_lazy("고리 폭(mm)"),
+    "width": gettext_lazy("폭(mm)"),
+    "key_width": gettext_lazy("열쇠 머리 폭(mm)"),
+    "cup_diameter": gettext_lazy("컵 지름(mm)"),
+    "handle_length": gettext_lazy("손잡이 길이(mm)"),
+    "angle": gettext_lazy("기울기(도)"),
+    "tablet_thickness": gettext_lazy("태블릿 두께(mm)"),
+}
 
 
 def max_upload_bytes() -> int:
@@ -259,6 +281,13 @@ def run_slice(job_id: int, *, now: dt.datetime, timeout_s: float = 300.0) -> Pri
     job.sliced_seconds = result.seconds * job.quantity
     job.slice_progress = 100
     quote_job(job=job, now=now)
+    if job.funding == Funding.WELFARE:
+        # Charged to the welfare programme's budget: the requesting officer's request stands as
+        # the acceptance, so the job joins the queue at once.
+        job.status = JobStatus.ACCEPTED
+        job.accepted_at = now
+        job.due_on = (now + dt.timedelta(days=7)).date()
+        job.save(update_fields=["status", "accepted_at", "due_on"])
     return job
 
 
@@ -510,7 +539,64 @@ def deliver(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
             raise SaramError("print_wrong_state", status=locked.get_status_display())
         locked.status = JobStatus.DELIVERED
         locked.save(update_fields=["status"])
+        device = DeviceRequest.objects.filter(job=locked).select_related("need__case").first()
+        if device is not None:
+            # Delivery meets the welfare need, recorded by the officer who asked for it.
+            from saram.welfare.services.cases import set_need_met
+
+            set_need_met(by=device.requested_by, need=device.need, is_met=True)
     return locked
+
+
+def request_device(
+    *,
+    by: Any,
+    need: Any,
+    design: str,
+    params: dict[str, float],
+    material: Material,
+    has_consent: bool,
+    now: dt.datetime,
+) -> DeviceRequest:
+    """A case officer asks the centre for an assistive device for a need (with consent)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from saram.making.engine.devices import DeviceRefused, make
+    from saram.welfare.services.cases import require_case_officer
+
+    require_case_officer(by, need.case)
+    if not need.case.is_open:
+        raise SaramError("device_case_closed")
+    if not has_consent:
+        raise SaramError("device_no_consent")
+    try:
+        mesh = make(design, params)
+    except DeviceRefused as exc:
+        raise SaramError(exc.reason.value, **exc.params) from exc
+    upload = SimpleUploadedFile(f"{design}.stl", bytes(mesh.export(file_type="stl")))
+    with transaction.atomic():
+        job = submit_model(
+            by=by,
+            upload=upload,
+            title=str(DEVICE_NAMES.get(design, design)),
+            material=material,
+            layer_height_mm=Decimal("0.20"),
+            infill_percent=30,
+            quantity=1,
+            now=now,
+            funding=Funding.WELFARE,
+        )
+        device = DeviceRequest.objects.create(
+            need=need,
+            design=design,
+            params={k: float(v) for k, v in params.items()},
+            requested_by=by,
+            requested_at=now,
+            consent_at=now,
+            job=job,
+        )
+        request_slice(by=by, job=job)
+    return device
 
 
 def repair_job(*, by: Any, job: PrintJob) -> PrintJob:
