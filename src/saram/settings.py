@@ -194,6 +194,8 @@ if TESTING or DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+# The print service: the largest model a citizen may upload (MB); read in chunks, refused early.
+SARAM_PRINT_MAX_UPLOAD_MB = int(os.environ.get("SARAM_PRINT_MAX_UPLOAD_MB", "100"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

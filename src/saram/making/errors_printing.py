@@ -6,6 +6,7 @@ from saram.core.errors import register
 
 register(
     {
+        "print_bad_field": _("%(field)s: %(problem)s"),
         # Upload and mesh check (engine reasons are prefixed with print_)
         "print_unsupported_format": _(
             "'%(suffix)s' 파일은 받을 수 없습니다. STL, OBJ, 3MF 파일을 올리세요."

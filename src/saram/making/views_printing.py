@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from saram.core.errors import SaramError
@@ -44,7 +46,7 @@ class UploadForm(forms.Form):
 def _bad_form(form: forms.Form) -> SaramError:
     field, errs = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else field
-    return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
+    return SaramError("print_bad_field", field=str(label or field), problem=str(errs[0]))
 
 
 @require_GET
@@ -57,10 +59,37 @@ def print_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _SizeCap(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the cap, instead of after the whole file."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > printing.max_upload_bytes():
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the handler must be in place before CSRF reads the body; checked just below
 @require_POST
 def print_upload(request: HttpRequest) -> HttpResponse:
+    request.upload_handlers.insert(0, _SizeCap(request))
+    return _print_upload(request)
+
+
+@csrf_protect
+def _print_upload(request: HttpRequest) -> HttpResponse:
     selectors.jobs_of(request.user)  # refuses those who may not print
-    form = UploadForm(request.POST, request.FILES)
+    post, files = request.POST, request.FILES  # reading the body runs the size cap
+    if getattr(request, "upload_too_large", False) or (
+        int(request.META.get("CONTENT_LENGTH") or 0) > printing.max_upload_bytes() + 65536
+    ):
+        raise SaramError(
+            "print_file_too_large", limit_mb=printing.max_upload_bytes() // (1024 * 1024)
+        )
+    form = UploadForm(post, files)
     if not form.is_valid():
         raise _bad_form(form)
     data = form.cleaned_data
@@ -169,7 +198,7 @@ def print_start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         machine_pk = int(request.POST.get("printer", ""))
     except ValueError as exc:
-        raise SaramError("making_bad_field", field=str(_("프린터")), message="") from exc
+        raise SaramError("print_bad_field", field=str(_("프린터")), problem="") from exc
     machine = selectors.printer_for(request.user, machine_pk)
     printing.start_print(by=request.user, job=job, machine=machine, now=timezone.now())
     return redirect("making:print_job", pk=pk)
@@ -189,7 +218,7 @@ def print_fail(request: HttpRequest, pk: int) -> HttpResponse:
     reason = (request.POST.get("reason") or "").strip()
     if not reason:
         raise SaramError(
-            "making_bad_field", field=str(_("실패 사유")), message=str(_("필수 항목입니다."))
+            "print_bad_field", field=str(_("실패 사유")), problem=str(_("필수 항목입니다."))
         )
     printing.fail_print(by=request.user, job=job, reason=reason, now=timezone.now())
     return redirect("making:print_queue")
@@ -208,7 +237,7 @@ def print_priority(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         priority = int(request.POST.get("priority", "0"))
     except (ValueError, InvalidOperation) as exc:
-        raise SaramError("making_bad_field", field=str(_("우선순위")), message="") from exc
+        raise SaramError("print_bad_field", field=str(_("우선순위")), problem="") from exc
     printing.set_priority(by=request.user, job=job, priority=priority)
     return redirect("making:print_queue")
 

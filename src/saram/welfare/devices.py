@@ -24,7 +24,7 @@ def case_device(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for(request.user, pk)
     need = case.needs.filter(pk=request.POST.get("need") or 0).first()
     if need is None:
-        raise SaramError("making_bad_field", field="need", message="")
+        raise SaramError("print_bad_field", field="need", problem="")
     design = request.POST.get("design", "")
     params: dict[str, float] = {}
     for p in DESIGNS[design].parameters if design in DESIGNS else ():
@@ -41,7 +41,7 @@ def case_device(request: HttpRequest, pk: int) -> HttpResponse:
                 ) from exc
     material = Material.objects.filter(pk=request.POST.get("material") or 0).first()
     if material is None:
-        raise SaramError("making_bad_field", field="material", message="")
+        raise SaramError("print_bad_field", field="material", problem="")
     printing.request_device(
         by=request.user,
         need=need,

@@ -196,3 +196,18 @@ def test_staff_queue_shows_accepted_jobs_with_the_proposed_printer(
     PrinterLink.objects.filter(machine=small).update(plate_clear=False)
     staff.post(reverse("making:printer_plate_clear", args=[small.pk]))
     assert PrinterLink.objects.get(machine=small).plate_clear
+
+
+def test_an_upload_over_the_cap_is_refused_and_nothing_is_stored(
+    client_as: Any,
+    pla: Material,
+    small: Machine,  # noqa: F811
+    settings: Any,
+) -> None:
+    settings.SARAM_PRINT_MAX_UPLOAD_MB = 0  # every file is over the cap
+    client = client_as(Role.CITIZEN)
+    answer = _upload(client, pla)
+    assert answer.status_code == 302
+    messages = [str(m) for m in answer.wsgi_request._messages]
+    assert any("0MB" in m for m in messages), messages
+    assert not PrintJob.objects.exists()
