@@ -33,6 +33,7 @@ ROUTES = {
     "making:materials": {"GET": {STAFF}},
     "making:material_stock": {"POST": {STAFF}},
     "making:catalogue": {"GET": EVERYONE},
+    "making:session_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:session": {"GET": {STAFF, "instructor"}},
     "making:enrol": {"POST": {"citizen", STAFF}},
     "making:cancel_enrolment": {"POST": {"citizen", STAFF}},

@@ -86,3 +86,18 @@ def test_the_database_refuses_an_overlap_that_skips_the_service(
         Reservation.objects.filter(pk=free.pk).update(starts_at=at(8, 11))
     assert Reservation.objects.count() == 2
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_the_database_refuses_a_row_longer_than_the_longest_span(
+    staff: Any, printer: Machine
+) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reservation.objects.create(
+            machine=printer,
+            user=staff,
+            kind="maintenance",
+            starts_at=at(8, 10),
+            ends_at=at(8, 10) + dt.timedelta(days=15),
+            created_at=NOW,
+        )
+    assert Reservation.objects.count() == 0

@@ -131,3 +131,51 @@ def test_the_owner_downloads_the_pdf_and_nobody_else_does(citizen: Any, client_a
     response = owner.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert client_as(Role.CITIZEN).get(url).status_code == 404
+
+
+def test_enrolling_on_the_page_copies_dong_and_birth_year_and_audits_the_read(
+    make_user: Any, make_person: Any, session_of: Any
+) -> None:
+    from saram.core.models import AuditEntry
+
+    person = make_person()
+    user = make_user(Role.CITIZEN, person=person)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = session_of()
+
+    response = client.post(reverse("making:enrol", args=[session.pk]))
+
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(user=user)
+    assert enrolment.dong_id == person.dong_id
+    assert enrolment.birth_year == person.birth_date.year
+    assert AuditEntry.objects.filter(target_type="person", target_id=str(person.pk)).exists()
+
+
+def test_staff_schedule_a_session_from_the_page(client_as: Any, fdm_course: Any) -> None:
+    from saram.making.models import CourseSession
+
+    staff = client_as(Role.MAKING_STAFF)
+    response = staff.post(
+        reverse("making:session_new"),
+        {
+            "course": fdm_course.pk,
+            "starts_at": "2099-03-02T10:00",
+            "ends_at": "2099-03-02T13:00",
+            "capacity": 12,
+        },
+    )
+    session = CourseSession.objects.get(course=fdm_course)
+    assert response.status_code == 302 and session.capacity == 12
+    before = CourseSession.objects.count()
+    staff.post(
+        reverse("making:session_new"),
+        {
+            "course": fdm_course.pk,
+            "starts_at": "2099-03-02T10:00",
+            "ends_at": "2099-03-02T09:00",
+            "capacity": 12,
+        },
+    )
+    assert CourseSession.objects.count() == before

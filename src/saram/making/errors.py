@@ -25,6 +25,7 @@ register(
         "making_over_quota": _(
             "이번 주 예약 한도 %(quota)s시간을 넘습니다 (이미 %(used)s시간 예약, 이번 %(asked)s시간)."  # noqa: E501
         ),
+        "making_window_too_long": _("점검 시간은 한 번에 %(days)s일까지 잡을 수 있습니다."),
         "making_no_certificate": _(
             "%(kind)s을(를) 예약하려면 수료증이 필요합니다. '%(course)s' 과정을 이수하세요."
         ),
@@ -44,6 +45,7 @@ register(
         "making_not_founder": _("이 입주 기업의 창업자만 크레딧을 쓸 수 있습니다."),
         "making_material_not_accepted": _("%(machine)s에서는 %(material)s을(를) 쓸 수 없습니다."),
         # Courses
+        "making_bad_capacity": _("정원은 1명 이상이어야 합니다."),
         "making_session_cancelled": _("취소된 교육입니다."),
         "making_session_started": _("이미 시작한 교육에는 신청할 수 없습니다."),
         "making_already_enrolled": _("이미 신청한 교육입니다."),

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from saram.making.models import Audience, ClusterRole, ClusterSector, MachineLogKind, MachineStatus
+from saram.making.models import (
+    Audience,
+    ClusterRole,
+    ClusterSector,
+    Course,
+    MachineLogKind,
+    MachineStatus,
+    Room,
+)
 
 
 class BookingForm(forms.Form):
@@ -82,3 +91,22 @@ class VerifyForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2016, max_value=2100, required=False)
+
+
+class SessionForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("과정"), queryset=Course.objects.order_by("code"))
+    starts_at = forms.DateTimeField(
+        label=_("시작"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("종료"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    capacity = forms.IntegerField(label=_("정원"), min_value=1, max_value=500)
+    instructor = forms.ModelChoiceField(
+        label=_("강사"),
+        queryset=get_user_model().objects.filter(role_assignments__role="instructor").distinct(),
+        required=False,
+    )
+    room = forms.ModelChoiceField(
+        label=_("공간"), queryset=Room.objects.filter(kind="classroom"), required=False
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("materials/", views.materials, name="materials"),
     path("materials/<int:pk>/stock/", views.material_stock, name="material_stock"),
     path("courses/", views.catalogue, name="catalogue"),
+    path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("enrolments/<int:pk>/cancel/", views.cancel_enrolment, name="cancel_enrolment"),

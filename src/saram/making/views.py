@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.middleware import public
-from saram.core.models import RoleAssignment
+from saram.core.models import AuditAction, RoleAssignment
 from saram.core.services.tabular import write_table
 from saram.making import forms, presenters, selectors
 from saram.making.documents import annual_report_pdf, certificate_pdf
@@ -40,12 +41,20 @@ def _profile(user: Any) -> dict[str, Any]:
     """Dong and birth year copied onto a booking or enrolment for the statistics."""
     row = (
         RoleAssignment.objects.filter(user=user, person__isnull=False)
-        .values_list("person__dong_id", "person__birth_date")
+        .values_list("person_id", "person__dong_id", "person__birth_date")
         .first()
     )
     if row is None:
         return {"dong_id": None, "birth_year": None}
-    return {"dong_id": row[0], "birth_year": row[1].year if row[1] else None}
+    # Reading the person's record, even one's own, is audited.
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target_type="person",
+        target_id=row[0],
+        purpose="3D프린팅 이용 통계: 동과 출생 연도 복사",
+    )
+    return {"dong_id": row[1], "birth_year": row[2].year if row[2] else None}
 
 
 def _bad_form(form: Any) -> SaramError:
@@ -344,6 +353,28 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "can_enrol": scope_of(request.user).can(Can.SELF_SERVICE),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user).require(Can.MANAGE_MAKING)
+    form = forms.SessionForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            raise _bad_form(form)
+        data = form.cleaned_data
+        session = courses.schedule_session(
+            by=request.user,
+            course=data["course"],
+            starts_at=_aware(data["starts_at"]),
+            ends_at=_aware(data["ends_at"]),
+            capacity=data["capacity"],
+            instructor=data.get("instructor"),
+            room=data.get("room"),
+            now=timezone.now(),
+        )
+        return redirect("making:session", pk=session.pk)
+    return render(request, "making/session_new.html", {"form": form})
 
 
 @require_POST

@@ -49,6 +49,7 @@ from saram.making.models.printing import (
 )
 from saram.making.models.reservations import (
     HOLDING,
+    MAX_SPAN,
     Notice,
     Reservation,
     ReservationKind,
@@ -57,6 +58,7 @@ from saram.making.models.reservations import (
 
 __all__ = [
     "HOLDING",
+    "MAX_SPAN",
     "Audience",
     "Certificate",
     "ClusterMember",

@@ -8,6 +8,8 @@ Python's check is raced.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,6 +29,10 @@ class ReservationStatus(models.TextChoices):
     NO_SHOW = "no_show", _("노쇼")
     CANCELLED = "cancelled", _("취소")
 
+
+# No reservation (maintenance windows included) lasts longer; the database checks it (0004), so
+# an overlap search may look back only this far from a start.
+MAX_SPAN = dt.timedelta(days=14)
 
 # The statuses that hold the machine; only these take part in the overlap constraint.
 HOLDING = (ReservationStatus.BOOKED, ReservationStatus.ATTENDED, ReservationStatus.NO_SHOW)

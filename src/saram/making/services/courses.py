@@ -179,3 +179,32 @@ def verify_certificate(*, code: str) -> Certificate:
     if certificate.is_revoked:
         raise SaramError("making_certificate_revoked", params={"code": shown})
     return certificate
+
+
+def schedule_session(
+    *,
+    by: Any,
+    course: Any,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    now: dt.datetime,
+    instructor: Any = None,
+    room: Any = None,
+) -> CourseSession:
+    """Staff put a dated class of a course on the calendar."""
+    require(by, Can.MANAGE_MAKING)
+    if ends_at <= starts_at:
+        raise SaramError("making_ends_before_start")
+    if starts_at < now:
+        raise SaramError("making_in_past")
+    if capacity <= 0:
+        raise SaramError("making_bad_capacity")
+    return CourseSession.objects.create(
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        instructor=instructor,
+        room=room,
+    )

@@ -18,6 +18,7 @@ from saram.core.access import Can
 from saram.core.errors import SaramError
 from saram.making.models import (
     HOLDING,
+    MAX_SPAN,
     Certificate,
     Course,
     CreditEntry,
@@ -40,7 +41,11 @@ from saram.making.services.stock import withdraw_stock
 
 def _overlapping(machine: Machine, starts_at: dt.datetime, ends_at: dt.datetime) -> QuerySet[Any]:
     return Reservation.objects.filter(
-        machine=machine, status__in=HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
+        machine=machine,
+        status__in=HOLDING,
+        starts_at__gte=starts_at - MAX_SPAN,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
     )
 
 
@@ -354,6 +359,8 @@ def block_maintenance(
         raise SaramError("making_ends_before_start")
     if starts_at < now:
         raise SaramError("making_in_past")
+    if ends_at - starts_at > MAX_SPAN:
+        raise SaramError("making_window_too_long", days=MAX_SPAN.days)
     moved: list[Reservation] = []
     cancelled: list[Reservation] = []
     with transaction.atomic():
