@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('making', '0004_print_service'),
+        ('making', '0005_print_service'),
         ('welfare', '0003_person_relations_named'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

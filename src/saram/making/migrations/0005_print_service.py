@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('making', '0003_reservation_no_overlap'),
+        ('making', '0004_reservation_bounded_span'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
