@@ -26,6 +26,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 SETTINGS_MODULE = "saram.settings"
 DEFAULT_PORT = 8000
@@ -264,6 +265,22 @@ def stop(children: Sequence[subprocess.Popen[bytes]], timeout_s: float = STOP_TI
             child.wait()
 
 
+def _demo_printers() -> list[Any]:
+    """The print service's OctoPrint virtual printers, when OctoPrint is installed."""
+    from django.conf import settings
+
+    from saram.making.demo_printing import start_demo_printers
+
+    try:
+        printers = start_demo_printers(Path(settings.DATA_DIR))
+    except (OSError, RuntimeError) as error:
+        print(f"saram: OctoPrint not started ({error})", file=sys.stderr)
+        return []
+    if printers:
+        print("saram: OctoPrint " + ", ".join(p.url for p in printers), flush=True)
+    return printers
+
+
 def serve(*, port: int) -> int:
     """Run the web server and the task worker until Ctrl-C or SIGTERM, or until one fails."""
     stop_signals: list[int] = []
@@ -274,6 +291,7 @@ def serve(*, port: int) -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     workers, threads = web_workers()
     children: list[subprocess.Popen[bytes]] = []
+    printers = _demo_printers()
     try:
         children.append(start(gunicorn_command(port=port, workers=workers, threads=threads)))
         children.append(start(worker_command()))
@@ -305,6 +323,8 @@ def serve(*, port: int) -> int:
         return 0
     finally:
         stop(children)
+        for printer in printers:
+            printer.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

@@ -229,6 +229,7 @@ STATICFILES_DIRS = [
     ("vendor/idb", NODE_MODULES / "idb" / "build"),
     ("vendor/fullcalendar", NODE_MODULES / "fullcalendar"),
     ("vendor/fullcalendar-locales", NODE_MODULES / "@fullcalendar" / "core" / "locales"),
+    ("vendor/three", NODE_MODULES / "three" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -238,6 +239,8 @@ if TESTING or DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+# The print service: the largest model a citizen may upload (MB); read in chunks, refused early.
+SARAM_PRINT_MAX_UPLOAD_MB = int(os.environ.get("SARAM_PRINT_MAX_UPLOAD_MB", "100"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Uploads: spooled to a private temporary file past 2.5 MB, cut off past SARAM_UPLOAD_MAX_MB,

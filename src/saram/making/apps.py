@@ -10,7 +10,10 @@ class MakingConfig(AppConfig):
     def ready(self) -> None:
         from saram.core.access import Can
         from saram.core.navigation import NavItem, add
-        from saram.making import errors  # noqa: F401  (registers the app's codes)
+        from saram.making import (
+            errors,  # noqa: F401  (registers the app's codes)
+            errors_printing,  # noqa: F401  (the print service's codes)
+        )
 
         add(NavItem("making:home", _("3D프린팅 센터"), Can.MANAGE_MAKING, order=60))
         add(NavItem("making:home", _("3D프린팅 센터"), Can.TEACH, order=60))

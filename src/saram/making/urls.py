@@ -34,3 +34,7 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("stats/report.pdf", views.annual_report, name="annual_report"),
 ]
+
+from saram.making.urls_printing import urlpatterns as _printing  # noqa: E402  (the print service)
+
+urlpatterns += _printing

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.welfare import case_views, offline_views, public_views, views, views_outreach
+from saram.welfare import case_views, devices, offline_views, public_views, views, views_outreach
 
 app_name = "welfare"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/conference/", case_views.case_conference, name="case_conference"),
     path("cases/<int:pk>/needs/", case_views.case_need, name="case_need"),
     path("cases/<int:pk>/needs/met/", case_views.case_need_met, name="case_need_met"),
+    path("cases/<int:pk>/devices/", devices.case_device, name="case_device"),
     path("cases/<int:pk>/actions/", case_views.case_action, name="case_action"),
     path("cases/<int:pk>/actions/done/", case_views.case_action_done, name="case_action_done"),
     path("cases/<int:pk>/plan/approval/", case_views.case_plan_approval, name="case_plan_approval"),

@@ -1,0 +1,663 @@
+"""Reading and checking a citizen's 3D model: refuse what is unsafe, report what will not print.
+
+`read_mesh` refuses a file fast (before parsing) when it is not a mesh, holds too many
+triangles, non-finite coordinates, or is an unsafe 3MF archive; `check_mesh` measures a mesh and
+lists its problems as reason codes; `repair_mesh` fixes what trimesh can. Plain data in and out;
+the app maps each code to a message.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import numpy as np
+import trimesh
+from numpy.typing import NDArray
+
+# Caps a public upload must respect; the app may lower them.
+MAX_TRIANGLES = 5_000_000
+MAX_3MF_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_3MF_RATIO = 200  # unpacked / packed size of any member: more is a zip bomb
+MAX_3MF_MEMBERS = 1_000
+
+_STL_RECORD = np.dtype([("normal", "<f4", (3,)), ("v", "<f4", (3, 3)), ("attr", "<u2")])
+_CHUNK = 1 << 20
+
+
+class Reason(StrEnum):
+    """Why a file is refused or what is wrong with a model (mapped to messages in the app)."""
+
+    # refusals: nothing can be made of the file
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    NOT_A_MESH = "not_a_mesh"
+    EMPTY = "empty"
+    DEGENERATE = "degenerate"
+    NON_FINITE = "non_finite"
+    TOO_MANY_TRIANGLES = "too_many_triangles"
+    ARCHIVE_UNSAFE_NAME = "archive_unsafe_name"
+    ARCHIVE_TOO_LARGE = "archive_too_large"
+    # findings: the model can be read, but has a problem
+    NOT_WATERTIGHT = "not_watertight"
+    NOT_MANIFOLD = "not_manifold"
+    INVERTED_NORMALS = "inverted_normals"
+    INCONSISTENT_NORMALS = "inconsistent_normals"
+    LOOSE_PARTS = "loose_parts"
+    THIN_WALLS = "thin_walls"
+    FITS_NO_MACHINE = "fits_no_machine"
+    TINY = "tiny"
+
+
+#: Findings that stop a print (the others are warnings a person may accept).
+BLOCKING = frozenset({Reason.FITS_NO_MACHINE, Reason.NOT_WATERTIGHT, Reason.TINY})
+
+
+class MeshRefused(Exception):
+    """The file cannot be used; `reason` says why, `params` carry the figures for the message."""
+
+    def __init__(self, reason: Reason, **params: Any) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass(frozen=True)
+class BuildVolume:
+    """A machine's printable box in millimetres, with the machine's key for the report."""
+
+    key: str
+    x_mm: float
+    y_mm: float
+    z_mm: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    reason: Reason
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.reason in BLOCKING
+
+
+@dataclass(frozen=True)
+class MeshReport:
+    """What a check measured, in millimetres; `findings` empty means ready to print."""
+
+    triangles: int
+    size_mm: tuple[float, float, float]
+    volume_mm3: float
+    area_mm2: float
+    is_watertight: bool
+    is_manifold: bool
+    parts: int
+    #: Unit vector to turn to -Z (face down on the plate), and the overhang area it leaves.
+    down: tuple[float, float, float]
+    overhang_mm2: float
+    fits: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def is_printable(self) -> bool:
+        return not any(f.is_blocking for f in self.findings)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f.reason.value for f in self.findings]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_mesh(
+    path: Path | str, *, filename: str | None = None, max_triangles: int = MAX_TRIANGLES
+) -> trimesh.Trimesh:
+    """Read an STL (binary or ASCII), OBJ or 3MF file; refuse unsafe or hopeless files fast."""
+    path = Path(path)
+    suffix = Path(filename or path.name).suffix.lower()
+    if suffix == ".stl":
+        mesh = _read_stl(path, max_triangles)
+    elif suffix == ".obj":
+        mesh = _read_obj(path, max_triangles)
+    elif suffix == ".3mf":
+        mesh = _read_3mf(path, max_triangles)
+    else:
+        raise MeshRefused(Reason.UNSUPPORTED_FORMAT, suffix=suffix or "-")
+    return _validated(mesh)
+
+
+def _validated(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    if len(mesh.faces) == 0:
+        raise MeshRefused(Reason.EMPTY)
+    if not np.isfinite(mesh.vertices).all():
+        raise MeshRefused(Reason.NON_FINITE)
+    if float(mesh.area) <= 0 or float(np.min(mesh.extents)) <= 0:
+        raise MeshRefused(Reason.DEGENERATE)
+    return mesh
+
+
+def _from_triangles(tris: NDArray[np.floating[Any]]) -> trimesh.Trimesh:
+    tris = np.ascontiguousarray(tris, dtype=np.float32).reshape(-1, 3, 3)
+    if len(tris) == 0:
+        raise MeshRefused(Reason.EMPTY)
+    if not np.isfinite(tris).all():
+        raise MeshRefused(Reason.NON_FINITE)
+    flat = tris.reshape(-1, 3)
+    vertices, inverse = _unique_vertices(flat)
+    faces = inverse.reshape(-1, 3)
+    mesh = trimesh.Trimesh(
+        vertices=vertices.astype(np.float64), faces=faces, process=False, validate=False
+    )
+    # Faces that collapsed to a line or point carry no surface.
+    keep = (
+        (faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2]) & (faces[:, 0] != faces[:, 2])
+    )
+    if not keep.all():
+        mesh.update_faces(keep)
+    return mesh
+
+
+def _unique_vertices(flat: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Merge identical vertices through a 64-bit hash of their bits (sorting 3 columns is slow)."""
+    bits = (flat + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # + 0.0 folds -0.0 into 0.0
+    key = (bits[:, 0] * np.uint64(0x9E3779B97F4A7C15)) ^ (
+        (bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)) + (bits[:, 2] << np.uint64(21))
+    )
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    is_new = np.r_[True, ordered[1:] != ordered[:-1]]
+    inverse = np.empty(len(key), dtype=np.int64)
+    inverse[order] = np.cumsum(is_new) - 1
+    vertices = flat[order[is_new]]
+    if not np.array_equal(vertices[inverse], flat):  # a hash collision: sort the rows instead
+        vertices, inverse = np.unique(flat, axis=0, return_inverse=True)
+    return vertices, inverse.reshape(-1).astype(np.int64)
+
+
+def _read_stl(path: Path, max_triangles: int) -> trimesh.Trimesh:
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(84)
+    if len(head) < 15:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    (count,) = struct.unpack("<I", head[80:84]) if len(head) == 84 else (0,)
+    if len(head) == 84 and size == 84 + 50 * count:
+        # Binary: the header says how many triangles there are; refuse before reading them.
+        if count > max_triangles:
+            raise MeshRefused(Reason.TOO_MANY_TRIANGLES, count=count, limit=max_triangles)
+        records = np.fromfile(path, dtype=_STL_RECORD, count=count, offset=84)
+        return _from_triangles(records["v"])
+    if head.lstrip()[:5].lower() != b"solid":
+        raise MeshRefused(Reason.NOT_A_MESH)
+    return _read_ascii_stl(path, max_triangles)
+
+
+_FLOAT = rb"([-+0-9.eEinfINFaA]+)"
+_VERTEX = re.compile(rb"vertex\s+" + _FLOAT + rb"\s+" + _FLOAT + rb"\s+" + _FLOAT)
+
+
+def _read_ascii_stl(path: Path, max_triangles: int) -> trimesh.Trimesh:
+    if _count_tokens(path, b"facet", max_triangles) > max_triangles:
+        raise MeshRefused(
+            Reason.TOO_MANY_TRIANGLES, count=f"> {max_triangles}", limit=max_triangles
+        )
+    text = path.read_bytes()
+    values = _VERTEX.findall(text)
+    if not values or len(values) % 3:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    try:
+        coords = np.array(values, dtype=np.float64)
+    except ValueError as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    return _from_triangles(coords)
+
+
+def _count_tokens(path: Path, token: bytes, stop_after: int) -> int:
+    """Occurrences of `token` at the start of a line, stopping once past `stop_after`."""
+    pattern = re.compile(rb"(?m)^\s*" + re.escape(token) + rb"\s")
+    count = 0
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            cut = chunk.rfind(b"\n")
+            if cut < 0:
+                tail += chunk
+                continue
+            count += len(pattern.findall(tail + chunk[: cut + 1]))
+            tail = chunk[cut + 1 :]
+            if count > stop_after:
+                return count
+    return count + len(pattern.findall(tail))
+
+
+def _read_obj(path: Path, max_triangles: int) -> trimesh.Trimesh:
+    faces = _count_tokens(path, b"f", max_triangles)
+    if faces > max_triangles:
+        raise MeshRefused(
+            Reason.TOO_MANY_TRIANGLES, count=f"> {max_triangles}", limit=max_triangles
+        )
+    if faces == 0:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    vertices: list[list[float]] = []
+    tris: list[list[int]] = []
+    try:
+        with path.open("rb") as f:
+            for raw in f:
+                parts = raw.split()
+                if not parts:
+                    continue
+                if parts[0] == b"v":
+                    vertices.append([float(p) for p in parts[1:4]])
+                elif parts[0] == b"f":
+                    idx = [int(p.split(b"/")[0]) for p in parts[1:]]
+                    idx = [i - 1 if i > 0 else len(vertices) + i for i in idx]
+                    tris.extend([idx[0], idx[k], idx[k + 1]] for k in range(1, len(idx) - 1))
+                    if len(tris) > max_triangles:
+                        raise MeshRefused(
+                            Reason.TOO_MANY_TRIANGLES,
+                            count=f"> {max_triangles}",
+                            limit=max_triangles,
+                        )
+        v = np.array(vertices, dtype=np.float64).reshape(-1, 3)
+        t = np.array(tris, dtype=np.int64).reshape(-1, 3)
+        if len(t) and (t.min() < 0 or t.max() >= len(v)):
+            raise MeshRefused(Reason.NOT_A_MESH)
+    except (ValueError, IndexError) as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    return _from_triangles(v[t])
+
+
+# 3MF: a zip holding an XML model. Names and sizes are checked before anything is unpacked.
+_NS = "{http://schemas.microsoft.com/3dmanufacturing/core/2015/02}"
+
+
+def _safe_member_name(name: str) -> bool:
+    if not name or "\\" in name or name.startswith("/") or "\x00" in name:
+        return False
+    if re.match(r"^[A-Za-z]:", name):
+        return False
+    return ".." not in posixpath.normpath(name).split("/") and ".." not in name.split("/")
+
+
+def _read_3mf(path: Path, max_triangles: int) -> trimesh.Trimesh:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_3MF_MEMBERS:
+            raise MeshRefused(Reason.ARCHIVE_TOO_LARGE)
+        total = 0
+        for info in infos:
+            if not _safe_member_name(info.filename):
+                raise MeshRefused(Reason.ARCHIVE_UNSAFE_NAME, name=info.filename[:80])
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > MAX_3MF_UNPACKED_BYTES or (
+                info.file_size > _CHUNK and ratio > MAX_3MF_RATIO
+            ):
+                raise MeshRefused(Reason.ARCHIVE_TOO_LARGE)
+        models = [i for i in infos if i.filename.lower().endswith(".model")]
+        if not models:
+            raise MeshRefused(Reason.NOT_A_MESH)
+        triangles: list[NDArray[np.float64]] = []
+        count = 0
+        for info in models:
+            # The declared size may lie: read at most that many bytes, plus one to notice.
+            with archive.open(info) as member:
+                data = member.read(info.file_size + 1)
+            if len(data) > info.file_size:
+                raise MeshRefused(Reason.ARCHIVE_TOO_LARGE)
+            for tris in _parse_3mf_model(data, max_triangles - count):
+                count += len(tris)
+                triangles.append(tris)
+    if not triangles:
+        raise MeshRefused(Reason.EMPTY)
+    return _from_triangles(np.concatenate(triangles))
+
+
+def _parse_3mf_model(data: bytes, budget: int) -> list[NDArray[np.float64]]:
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        # No DTDs in a 3MF: refusing them shuts out entity-expansion attacks.
+        raise MeshRefused(Reason.NOT_A_MESH)
+    try:
+        root = ElementTree.parse(io.BytesIO(data)).getroot()
+    except ElementTree.ParseError as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    meshes: dict[str, NDArray[np.float64]] = {}
+    components: dict[str, list[tuple[str, NDArray[np.float64]]]] = {}
+    for obj in root.iter(f"{_NS}object"):
+        oid = obj.get("id", "")
+        mesh = obj.find(f"{_NS}mesh")
+        if mesh is not None:
+            meshes[oid] = _3mf_triangles(mesh, budget)
+            budget -= len(meshes[oid])
+        comps = obj.find(f"{_NS}components")
+        if comps is not None:
+            components[oid] = [
+                (c.get("objectid", ""), _3mf_matrix(c.get("transform")))
+                for c in comps.findall(f"{_NS}component")
+            ]
+    out: list[NDArray[np.float64]] = []
+
+    def place(oid: str, matrix: NDArray[np.float64], depth: int) -> None:
+        if depth > 8:
+            raise MeshRefused(Reason.NOT_A_MESH)
+        if oid in meshes:
+            tris = meshes[oid].reshape(-1, 3) @ matrix[:3, :3].T + matrix[:3, 3]
+            out.append(tris.reshape(-1, 3, 3))
+        for child, m in components.get(oid, []):
+            place(child, matrix @ m, depth + 1)
+
+    build = root.find(f"{_NS}build")
+    items = build.findall(f"{_NS}item") if build is not None else []
+    for item in items:
+        place(item.get("objectid", ""), _3mf_matrix(item.get("transform")), 0)
+    if sum(len(t) for t in out) > max(budget, 0) + sum(len(m) for m in meshes.values()):
+        raise MeshRefused(Reason.TOO_MANY_TRIANGLES, count="?", limit=MAX_TRIANGLES)
+    return out
+
+
+def _3mf_triangles(mesh: ElementTree.Element, budget: int) -> NDArray[np.float64]:
+    vs = mesh.find(f"{_NS}vertices")
+    ts = mesh.find(f"{_NS}triangles")
+    if vs is None or ts is None:
+        return np.zeros((0, 3, 3))
+    tri_elems = ts.findall(f"{_NS}triangle")
+    if len(tri_elems) > budget:
+        raise MeshRefused(Reason.TOO_MANY_TRIANGLES, count=len(tri_elems), limit=budget)
+    try:
+        v = np.array(
+            [(float(e.get("x", "")), float(e.get("y", "")), float(e.get("z", ""))) for e in vs],
+            dtype=np.float64,
+        ).reshape(-1, 3)
+        t = np.array(
+            [(int(e.get("v1", "")), int(e.get("v2", "")), int(e.get("v3", ""))) for e in tri_elems],
+            dtype=np.int64,
+        ).reshape(-1, 3)
+    except ValueError as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    if len(t) and (t.min() < 0 or t.max() >= len(v)):
+        raise MeshRefused(Reason.NOT_A_MESH)
+    return v[t]
+
+
+def _3mf_matrix(text: str | None) -> NDArray[np.float64]:
+    m = np.eye(4)
+    if not text:
+        return m
+    try:
+        values = [float(x) for x in text.split()]
+    except ValueError as exc:
+        raise MeshRefused(Reason.NOT_A_MESH) from exc
+    if len(values) != 12:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    # 3MF writes the 3×4 matrix row by row for row vectors: transpose into column form.
+    m[:3, :3] = np.array(values[:9]).reshape(3, 3).T
+    m[:3, 3] = values[9:12]
+    return m
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Per-face figures computed once (float64) and shared by the checks and the estimate."""
+
+    triangles: NDArray[np.float64]
+    normals: NDArray[np.float64]
+    areas: NDArray[np.float64]
+    centres: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, mesh: trimesh.Trimesh) -> Geometry:
+        tris = np.asarray(mesh.vertices, dtype=np.float64)[mesh.faces]
+        cross = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+        norm = np.linalg.norm(cross, axis=1)
+        normals = cross / np.where(norm > 0, norm, 1.0)[:, None]
+        return cls(tris, normals, norm / 2.0, tris.mean(axis=1))
+
+    @property
+    def signed_volume(self) -> float:
+        t = self.triangles
+        return float(np.einsum("ij,ij->", t[:, 0], np.cross(t[:, 1], t[:, 2])) / 6.0)
+
+
+def check_mesh(
+    mesh: trimesh.Trimesh,
+    *,
+    volumes: Sequence[BuildVolume] = (),
+    nozzle_mm: float = 0.4,
+    thin_wall_samples: int = 4000,
+    seed: int = 0,
+    geometry: Geometry | None = None,
+) -> MeshReport:
+    """Measure a mesh and list its problems; `volumes` are the machines that take the material."""
+    geo = geometry or Geometry.of(mesh)
+    findings: list[Finding] = []
+    faces = np.asarray(mesh.faces, dtype=np.int64)
+    n = np.int64(max(len(mesh.vertices), 1))
+    a = faces.reshape(-1)
+    b = faces[:, [1, 2, 0]].reshape(-1)
+    directed = a * n + b
+    undirected = np.minimum(a, b) * n + np.maximum(a, b)
+    edge_counts = _run_lengths(undirected)
+    open_edges = int((edge_counts == 1).sum())
+    shared_too_often = int((edge_counts > 2).sum())
+    is_manifold = shared_too_often == 0
+    is_watertight = open_edges == 0 and is_manifold
+    if not is_watertight:
+        findings.append(Finding(Reason.NOT_WATERTIGHT, {"edges": open_edges}))
+    if not is_manifold:
+        findings.append(Finding(Reason.NOT_MANIFOLD, {"edges": shared_too_often}))
+    volume = geo.signed_volume
+    # Consistent winding: every edge is walked once each way, so no directed edge repeats.
+    directed.sort()
+    is_consistent = not bool((directed[1:] == directed[:-1]).any())
+    if is_watertight and is_consistent and volume < 0:
+        findings.append(Finding(Reason.INVERTED_NORMALS))
+    elif not is_consistent:
+        findings.append(Finding(Reason.INCONSISTENT_NORMALS))
+    parts = _count_parts(a, b, int(n))
+    if parts > 1:
+        findings.append(Finding(Reason.LOOSE_PARTS, {"parts": parts}))
+    lo = geo.triangles.reshape(-1, 3).min(axis=0)
+    hi = geo.triangles.reshape(-1, 3).max(axis=0)
+    size = tuple(float(x) for x in hi - lo)
+    if max(size) < 1.0:
+        findings.append(Finding(Reason.TINY, {"size": round(max(size), 2)}))
+    thin = thin_wall_fraction(geo, nozzle_mm=nozzle_mm, samples=thin_wall_samples, seed=seed)
+    if thin > 0.02:
+        findings.append(
+            Finding(Reason.THIN_WALLS, {"percent": round(thin * 100), "nozzle": nozzle_mm})
+        )
+    down, overhang = suggest_orientation(mesh, geometry=geo)
+    fits = tuple(v.key for v in volumes if fits_volume(size, v))
+    if volumes and not fits:
+        biggest = max(volumes, key=lambda v: v.x_mm * v.y_mm * v.z_mm)
+        findings.append(
+            Finding(
+                Reason.FITS_NO_MACHINE,
+                {
+                    "size": " × ".join(f"{s:.0f}" for s in size),
+                    "volume": f"{biggest.x_mm:.0f} × {biggest.y_mm:.0f} × {biggest.z_mm:.0f}",
+                },
+            )
+        )
+    return MeshReport(
+        triangles=len(faces),
+        size_mm=(size[0], size[1], size[2]),
+        volume_mm3=abs(volume),
+        area_mm2=float(geo.areas.sum()),
+        is_watertight=is_watertight,
+        is_manifold=is_manifold,
+        parts=parts,
+        down=(float(down[0]), float(down[1]), float(down[2])),
+        overhang_mm2=overhang,
+        fits=fits,
+        findings=tuple(findings),
+    )
+
+
+def _run_lengths(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """How often each distinct key occurs (sorting; numpy's hash-based unique is slower here)."""
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return np.diff(np.r_[starts, len(ordered)])
+
+
+def _count_parts(a: NDArray[np.int64], b: NDArray[np.int64], n: int) -> int:
+    from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+
+    used = np.zeros(n, dtype=bool)
+    used[a] = True
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
+    count, _labels = connected_components(graph, directed=False)
+    # Vertices no face uses would each count as a part.
+    return int(count - (n - used.sum()))
+
+
+def fits_volume(size: Sequence[float], volume: BuildVolume) -> bool:
+    """Whether a box of `size` fits the volume in some axis-aligned orientation."""
+    return all(
+        s <= v
+        for s, v in zip(sorted(size), sorted((volume.x_mm, volume.y_mm, volume.z_mm)), strict=True)
+    )
+
+
+def thin_wall_fraction(
+    geo: Geometry, *, nozzle_mm: float, samples: int = 4000, seed: int = 0
+) -> float:
+    """Share of the surface (sampled by area) whose wall is thinner than the nozzle.
+
+    A sampled point is on a thin wall when a surface point facing the opposite way lies within
+    the nozzle's width behind it: two sides of a sheet closer than one extrusion line. Walls are
+    only seen where the sampling is at least as fine as the nozzle.
+    """
+    from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+
+    total = float(geo.areas.sum())
+    if total <= 0:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    # Dense enough that two facing sides of a nozzle-wide sheet meet each other's samples.
+    n = int(min(max(samples, total / (nozzle_mm * 0.7) ** 2 / 50), 200_000))
+    face_idx = rng.choice(len(geo.areas), size=n, p=geo.areas / total)
+    r = rng.random((n, 2))
+    flip = r.sum(axis=1) > 1
+    r[flip] = 1 - r[flip]
+    tri = geo.triangles[face_idx]
+    points = tri[:, 0] + r[:, :1] * (tri[:, 1] - tri[:, 0]) + r[:, 1:] * (tri[:, 2] - tri[:, 0])
+    normals = geo.normals[face_idx]
+    pairs = cKDTree(points).query_pairs(nozzle_mm * 0.999, output_type="ndarray")
+    if len(pairs) == 0:
+        return 0.0
+    a, b = pairs[:, 0], pairs[:, 1]
+    opposite = np.einsum("ij,ij->i", normals[a], normals[b]) < -0.7
+    # b lies behind a (inside the material), not in front of it across a gap.
+    behind = np.einsum("ij,ij->i", points[b] - points[a], normals[a]) < 0
+    hit = opposite & behind
+    thin = np.zeros(n, dtype=bool)
+    thin[a[hit]] = True
+    thin[b[hit]] = True
+    return float(thin.mean())
+
+
+def suggest_orientation(
+    mesh: trimesh.Trimesh, *, overhang_deg: float = 45.0, geometry: Geometry | None = None
+) -> tuple[NDArray[np.float64], float]:
+    """The direction to put down on the plate that leaves the least overhanging area.
+
+    Candidates are the six axis directions and the largest faces of the convex hull; for each,
+    faces pointing down more steeply than `overhang_deg` and not resting on the plate count as
+    overhang (they need support); a taller pose is a little worse (longer, less stable).
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    geo = geometry or Geometry.of(mesh)
+    candidates = [np.array(v, dtype=np.float64) for v in np.vstack([np.eye(3), -np.eye(3)])]
+    points = np.asarray(mesh.vertices, dtype=np.float64)
+    if len(points) > 20_000:
+        points = points[np.random.default_rng(0).choice(len(points), 20_000, replace=False)]
+    try:
+        hull = ConvexHull(points)
+        tri = points[hull.simplices]
+        hull_areas = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+        # Outward hull normals: the face down on the plate points along them.
+        candidates.extend(hull.equations[np.argsort(-hull_areas)[:6], :3])
+    except (QhullError, ValueError):
+        pass  # flat or tiny: the axis directions remain
+    cos_limit = np.cos(np.radians(overhang_deg))
+    scale = float(np.sqrt(geo.areas.sum()))
+    best: tuple[float, NDArray[np.float64], float] | None = None
+    for d in candidates:
+        d = d / np.linalg.norm(d)
+        depth = geo.centres @ d  # larger is lower once `d` points down
+        facing_down = geo.normals @ d > cos_limit
+        on_plate = depth > depth.max() - 0.2
+        overhang = float(geo.areas[facing_down & ~on_plate].sum())
+        height = float(depth.max() - depth.min())
+        score = overhang + 0.05 * height * scale
+        if best is None or score < best[0] - 1e-9:
+            best = (score, d, overhang)
+    assert best is not None
+    return best[1], best[2]
+
+
+def orient(mesh: trimesh.Trimesh, down: Sequence[float]) -> trimesh.Trimesh:
+    """A copy turned so that `down` points to -Z, resting on z = 0."""
+    turned = mesh.copy()
+    matrix = trimesh.geometry.align_vectors(np.asarray(down, dtype=np.float64), [0.0, 0.0, -1.0])
+    turned.apply_transform(matrix)
+    turned.apply_translation([0.0, 0.0, -turned.bounds[0][2]])
+    return turned
+
+
+# --- repair ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repair:
+    before: MeshReport
+    after: MeshReport
+    mesh: trimesh.Trimesh
+    actions: tuple[str, ...]
+
+
+def repair_mesh(mesh: trimesh.Trimesh, **check: Any) -> Repair:
+    """Merge duplicate vertices, drop degenerate faces, fix normals and fill holes; report both."""
+    before = check_mesh(mesh, **check)
+    fixed = mesh.copy()
+    actions: list[str] = []
+    n_vertices = len(fixed.vertices)
+    fixed.merge_vertices()
+    if len(fixed.vertices) < n_vertices:
+        actions.append("merge_vertices")
+    n_faces = len(fixed.faces)
+    fixed.update_faces(fixed.nondegenerate_faces())
+    fixed.update_faces(fixed.unique_faces())
+    if len(fixed.faces) < n_faces:
+        actions.append("remove_degenerate")
+    if not fixed.is_watertight:
+        trimesh.repair.fill_holes(fixed)
+        actions.append("fill_holes")
+    trimesh.repair.fix_normals(fixed)
+    if any(
+        f.reason in (Reason.INVERTED_NORMALS, Reason.INCONSISTENT_NORMALS) for f in before.findings
+    ):
+        actions.append("fix_normals")
+    after = check_mesh(fixed, **check)
+    return Repair(before=before, after=after, mesh=fixed, actions=tuple(actions))

@@ -1,0 +1,82 @@
+"""View-models of the print service: plain values a template shows, messages already rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from saram.core.errors import render
+from saram.making.models import PrintJob
+
+
+@dataclass(frozen=True)
+class CheckView:
+    size: str
+    volume_cm3: str
+    area_cm2: str
+    triangles: int
+    is_printable: bool
+    problems: list[str]
+    repair_before: list[str] | None
+    repair_actions: list[str]
+
+
+_ACTIONS = {
+    "merge_vertices": gettext_lazy("겹친 꼭짓점 합치기"),
+    "remove_degenerate": gettext_lazy("넓이 없는 면 지우기"),
+    "fill_holes": gettext_lazy("구멍 메우기"),
+    "fix_normals": gettext_lazy("면 방향 바로잡기"),
+}
+
+
+def _problems(findings: list[dict[str, Any]]) -> list[str]:
+    return [render(f"print_finding_{f['code']}", f.get("params") or {}) for f in findings]
+
+
+def check_view(job: PrintJob) -> CheckView:
+    c = job.mesh_check or {}
+    size = c.get("size_mm") or [0, 0, 0]
+    repair = c.get("repair")
+    return CheckView(
+        size=" × ".join(f"{s:g}" for s in size),
+        volume_cm3=f"{(c.get('volume_mm3') or 0) / 1000:.1f}",
+        area_cm2=f"{(c.get('area_mm2') or 0) / 100:.1f}",
+        triangles=int(c.get("triangles") or 0),
+        is_printable=bool(c.get("is_printable")),
+        problems=_problems(c.get("findings") or []),
+        repair_before=_problems(repair["before"]["findings"]) if repair else None,
+        repair_actions=[
+            str(_ACTIONS[a]) for a in (repair or {}).get("actions", []) if a in _ACTIONS
+        ],
+    )
+
+
+def failure_text(job: PrintJob) -> str:
+    f = job.failure or {}
+    return render(f["code"], f.get("params") or {}) if f.get("code") else ""
+
+
+def minutes(seconds: int | None) -> str:
+    if not seconds:
+        return "-"
+    hours, rest = divmod(int(seconds) // 60, 60)
+    return _("%(h)d시간 %(m)d분") % {"h": hours, "m": rest} if hours else _("%(m)d분") % {"m": rest}
+
+
+def orientation_text(job: PrintJob) -> str:
+    down = (job.mesh_check or {}).get("down") or [0, 0, -1]
+    names = {
+        (0, 0, -1): _("지금 방향 그대로(아랫면이 출력판에)"),
+        (0, 0, 1): _("위아래를 뒤집어서"),
+        (1, 0, 0): _("+X 쪽 면이 출력판에 닿게"),
+        (-1, 0, 0): _("-X 쪽 면이 출력판에 닿게"),
+        (0, 1, 0): _("+Y 쪽 면이 출력판에 닿게"),
+        (0, -1, 0): _("-Y 쪽 면이 출력판에 닿게"),
+    }
+    key = tuple(round(d) for d in down)
+    if key in names and abs(sum(abs(d) for d in down) - 1) < 1e-3:
+        return str(names[key])
+    return _("가장 넓은 평면이 출력판에 닿게")

@@ -1,0 +1,81 @@
+"""Reads of the print service, narrowed to what the user may see: their own jobs, or all of
+them for the centre's staff; anything else is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from saram.core.access import Can, not_found, scope_of
+from saram.making.models import JobStatus, Machine, Material, PrintJob
+
+
+def _can(user: Any, cap: Can) -> bool:
+    return scope_of(user).can(cap)
+
+
+def is_staff(user: Any) -> bool:
+    return _can(user, Can.MANAGE_MAKING)
+
+
+def may_print(user: Any) -> bool:
+    return _can(user, Can.SELF_SERVICE) or _can(user, Can.MANAGE_MAKING)
+
+
+def jobs_of(user: Any) -> QuerySet[PrintJob]:
+    """The user's own print jobs, newest first."""
+    if not may_print(user):
+        raise PermissionDenied
+    return PrintJob.objects.filter(requester=user).select_related("material", "printer")
+
+
+def job_for(user: Any, pk: int) -> PrintJob:
+    """One job: its requester's, or any for staff; 404 otherwise (do not confirm it exists)."""
+    if not may_print(user):
+        raise PermissionDenied
+    qs = PrintJob.objects.select_related("material", "printer", "requester")
+    if not _can(user, Can.MANAGE_MAKING):
+        qs = qs.filter(requester=user)
+    job = qs.filter(pk=pk).first()
+    if job is None:
+        raise not_found()
+    return job
+
+
+def queue_for(user: Any) -> QuerySet[PrintJob]:
+    """The staff board: accepted, printing, interrupted and finished-not-delivered jobs."""
+    if not _can(user, Can.MANAGE_MAKING):
+        raise PermissionDenied
+    open_states = [JobStatus.ACCEPTED, JobStatus.PRINTING, JobStatus.INTERRUPTED, JobStatus.DONE]
+    order = Case(
+        When(status=JobStatus.INTERRUPTED, then=Value(0)),
+        When(status=JobStatus.PRINTING, then=Value(1)),
+        When(status=JobStatus.ACCEPTED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return (
+        PrintJob.objects.filter(status__in=open_states)
+        .select_related("material", "printer", "requester")
+        .annotate(state_order=order)
+        .order_by("state_order", "-priority", "due_on", "accepted_at")
+    )
+
+
+def printable_materials() -> QuerySet[Material]:
+    return Material.objects.filter(is_active=True, machines__link__isnull=False).distinct()
+
+
+def networked_printers(user: Any) -> QuerySet[Machine]:
+    if not _can(user, Can.MANAGE_MAKING):
+        raise PermissionDenied
+    return Machine.objects.filter(link__isnull=False).select_related("link", "loaded_material")
+
+
+def printer_for(user: Any, pk: int) -> Machine:
+    machine = networked_printers(user).filter(pk=pk).first()
+    if machine is None:
+        raise not_found()
+    return machine

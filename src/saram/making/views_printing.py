@@ -1,0 +1,249 @@
+"""Pages of the citizen print service: thin views over selectors, services and presenters."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from saram.core.errors import SaramError
+from saram.core.errors import render as render_code
+from saram.making import presenters_printing as present
+from saram.making import selectors_printing as selectors
+from saram.making.models import JobStatus, Machine, Material
+from saram.making.services import printing
+
+
+class UploadForm(forms.Form):
+    title = forms.CharField(label=_("제목"), max_length=120)
+    model = forms.FileField(label=_("모델 파일(STL, OBJ, 3MF)"))
+    material = forms.ModelChoiceField(label=_("소재·색상"), queryset=Material.objects.none())
+    layer_height_mm = forms.ChoiceField(
+        label=_("품질(레이어 높이)"),
+        choices=[
+            ("0.10", _("아주 곱게 (0.10mm)")),
+            ("0.15", _("곱게 (0.15mm)")),
+            ("0.20", _("보통 (0.20mm)")),
+            ("0.30", _("빠르게 (0.30mm)")),
+        ],
+        initial="0.20",
+    )
+    infill_percent = forms.IntegerField(label=_("채움(%)"), min_value=0, max_value=100, initial=20)
+    quantity = forms.IntegerField(label=_("수량"), min_value=1, max_value=50, initial=1)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["material"].queryset = selectors.printable_materials()  # type: ignore[attr-defined]
+
+
+def _bad_form(form: forms.Form) -> SaramError:
+    field, errs = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else field
+    return SaramError("print_bad_field", field=str(label or field), problem=str(errs[0]))
+
+
+@require_GET
+def print_home(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.jobs_of(request.user)
+    return render(
+        request,
+        "making/print/home.html",
+        {"jobs": jobs, "form": UploadForm(), "minutes": present.minutes},
+    )
+
+
+class _SizeCap(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the cap, instead of after the whole file."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > printing.max_upload_bytes():
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the handler must be in place before CSRF reads the body; checked just below
+@require_POST
+def print_upload(request: HttpRequest) -> HttpResponse:
+    request.upload_handlers.insert(0, _SizeCap(request))
+    return _print_upload(request)
+
+
+@csrf_protect
+def _print_upload(request: HttpRequest) -> HttpResponse:
+    selectors.jobs_of(request.user)  # refuses those who may not print
+    post, files = request.POST, request.FILES  # reading the body runs the size cap
+    if getattr(request, "upload_too_large", False) or (
+        int(request.META.get("CONTENT_LENGTH") or 0) > printing.max_upload_bytes() + 65536
+    ):
+        raise SaramError(
+            "print_file_too_large", limit_mb=printing.max_upload_bytes() // (1024 * 1024)
+        )
+    form = UploadForm(post, files)
+    if not form.is_valid():
+        raise _bad_form(form)
+    data = form.cleaned_data
+    job = printing.submit_model(
+        by=request.user,
+        upload=data["model"],
+        title=data["title"],
+        material=data["material"],
+        layer_height_mm=Decimal(data["layer_height_mm"]),
+        infill_percent=data["infill_percent"],
+        quantity=data["quantity"],
+        now=timezone.now(),
+    )
+    return redirect("making:print_job", pk=job.pk)
+
+
+@require_GET
+def print_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    staff = selectors.is_staff(request.user)
+    context = {
+        "job": job,
+        "check": present.check_view(job),
+        "orientation": present.orientation_text(job),
+        "estimate_time": present.minutes(job.estimate_seconds),
+        "sliced_time": present.minutes(job.sliced_seconds),
+        "failure": present.failure_text(job),
+        "is_owner": job.requester_id == request.user.pk,
+        "is_staff": staff,
+        "today": timezone.localdate(),
+    }
+    if staff and job.status in (JobStatus.ACCEPTED, JobStatus.INTERRUPTED):
+        printers = list(selectors.networked_printers(request.user))
+        context["printers"] = [
+            (m, [render_code(r["code"], r["params"]) for r in printing.refusals(job, m)])
+            for m in printers
+        ]
+        context["proposed"] = next((m for m, why in context["printers"] if not why), None)
+    return render(request, "making/print/job.html", context)
+
+
+@require_GET
+def print_model(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    response = HttpResponse(printing.model_as_stl(job), content_type="model/stl")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def print_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = selectors.job_for(request.user, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_text": str(job.get_status_display()),
+            "slice_progress": job.slice_progress,
+            "print_progress": float(job.progress_percent),
+        }
+    )
+
+
+@require_POST
+def print_slice(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.request_slice(by=request.user, job=job)
+    return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_repair(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.repair_job(by=request.user, job=job)
+    return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.accept_quote(by=request.user, job=job, now=timezone.now())
+    return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.decline_quote(by=request.user, job=job)
+    return redirect("making:print_job", pk=pk)
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def print_queue(request: HttpRequest) -> HttpResponse:
+    jobs = list(selectors.queue_for(request.user))
+    for job in jobs:
+        job.failure_text = present.failure_text(job)  # type: ignore[attr-defined]
+    printers = selectors.networked_printers(request.user)
+    return render(request, "making/print/queue.html", {"jobs": jobs, "printers": printers})
+
+
+@require_POST
+def print_start(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    try:
+        machine_pk = int(request.POST.get("printer", ""))
+    except ValueError as exc:
+        raise SaramError("print_bad_field", field=str(_("프린터")), problem="") from exc
+    machine = selectors.printer_for(request.user, machine_pk)
+    printing.start_print(by=request.user, job=job, machine=machine, now=timezone.now())
+    return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    selectors.queue_for(request.user)  # staff only
+    printing.follow_print(job=job, now=timezone.now())
+    return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_fail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    reason = (request.POST.get("reason") or "").strip()
+    if not reason:
+        raise SaramError(
+            "print_bad_field", field=str(_("실패 사유")), problem=str(_("필수 항목입니다."))
+        )
+    printing.fail_print(by=request.user, job=job, reason=reason, now=timezone.now())
+    return redirect("making:print_queue")
+
+
+@require_POST
+def print_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.deliver(by=request.user, job=job, now=timezone.now())
+    return redirect("making:print_queue")
+
+
+@require_POST
+def print_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    try:
+        priority = int(request.POST.get("priority", "0"))
+    except (ValueError, InvalidOperation) as exc:
+        raise SaramError("print_bad_field", field=str(_("우선순위")), problem="") from exc
+    printing.set_priority(by=request.user, job=job, priority=priority)
+    return redirect("making:print_queue")
+
+
+@require_POST
+def printer_plate_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    machine: Machine = selectors.printer_for(request.user, pk)
+    printing.confirm_plate_clear(by=request.user, machine=machine, now=timezone.now())
+    return redirect("making:print_queue")

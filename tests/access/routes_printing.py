@@ -1,0 +1,28 @@
+"""Who may use each route of the citizen print service, by method (read by the authorization
+matrix). A citizen's job answers 404 to any other citizen: the roles listed may use a job route
+on their own jobs; staff on every job."""
+
+STAFF = "making_staff"
+PRINTERS = {"citizen", STAFF}
+
+ROUTES = {
+    "making:print_home": {"GET": PRINTERS},
+    "making:print_upload": {"POST": PRINTERS},
+    "making:print_queue": {"GET": {STAFF}},
+    "making:print_job": {"GET": PRINTERS},
+    "making:print_model": {"GET": PRINTERS},
+    "making:print_progress": {"GET": PRINTERS},
+    "making:print_slice": {"POST": PRINTERS},
+    "making:print_repair": {"POST": PRINTERS},
+    "making:print_accept": {"POST": {"citizen", STAFF}},
+    "making:print_decline": {"POST": {"citizen", STAFF}},
+    "making:print_start": {"POST": {STAFF}},
+    "making:print_follow": {"POST": {STAFF}},
+    "making:print_fail": {"POST": {STAFF}},
+    "making:print_deliver": {"POST": {STAFF}},
+    "making:print_priority": {"POST": {STAFF}},
+    "making:printer_plate_clear": {"POST": {STAFF}},
+}
+
+# The welfare case's hook into the print service (an officer of the case's dong).
+ROUTES["welfare:case_device"] = {"POST": {"welfare_officer"}}
