@@ -230,10 +230,18 @@ def populate(world: Any) -> None:
 
 
 def _referral(world: Any) -> dict[str, Any]:
-    from saram.welfare.models import Resource
+    from django.db.models import Q
 
-    # Not the resource the world's case was already referred to (a second referral is refused).
-    resource = Resource.objects.order_by("-pk").first()
+    from saram.welfare.models import Referral, Resource
+
+    # An open resource of the case's dong or the whole city, not yet referred for this case.
+    case = world.extra["case"]
+    resource = (
+        Resource.objects.filter(Q(dong__isnull=True) | Q(dong=case.dong_id), is_active=True)
+        .exclude(pk__in=Referral.objects.filter(case=case).values("resource_id"))
+        .order_by("pk")
+        .first()
+    )
     return {"json": {"resource_id": resource.pk if resource else 0, "note": "연계"}}
 
 

@@ -1,4 +1,5 @@
-"""A citizen logs in, sees Jeonju's dongs on the map, clicks one, and reads its page in English."""
+"""A citizen logs in, sees Jeonju's dongs on the map with its legend, clicks one, and reads its
+page in English."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def test_login_map_click_dong_switch_language(
     expect(page.locator("h1")).to_have_text("전주시")
     expect(page.locator("#map[data-ready='1']")).to_be_attached(timeout=10_000)
     expect(page.locator("path.dong")).to_have_count(35)
+    legend = page.locator("#map-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("주민 수 (명)")
+    expect(legend.locator(".legend-row")).to_have_count(5)
 
     page.locator(f"path.dong-{songcheon.code}").click()
     page.wait_for_url(f"**/dongs/{songcheon.code}/")
