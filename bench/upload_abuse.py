@@ -110,25 +110,30 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def _children(pid: int) -> list[int]:
+    """The direct children of a process (Linux /proc), every thread's."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 class ChildWatch:
     """The largest high-water mark seen of any child of the worker (the reader)."""
 
     def __init__(self, pid: int) -> None:
-        import psutil
-
-        self.process = psutil.Process(pid)
+        self.pid = pid
         self.peak_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                children = self.process.children(recursive=True)
-            except Exception:  # the worker is gone: nothing to watch
-                children = []
-            for child in children:
-                self.peak_mb = max(self.peak_mb, _vm_hwm_mb(child.pid))
+            for child in _children(self.pid):
+                self.peak_mb = max(self.peak_mb, _vm_hwm_mb(child))
             time.sleep(0.005)
 
     def __enter__(self) -> ChildWatch:
