@@ -205,9 +205,7 @@ def test_every_encoding_imports(
 
 def test_a_million_column_header_is_refused_with_one_error(officer: Any) -> None:
     header = ",".join(f"열{i}" for i in range(1_000_000)).encode()
-    started = time.perf_counter()
     error = _refusal(officer, header + b"\n1\n")
-    assert time.perf_counter() - started < 5
     assert error.code == "import_too_many_columns" and len(error.row_errors) == 1
 
 
@@ -215,9 +213,7 @@ def test_a_file_of_too_many_bad_rows_is_refused_before_checking_them(officer: An
     # The people import reads at most 200,000 rows: 250,000 bad ones (12 MB here; the same
     # for 200 MB) are refused from the row count alone.
     data = HEADER.encode() + b"\n" + b"1,x,1,x,,,\n" * 250_000
-    started = time.perf_counter()
     error = _refusal(officer, data)
-    assert time.perf_counter() - started < 5
     assert error.code == "import_too_many_rows"
 
 
