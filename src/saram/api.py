@@ -26,6 +26,9 @@ register(
         "api_forbidden": gettext_lazy("이 일을 할 권한이 없습니다."),
         "api_not_found": gettext_lazy("찾을 수 없습니다."),
         "api_out_of_range": gettext_lazy("값이 허용 범위를 벗어났습니다."),
+        "api_csrf_failed": gettext_lazy(
+            "CSRF 토큰이 맞지 않습니다: 페이지를 새로 고치거나 API 토큰을 쓰세요."
+        ),
     }
 )
 
@@ -144,6 +147,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(
         exc.status_code, "invalid_input"
     )
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        code = "csrf_failed"  # a session request without the CSRF token
     return _error(request, exc.status_code, code, fields="body", errors=[])
 
 
