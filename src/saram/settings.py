@@ -187,7 +187,6 @@ STATICFILES_DIRS = [
     ("vendor/workbox", NODE_MODULES / "workbox-core" / "build"),
     ("vendor/workbox", NODE_MODULES / "workbox-routing" / "build"),
     ("vendor/workbox", NODE_MODULES / "workbox-strategies" / "build"),
-    ("vendor/workbox", NODE_MODULES / "workbox-expiration" / "build"),
     ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 STORAGES = {
