@@ -225,7 +225,6 @@ STATICFILES_DIRS = [
     ("vendor/workbox", NODE_MODULES / "workbox-core" / "build"),
     ("vendor/workbox", NODE_MODULES / "workbox-routing" / "build"),
     ("vendor/workbox", NODE_MODULES / "workbox-strategies" / "build"),
-    ("vendor/workbox", NODE_MODULES / "workbox-expiration" / "build"),
     ("vendor/idb", NODE_MODULES / "idb" / "build"),
     ("vendor/fullcalendar", NODE_MODULES / "fullcalendar"),
     ("vendor/fullcalendar-locales", NODE_MODULES / "@fullcalendar" / "core" / "locales"),

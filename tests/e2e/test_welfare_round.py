@@ -124,6 +124,16 @@ def test_officer_member_case_referral_coverage(
     officer.click("#open-case button[type=submit]")
     officer.wait_for_url("**/welfare/cases/*/")
     expect(officer.locator("#case-status")).to_contain_text("진행 중")
+    case_url = officer.url
+    # A referral shares her data with the provider: her consent is recorded first.
+    officer.goto(f"{live_server.url}/welfare/people/{elder.pk}/consent/")
+    officer.select_option("#consent-form select[name=kind]", "third_party")
+    officer.fill("#consent-form input[name=scope]", "긴급복지지원 연계")
+    officer.check("#consent-form input[name=method][value=verbal]")
+    officer.fill("#consent-form input[name=witness]", "이위원")
+    with officer.expect_navigation():
+        officer.click("#consent-form button[type=submit]")
+    officer.goto(case_url)
     officer.select_option("#refer select[name=resource]", label="긴급복지지원 (생계지원) · 전주시")
     officer.fill("#refer input[name=note]", "생계비 긴급 지원")
     officer.click("#refer button[type=submit]")
