@@ -1,3 +1,7 @@
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +18,7 @@ class WelfareConfig(AppConfig):
         from saram.welfare.errors_cases import register_codes
 
         register_codes()
+        _accept_offline_alerts()
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
         add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
@@ -23,3 +28,19 @@ class WelfareConfig(AppConfig):
         add(NavItem("welfare:coverage", _("복지 현황"), Can.VIEW_REPORTS, order=24))
         add(NavItem("welfare:committees", _("복지위원회"), Can.CONFIGURE, order=25))
         add(NavItem("welfare:config", _("위험 신호 설정"), Can.CONFIGURE, order=26))
+
+
+def _accept_offline_alerts() -> None:
+    """긴급 raised on a phone without signal is queued there and raised when it syncs."""
+    from saram.welfare.services import alerts, sync
+
+    def raise_queued(by: Any, assignment: Any, item: Mapping[str, Any], now: dt.datetime) -> None:
+        alerts.raise_alert(
+            by=by,
+            assignment=assignment,
+            reason=str(item.get("reason", "")),
+            note=str(item.get("note", ""))[:300],
+            now=now,
+        )
+
+    sync.register_kind("urgent", raise_queued)
