@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from saram.core.models import Role
 from saram.economy.demo_meals import Size, load_meals_demo
 from saram.economy.models import MealOrder, MenuItem
-from saram.economy.services.policy import install_shipped_rules
+from saram.economy.services.rules import install_shipped_rules
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 YEAR = 2026
