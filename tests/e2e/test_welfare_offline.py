@@ -100,7 +100,10 @@ def test_visits_recorded_offline_are_synced_and_a_conflict_is_kept(
     stored = Visit.objects.filter(visitor=member, client_id__isnull=False)
     assert sorted(stored.values_list("note", flat=True)) == ["문 앞에 쪽지", "쌀이 떨어졌다고 함"]
     third.refresh_from_db()
-    assert (third.outcome, third.status) == ("moved", "done")  # the office's record stands
+    assert (third.outcome, third.status) == (
+        "moved",
+        "ended",
+    )  # the office's record stands (a move ends the visit, not done)
     assert SyncConflict.objects.get().payload["note"] == "만났어요"
 
     office = _login(browser.new_context(locale="ko-KR"), live_server.url, officer)

@@ -578,11 +578,16 @@ def write_signals(frame: pl.DataFrame, *, progress: Progress = _no_progress) -> 
             # The DB-API connection itself: Django's cursor re-reads every row to look for
             # named parameters, which costs a third of the time here.
             raw = connection.connection
-            before = raw.total_changes
             for start in range(0, total, WRITE_CHUNK):
                 raw.executemany(sql, frame.slice(start, WRITE_CHUNK).rows())
                 progress(min(start + WRITE_CHUNK, total), total, _("저장 중"))
-            written = raw.total_changes - before
+            # Counted, not taken from total_changes: that also counts rows other tables'
+            # triggers change.
+            batches = frame.get_column("batch_id").unique().to_list()
+            written = raw.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE batch_id IN ({', '.join('?' * len(batches))})",
+                batches,
+            ).fetchone()[0]
     return written
 
 
