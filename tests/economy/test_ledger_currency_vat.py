@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import Role
 from saram.economy.models import LedgerEntry, LedgerImport, amount_before_vat
 from saram.economy.services import ledger
@@ -45,7 +46,7 @@ def test_an_amount_in_pounds_is_refused_with_a_row_error(
     raw = _csv(ledger_csv, firm, ("60000", "GBP", ""), ("1250000", "KRW", ""))
 
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=raw, filename="l.csv", fiscal_year=2024)
+        ledger.import_ledger(by=officer, upload=keep_upload(raw, "l.csv"), fiscal_year=2024)
 
     assert [(e.row, e.field) for e in exc.value.row_errors] == [(2, "통화")]
     assert "GBP" in exc.value.row_errors[0].message
@@ -59,8 +60,7 @@ def test_an_amount_in_pounds_is_converted_at_the_rate_the_user_gave_and_the_rate
 
     ledger.import_ledger(
         by=officer,
-        raw=raw,
-        filename="l.csv",
+        upload=keep_upload(raw, "l.csv"),
         fiscal_year=2024,
         exchange_rates={"GBP": Decimal("1712.35")},
     )
@@ -83,7 +83,7 @@ def test_each_row_keeps_its_vat_basis_and_caps_compare_without_vat(
         ("22000000", "", "면세"),
         ("22000000", "", ""),
     )
-    ledger.import_ledger(by=officer, raw=raw, filename="l.csv", fiscal_year=2024)
+    ledger.import_ledger(by=officer, upload=keep_upload(raw, "l.csv"), fiscal_year=2024)
 
     bases = dict(LedgerEntry.objects.values_list("payment_id", "vat_basis"))
     assert bases == {"P-1": "included", "P-2": "excluded", "P-3": "exempt", "P-4": "included"}
@@ -95,7 +95,7 @@ def test_each_row_keeps_its_vat_basis_and_caps_compare_without_vat(
 def test_an_unknown_vat_word_is_a_row_error(officer: Any, firm: Any, ledger_csv: Any) -> None:
     raw = _csv(ledger_csv, firm, ("1000", "", "반반"))
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=raw, filename="l.csv", fiscal_year=2024)
+        ledger.import_ledger(by=officer, upload=keep_upload(raw, "l.csv"), fiscal_year=2024)
     assert [(e.row, e.field) for e in exc.value.row_errors] == [(2, "부가세")]
 
 
@@ -140,7 +140,7 @@ def test_ocds_1_0_amounts_and_receivers_are_read_and_the_package_recorded(
     }
 
     ledger.import_ledger(
-        by=officer, raw=json.dumps(package).encode(), filename="p.json", fiscal_year=2024
+        by=officer, upload=keep_upload(json.dumps(package).encode(), "p.json"), fiscal_year=2024
     )
 
     entry = LedgerEntry.objects.get(payment_id="T-1")
@@ -173,7 +173,9 @@ def test_an_ocds_transaction_in_pounds_is_refused_naming_that_transaction(
     )
     with pytest.raises(SaramError) as exc:
         ledger.import_ledger(
-            by=officer, raw=json.dumps([release]).encode(), filename="r.json", fiscal_year=2024
+            by=officer,
+            upload=keep_upload(json.dumps([release]).encode(), "r.json"),
+            fiscal_year=2024,
         )
 
     assert [(e.row, e.field) for e in exc.value.row_errors] == [(2, "통화")]

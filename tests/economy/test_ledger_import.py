@@ -84,7 +84,9 @@ def test_an_unknown_programme_is_a_row_error_until_the_user_accepts_it(
     rows = [(*r[:3], "새 사업", *r[4:]) if r[0] == "P-2" else r for r in _rows(firms)]
 
     with pytest.raises(SaramError) as exc:
-        ledger.import_ledger(by=officer, raw=ledger_csv(rows), filename="l.csv", fiscal_year=2024)
+        ledger.import_ledger(
+            by=officer, upload=keep_upload(ledger_csv(rows), "l.csv"), fiscal_year=2024
+        )
 
     assert {(e.row, e.field) for e in exc.value.row_errors} == {(3, "사업")}
     assert "새 사업" in exc.value.row_errors[0].message
@@ -93,8 +95,7 @@ def test_an_unknown_programme_is_a_row_error_until_the_user_accepts_it(
 
     result = ledger.import_ledger(
         by=officer,
-        raw=ledger_csv(rows),
-        filename="l.csv",
+        upload=keep_upload(ledger_csv(rows), "l.csv"),
         fiscal_year=2024,
         accept_new_programmes=True,
     )

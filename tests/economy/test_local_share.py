@@ -30,8 +30,12 @@ def spending(make_user: Any, make_supplier: Any, ledger_csv: Any) -> Any:
         ("S-3", "2024-02-05", "가과", "교복", "uniforms", outside, "", 300, ""),
         ("S-4", "2024-02-06", "나과", "교복", "uniforms", outside, "", 1000, ""),
     ]
+    # The fixture's programmes are new to the register: accept them, as the user would.
     ledger.import_ledger(
-        by=officer, upload=keep_upload(ledger_csv(rows), "s.csv"), fiscal_year=2024
+        by=officer,
+        upload=keep_upload(ledger_csv(rows), "s.csv"),
+        fiscal_year=2024,
+        accept_new_programmes=True,
     )
     return officer
 

@@ -34,8 +34,12 @@ def example(make_user: Any, make_supplier: Any, departments: Any, ledger_csv: An
         ("M-1", "2024-04-01", "급식과", "학교급식", "books", a.business_number, "", 1_000_000, ""),
         ("M-2", "2024-04-02", "급식과", "학교급식", "books", b.business_number, "", 1_000_000, ""),
     ]
+    # The fixture's programmes are new to the register: accept them, as the user would.
     ledger.import_ledger(
-        by=officer, upload=keep_upload(ledger_csv(rows), "m.csv"), fiscal_year=2024
+        by=officer,
+        upload=keep_upload(ledger_csv(rows), "m.csv"),
+        fiscal_year=2024,
+        accept_new_programmes=True,
     )
     surveys.record_supplier_survey(
         by=officer,

@@ -116,14 +116,14 @@ def test_vat_included_payments_are_compared_without_their_vat(
 
     header = "지급번호,지급일,부서,품목,사업자등록번호,금액,부가세"
     ledger.import_ledger(
-        by=officer, raw=ledger_csv(rows("V", "포함"), header=header), filename="v.csv",
+        by=officer, upload=keep_upload(ledger_csv(rows("V", "포함"), header=header), "v.csv"),
         fiscal_year=2025,
     )  # fmt: skip
     client = client_as(Role.PROCUREMENT_OFFICER)
     assert client.get("/api/economy/ledger/splits?year=2025").json() == []
 
     ledger.import_ledger(
-        by=officer, raw=ledger_csv(rows("X", "별도"), header=header), filename="x.csv",
+        by=officer, upload=keep_upload(ledger_csv(rows("X", "별도"), header=header), "x.csv"),
         fiscal_year=2025,
     )  # fmt: skip
     (flag,) = client.get("/api/economy/ledger/splits?year=2025").json()

@@ -29,6 +29,7 @@ from saram.economy.services.meals import (
     OFFER_SPEC,
     TrackRow,
 )
+from saram.economy.services.rules import rule_index
 from saram.economy.services.uniforms import UniformPlan
 
 SPEC_OF = {"menus": MENU_SPEC.kind, "offers": OFFER_SPEC.kind, "deliveries": DELIVERY_SPEC.kind}
@@ -251,6 +252,8 @@ def run_view(run: SourcingRun) -> RunView:
         }
         for r in (sel.plan_by_ingredient(run) if usable else [])
     ]
+    orders_of_run = sel.orders_of(run)
+    rules = rule_index() if orders_of_run else {}
     orders = [
         {
             "supplier": o.supplier.organisation.name,
@@ -258,9 +261,9 @@ def run_view(run: SourcingRun) -> RunView:
             "amount_krw": o.amount_krw,
             "method": str(ContractMethod(o.method).label),
             "scope": str(BidScope(o.scope).label) if o.scope else "",
-            "citations": explanations.citations_in_words(o.citations),
+            "citations": explanations.citations_in_words(o.citations, rules),
         }
-        for o in sel.orders_of(run)
+        for o in orders_of_run
     ]
     kpis = {
         "total": f"{run.total_cost_krw:,}",
@@ -336,6 +339,7 @@ def uniform_history(history: list[sel.UniformYear]) -> dict[str, Any]:
 
 
 def uniform_plan(plan: UniformPlan) -> dict[str, Any]:
+    rules = rule_index() if plan.lots else {}
     return {
         "year": plan.year,
         "sets_needed": plan.sets_needed,
@@ -351,7 +355,7 @@ def uniform_plan(plan: UniformPlan) -> dict[str, Any]:
                 "method": str(ContractMethod(lot.method).label),
                 "scope": str(BidScope(lot.scope).label),
                 "local_firms": lot.local_firms,
-                "citations": explanations.citations_in_words(lot.citations),
+                "citations": explanations.citations_in_words(lot.citations, rules),
             }
             for lot in plan.lots
         ],
