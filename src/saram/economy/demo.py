@@ -460,7 +460,9 @@ def _ledger_frame(
                 supplier = pool[pick]
                 who = department
                 if code in PRIVATE_PROGRAMMES:
-                    method = "수의계약"
+                    # A recurring need is summed over the fiscal year (제7조): the year's office
+                    # supplies are bought by open bid; only the planted split below is 수의계약.
+                    method = "일반경쟁입찰"
                 elif year >= REFORM_YEAR and place == "city":
                     method = "제한경쟁입찰"
                 else:
