@@ -69,7 +69,7 @@ def _welfare(world: World) -> None:
         SignalImport,
         SignalKind,
     )
-    from saram.welfare.services import cases, referrals, signals, visits
+    from saram.welfare.services import cases, consent, referrals, signals, visits
 
     officer = world.users[Role.WELFARE_OFFICER.value]
     member = world.users[Role.COMMITTEE_MEMBER.value]
@@ -101,6 +101,17 @@ def _welfare(world: World) -> None:
     )
     resource = Resource.objects.order_by("pk").first()
     assert resource is not None
+    # A referral shares the person's data with the provider: her consent is recorded first.
+    consent.record_consent(
+        by=officer,
+        person=case.person,
+        kind="third_party",
+        scope="서비스 연계",
+        given_on=timezone.localtime(NOW).date(),
+        method="verbal",
+        witness="이통장",
+        now=NOW,
+    )
     referral = referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     world.extra.update(case=case, need=need, action=action)
     visits.report_concern(
