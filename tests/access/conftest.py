@@ -157,11 +157,20 @@ def _welfare(world: World) -> None:
             value=1,
             candidates=[],
         )
-    # The error file of the officer's own import (removed when the world goes).
-    errors = signals.errors_path(imports[0])
-    errors.parent.mkdir(parents=True, exist_ok=True)
-    errors.write_text("행,열,무엇이 잘못됐나\n2,이름,값이 필요합니다.\n", encoding="utf-8")
-    world.extra["files"] = [errors]
+    # The error file of the officer's own import (removed when the world goes): its masked bad
+    # rows and their errors, kept as the import keeps them.
+    import polars as pl
+
+    from saram.core.engine.tabular import ROW
+    from saram.core.imports import review
+
+    key = signals.review_key(imports[0])
+    review.keep_frame(
+        key,
+        pl.DataFrame({ROW: [2], "이름": [""]}),
+        pl.DataFrame([{"row": 2, "field": "이름", "message": "값이 필요합니다.", "value": ""}]),
+    )
+    world.extra["files"] = list(review._paths(key))
     world.extra["imports"] = imports
     world.assigned["welfare.Assignment"] = {
         Role.COMMITTEE_MEMBER.value: mine.pk,
