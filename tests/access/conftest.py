@@ -69,7 +69,7 @@ def _welfare(world: World) -> None:
         SignalImport,
         SignalKind,
     )
-    from saram.welfare.services import cases, referrals, signals, visits
+    from saram.welfare.services import cases, consent, referrals, signals, visits
 
     officer = world.users[Role.WELFARE_OFFICER.value]
     member = world.users[Role.COMMITTEE_MEMBER.value]
@@ -101,6 +101,17 @@ def _welfare(world: World) -> None:
     )
     resource = Resource.objects.order_by("pk").first()
     assert resource is not None
+    # A referral shares the person's data with the provider: her consent is recorded first.
+    consent.record_consent(
+        by=officer,
+        person=case.person,
+        kind="third_party",
+        scope="서비스 연계",
+        given_on=timezone.localtime(NOW).date(),
+        method="verbal",
+        witness="이통장",
+        now=NOW,
+    )
     referral = referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     world.extra.update(case=case, need=need, action=action)
     visits.report_concern(
@@ -146,11 +157,20 @@ def _welfare(world: World) -> None:
             value=1,
             candidates=[],
         )
-    # The error file of the officer's own import (removed when the world goes).
-    errors = signals.errors_path(imports[0])
-    errors.parent.mkdir(parents=True, exist_ok=True)
-    errors.write_text("행,열,무엇이 잘못됐나\n2,이름,값이 필요합니다.\n", encoding="utf-8")
-    world.extra["files"] = [errors]
+    # The error file of the officer's own import (removed when the world goes): its masked bad
+    # rows and their errors, kept as the import keeps them.
+    import polars as pl
+
+    from saram.core.engine.tabular import ROW
+    from saram.core.imports import review
+
+    key = signals.review_key(imports[0])
+    review.keep_frame(
+        key,
+        pl.DataFrame({ROW: [2], "이름": [""]}),
+        pl.DataFrame([{"row": 2, "field": "이름", "message": "값이 필요합니다.", "value": ""}]),
+    )
+    world.extra["files"] = list(review._paths(key))
     world.extra["imports"] = imports
     world.assigned["welfare.Assignment"] = {
         Role.COMMITTEE_MEMBER.value: mine.pk,

@@ -83,3 +83,9 @@ PARAMS: dict[str, Any] = {
     "org_id": citywide("core.Organisation"),
     "job_id": _jobs,
 }
+
+# 맞춤형복지팀장 works as an officer of the dong: wherever an officer may go, so may the team lead.
+for _methods in ROUTES.values():
+    for _roles in _methods.values():
+        if "welfare_officer" in _roles:
+            _roles.add("welfare_supervisor")

@@ -38,8 +38,8 @@ def populate(world: Any) -> None:
         code="produce", defaults={"name": "농산물", "kind": "goods"}
     )
     SourcingRun.objects.create(year=2026, category=produce, status="optimal")
-    potato = Ingredient.objects.create(code="m-potato", name="감자", group=FoodGroup.VEGETABLE)
-    sweet = Ingredient.objects.create(code="m-sweet", name="고구마", group=FoodGroup.VEGETABLE)
+    potato = Ingredient.objects.create(code="m-potato", name="행렬 감자", group=FoodGroup.VEGETABLE)
+    sweet = Ingredient.objects.create(code="m-sweet", name="행렬 고구마", group=FoodGroup.VEGETABLE)
     Substitution.objects.create(original=potato, substitute=sweet, max_share_pct=30)
     for user in world.users.values():
         Job.objects.create(kind="economy.meals.menus", label="matrix", created_by=user)

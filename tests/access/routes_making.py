@@ -9,6 +9,7 @@ EVERYONE = {
     "anonymous",
     "city_admin",
     "welfare_officer",
+    "welfare_supervisor",
     "committee_member",
     "procurement_officer",
     "social_economy_officer",

@@ -25,4 +25,4 @@ ROUTES = {
 }
 
 # The welfare case's hook into the print service (an officer of the case's dong).
-ROUTES["welfare:case_device"] = {"POST": {"welfare_officer"}}
+ROUTES["welfare:case_device"] = {"POST": {"welfare_officer", "welfare_supervisor"}}

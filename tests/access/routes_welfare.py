@@ -266,3 +266,10 @@ EXAMPLES: dict[str, Any] = {
     "welfare:case_need_met POST": _need_met,
     "welfare:case_action_done POST": _action_done,
 }
+
+# 맞춤형복지팀장 works as an officer of the dong (and approves): wherever an officer may go, so
+# may the team lead.
+for _methods in ROUTES.values():
+    for _roles in _methods.values():
+        if "welfare_officer" in _roles:
+            _roles.add("welfare_supervisor")

@@ -102,7 +102,8 @@ def test_an_office_edit_meanwhile_becomes_a_conflict_not_an_overwrite(
     (result,) = _send(client, [_item(first, version, outcome="met", note="만났어요")])
     assert result["status"] == "conflict"
     first.refresh_from_db()
-    assert (first.outcome, first.status) == ("moved", "done")  # the office's record stands
+    # The office's record stands; a move ends the visit without counting it as done.
+    assert (first.outcome, first.status) == ("moved", "ended")
     assert list(Visit.objects.filter(assignment=first).values_list("note", flat=True)) == [
         "전출 확인"
     ]

@@ -114,6 +114,8 @@ def test_the_officers_home_shows_what_runs_late_on_the_frozen_day(
     with time_machine.travel(dt.datetime(2025, 7, 10, 9, 0, tzinfo=SEOUL), tick=False):
         assert '<b id="overdue-count">0</b>' in client.get("/welfare/").content.decode()
     with time_machine.travel(dt.datetime(2025, 7, 20, 9, 0, tzinfo=SEOUL), tick=False):
+        # Ten idle days end the session: the officer logs in again that morning.
+        client.force_login(client.user, backend="django.contrib.auth.backends.ModelBackend")
         assert '<b id="overdue-count">1</b>' in client.get("/welfare/").content.decode()
 
 
