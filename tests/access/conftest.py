@@ -42,6 +42,7 @@ SENTINELS = {
 # A sees the one resident assigned to them; nobody else sees a person's details.
 VISIBLE = {role: frozenset[str]() for role in (*(r.value for r in Role), ANONYMOUS)}
 VISIBLE[Role.WELFARE_OFFICER.value] = frozenset({ASSIGNED_ADDRESS, ASSIGNED_PHONE, CASE_NOTE})
+VISIBLE[Role.WELFARE_SUPERVISOR.value] = VISIBLE[Role.WELFARE_OFFICER.value]
 VISIBLE[Role.COMMITTEE_MEMBER.value] = frozenset({ASSIGNED_ADDRESS, ASSIGNED_PHONE})
 
 DEMO_USERNAMES = {
@@ -53,6 +54,8 @@ DEMO_USERNAMES = {
     Role.MAKING_STAFF.value: "making",
     Role.INSTRUCTOR.value: "instructor",
     Role.CITIZEN.value: "citizen",
+    Role.WELFARE_SUPERVISOR.value: "supervisor",
+    Role.INCUBATOR_MANAGER.value: "incubator",
 }
 
 
@@ -202,7 +205,13 @@ def build_world() -> World:
         dong_a=dong_a,
         sentinels=SENTINELS,
         visible=VISIBLE,
-        dong_scoped=frozenset({Role.WELFARE_OFFICER.value, Role.COMMITTEE_MEMBER.value}),
+        dong_scoped=frozenset(
+            {
+                Role.WELFARE_OFFICER.value,
+                Role.WELFARE_SUPERVISOR.value,
+                Role.COMMITTEE_MEMBER.value,
+            }
+        ),
     )
     _welfare(world)
     for module in classification_modules().values():

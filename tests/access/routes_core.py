@@ -27,6 +27,7 @@ def populate(world: Any) -> None:
         Job.objects.create(kind="people", label="matrix", created_by=user)
         Job.objects.create(kind="economy.ledger", label="matrix", created_by=user)
     stranger = get_user_model().objects.create_user(username="matrix-stranger")
+    _duplicate_case(world)
     Job.objects.create(kind="economy.ledger", label="matrix: someone else's", created_by=stranger)
 
 
@@ -82,6 +83,7 @@ PARAMS: dict[str, Any] = {
     "organisations": citywide("core.Organisation"),
     "org_id": citywide("core.Organisation"),
     "job_id": _jobs,
+    "duplicates": citywide("core.DuplicateCase", 1),
 }
 
 # 맞춤형복지팀장 works as an officer of the dong: wherever an officer may go, so may the team lead.
@@ -89,3 +91,20 @@ for _methods in ROUTES.values():
     for _roles in _methods.values():
         if "welfare_officer" in _roles:
             _roles.add("welfare_supervisor")
+
+
+def _duplicate_case(world: Any) -> None:
+    """A number registered in one dong that an officer of another dong tried to register."""
+    from django.utils import timezone
+
+    from saram.core.models import DuplicateCase, Person
+
+    person = Person.objects.exclude(dong=world.dong_a).order_by("pk").first()
+    if person is not None:
+        DuplicateCase.objects.create(
+            created_at=timezone.now(),
+            reported_by=world.users["welfare_officer"],
+            source="register",
+            wanted_dong=world.dong_a,
+            person=person,
+        )
