@@ -164,7 +164,12 @@ def demo(args: argparse.Namespace) -> int:
     from django.db import connections
 
     connections.close_all()  # the children open their own
-    return serve(port=args.port)
+    printers = _demo_printers()  # the demo's virtual printers live as long as the site
+    try:
+        return serve(port=args.port)
+    finally:
+        for printer in printers:
+            printer.stop()
 
 
 # --- Serving: the web server and the task worker as child processes -----------------------------
@@ -291,7 +296,6 @@ def serve(*, port: int) -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     workers, threads = web_workers()
     children: list[subprocess.Popen[bytes]] = []
-    printers = _demo_printers()
     try:
         children.append(start(gunicorn_command(port=port, workers=workers, threads=threads)))
         children.append(start(worker_command()))
@@ -323,8 +327,6 @@ def serve(*, port: int) -> int:
         return 0
     finally:
         stop(children)
-        for printer in printers:
-            printer.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

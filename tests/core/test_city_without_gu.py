@@ -68,7 +68,9 @@ def test_a_city_wide_role_covers_every_area_and_a_dong_role_one(
 
 def test_pages_name_the_kind_and_no_gu(gunsan: City, make_user: Any) -> None:
     client = Client()
-    client.force_login(make_user(Role.CITY_ADMIN, gunsan))
+    client.force_login(
+        make_user(Role.CITY_ADMIN, gunsan), backend="django.contrib.auth.backends.ModelBackend"
+    )
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "옥구읍" in home and "회현면" in home
     assert ">구</th>" not in home  # no empty 구 column

@@ -199,6 +199,7 @@ def test_demo_users_hold_their_roles_and_areas(loaded: demo.DemoLoad) -> None:
 
     assert dongs("officer", Can.VIEW_PEOPLE) == {"송천1동"}
     assert dongs("officer2", Can.VIEW_PEOPLE) == {"효자4동"}
+    assert dongs("supervisor", Can.APPROVE_CASES) == {"송천1동"}
     assert dongs("admin", Can.VIEW_PEOPLE) == set()
     assert len(dongs("admin", Can.VIEW_AUDIT)) == 35
     assert dongs("member", Can.VISIT_ASSIGNED) == {"송천1동"}

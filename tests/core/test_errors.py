@@ -56,7 +56,7 @@ def test_the_job_page_shows_the_failure_in_the_readers_language(make_user: Any) 
     user = make_user(Role.WELFARE_OFFICER)
     job = _fail_in_korean(user)
     client = Client()
-    client.force_login(user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     english = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "nothing was loaded" in english and "Unknown dong code." in english
     assert "불러오지" not in english

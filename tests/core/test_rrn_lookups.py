@@ -10,6 +10,7 @@ import pytest
 
 from saram.core.engine.identity import make_rrn
 from saram.core.errors import SaramError
+from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, DuplicateCase, Person, Role, RrnLookup
 from saram.core.services.people import import_people, register_person
 
@@ -87,7 +88,7 @@ def test_an_import_of_candidate_numbers_does_not_say_which_belong_to_another_don
         + "".join(f"{rrn},후보{n},{dong.code},주소 {n},,,\n" for n, rrn in enumerate(numbers))
     ).encode()
     with pytest.raises(SaramError) as caught:
-        import_people(by=officer, raw=raw, filename="p.csv", purpose="t")
+        import_people(by=officer, upload=keep_upload(raw, "p.csv"), purpose="t")
     assert caught.value.code == "registration_refused"
     assert caught.value.row_errors == []  # no row is named
     assert Person.objects.filter(dong=dong).count() == 0

@@ -251,7 +251,7 @@ def load_meals_demo(
     with transaction.atomic():
         if School.objects.exists() and FarmOffer.objects.filter(year=year).exists():
             return {"schools": School.objects.count(), "offers": FarmOffer.objects.count()}
-        dongs = list(Dong.objects.filter(gu__city=city).order_by("code"))
+        dongs = list(Dong.objects.filter(city=city).order_by("code"))
         schools = _schools(dongs, rng)
         _calendar(schools, year)
         ingredients = _ingredients(size)

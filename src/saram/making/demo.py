@@ -441,7 +441,7 @@ STARTUPS = [
 
 
 def _dongs(city: City) -> dict[str, Dong]:
-    return {d.name: d for d in Dong.objects.filter(gu__city=city)}
+    return {d.name: d for d in Dong.objects.filter(city=city)}
 
 
 def _organisation(name: str, kind: str, dong: Dong | None) -> Organisation:
@@ -571,7 +571,7 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
         say("3D프린팅 데모: 교육 과정과 수료증…")
         people = _people(rng, 120, all_dongs)
         schools = list(
-            Organisation.objects.filter(dong__gu__city=city, kind=OrganisationKind.SCHOOL)[:6]
+            Organisation.objects.filter(dong__city=city, kind=OrganisationKind.SCHOOL)[:6]
         )
         courses = {}
         for code, title, audience, hours, fee, unlocks, summary in COURSES:

@@ -77,7 +77,7 @@ def transfer_for(user: Any, pk: int) -> Transfer:
 def transfer_targets(person: Person) -> QuerySet[Dong]:
     """Dongs of the person's city other than theirs."""
     return (
-        Dong.objects.filter(gu__city_id=person.dong.gu.city_id)
+        Dong.objects.filter(city_id=person.dong.city_id)
         .exclude(pk=person.dong_id)
         .select_related("gu")
         .order_by("gu__code", "code")

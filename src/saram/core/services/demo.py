@@ -915,6 +915,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", Role.CITY_ADMIN, "city"),
     DemoUser("officer", Role.WELFARE_OFFICER, "largest_dong"),
     DemoUser("officer2", Role.WELFARE_OFFICER, "largest_dong_other_gu"),
+    DemoUser("supervisor", Role.WELFARE_SUPERVISOR, "largest_dong"),
     DemoUser("member", Role.COMMITTEE_MEMBER, "largest_dong", with_organisation=True),
     DemoUser("procurement", Role.PROCUREMENT_OFFICER, "city"),
     DemoUser("socialeconomy", Role.SOCIAL_ECONOMY_OFFICER, "city"),

@@ -217,8 +217,8 @@ def escalate_alerts(*, now: dt.datetime) -> int:
     when the alert was raised). Each move e-mails the new level. Returns the moves made."""
     moved = 0
     open_alerts = Alert.objects.filter(answered_at__isnull=True).exclude(level=AlertLevel.CITY)
-    for alert in open_alerts.select_related("dong__gu__city").order_by("raised_at", "id"):
-        policy = policy_for(alert.dong.gu.city)
+    for alert in open_alerts.select_related("dong__city").order_by("raised_at", "id"):
+        policy = policy_for(alert.dong.city)
         waited = now - alert.raised_at
         target = alert.level
         if waited >= dt.timedelta(minutes=policy.city_after_minutes):

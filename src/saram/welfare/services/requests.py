@@ -56,7 +56,7 @@ def search_places(*, city: City, query: str) -> list[Place]:
     query = query.strip()
     if len(query) < 2:
         return []
-    dongs = Dong.objects.filter(gu__city=city)
+    dongs = Dong.objects.filter(city=city)
     found: list[Place] = []
     rows = (
         Household.objects.filter(dong__in=dongs, address__icontains=query)
@@ -81,14 +81,14 @@ def resolve_place(*, city: City, key: str) -> tuple[Dong, str]:
     """The dong and address a search result stands for; refused unless it is still known."""
     kind, _sep, rest = key.partition(":")
     if kind == "d" and rest.isdigit():
-        dong = Dong.objects.filter(gu__city=city, pk=int(rest)).first()
+        dong = Dong.objects.filter(city=city, pk=int(rest)).first()
         if dong is not None:
             return dong, ""
     if kind == "a":
         dong_id, _sep, address = rest.partition(":")
         if dong_id.isdigit():
             exists = Household.objects.filter(
-                dong_id=int(dong_id), dong__gu__city=city, address=address
+                dong_id=int(dong_id), dong__city=city, address=address
             ).exists()
             if exists:
                 return Dong.objects.get(pk=int(dong_id)), address

@@ -688,7 +688,7 @@ def import_signals(
     errors.add_errors(reading)
     progress(2, 4, _("주민 찾는 중"))
     # A resident who lives in another dong of the city is routed to that dong, not dropped.
-    city_ids = list(Dong.objects.filter(gu__city=batch.city).values_list("id", flat=True))
+    city_ids = list(Dong.objects.filter(city=batch.city).values_list("id", flat=True))
     matched, uncertain = match_people(frame, errors, dong_ids=city_ids)
     error_frame = errors.frame()
     bad_rows = error_frame.get_column("row").n_unique()
