@@ -12,9 +12,9 @@ def _layers(world: Any, role: str) -> tuple[list[str], list[str]]:
 
 
 def _versions(world: Any, role: str) -> tuple[list[str], list[str]]:
-    from saram.economy.services import policy
+    from saram.economy.services import rules
 
-    _law, city, _revision = policy.current_rules()
+    _law, city, _revision = rules.current_rules()
     return [v["version_id"] for v in city.get("versions", [])][:1], []
 
 
