@@ -126,6 +126,16 @@ def classification() -> dict[str, dict[str, frozenset[str]]]:
     return merged
 
 
+def walked_elsewhere() -> frozenset[str]:
+    """Routes whose app walks them with its own matrix (`WALKED_BY` in its routes file: every
+    route × method × role there, refused writes included); they must still be classified here."""
+    keys: set[str] = set()
+    for module in classification_modules().values():
+        if getattr(module, "WALKED_BY", ""):
+            keys.update(module.ROUTES)
+    return frozenset(keys)
+
+
 def param_examples() -> dict[str, Any]:
     """ "<route key> <METHOD>" → {"query": "a=1", "json": {...}, "data": {...}} (or a callable
     taking the world and returning one): a valid request, so a refusal is proven to come from

@@ -4,6 +4,11 @@ Routes over one person's own records (their booking, enrolment or certificate) a
 anyone else holding the same role: the roles listed may use the route on what is theirs.
 """
 
+# Walked route × method × role with its own people and rows by tests/making/test_access_making.py;
+# the global matrix checks only that every route and method is classified here.
+WALKED_BY = "tests/making/test_access_making.py"
+
+
 STAFF = "making_staff"
 EVERYONE = {
     "anonymous",

@@ -2,6 +2,13 @@
 matrix). A citizen's job answers 404 to any other citizen: the roles listed may use a job route
 on their own jobs; staff on every job."""
 
+# Access is tested route by route in tests/making/printing/test_pages.py (roles refused, another
+# citizen's job 404, GET on writes refused, refused writes change nothing); the global matrix
+# checks only that every route and method is classified here, until PARAMS for its owned rows
+# are written.
+WALKED_BY = "tests/making/printing/test_pages.py"
+
+
 STAFF = "making_staff"
 PRINTERS = {"citizen", STAFF}
 
