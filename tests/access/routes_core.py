@@ -28,6 +28,10 @@ def populate(world: Any) -> None:
         Job.objects.create(kind="economy.ledger", label="matrix", created_by=user)
     stranger = get_user_model().objects.create_user(username="matrix-stranger")
     _duplicate_case(world)
+    from saram.core.tokens import issue_token
+
+    for user in [*world.users.values(), stranger]:
+        issue_token(user=user, name="matrix")
     Job.objects.create(kind="economy.ledger", label="matrix: someone else's", created_by=stranger)
 
 
@@ -93,6 +97,16 @@ for _methods in ROUTES.values():
             _roles.add("welfare_supervisor")
 
 
+def _tokens(world: Any, role: str) -> tuple[list[str], list[str], bool]:
+    """The role's own API token inside; another user's token is 404 for everyone."""
+    from saram.core.models import ApiToken
+
+    user = world.users.get(role)
+    mine = [str(t) for t in ApiToken.objects.filter(user=user).values_list("pk", flat=True)]
+    theirs = ApiToken.objects.filter(user__username="matrix-stranger").values_list("pk", flat=True)
+    return (mine if user else []), [str(t) for t in theirs[:1]], True
+
+
 def _duplicate_case(world: Any) -> None:
     """A number registered in one dong that an officer of another dong tried to register."""
     from django.utils import timezone
@@ -108,3 +122,6 @@ def _duplicate_case(world: Any) -> None:
             wanted_dong=world.dong_a,
             person=person,
         )
+
+
+PARAMS["tokens"] = _tokens

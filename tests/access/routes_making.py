@@ -4,6 +4,8 @@ Routes over one person's own records (their booking, enrolment or certificate) a
 anyone else holding the same role: the roles listed may use the route on what is theirs.
 """
 
+from tests.access.matrix import citywide
+
 # Walked route × method × role with its own people and rows by tests/making/test_access_making.py;
 # the global matrix checks only that every route and method is classified here.
 WALKED_BY = "tests/making/test_access_making.py"
@@ -59,3 +61,19 @@ ROUTES = {
 
 # Routes whose object belongs to one person: others with the role get 404.
 OWNED = {"making:cancel_reservation", "making:cancel_enrolment", "making:certificate_pdf"}
+
+
+# Which rows fill a parameter when the global matrix probes the methods a route accepts (the
+# roles themselves are walked by the app's own matrix, see WALKED_BY).
+PARAMS = {
+    "machines": citywide("making.Machine", 1),
+    "reservations": citywide("making.Reservation", 1),
+    "materials": citywide("making.Material", 1),
+    "sessions": citywide("making.CourseSession", 1),
+    "enrolments": citywide("making.Enrolment", 1),
+    "certificates": citywide("making.Certificate", 1),
+    "events": citywide("making.Event", 1),
+    "incubator": citywide("making.Tenant", 1),
+    "print": citywide("making.PrintJob", 1),
+    "printers": citywide("making.Machine", 1),
+}
