@@ -203,6 +203,7 @@ PARAMS: dict[str, Any] = {
     "meetings": "welfare.Meeting",
     "config": "welfare.SignalConfig",
     "alerts": "welfare.Alert",
+    "approvals": "welfare.CaseApproval",
 }
 
 
@@ -214,6 +215,7 @@ def populate(world: Any) -> None:
     from saram.welfare.models import Alert, AlertReason
 
     now = timezone.now()
+    _approvals(world, now)
     people = (
         Person.objects.filter(dong=world.dong_a).order_by("pk").first(),
         Person.objects.exclude(dong=world.dong_a).order_by("pk").first(),
@@ -273,3 +275,18 @@ for _methods in ROUTES.values():
     for _roles in _methods.values():
         if "welfare_officer" in _roles:
             _roles.add("welfare_supervisor")
+
+
+def _approvals(world: Any, now: Any) -> None:
+    """A plan waiting for the team lead's approval on a case in dong A and one elsewhere."""
+    from saram.welfare.models import ApprovalKind, Case, CaseApproval
+
+    officer = world.users["welfare_officer"]
+    for case in (
+        Case.objects.filter(person__dong=world.dong_a).order_by("pk").first(),
+        Case.objects.exclude(person__dong=world.dong_a).order_by("pk").first(),
+    ):
+        if case is not None:
+            CaseApproval.objects.create(
+                case=case, kind=ApprovalKind.values[0], requested_by=officer, requested_at=now
+            )
