@@ -204,6 +204,10 @@ PARAMS: dict[str, Any] = {
     "config": "welfare.SignalConfig",
     "alerts": "welfare.Alert",
     "approvals": "welfare.CaseApproval",
+    "conflicts": "welfare.SyncConflict",
+    "consents": "welfare.Consent",
+    "help-requests": "welfare.HelpRequest",
+    "transfers": "welfare.Transfer",
 }
 
 
