@@ -317,8 +317,8 @@ class MealOrder(models.Model):
     run = models.ForeignKey(SourcingRun, on_delete=models.PROTECT, related_name="orders")
     supplier = models.ForeignKey("economy.Supplier", on_delete=models.PROTECT, related_name="+")
     amount_krw = models.BigIntegerField(_("금액 (원)"))
-    method = models.CharField(_("계약 방법"), max_length=20)
-    scope = models.CharField(_("입찰 참가 범위"), max_length=20, blank=True)
+    method = models.CharField(_("계약 방법"), max_length=30)
+    scope = models.CharField(_("입찰 참가 범위"), max_length=30, blank=True)
     citations = models.JSONField(_("근거"), default=list)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
