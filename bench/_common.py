@@ -238,6 +238,12 @@ class Client:
         response = self.connection.getresponse()
         response.read()
         self.location = response.headers.get("Location", "")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in http.cookies.SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        # A server that stopped reading the body closes the connection: start a new one.
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         return response.status
 
     def close(self) -> None:

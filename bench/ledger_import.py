@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 SUPPLIERS = 2_000
 YEAR = 2024
+PROGRAMMES = ["도서 구입", "교복 지원", "학교급식 식재료", "청사 관리", "인쇄 홍보"]
 
 
 def main() -> int:
@@ -93,7 +94,7 @@ def _make_file(path: Path, rows: int, numbers: list[str]) -> None:
     rng = np.random.default_rng(2024)
     days = np.datetime64(f"{YEAR}-01-01") + rng.integers(0, 366, rows).astype("timedelta64[D]")
     departments = [f"부서{i:02d}" for i in range(40)]
-    programmes = ["도서 구입", "교복 지원", "학교급식 식재료", "청사 관리", "인쇄 홍보"]
+    programmes = PROGRAMMES
     categories = ["books", "uniforms", "produce", "printing", "construction", "processed_food"]
     methods = ["일반경쟁입찰", "제한경쟁입찰", "수의계약", ""]
     frame = pl.DataFrame(
@@ -119,11 +120,12 @@ def _run(database: str, rows: int, workdir: Path) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from saram.core.errors import SaramError
     from saram.core.imports import Upload
     from saram.core.models import Organisation, OrganisationKind, Role, RoleAssignment
     from saram.core.services.cities import load_city
     from saram.economy.engine.registry import make_business_number
-    from saram.economy.models import Category, LedgerEntry, Locality, Supplier
+    from saram.economy.models import Category, LedgerEntry, Locality, Programme, Supplier
     from saram.economy.services import ledger
 
     print(f"--- {database}: {connection.settings_dict['NAME']}  cpus: {os.cpu_count()}")
@@ -139,6 +141,9 @@ def _run(database: str, rows: int, workdir: Path) -> int:
         ("processed_food", "goods"),
     ]:
         Category.objects.get_or_create(code=code, defaults={"name": code, "kind": kind})
+    # The city's programmes are known (a new 사업 in a file is a row error until reviewed).
+    for i, name in enumerate(PROGRAMMES):
+        Programme.objects.get_or_create(name=name, defaults={"code": f"bench-{i}"})
     numbers = [make_business_number(700_000_000 + i) for i in range(SUPPLIERS)]
     orgs = Organisation.objects.bulk_create(
         [
@@ -159,7 +164,11 @@ def _run(database: str, rows: int, workdir: Path) -> int:
 
     upload = Upload(path, "ledger.csv")  # as the web request keeps it
     t = time.perf_counter()
-    done = ledger.import_ledger(by=user, upload=upload, fiscal_year=YEAR)
+    try:
+        done = ledger.import_ledger(by=user, upload=upload, fiscal_year=YEAR)
+    except SaramError as exc:
+        first = [(e.row, e.field, e.message) for e in exc.row_errors[:5]]
+        raise SystemExit(f"the import refused the file: {exc.message} {first}") from None
     import_s = time.perf_counter() - t
     stages = done.timings_s
     assert LedgerEntry.objects.count() == rows
@@ -216,8 +225,11 @@ def _raw_write(table: str) -> float:
         marks = ", ".join(["?"] * len(data[0]))
         raw = connection.connection
         t = time.perf_counter()
+        # One transaction, as the import writes (the connection is in autocommit mode, where
+        # each row would be a transaction of its own).
+        raw.execute("BEGIN")
         raw.executemany(f"INSERT INTO {copy} ({names}) VALUES ({marks})", data)
-        raw.commit()
+        raw.execute("COMMIT")
         return time.perf_counter() - t
 
 

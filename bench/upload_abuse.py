@@ -1,14 +1,18 @@
 """Figure: uploads an attacker would send are refused within 5 s, the worker stays under 500 MB,
 and another user's page stays within 2x of its idle p95.
 
-Runs Saram as `saram demo` does (gunicorn + `saram worker`) on a temporary SQLite database
-with the demo loaded, then, logged in as the demo welfare officer, uploads through the people
-import page, one after the other:
-  - a 200 MB CSV of bad rows (the upload cap is raised to 256 MB for this run, so that the
-    file reaches the task worker instead of being cut off by the web server),
+Runs Saram as `saram demo` does (gunicorn + `saram worker`, the product's own settings: the
+upload cap is SARAM_UPLOAD_MAX_MB as deployed, 100 MB by default) on a temporary SQLite
+database with the demo loaded, then, logged in as the demo welfare officer, uploads through the
+people import page, one after the other:
+  - a 200 MB CSV of bad rows: over the cap, so the web server refuses it while it streams in
+    (the size check stops reading the request; the rest of the body is never read),
+  - a CSV of bad rows just under the cap: the largest file that reaches the task worker, whose
+    reader refuses it at the row limit,
   - a 12 MB XLSX zip bomb (real XML rows that unpack to hundreds of MB),
   - a CSV whose header has 1,000,000 columns.
-Each is timed from the start of the upload to the job's refusal (its error code is checked).
+Each is timed from the start of the upload to the refusal the user sees (the page's message for
+the web server's refusal, the job's error code otherwise; both are checked).
 The worker's peak memory is its own high-water mark (VmHWM) plus the largest high-water mark
 seen of the reader child it starts. Meanwhile the demo procurement officer requests the
 economy start page again and again; its p95 during the attacks is compared with its idle p95,
@@ -22,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import sys
 import threading
@@ -158,10 +161,21 @@ def wait_for_job(location: str, timeout_s: float = 180) -> tuple[str, dict]:
     raise SystemExit(f"job {job_id} did not finish in {timeout_s} s")
 
 
+# What the import page shows when the web server refused an upload over the cap.
+TOO_LARGE_TEXT = "파일이 너무 큽니다"
+
+
 def attack(client: Client, file: Path) -> tuple[float, str, dict]:
-    """Upload through the people import page; seconds until the job is refused."""
+    """Upload through the people import page; seconds until the refusal is there to see."""
     started = time.perf_counter()
     status = client.upload("/people/import/", file)
+    if status == 302 and client.location.rstrip("/").endswith("/people/import"):
+        # Refused by the web server: back to the form, whose page carries the message.
+        page_status, text = client.request("GET", "/people/import/")
+        seconds = time.perf_counter() - started
+        if page_status == 200 and TOO_LARGE_TEXT in text:
+            return seconds, "failed", {"code": "import_too_large", "_worker_s": 0.0}
+        return seconds, f"HTTP {page_status} without the size message", {}
     if status != 302 or "/jobs/" not in client.location:
         return time.perf_counter() - started, f"HTTP {status} {client.location}", {}
     uploaded = time.perf_counter()
@@ -169,6 +183,18 @@ def attack(client: Client, file: Path) -> tuple[float, str, dict]:
     # After the web server's answer: the task worker's part (queue, read, refuse).
     outcome = outcome | {"_worker_s": time.perf_counter() - uploaded}
     return time.perf_counter() - started, job_status, outcome
+
+
+def max_upload_bytes() -> int:
+    from saram.core.imports.uploads import max_upload_bytes as cap
+
+    return cap()
+
+
+def _expected_for(file: Path) -> str:
+    """Over the cap the web server refuses it; under, the reader refuses it at the row limit."""
+    over = file.stat().st_size > max_upload_bytes()
+    return "import_too_large" if over else "import_too_many_rows"
 
 
 def main() -> int:
@@ -180,7 +206,6 @@ def main() -> int:
     parser.add_argument("--idle-s", type=float, default=8.0)
     args = parser.parse_args()
     with bench_environment("upload-abuse") as workdir:
-        os.environ["SARAM_UPLOAD_MAX_MB"] = "256"
         return run(args, workdir)
 
 
@@ -190,14 +215,19 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     django_setup(migrate=False)
     files = workdir / "attacks"
     files.mkdir()
-    small, big, bomb, wide = (files / n for n in ("small.csv", "bad.csv", "bomb.xlsx", "wide.csv"))
+    names = ("small.csv", "bad.csv", "at-cap.csv", "bomb.xlsx", "wide.csv")
+    small, big, at_cap, bomb, wide = (files / n for n in names)
     small.write_text(PEOPLE_HEADER + "1234,x,1,x,,,\n", encoding="utf-8")
     make_bad_csv(big, args.csv_mb)
+    # The largest upload the web server lets through (the cap, less the form's framing).
+    cap_mb = max_upload_bytes() // 1_000_000 - 1
+    make_bad_csv(at_cap, min(cap_mb, args.csv_mb))
     unpacked = make_zip_bomb(bomb, args.bomb_mb)
     make_wide_header(wide, args.columns)
     print(
         f"prepared demo ({args.residents:,} residents) and files in "
-        f"{time.perf_counter() - started:.0f} s: bad CSV {big.stat().st_size / 1e6:.0f} MB, "
+        f"{time.perf_counter() - started:.0f} s: bad CSV {big.stat().st_size / 1e6:.0f} MB "
+        f"(upload cap {max_upload_bytes() / 1e6:.0f} MB) and {at_cap.stat().st_size / 1e6:.0f} MB, "
         f"zip bomb {bomb.stat().st_size / 1e6:.1f} MB ({unpacked / 1e6:,.0f} MB unpacked), "
         f"header {args.columns:,} columns ({wide.stat().st_size / 1e6:.1f} MB)",
         flush=True,
@@ -224,7 +254,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             outcomes = []
             busy_start = time.perf_counter()
             for name, file, expected in (
-                (f"{args.csv_mb} MB CSV of bad rows", big, "import_too_many_rows"),
+                (f"{args.csv_mb} MB CSV of bad rows", big, _expected_for(big)),
+                (
+                    f"{at_cap.stat().st_size / 1e6:.0f} MB CSV (under the cap)",
+                    at_cap,
+                    _expected_for(at_cap),
+                ),
                 (f"{args.bomb_mb} MB XLSX zip bomb", bomb, "import_unpacked_too_large"),
                 (f"{args.columns:,}-column header", wide, "import_too_many_columns"),
             ):

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "saram.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,9 +190,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this many idle minutes (every request starts the count again).
+# A session ends after this many idle minutes (activity starts the count again: the session is
+# saved when its last save is older than SARAM_SESSION_REFRESH_S, not on every request).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SARAM_SESSION_IDLE_MINUTES", "30"))
-SESSION_SAVE_EVERY_REQUEST = True
+SARAM_SESSION_REFRESH_S = int(os.environ.get("SARAM_SESSION_REFRESH_S", "60"))
 # 주민등록번호 look-ups (registration, import): per user and window, at most this many look-ups
 # and this many numbers found registered outside the user's area; beyond, refused and flagged.
 SARAM_RRN_LOOKUP_WINDOW_MINUTES = int(os.environ.get("SARAM_RRN_LOOKUP_WINDOW_MINUTES", "60"))

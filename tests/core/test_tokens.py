@@ -123,6 +123,41 @@ def test_a_session_ends_after_the_idle_time(make_user: Any, dong: Any, settings:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_a_page_view_does_not_write_the_session_each_time(
+    make_user: Any, dong: Any, settings: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    user = make_user(Role.WELFARE_OFFICER, dong)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    key = client.session.session_key
+    start = timezone.now()
+
+    def ends_at() -> dt.datetime:
+        return Session.objects.get(session_key=key).expire_date
+
+    with time_machine.travel(start, tick=False):
+        assert client.get("/people/").status_code == 200
+        first = ends_at()
+    # Seconds later: the session is not written again (its end stays where it was).
+    with time_machine.travel(start + dt.timedelta(seconds=20), tick=False):
+        assert client.get("/people/").status_code == 200
+        assert ends_at() == first
+    # Past the refresh time, activity moves the end again.
+    later = start + dt.timedelta(seconds=settings.SARAM_SESSION_REFRESH_S + 5)
+    with time_machine.travel(later, tick=False):
+        assert client.get("/people/").status_code == 200
+        assert ends_at() > first
+
+
+def test_a_visitor_without_a_session_gets_none(db: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    assert Client().get("/accounts/login/").status_code == 200
+    assert not Session.objects.exists()
+
+
 def _login(client: Client, username: str, password: str, forwarded: str) -> Any:
     return client.post(
         "/accounts/login/",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,6 +28,33 @@ def public(view: V) -> V:
 
 def is_public(view: Callable[..., Any]) -> bool:
     return bool(getattr(view, "saram_public", False))
+
+
+SESSION_SEEN_KEY = "_saram_seen"
+
+
+class IdleSessionMiddleware:
+    """Keeps the idle timeout running without writing the session on every request.
+
+    A session ends SESSION_COOKIE_AGE after it was last saved. Saving it on every request (one
+    write per page view, contending for the database with every other writer) is not needed
+    for that: it is saved again when its last save is older than SARAM_SESSION_REFRESH_S, so a
+    session ends after its idle time, less at most that many seconds. A visitor without a
+    session gets none.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - int(session.get(SESSION_SEEN_KEY, 0)) >= settings.SARAM_SESSION_REFRESH_S:
+            session[SESSION_SEEN_KEY] = now  # modified: the session middleware saves it
+        return response
 
 
 class LoginRequiredMiddleware:
