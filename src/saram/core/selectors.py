@@ -37,6 +37,12 @@ def dongs_for(user: Any) -> QuerySet[Dong]:
     return Dong.objects.select_related("gu").order_by("gu__code", "code")
 
 
+def dong_list_for(user: Any) -> QuerySet[Dong]:
+    """The dongs a user sees, without their boundaries (lists and choices need no map: a
+    boundary is the largest field of the row, decoded from JSON for every dong read)."""
+    return dongs_for(user).defer("boundary")
+
+
 def dong_for(user: Any, code: str) -> Dong:
     dong = dongs_for(user).filter(code=code).first()
     if dong is None:

@@ -47,7 +47,7 @@ def _fmt(request: HttpRequest) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     scope_of(request.user).require(Can.VIEW_AREAS)
-    dongs = list(selectors.dongs_for(request.user))
+    dongs = list(selectors.dong_list_for(request.user))
     population = selectors.population_by_dong()
     rows = [(d, population.get(d.id, 0)) for d in dongs]
     return render(
@@ -132,7 +132,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         detail={"dong": dong_code, "q": query, "page": page.number, "shown": len(page.object_list)},
     )
     dongs = [
-        d for d in selectors.dongs_for(request.user) if d.id in scope.dong_ids(Can.VIEW_PEOPLE)
+        d for d in selectors.dong_list_for(request.user) if d.id in scope.dong_ids(Can.VIEW_PEOPLE)
     ]
     return render(
         request,
@@ -167,7 +167,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require(Can.MANAGE_PEOPLE)
     dongs = [
-        d for d in selectors.dongs_for(request.user) if d.id in scope.dong_ids(Can.MANAGE_PEOPLE)
+        d
+        for d in selectors.dong_list_for(request.user)
+        if d.id in scope.dong_ids(Can.MANAGE_PEOPLE)
     ]
     form = PersonForm(request.POST or None, dongs=dongs)
     if request.method == "POST" and form.is_valid():
@@ -324,7 +326,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "q": query,
             "kinds": OrganisationKind.choices,
-            "dongs": selectors.dongs_for(request.user),
+            "dongs": selectors.dong_list_for(request.user),
             "can_manage": scope.can(Can.MANAGE_ORGANISATIONS),
         },
     )
