@@ -50,6 +50,7 @@ ROUTES = {
     "making:verify": {"GET": EVERYONE},
     "making:events": {"GET": EVERYONE},
     "making:event_register": {"POST": {"citizen", STAFF}},
+    "making:cancel_registration": {"POST": {"citizen", STAFF}},
     "making:gallery": {"GET": EVERYONE},
     "making:cluster": {"GET": EVERYONE},
     "making:incubator": {"GET": {"incubator_manager", STAFF}},
@@ -80,7 +81,12 @@ ROUTES = {
 }
 
 # Routes whose object belongs to one person: others with the role get 404.
-OWNED = {"making:cancel_reservation", "making:cancel_enrolment", "making:certificate_pdf"}
+OWNED = {
+    "making:cancel_reservation",
+    "making:cancel_enrolment",
+    "making:certificate_pdf",
+    "making:cancel_registration",
+}
 
 
 # Which rows fill a parameter when the global matrix probes the methods a route accepts (the
@@ -93,6 +99,7 @@ PARAMS = {
     "enrolments": citywide("making.Enrolment", 1),
     "certificates": citywide("making.Certificate", 1),
     "events": citywide("making.Event", 1),
+    "registrations": citywide("making.EventRegistration", 1),
     "courses": citywide("making.Course", 1),
     "gallery": citywide("making.GalleryProject", 1),
     "incubator": citywide("making.Tenant", 1),

@@ -15,7 +15,7 @@ from tests.making.conftest import NOW, at
 
 from saram.core.models import Job, Organisation, OrganisationKind, Role
 from saram.making import models as m
-from saram.making.services import courses, reservations
+from saram.making.services import courses, events, reservations
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,7 @@ def _counts() -> dict[str, int]:
         "retired machines": m.Machine.objects.filter(retired_on__isnull=False).count(),
         "cancelled sessions": m.CourseSession.objects.filter(is_cancelled=True).count(),
         "unpublished events": m.Event.objects.filter(is_published=False).count(),
+        "cancelled registrations": m.EventRegistration.objects.filter(status="cancelled").count(),
         "machine rows": hash(tuple(m.Machine.objects.values_list("code", "name", "status"))),
         "material rows": hash(tuple(m.Material.objects.values_list("code", "name", "is_active"))),
         "course rows": hash(tuple(m.Course.objects.values_list("code", "title", "is_published"))),
@@ -88,6 +89,7 @@ def world(
         place="센터",
         capacity=50,
     )
+    registration = events.register(by=citizen, event=event, now=NOW)
     org = Organisation.objects.create(kind=OrganisationKind.FIRM, name="카본랩")
     tenant = m.Tenant.objects.create(
         organisation=org,
@@ -105,6 +107,7 @@ def world(
     )
     return {
         "project": project.pk,
+        "registration": registration.pk,
         "course": session.course_id,
         "machine": printer.pk,
         "reservation": booking.pk,
@@ -145,6 +148,7 @@ ARGS = {
     "making:gallery_edit": "project",
     "making:gallery_delete": "project",
     "making:gallery_photo": "project",
+    "making:cancel_registration": "registration",
 }
 
 

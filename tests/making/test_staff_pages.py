@@ -432,3 +432,55 @@ def test_every_new_message_reads_in_english() -> None:
         for code in sorted(c for c in registered_codes() if c.startswith("making_")):
             text = render(code, {})
             assert not any("\uac00" <= ch <= "\ud7a3" for ch in text), (code, text)
+
+
+def test_a_session_booked_by_a_school_says_so_in_the_catalogue(
+    staff_client: Any, fdm_course: m.Course
+) -> None:
+    from saram.core.models import Organisation, OrganisationKind
+
+    school = Organisation.objects.create(kind=OrganisationKind.SCHOOL, name="전주중앙초등학교")
+    staff_client.post(
+        reverse("making:session_new"),
+        {
+            "course": fdm_course.pk,
+            "starts_at": "2026-12-20T10:00",
+            "ends_at": "2026-12-20T12:00",
+            "capacity": "25",
+            "school": school.pk,
+        },
+    )
+    assert m.CourseSession.objects.get().school == school
+    page = staff_client.get(reverse("making:catalogue")).content.decode()
+    assert "전주중앙초등학교 단체 수업" in page
+
+
+def test_a_citizen_gives_up_an_event_place_and_the_first_waiting_moves_up(
+    client_as: Any, make_user: Any
+) -> None:
+    event = m.Event.objects.create(
+        title="오픈 데이",
+        kind="open_day",
+        starts_at=at(12, 10),
+        ends_at=at(12, 16),
+        place="센터",
+        capacity=1,
+    )
+    client = client_as(Role.CITIZEN)
+    mine = events.register(by=client.user, event=event, now=NOW)
+    waiting = make_user(Role.CITIZEN)
+    second = events.register(by=waiting, event=event, now=NOW)
+    page = client.get(reverse("making:mine")).content.decode()
+    assert "오픈 데이" in page
+    client.post(reverse("making:cancel_registration", args=[mine.pk]))
+    mine.refresh_from_db()
+    second.refresh_from_db()
+    assert (mine.status, second.status) == ("cancelled", "registered")
+    assert m.Notice.objects.get(user=waiting).code == "making_notice_event_promoted"
+    # Cancelling twice is refused with a reason, nothing changed.
+    response = client.post(
+        reverse("making:cancel_registration", args=[mine.pk]),
+        follow=True,
+        HTTP_REFERER=reverse("making:mine"),
+    )
+    assert "이미 취소된 행사 신청입니다." in response.content.decode()

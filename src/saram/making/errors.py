@@ -101,6 +101,7 @@ register(
         "making_notice_session_moved": _(
             "'%(course)s' 교육 일정이 %(old_start)s에서 %(new_start)s로 바뀌었습니다."
         ),
+        "making_not_registered": _("이미 취소된 행사 신청입니다."),
         "making_notice_event_cancelled": _("행사 '%(event)s'이(가) 취소되었습니다."),
         "making_notice_machine_retired": _(
             "%(machine)s 사용이 끝나 %(old_start)s 예약이 취소되었습니다. "

@@ -125,6 +125,7 @@ class MachineForm(forms.ModelForm):
             "description",
         ]
         widgets = {"accepted_materials": forms.CheckboxSelectMultiple}
+        labels = {"room": _("공간")}
         error_messages = {"code": {"unique": _("이미 쓰는 장비 번호입니다. 다른 번호를 적으세요.")}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -219,6 +220,12 @@ class CourseForm(forms.ModelForm):
         return int(value)
 
 
+def _schools() -> Any:
+    from saram.core.models import Organisation, OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.SCHOOL).order_by("name")
+
+
 def _instructors() -> Any:
     return (
         get_user_model()
@@ -244,6 +251,12 @@ class SessionEditForm(forms.Form):
     )
     room = forms.ModelChoiceField(
         label=_("공간"), queryset=Room.objects.filter(kind="classroom"), required=False
+    )
+    school = forms.ModelChoiceField(
+        label=_("단체 신청 학교"),
+        queryset=_schools(),
+        required=False,
+        help_text=_("학교가 학생들과 함께 신청한 수업이면 고르세요."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -345,6 +358,12 @@ class SessionForm(forms.Form):
         # Instructors are shown by name (never by login); a form built per request sees new ones.
         self.fields["instructor"] = PersonChoiceField(
             label=_("강사"), queryset=_instructors(), required=False
+        )
+        self.fields["school"] = forms.ModelChoiceField(
+            label=_("단체 신청 학교"),
+            queryset=_schools(),
+            required=False,
+            help_text=_("학교가 학생들과 함께 신청한 수업이면 고르세요."),
         )
         self.fields["starts_at"].widget = _LOCAL
         self.fields["ends_at"].widget = _LOCAL

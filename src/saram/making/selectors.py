@@ -166,7 +166,7 @@ def open_sessions(*, since: dt.datetime, course: Course | None = None) -> QueryS
         CourseSession.objects.filter(
             is_cancelled=False, starts_at__gte=since, course__is_published=True
         )
-        .select_related("course", "room")
+        .select_related("course", "room", "school")
         .annotate(
             taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
             waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
@@ -195,7 +195,7 @@ def sessions_for(user: Any, *, since: dt.datetime, audience: str = "") -> QueryS
     else:
         qs = (
             CourseSession.objects.filter(is_cancelled=False, starts_at__gte=since)
-            .select_related("course", "room")
+            .select_related("course", "room", "school")
             .annotate(
                 taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
                 waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
@@ -221,7 +221,7 @@ def course_to_edit(user: Any, pk: int) -> Course:
 def session_to_edit(user: Any, pk: int) -> CourseSession:
     scope_of(user).require(Can.MANAGE_MAKING)
     return get_object_or_404(
-        CourseSession.objects.select_related("course", "room", "instructor"), pk=pk
+        CourseSession.objects.select_related("course", "room", "instructor", "school"), pk=pk
     )
 
 
@@ -240,7 +240,7 @@ def session_for_enrolment(user: Any, pk: int) -> CourseSession:
 
 def session_to_teach(user: Any, pk: int) -> CourseSession:
     """A session whose roster the user may see: its instructor, or centre staff."""
-    qs = CourseSession.objects.select_related("course", "room", "instructor")
+    qs = CourseSession.objects.select_related("course", "room", "instructor", "school")
     if not _can(user, Can.MANAGE_MAKING):
         scope_of(user).require(Can.TEACH)
         qs = qs.filter(instructor=user)
@@ -408,6 +408,21 @@ def event_registration_count(event: Event) -> int:
 
 def registrations_of(user: Any) -> QuerySet[EventRegistration]:
     return EventRegistration.objects.filter(user=user).exclude(status="cancelled")
+
+
+def registrations_to_show(user: Any) -> QuerySet[EventRegistration]:
+    return registrations_of(user).select_related("event").order_by("-event__starts_at")
+
+
+def own_registration(user: Any, pk: int) -> EventRegistration:
+    """One's own event registration (staff: anyone's); others answer 404."""
+    qs = EventRegistration.objects.select_related("event")
+    if not _can(user, Can.MANAGE_MAKING):
+        qs = qs.filter(user=user)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 def registered_event_ids(user: Any) -> set[int]:

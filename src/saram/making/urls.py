@@ -26,6 +26,7 @@ urlpatterns = [
     path("certificates/verify/", views.verify, name="verify"),
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/register/", views.event_register, name="event_register"),
+    path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("gallery/", views.gallery, name="gallery"),
     path("cluster/", views.cluster, name="cluster"),
     path("incubator/", views.incubator, name="incubator"),

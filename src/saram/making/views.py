@@ -85,6 +85,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             ),
             "enrolments": selectors.enrolments_of(request.user),
             "certificates": selectors.certificates_of(request.user),
+            "registrations": selectors.registrations_to_show(request.user),
             "notices": presenters.notices(selectors.notices_of(request.user)),
             "now": now,
             "deadline_hours": RULES.cancel_deadline_hours,
@@ -454,6 +455,13 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("행사 참가 신청이 확정되었습니다."))
     return redirect("making:events")
+
+
+@require_POST
+def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = selectors.own_registration(request.user, pk)
+    events.cancel_registration(by=request.user, registration=registration, now=timezone.now())
+    return redirect("making:mine")
 
 
 @public

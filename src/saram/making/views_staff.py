@@ -306,6 +306,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 capacity=data["capacity"],
                 instructor=data.get("instructor"),
                 room=data.get("room"),
+                school=data.get("school"),
                 now=timezone.now(),
             ),
         )
@@ -324,6 +325,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "capacity": session.capacity,
         "instructor": session.instructor_id,
         "room": session.room_id,
+        "school": session.school_id,
     }
     form = forms.SessionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -338,6 +340,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 capacity=data["capacity"],
                 instructor=data.get("instructor"),
                 room=data.get("room"),
+                school=data.get("school"),
                 now=timezone.now(),
             ),
         )

@@ -199,8 +199,9 @@ def schedule_session(
     now: dt.datetime,
     instructor: Any = None,
     room: Any = None,
+    school: Any = None,
 ) -> CourseSession:
-    """Staff put a dated class of a course on the calendar."""
+    """Staff put a dated class of a course on the calendar (booked by a school, if given)."""
     require(by, Can.MANAGE_MAKING)
     if ends_at <= starts_at:
         raise SaramError("making_ends_before_start")
@@ -215,6 +216,7 @@ def schedule_session(
         capacity=capacity,
         instructor=instructor,
         room=room,
+        school=school,
     )
 
 
@@ -252,6 +254,7 @@ def update_session(
     now: dt.datetime,
     instructor: Any = None,
     room: Any = None,
+    school: Any = None,
 ) -> CourseSession:
     """Staff move or resize a session before it starts: capacity never below those enrolled,
     a larger one moves the waiting list up, a new time is told to everyone on the roster."""
@@ -274,7 +277,10 @@ def update_session(
         old_start = locked.starts_at
         locked.starts_at, locked.ends_at = starts_at, ends_at
         locked.capacity, locked.instructor, locked.room = capacity, instructor, room
-        locked.save(update_fields=["starts_at", "ends_at", "capacity", "instructor", "room"])
+        locked.school = school
+        locked.save(
+            update_fields=["starts_at", "ends_at", "capacity", "instructor", "room", "school"]
+        )
         if old_start != starts_at:
             for enrolment in _roster_rows(locked):
                 notify(

@@ -63,6 +63,10 @@ def cancel_registration(
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         locked = EventRegistration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == RegistrationStatus.CANCELLED:
+            raise SaramError("making_not_registered")
+        if event.starts_at <= now:
+            raise SaramError("making_event_over")
         was = locked.status
         locked.status = RegistrationStatus.CANCELLED
         locked.save(update_fields=["status"])
