@@ -299,7 +299,8 @@ def cancel_future_bookings(
     person with the notice `notice`. The caller holds the machine's row lock."""
     require(by, Can.MANAGE_MAKING)
     rows = list(
-        Reservation.objects.select_for_update()
+        # Only the bookings are locked (PostgreSQL refuses FOR UPDATE on the nullable tenant).
+        Reservation.objects.select_for_update(of=("self",))
         .filter(
             machine=machine,
             kind=ReservationKind.BOOKING,
