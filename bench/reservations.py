@@ -12,7 +12,9 @@ exclusion constraint) into a fresh database, then:
 
     PYTHONPATH=src .venv/bin/python bench/reservations.py [--machines 50] [--db postgres://...]
 
-Last line: RESULT reservations_week_calendar_p95 <ms> ms baseline=<query p95 ms> ratio=<...>
+Ends with two RESULT lines: booking throughput under contention against one client alone on
+machines of its own (same run, same number of attempts; target: 0 double bookings), and the
+calendar page's p95 against its query alone (target: <= 50 ms).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+from _common import result
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -227,11 +232,74 @@ def run(args: argparse.Namespace) -> int:
             issued_at=year_start,
         )
         bookers.append(user)
+    rules = reservations.RULES.__class__(
+        **{**reservations.RULES.__dict__, "weekly_quota_hours": 1000}
+    )
+    now = dt.datetime(2026, 3, 2, 7, 0, tzinfo=seoul)
+
+    def slot(local_rng: Any) -> dt.datetime:
+        day = int(local_rng.integers(0, 4))
+        return now + dt.timedelta(
+            days=day,
+            hours=2 + int(local_rng.integers(0, 10)),
+            minutes=30 * int(local_rng.integers(0, 2)),
+        )
+
+    def attempt(who: Any, machine: Machine, start: dt.datetime) -> str:
+        try:
+            reservations.book(
+                by=who,
+                machine=machine,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                now=now,
+                rules=rules,
+            )
+            return "ok"
+        except SaramError:
+            return "refused"
+        except Exception:  # a lock timeout would show here
+            return "other"
+
+    def double_bookings(pair: list[Machine]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM making_reservation a JOIN making_reservation b "
+                "ON a.machine_id = b.machine_id AND a.id < b.id "
+                "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
+                "WHERE a.status IN ('booked', 'attended', 'no_show') "
+                "AND b.status IN ('booked', 'attended', 'no_show') AND a.machine_id IN (%s, %s)",
+                [pair[0].pk, pair[1].pk],
+            )
+            return int(cursor.fetchone()[0])
+
+    # Baseline, same run: the same number of attempts from one client alone, on two other
+    # machines of their own (no contention, no waiting on another's lock).
+    alone = [
+        Machine.objects.create(code=f"S-{i}", name=f"단독 프린터 {i}", kind=MachineKind.FDM)
+        for i in range(2)
+    ]
+    serial_rng = np.random.default_rng(99)
+    serial_outcome = {"ok": 0, "refused": 0, "other": 0}
+    total_attempts = args.clients * args.attempts
+    t0 = time.perf_counter()
+    for i in range(total_attempts):
+        key = attempt(
+            bookers[i % len(bookers)], alone[int(serial_rng.integers(0, 2))], slot(serial_rng)
+        )
+        serial_outcome[key] += 1
+    serial_elapsed = time.perf_counter() - t0
+    serial_rate = total_attempts / serial_elapsed
+    print(
+        f"one client alone: {total_attempts} attempts in {serial_elapsed:.2f} s "
+        f"({serial_rate:.1f} attempts/s): {serial_outcome['ok']} booked, "
+        f"{serial_outcome['refused']} refused"
+    )
+
     targets = [
         Machine.objects.create(code=f"C-{i}", name=f"경합 프린터 {i}", kind=MachineKind.FDM)
         for i in range(2)
     ]
-    now = dt.datetime(2026, 3, 2, 7, 0, tzinfo=seoul)
     barrier = threading.Barrier(args.clients)
     outcome = {"ok": 0, "refused": 0, "other": 0}
     lock = threading.Lock()
@@ -241,28 +309,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             barrier.wait()
             for _ in range(args.attempts):
-                day = int(local_rng.integers(0, 4))
-                start = now + dt.timedelta(
-                    days=day,
-                    hours=2 + int(local_rng.integers(0, 10)),
-                    minutes=30 * int(local_rng.integers(0, 2)),
+                key = attempt(
+                    bookers[index], targets[int(local_rng.integers(0, 2))], slot(local_rng)
                 )
-                try:
-                    reservations.book(
-                        by=bookers[index],
-                        machine=targets[int(local_rng.integers(0, 2))],
-                        starts_at=start,
-                        ends_at=start + dt.timedelta(hours=1),
-                        now=now,
-                        rules=reservations.RULES.__class__(
-                            **{**reservations.RULES.__dict__, "weekly_quota_hours": 1000}
-                        ),
-                    )
-                    key = "ok"
-                except SaramError:
-                    key = "refused"
-                except Exception:  # a lock timeout would show here
-                    key = "other"
                 with lock:
                     outcome[key] += 1
         finally:
@@ -275,31 +324,29 @@ def run(args: argparse.Namespace) -> int:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - t0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM making_reservation a JOIN making_reservation b "
-            "ON a.machine_id = b.machine_id AND a.id < b.id "
-            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
-            "WHERE a.status IN ('booked', 'attended', 'no_show') "
-            "AND b.status IN ('booked', 'attended', 'no_show') AND a.machine_id IN (%s, %s)",
-            [targets[0].pk, targets[1].pk],
-        )
-        double = cursor.fetchone()[0]
+    double = double_bookings(targets) + double_bookings(alone)
     attempts = sum(outcome.values())
+    rate = attempts / elapsed
     print(
         f"contention: {args.clients} clients, {attempts} attempts in {elapsed:.2f} s "
-        f"({attempts / elapsed:.0f} attempts/s): {outcome['ok']} booked, "
+        f"({rate:.1f} attempts/s): {outcome['ok']} booked, "
         f"{outcome['refused']} refused, {outcome['other']} other errors"
     )
-    print(f"double bookings: {double}")
-    print(
-        f"RESULT reservations_booking_throughput {attempts / elapsed:.1f} attempts/s "
-        f"clients={args.clients} double_bookings={double}"
+    print(f"double bookings: {double} (must be 0)")
+    result(
+        "reservations_booking_throughput",
+        rate,
+        "attempts/s",
+        baseline=serial_rate,
+        target=f"double_bookings==0 double_bookings={double}",
+        digits=1,
     )
-    ratio = page_p95 / query_p95 if query_p95 else float("inf")
-    print(
-        f"RESULT reservations_week_calendar_p95 {page_p95:.2f} ms baseline={query_p95:.2f} "
-        f"ratio={ratio:.2f} target=50"
+    result(
+        "reservations_week_calendar_p95",
+        page_p95,
+        "ms",
+        baseline=query_p95,
+        target="<=50ms",
     )
     return 0 if double == 0 and outcome["other"] == 0 else 1
 

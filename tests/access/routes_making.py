@@ -50,6 +50,7 @@ ROUTES = {
     "making:verify": {"GET": EVERYONE},
     "making:events": {"GET": EVERYONE},
     "making:event_register": {"POST": {"citizen", STAFF}},
+    "making:cancel_registration": {"POST": {"citizen", STAFF}},
     "making:gallery": {"GET": EVERYONE},
     "making:cluster": {"GET": EVERYONE},
     "making:incubator": {"GET": {"incubator_manager", STAFF}},
@@ -57,10 +58,35 @@ ROUTES = {
     "making:tenant_credit": {"POST": {"incubator_manager", STAFF}},
     "making:stats": {"GET": {STAFF}},
     "making:annual_report": {"GET": {STAFF}},
+    # Staff keep the catalogue: forms (GET shows, POST writes) and confirmation pages.
+    "making:machine_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:machine_import": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:machine_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:material_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:material_import": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:material_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:course_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:course_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:session_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:event_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:event_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:gallery_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:gallery_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:gallery_photo": {"GET": EVERYONE},
+    # Last: these end their object (the matrix walks routes in this order).
+    "making:machine_retire": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:session_cancel": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:event_cancel": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:gallery_delete": {"GET": {STAFF}, "POST": {STAFF}},
 }
 
 # Routes whose object belongs to one person: others with the role get 404.
-OWNED = {"making:cancel_reservation", "making:cancel_enrolment", "making:certificate_pdf"}
+OWNED = {
+    "making:cancel_reservation",
+    "making:cancel_enrolment",
+    "making:certificate_pdf",
+    "making:cancel_registration",
+}
 
 
 # Which rows fill a parameter when the global matrix probes the methods a route accepts (the
@@ -73,6 +99,9 @@ PARAMS = {
     "enrolments": citywide("making.Enrolment", 1),
     "certificates": citywide("making.Certificate", 1),
     "events": citywide("making.Event", 1),
+    "registrations": citywide("making.EventRegistration", 1),
+    "courses": citywide("making.Course", 1),
+    "gallery": citywide("making.GalleryProject", 1),
     "incubator": citywide("making.Tenant", 1),
     "print": citywide("making.PrintJob", 1),
     "printers": citywide("making.Machine", 1),

@@ -7,24 +7,50 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from tests.access.routes_making import OWNED, ROUTES, STAFF
 from tests.making.conftest import NOW, at
 
-from saram.core.models import Organisation, OrganisationKind, Role
+from saram.core.models import Job, Organisation, OrganisationKind, Role
 from saram.making import models as m
-from saram.making.services import courses, reservations
+from saram.making.services import courses, events, reservations
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", *[r.value for r in Role]]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(out, "PNG")
+    return out.getvalue()
+
+
 # An instructor sees only the sessions they teach: another's answers 404.
 TAUGHT = {"making:session", "making:attendance"}
 
 
 def _counts() -> dict[str, int]:
-    return {
+    ended = {
+        "retired machines": m.Machine.objects.filter(retired_on__isnull=False).count(),
+        "cancelled sessions": m.CourseSession.objects.filter(is_cancelled=True).count(),
+        "unpublished events": m.Event.objects.filter(is_published=False).count(),
+        "cancelled registrations": m.EventRegistration.objects.filter(status="cancelled").count(),
+        "machine rows": hash(tuple(m.Machine.objects.values_list("code", "name", "status"))),
+        "material rows": hash(tuple(m.Material.objects.values_list("code", "name", "is_active"))),
+        "course rows": hash(tuple(m.Course.objects.values_list("code", "title", "is_published"))),
+        "session rows": hash(tuple(m.CourseSession.objects.values_list("starts_at", "capacity"))),
+        "event rows": hash(tuple(m.Event.objects.values_list("title", "capacity"))),
+        "project rows": hash(tuple(m.GalleryProject.objects.values_list("title", "is_published"))),
+        "jobs": Job.objects.count(),
+    }
+    return ended | {
         model.__name__: model.objects.count()
         for model in (
             m.Reservation,
@@ -35,6 +61,12 @@ def _counts() -> dict[str, int]:
             m.CreditEntry,
             m.EventRegistration,
             m.Notice,
+            m.Machine,
+            m.Material,
+            m.Course,
+            m.CourseSession,
+            m.Event,
+            m.GalleryProject,
         )
     }
 
@@ -57,6 +89,7 @@ def world(
         place="센터",
         capacity=50,
     )
+    registration = events.register(by=citizen, event=event, now=NOW)
     org = Organisation.objects.create(kind=OrganisationKind.FIRM, name="카본랩")
     tenant = m.Tenant.objects.create(
         organisation=org,
@@ -64,7 +97,18 @@ def world(
         term_starts_on=dt.date(2026, 3, 1),
         term_ends_on=dt.date(2028, 2, 28),
     )
+    project = m.GalleryProject.objects.create(
+        title="탄소섬유 의자",
+        maker_name="메이커",
+        description="연속 탄소섬유",
+        licence=m.Licence.CC_BY,
+        made_on=dt.date(2026, 11, 1),
+        photo=SimpleUploadedFile("chair.png", _png()),
+    )
     return {
+        "project": project.pk,
+        "registration": registration.pk,
+        "course": session.course_id,
         "machine": printer.pk,
         "reservation": booking.pk,
         "material": pla.pk,
@@ -93,6 +137,18 @@ ARGS = {
     "making:event_register": "event",
     "making:tenant": "tenant",
     "making:tenant_credit": "tenant",
+    "making:machine_edit": "machine",
+    "making:machine_retire": "machine",
+    "making:material_edit": "material",
+    "making:course_edit": "course",
+    "making:session_edit": "session",
+    "making:session_cancel": "session",
+    "making:event_edit": "event",
+    "making:event_cancel": "event",
+    "making:gallery_edit": "project",
+    "making:gallery_delete": "project",
+    "making:gallery_photo": "project",
+    "making:cancel_registration": "registration",
 }
 
 

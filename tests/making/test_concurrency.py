@@ -101,3 +101,32 @@ def test_the_database_refuses_a_row_longer_than_the_longest_span(
             created_at=NOW,
         )
     assert Reservation.objects.count() == 0
+
+
+QUOTA_ATTEMPTS = 8
+
+
+def test_parallel_bookings_by_one_person_never_pass_the_weekly_quota(
+    citizen: Any, printer: Machine
+) -> None:
+    # Eight 2-hour slots that do not overlap, all in one week: the quota (8 hours) lets four in.
+    quota = reservations.RULES.weekly_quota_hours
+    slots = [(at(8 + i // 3, 9 + 3 * (i % 3)), 2) for i in range(QUOTA_ATTEMPTS)]
+    assert len({s for s, _h in slots}) == QUOTA_ATTEMPTS
+
+    def attempt(i: int) -> Reservation:
+        start, hours = slots[i]
+        return reservations.book(
+            by=citizen,
+            machine=printer,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=hours),
+            now=NOW,
+        )
+
+    results, errors = _together(attempt, QUOTA_ATTEMPTS)
+
+    assert len(results) == quota // 2, errors
+    assert all(isinstance(e, SaramError) and e.code == "making_over_quota" for e in errors), errors
+    booked = Reservation.objects.filter(user=citizen, status="booked")
+    assert sum((r.ends_at - r.starts_at).total_seconds() for r in booked) / 3600 == quota

@@ -14,6 +14,9 @@ class MakingConfig(AppConfig):
             errors,  # noqa: F401  (registers the app's codes)
             errors_printing,  # noqa: F401  (the print service's codes)
         )
+        from saram.making.services import (
+            catalogue_imports,  # noqa: F401  (registers the import templates)
+        )
 
         add(NavItem("making:home", _("3D프린팅 센터"), Can.MANAGE_MAKING, order=60))
         add(NavItem("making:home", _("3D프린팅 센터"), Can.TEACH, order=60))

@@ -79,3 +79,51 @@ register(
 )
 
 register({"making_bad_field": _("%(field)s: %(message)s")})
+
+# The centre's own catalogue, kept by staff on its pages.
+register(
+    {
+        "making_photo_too_large": _("사진은 %(limit_mb)s MB까지 올릴 수 있습니다."),
+        "making_photo_format": _("JPEG, PNG 또는 WebP 사진만 올릴 수 있습니다."),
+        "making_photo_pixels": _("사진이 너무 큽니다: %(limit)s 화소까지 올릴 수 있습니다."),
+        "making_capacity_below_taken": _(
+            "이미 %(taken)s명이 확정되어 정원을 %(taken)s명보다 줄일 수 없습니다."
+        ),
+        "making_session_has_started": _("이미 시작한 교육은 고치거나 취소할 수 없습니다."),
+        "making_already_cancelled": _("이미 취소된 교육입니다."),
+        "making_machine_retired": _("%(machine)s은(는) 사용을 끝낸 장비입니다."),
+        "making_loaded_not_accepted": _(
+            "장착 소재 %(material)s은(는) 이 장비의 사용 가능 소재가 아닙니다."
+        ),
+        "making_notice_session_cancelled": _(
+            "'%(course)s' (%(start)s) 교육이 취소되었습니다. 다른 일정에 신청해 주세요."
+        ),
+        "making_notice_session_moved": _(
+            "'%(course)s' 교육 일정이 %(old_start)s에서 %(new_start)s로 바뀌었습니다."
+        ),
+        "making_not_registered": _("이미 취소된 행사 신청입니다."),
+        "making_notice_event_cancelled": _("행사 '%(event)s'이(가) 취소되었습니다."),
+        "making_notice_machine_retired": _(
+            "%(machine)s 사용이 끝나 %(old_start)s 예약이 취소되었습니다. "
+            "다른 장비를 예약해 주세요."
+        ),
+        # Importing machines and materials
+        "making_import_unknown_machine_kind": _(
+            "알 수 없는 장비 종류입니다. 쓸 수 있는 값: %(kinds)s"
+        ),
+        "making_import_unknown_material_kind": _(
+            "알 수 없는 소재 종류입니다. 쓸 수 있는 값: %(kinds)s"
+        ),
+        "making_import_unknown_status": _("알 수 없는 상태입니다. 쓸 수 있는 값: %(values)s"),
+        "making_import_unknown_material": _(
+            "등록되지 않은 소재 코드입니다: %(codes)s. 소재를 먼저 등록하거나 가져오세요."
+        ),
+        "making_import_unknown_room": _("등록되지 않은 공간입니다. 쓸 수 있는 값: %(rooms)s"),
+        "making_import_whole_number": _("0 이상의 정수로 적으세요 (예: 3000)."),
+        "making_import_positive_decimal": _("0보다 큰 숫자로 적으세요 (예: 1.24)."),
+        "making_import_same_code": _("%(row)s행과 같은 코드입니다."),
+        "making_import_loaded_not_accepted": _(
+            "장착 소재는 '사용 가능 소재'에 있는 코드여야 합니다."
+        ),
+    }
+)

@@ -6,19 +6,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from saram.core.errors import render
-from saram.core.models import Dong
+from saram.making import selectors
 from saram.making.models import (
     Audience,
-    Enrolment,
-    EnrolmentStatus,
-    EventRegistration,
-    RegistrationStatus,
-    Reservation,
+    ClusterRole,
+    ClusterSector,
     ReservationKind,
     ReservationStatus,
 )
@@ -83,28 +79,8 @@ def statistics(*, year: int) -> dict[str, Any]:
     """Participation (courses, events) and machine use by audience, age group and dong."""
     start = dt.datetime(year, 1, 1, tzinfo=SEOUL)
     end = dt.datetime(year + 1, 1, 1, tzinfo=SEOUL)
-    enrol = list(
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.ENROLLED,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-        ).values_list("session__course__audience", "birth_year", "dong_id")
-    )
-    events = list(
-        EventRegistration.objects.filter(
-            status=RegistrationStatus.REGISTERED,
-            event__starts_at__gte=start,
-            event__starts_at__lt=end,
-        ).values_list("audience", "birth_year", "dong_id")
-    )
-    bookings = list(
-        Reservation.objects.filter(
-            kind=ReservationKind.BOOKING,
-            status__in=[ReservationStatus.ATTENDED, ReservationStatus.BOOKED],
-            starts_at__gte=start,
-            starts_at__lt=end,
-        ).values_list("audience", "birth_year", "dong_id", "starts_at", "ends_at")
-    )
+    rows = selectors.participation_rows(start, end)
+    enrol, events, bookings = rows["enrol"], rows["events"], rows["bookings"]
     audience_label = dict(Audience.choices)
     by_audience: Counter[str] = Counter()
     by_age: Counter[str] = Counter()
@@ -121,7 +97,7 @@ def statistics(*, year: int) -> dict[str, Any]:
         hours_by_audience[str(audience_label.get(aud, _("기타")))] += hours
         if dong_id:
             hours_by_dong[dong_id] += round(hours)
-    dongs = {d.id: d for d in Dong.objects.filter(id__in=set(by_dong) | set(hours_by_dong))}
+    dongs = selectors.dongs_by_id(set(by_dong) | set(hours_by_dong))
     order = [label for _l, _h, label in AGE_GROUPS] + [_("모름")]
     return {
         "year": year,
@@ -153,4 +129,71 @@ def certificate_urls(request: Any, code: str) -> tuple[str, str]:
     return verify, request.build_absolute_uri("/")
 
 
-__all__ = ["Count", "calendar_events", "certificate_urls", "notices", "statistics"]
+def incubator_rows(
+    tenants: list[Any], *, balances: dict[int, int], used: dict[int, int], today: dt.date
+) -> list[dict[str, Any]]:
+    """The manager's view of each tenant: credit balance and use in hours, milestones due."""
+    rows = []
+    for t in tenants:
+        due = [m for m in t.milestones.all() if m.done_on is None]
+        rows.append(
+            {
+                "tenant": t,
+                "balance_h": round(balances.get(t.pk, 0) / 60, 1),
+                "used_h": round(used.get(t.pk, 0) / 60, 1),
+                "due": sorted(due, key=lambda m: m.due_on)[:2],
+                "overdue": sum(1 for m in due if m.due_on < today),
+                "founders": [f.name for f in t.founders.all()],
+            }
+        )
+    return rows
+
+
+def cluster_headers() -> list[str]:
+    return [_("이름"), _("구분"), _("분야"), _("동"), _("소개"), _("누리집")]
+
+
+def cluster_rows(members: Any) -> Any:
+    """The directory as table rows (CSV/XLSX export), labels in the reader's language."""
+    roles = dict(ClusterRole.choices)
+    sectors = dict(ClusterSector.choices)
+    for m in members:
+        yield [
+            m.organisation.name,
+            str(roles.get(m.role, "")),
+            str(sectors.get(m.sector, "")),
+            m.organisation.dong.display_name if m.organisation.dong else "",
+            m.summary,
+            m.website,
+        ]
+
+
+def cluster_points(members: Any) -> list[dict[str, Any]]:
+    """Map points: a member's own position, else its dong's centre; those with neither left out."""
+    roles = dict(ClusterRole.choices)
+    points = []
+    for m in members:
+        dong = m.organisation.dong
+        lat = m.lat or (dong.centroid_lat if dong else None)
+        lng = m.lng or (dong.centroid_lng if dong else None)
+        if lat:
+            points.append(
+                {
+                    "name": m.organisation.name,
+                    "role": str(roles.get(m.role, "")),
+                    "lat": lat,
+                    "lng": lng,
+                }
+            )
+    return points
+
+
+__all__ = [
+    "calendar_events",
+    "certificate_urls",
+    "cluster_points",
+    "cluster_rows",
+    "incubator_rows",
+    "notices",
+    "statistics",
+]

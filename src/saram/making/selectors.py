@@ -45,8 +45,28 @@ def machines_for(user: Any) -> QuerySet[Machine]:
         raise PermissionDenied
     qs = Machine.objects.select_related("room", "loaded_material").order_by("kind", "code")
     if not _can(user, Can.MANAGE_MAKING):
-        qs = qs.filter(is_bookable=True)
+        qs = qs.filter(is_bookable=True, retired_on__isnull=True)
     return qs
+
+
+def machine_to_edit(user: Any, pk: int) -> Machine:
+    """A machine staff may change or retire (retired ones only shown, never changed)."""
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return get_object_or_404(Machine.objects.select_related("room", "loaded_material"), pk=pk)
+
+
+def machine_page(machine: Machine, *, staff: bool) -> dict[str, Any]:
+    """What a machine's page lists besides the machine: materials it accepts, its log."""
+    return {
+        "accepted": list(machine.accepted_materials.order_by("kind", "name")),
+        "log": list(machine.log.select_related(None)[:20]) if staff else [],
+    }
+
+
+def future_bookings_count(machine: Machine, *, since: dt.datetime) -> int:
+    return Reservation.objects.filter(
+        machine=machine, kind="booking", status="booked", starts_at__gt=since
+    ).count()
 
 
 def machine_for(user: Any, pk: int) -> Machine:
@@ -60,6 +80,10 @@ def materials_for(user: Any) -> QuerySet[Material]:
 
 def material_for(user: Any, pk: int) -> Material:
     return get_object_or_404(materials_for(user), pk=pk)
+
+
+def material_to_edit(user: Any, pk: int) -> Material:
+    return material_for(user, pk)
 
 
 def materials_to_reorder(user: Any) -> QuerySet[Material]:
@@ -142,7 +166,7 @@ def open_sessions(*, since: dt.datetime, course: Course | None = None) -> QueryS
         CourseSession.objects.filter(
             is_cancelled=False, starts_at__gte=since, course__is_published=True
         )
-        .select_related("course", "room")
+        .select_related("course", "room", "school")
         .annotate(
             taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
             waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
@@ -152,6 +176,58 @@ def open_sessions(*, since: dt.datetime, course: Course | None = None) -> QueryS
     if course is not None:
         qs = qs.filter(course=course)
     return qs
+
+
+def courses_for(user: Any, *, audience: str = "") -> QuerySet[Course]:
+    """The catalogue a reader sees: published courses, and staff see unpublished ones too."""
+    if not _can(user, Can.MANAGE_MAKING):
+        return published_courses(audience=audience)
+    qs = Course.objects.all()
+    if audience:
+        qs = qs.filter(audience=audience)
+    return qs.order_by("audience", "code")
+
+
+def sessions_for(user: Any, *, since: dt.datetime, audience: str = "") -> QuerySet[CourseSession]:
+    """Open sessions from `since`; staff also see those of unpublished courses."""
+    if not _can(user, Can.MANAGE_MAKING):
+        qs = open_sessions(since=since)
+    else:
+        qs = (
+            CourseSession.objects.filter(is_cancelled=False, starts_at__gte=since)
+            .select_related("course", "room", "school")
+            .annotate(
+                taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+                waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+            )
+            .order_by("starts_at")
+        )
+    if audience:
+        qs = qs.filter(course__audience=audience)
+    return qs
+
+
+def enrolled_session_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(enrolments_of(user).values_list("session_id", flat=True))
+
+
+def course_to_edit(user: Any, pk: int) -> Course:
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return get_object_or_404(Course, pk=pk)
+
+
+def session_to_edit(user: Any, pk: int) -> CourseSession:
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return get_object_or_404(
+        CourseSession.objects.select_related("course", "room", "instructor", "school"), pk=pk
+    )
+
+
+def roster_counts(session: CourseSession) -> dict[str, int]:
+    rows = session.enrolments.values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
 
 
 def course_public(pk: int) -> Course:
@@ -164,7 +240,7 @@ def session_for_enrolment(user: Any, pk: int) -> CourseSession:
 
 def session_to_teach(user: Any, pk: int) -> CourseSession:
     """A session whose roster the user may see: its instructor, or centre staff."""
-    qs = CourseSession.objects.select_related("course", "room", "instructor")
+    qs = CourseSession.objects.select_related("course", "room", "instructor", "school")
     if not _can(user, Can.MANAGE_MAKING):
         scope_of(user).require(Can.TEACH)
         qs = qs.filter(instructor=user)
@@ -303,9 +379,163 @@ def public_event(pk: int) -> Event:
     return get_object_or_404(public_events(), pk=pk)
 
 
+def events_for(user: Any, *, since: dt.datetime) -> QuerySet[Event]:
+    """Events a reader sees from `since`: published ones, and staff see unpublished too."""
+    if not _can(user, Can.MANAGE_MAKING):
+        return public_events(since=since)
+    return (
+        Event.objects.filter(ends_at__gte=since)
+        .annotate(
+            taken=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+            ),
+            waiting=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+            ),
+        )
+        .order_by("starts_at")
+    )
+
+
+def event_to_edit(user: Any, pk: int) -> Event:
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return get_object_or_404(Event, pk=pk)
+
+
+def event_registration_count(event: Event) -> int:
+    return event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+
+
 def registrations_of(user: Any) -> QuerySet[EventRegistration]:
     return EventRegistration.objects.filter(user=user).exclude(status="cancelled")
 
 
+def registrations_to_show(user: Any) -> QuerySet[EventRegistration]:
+    return registrations_of(user).select_related("event").order_by("-event__starts_at")
+
+
+def own_registration(user: Any, pk: int) -> EventRegistration:
+    """One's own event registration (staff: anyone's); others answer 404."""
+    qs = EventRegistration.objects.select_related("event")
+    if not _can(user, Can.MANAGE_MAKING):
+        qs = qs.filter(user=user)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def registered_event_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(registrations_of(user).values_list("event_id", flat=True))
+
+
 def gallery() -> QuerySet[GalleryProject]:
     return GalleryProject.objects.filter(is_published=True).select_related("machine")
+
+
+def gallery_for(user: Any) -> QuerySet[GalleryProject]:
+    """The gallery a reader sees: published projects, and staff see unpublished ones too."""
+    if not _can(user, Can.MANAGE_MAKING):
+        return gallery()
+    return GalleryProject.objects.select_related("machine").order_by("-made_on", "-id")
+
+
+def project_to_edit(user: Any, pk: int) -> GalleryProject:
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return get_object_or_404(GalleryProject.objects.select_related("machine"), pk=pk)
+
+
+def published_photo(pk: int) -> GalleryProject:
+    """A published project with a photo (the public photo route), else 404."""
+    return get_object_or_404(GalleryProject.objects.exclude(photo=""), pk=pk, is_published=True)
+
+
+# --- Who is asking (copied onto bookings and enrolments for the statistics) --------------------
+
+
+def profile_of(user: Any) -> dict[str, Any]:
+    """The dong and birth year of the user's own resident record, for the statistics; reading
+    the record, even one's own, is audited."""
+    from saram.core import audit
+    from saram.core.models import AuditAction, RoleAssignment
+
+    row = (
+        RoleAssignment.objects.filter(user=user, person__isnull=False)
+        .values_list("person_id", "person__dong_id", "person__birth_date")
+        .first()
+    )
+    if row is None:
+        return {"dong_id": None, "birth_year": None}
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target_type="person",
+        target_id=row[0],
+        purpose="3D프린팅 이용 통계: 동과 출생 연도 복사",
+    )
+    return {"dong_id": row[1], "birth_year": row[2].year if row[2] else None}
+
+
+def founder_tenant(user: Any, pk: int | None) -> Tenant | None:
+    """The incubated firm `pk` if the user is one of its founders; None when no pk is given."""
+    if not pk:
+        return None
+    return tenants_of_founder(user).filter(pk=pk).first()
+
+
+def is_founder(user: Any) -> bool:
+    return tenants_of_founder(user).exists()
+
+
+def tenant_page(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "ledger": list(tenant.credits.select_related("reservation__machine")[:50]),
+        "milestones": list(tenant.milestones.all()),
+        "mentoring": list(tenant.mentoring.all()[:20]),
+        "founders": list(tenant.founders.all()),
+    }
+
+
+def incubator_tenants(user: Any) -> list[Tenant]:
+    return list(tenants_for(user).prefetch_related("milestones", "founders"))
+
+
+# --- Statistics (rows; presenters count them) --------------------------------------------------
+
+
+def participation_rows(start: dt.datetime, end: dt.datetime) -> dict[str, list[tuple[Any, ...]]]:
+    """Course places, event places and machine bookings of a period, as plain tuples."""
+    from saram.making.models import ReservationKind, ReservationStatus
+
+    return {
+        "enrol": list(
+            Enrolment.objects.filter(
+                status=EnrolmentStatus.ENROLLED,
+                session__starts_at__gte=start,
+                session__starts_at__lt=end,
+            ).values_list("session__course__audience", "birth_year", "dong_id")
+        ),
+        "events": list(
+            EventRegistration.objects.filter(
+                status=RegistrationStatus.REGISTERED,
+                event__starts_at__gte=start,
+                event__starts_at__lt=end,
+            ).values_list("audience", "birth_year", "dong_id")
+        ),
+        "bookings": list(
+            Reservation.objects.filter(
+                kind=ReservationKind.BOOKING,
+                status__in=[ReservationStatus.ATTENDED, ReservationStatus.BOOKED],
+                starts_at__gte=start,
+                starts_at__lt=end,
+            ).values_list("audience", "birth_year", "dong_id", "starts_at", "ends_at")
+        ),
+    }
+
+
+def dongs_by_id(ids: set[int]) -> dict[int, Any]:
+    from saram.core.models import Dong
+
+    return {d.id: d for d in Dong.objects.filter(id__in=ids)}

@@ -11,3 +11,26 @@ from saram.making.services import printing
 @task()
 def slice_print_job(job_id: int) -> None:
     printing.run_slice(job_id, now=timezone.now())
+
+
+@task()
+def import_catalogue_task(job_id: str) -> None:
+    """Machines or materials from a file (`job.params["what"]`), all or nothing."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext_noop
+
+    from saram.core.models import Job
+    from saram.core.services import jobs
+    from saram.making.services import catalogue_imports
+
+    def work(job: Job) -> dict[str, object]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
+        run = (
+            catalogue_imports.import_machines
+            if job.params.get("what") == "machines"
+            else catalogue_imports.import_materials
+        )
+        return {"imported": run(by=user, upload=jobs.upload_of(job), now=timezone.now())}
+
+    jobs.run_job(job_id, work)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.making import views
+from saram.making import views, views_staff
 
 app_name = "making"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("materials/", views.materials, name="materials"),
     path("materials/<int:pk>/stock/", views.material_stock, name="material_stock"),
     path("courses/", views.catalogue, name="catalogue"),
-    path("sessions/new/", views.session_new, name="session_new"),
+    path("sessions/new/", views_staff.session_new, name="session_new"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("enrolments/<int:pk>/cancel/", views.cancel_enrolment, name="cancel_enrolment"),
@@ -26,6 +26,7 @@ urlpatterns = [
     path("certificates/verify/", views.verify, name="verify"),
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/register/", views.event_register, name="event_register"),
+    path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("gallery/", views.gallery, name="gallery"),
     path("cluster/", views.cluster, name="cluster"),
     path("incubator/", views.incubator, name="incubator"),
@@ -33,6 +34,25 @@ urlpatterns = [
     path("incubator/<int:pk>/credit/", views.tenant_credit, name="tenant_credit"),
     path("stats/", views.stats, name="stats"),
     path("stats/report.pdf", views.annual_report, name="annual_report"),
+    # Staff keep the catalogue (views_staff): add, change, retire or cancel; imports.
+    path("machines/new/", views_staff.machine_new, name="machine_new"),
+    path("machines/import/", views_staff.machine_import, name="machine_import"),
+    path("machines/<int:pk>/edit/", views_staff.machine_edit, name="machine_edit"),
+    path("machines/<int:pk>/retire/", views_staff.machine_retire, name="machine_retire"),
+    path("materials/new/", views_staff.material_new, name="material_new"),
+    path("materials/import/", views_staff.material_import, name="material_import"),
+    path("materials/<int:pk>/edit/", views_staff.material_edit, name="material_edit"),
+    path("courses/new/", views_staff.course_new, name="course_new"),
+    path("courses/<int:pk>/edit/", views_staff.course_edit, name="course_edit"),
+    path("sessions/<int:pk>/edit/", views_staff.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/cancel/", views_staff.session_cancel, name="session_cancel"),
+    path("events/new/", views_staff.event_new, name="event_new"),
+    path("events/<int:pk>/edit/", views_staff.event_edit, name="event_edit"),
+    path("events/<int:pk>/cancel/", views_staff.event_cancel, name="event_cancel"),
+    path("gallery/new/", views_staff.gallery_new, name="gallery_new"),
+    path("gallery/<int:pk>/edit/", views_staff.gallery_edit, name="gallery_edit"),
+    path("gallery/<int:pk>/delete/", views_staff.gallery_delete, name="gallery_delete"),
+    path("gallery/<int:pk>/photo/", views_staff.gallery_photo, name="gallery_photo"),
 ]
 
 from saram.making.urls_printing import urlpatterns as _printing  # noqa: E402  (the print service)

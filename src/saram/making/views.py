@@ -13,20 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.middleware import public
-from saram.core.models import AuditAction, RoleAssignment
 from saram.core.services.tabular import write_table
 from saram.making import forms, presenters, selectors
 from saram.making.documents import annual_report_pdf, certificate_pdf
 from saram.making.models import (
     Audience,
-    ClusterRole,
-    ClusterSector,
     MachineKind,
     MaterialKind,
     ReservationStatus,
@@ -39,22 +35,7 @@ from saram.making.services._common import SEOUL
 
 def _profile(user: Any) -> dict[str, Any]:
     """Dong and birth year copied onto a booking or enrolment for the statistics."""
-    row = (
-        RoleAssignment.objects.filter(user=user, person__isnull=False)
-        .values_list("person_id", "person__dong_id", "person__birth_date")
-        .first()
-    )
-    if row is None:
-        return {"dong_id": None, "birth_year": None}
-    # Reading the person's record, even one's own, is audited.
-    audit.record(
-        actor=user,
-        action=AuditAction.VIEW,
-        target_type="person",
-        target_id=row[0],
-        purpose="3D프린팅 이용 통계: 동과 출생 연도 복사",
-    )
-    return {"dong_id": row[1], "birth_year": row[2].year if row[2] else None}
+    return selectors.profile_of(user)
 
 
 def _bad_form(form: Any) -> SaramError:
@@ -104,6 +85,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             ),
             "enrolments": selectors.enrolments_of(request.user),
             "certificates": selectors.certificates_of(request.user),
+            "registrations": selectors.registrations_to_show(request.user),
             "notices": presenters.notices(selectors.notices_of(request.user)),
             "now": now,
             "deadline_hours": RULES.cancel_deadline_hours,
@@ -124,7 +106,11 @@ def machine_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "making/machine_list.html",
-        {"machines": selectors.machines_for(request.user), "rules": RULES},
+        {
+            "machines": selectors.machines_for(request.user),
+            "rules": RULES,
+            "staff": scope.can(Can.MANAGE_MAKING),
+        },
     )
 
 
@@ -145,10 +131,9 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking_form": forms.BookingForm(),
             "maintenance_form": forms.MaintenanceForm(),
             "log_form": forms.MachineLogForm(),
-            "log": machine.log.all()[:20] if staff else [],
             "tenants": selectors.tenants_of_founder(request.user),
             "rules": RULES,
-            "accepted": machine.accepted_materials.all(),
+            **selectors.machine_page(machine, staff=staff),
             "initial_date": _iso_day(request.GET.get("week", "")),
         },
     )
@@ -191,11 +176,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise _bad_form(form)
     data = form.cleaned_data
-    tenant = None
-    if data.get("tenant"):
-        tenant = selectors.tenants_of_founder(request.user).filter(pk=data["tenant"]).first()
-        if tenant is None:
-            raise SaramError("making_not_founder")
+    tenant = selectors.founder_tenant(request.user, data.get("tenant"))
+    if data.get("tenant") and tenant is None:
+        raise SaramError("making_not_founder")
     grams = data.get("material_g") or 0
     reservations.book(
         by=request.user,
@@ -216,7 +199,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _audience_of(user: Any) -> str:
-    if selectors.tenants_of_founder(user).exists():
+    if selectors.is_founder(user):
         return Audience.FOUNDER
     return Audience.PUBLIC
 
@@ -336,47 +319,22 @@ def material_stock(request: HttpRequest, pk: int) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = forms.CourseFilterForm(request.GET)
     audience = form.cleaned_data.get("audience", "") if form.is_valid() else ""
-    now = timezone.now()
-    sessions = selectors.open_sessions(since=now)
-    if audience:
-        sessions = sessions.filter(course__audience=audience)
-    mine = set()
-    if request.user.is_authenticated:
-        mine = set(selectors.enrolments_of(request.user).values_list("session_id", flat=True))
+    scope = scope_of(request.user)
     return render(
         request,
         "making/catalogue.html",
         {
             "form": form,
-            "courses": selectors.published_courses(audience=audience),
-            "sessions": sessions,
-            "mine": mine,
+            "courses": selectors.courses_for(request.user, audience=audience),
+            "sessions": selectors.sessions_for(
+                request.user, since=timezone.now(), audience=audience
+            ),
+            "mine": selectors.enrolled_session_ids(request.user),
             "kinds": dict(MachineKind.choices),
-            "can_enrol": scope_of(request.user).can(Can.SELF_SERVICE),
+            "can_enrol": scope.can(Can.SELF_SERVICE),
+            "staff": scope.can(Can.MANAGE_MAKING),
         },
     )
-
-
-@require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
-    scope_of(request.user).require(Can.MANAGE_MAKING)
-    form = forms.SessionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not form.is_valid():
-            raise _bad_form(form)
-        data = form.cleaned_data
-        session = courses.schedule_session(
-            by=request.user,
-            course=data["course"],
-            starts_at=_aware(data["starts_at"]),
-            ends_at=_aware(data["ends_at"]),
-            capacity=data["capacity"],
-            instructor=data.get("instructor"),
-            room=data.get("room"),
-            now=timezone.now(),
-        )
-        return redirect("making:session", pk=session.pk)
-    return render(request, "making/session_new.html", {"form": form})
 
 
 @require_POST
@@ -407,7 +365,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "making/session.html",
-        {"session": session, "roster": selectors.roster(session)},
+        {
+            "session": session,
+            "roster": selectors.roster(session),
+            "staff": scope_of(request.user).can(Can.MANAGE_MAKING),
+        },
     )
 
 
@@ -461,17 +423,17 @@ def verify(request: HttpRequest) -> HttpResponse:
 @public
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    mine = set()
-    if request.user.is_authenticated:
-        mine = set(selectors.registrations_of(request.user).values_list("event_id", flat=True))
+    scope = scope_of(request.user)
     return render(
         request,
         "making/events.html",
         {
-            "events": selectors.public_events(since=now - dt.timedelta(days=1)),
-            "mine": mine,
-            "can_register": scope_of(request.user).can(Can.SELF_SERVICE),
+            "events": selectors.events_for(
+                request.user, since=timezone.now() - dt.timedelta(days=1)
+            ),
+            "mine": selectors.registered_event_ids(request.user),
+            "can_register": scope.can(Can.SELF_SERVICE),
+            "staff": scope.can(Can.MANAGE_MAKING),
         },
     )
 
@@ -495,10 +457,24 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("making:events")
 
 
+@require_POST
+def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = selectors.own_registration(request.user, pk)
+    events.cancel_registration(by=request.user, registration=registration, now=timezone.now())
+    return redirect("making:mine")
+
+
 @public
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
-    return render(request, "making/gallery.html", {"projects": selectors.gallery()})
+    return render(
+        request,
+        "making/gallery.html",
+        {
+            "projects": selectors.gallery_for(request.user),
+            "staff": scope_of(request.user).can(Can.MANAGE_MAKING),
+        },
+    )
 
 
 # --- Cluster -------------------------------------------------------------------------------------
@@ -513,22 +489,8 @@ def cluster(request: HttpRequest) -> HttpResponse:
         role=data.get("role", ""), sector=data.get("sector", ""), query=data.get("q", "")
     )
     fmt = data.get("format")
-    roles = dict(ClusterRole.choices)
-    sectors = dict(ClusterSector.choices)
     if fmt:
-        headers = [_("이름"), _("구분"), _("분야"), _("동"), _("소개"), _("누리집")]
-        rows = (
-            [
-                m.organisation.name,
-                str(roles.get(m.role, "")),
-                str(sectors.get(m.sector, "")),
-                m.organisation.dong.display_name if m.organisation.dong else "",
-                m.summary,
-                m.website,
-            ]
-            for m in members
-        )
-        content = write_table(headers, rows, fmt)
+        content = write_table(presenters.cluster_headers(), presenters.cluster_rows(members), fmt)
         response = HttpResponse(
             content,
             content_type="text/csv; charset=utf-8"
@@ -537,22 +499,13 @@ def cluster(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="cluster.{fmt}"'
         return response
-    points = [
-        {
-            "name": m.organisation.name,
-            "role": str(roles.get(m.role, "")),
-            "lat": m.lat or (m.organisation.dong.centroid_lat if m.organisation.dong else None),
-            "lng": m.lng or (m.organisation.dong.centroid_lng if m.organisation.dong else None),
-        }
-        for m in members
-    ]
     return render(
         request,
         "making/cluster.html",
         {
             "form": form,
             "members": members,
-            "points": [p for p in points if p["lat"]],
+            "points": presenters.cluster_points(members),
             "query": request.GET.urlencode(),
         },
     )
@@ -563,24 +516,15 @@ def cluster(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def incubator(request: HttpRequest) -> HttpResponse:
-    tenants = list(selectors.tenants_for(request.user).prefetch_related("milestones", "founders"))
+    tenants = selectors.incubator_tenants(request.user)
     ids = [t.pk for t in tenants]
-    balances = selectors.credit_balances(ids)
-    used = selectors.credit_use(ids)
     today = timezone.localdate()
-    rows = []
-    for t in tenants:
-        due = [m for m in t.milestones.all() if m.done_on is None]
-        rows.append(
-            {
-                "tenant": t,
-                "balance_h": round(balances.get(t.pk, 0) / 60, 1),
-                "used_h": round(used.get(t.pk, 0) / 60, 1),
-                "due": sorted(due, key=lambda m: m.due_on)[:2],
-                "overdue": sum(1 for m in due if m.due_on < today),
-                "founders": [f.name for f in t.founders.all()],
-            }
-        )
+    rows = presenters.incubator_rows(
+        tenants,
+        balances=selectors.credit_balances(ids),
+        used=selectors.credit_use(ids),
+        today=today,
+    )
     return render(request, "making/incubator.html", {"rows": rows, "today": today})
 
 
@@ -592,10 +536,7 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "making/tenant.html",
         {
             "tenant": tenant,
-            "ledger": tenant.credits.select_related("reservation__machine")[:50],
-            "milestones": tenant.milestones.all(),
-            "mentoring": tenant.mentoring.all()[:20],
-            "founders": tenant.founders.all(),
+            **selectors.tenant_page(tenant),
             "credit_form": forms.CreditForm(),
         },
     )

@@ -161,6 +161,8 @@ class Machine(models.Model):
     )
     is_bookable = models.BooleanField(_("시민 예약 가능"), default=True)
     description = models.TextField(_("설명"), blank=True)
+    # A retired machine keeps its history (reservations, log, print jobs) but leaves every list.
+    retired_on = models.DateField(_("사용 종료일"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("장비")

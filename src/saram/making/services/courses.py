@@ -12,6 +12,7 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.making.models import (
     Certificate,
+    Course,
     CourseSession,
     Enrolment,
     EnrolmentStatus,
@@ -95,27 +96,34 @@ def cancel_enrolment(*, by: Any, enrolment: Enrolment, now: dt.datetime) -> Enro
         locked.save(update_fields=["status", "cancelled_at"])
         if not was_enrolled:
             return None
-        taken = Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED).count()
-        if taken >= session.capacity:
-            return None
-        first = (
-            Enrolment.objects.select_for_update()
-            .filter(session=session, status=EnrolmentStatus.WAITING)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if first is None:
-            return None
-        first.status = EnrolmentStatus.ENROLLED
-        first.save(update_fields=["status"])
+        promoted = _promote_waiting(session, now=now)
+        return promoted[0] if promoted else None
+
+
+def _promote_waiting(session: CourseSession, *, now: dt.datetime) -> list[Enrolment]:
+    """Fill the session's free places from its waiting list, oldest first; each is told.
+    The caller holds the session's row lock."""
+    taken = Enrolment.objects.filter(session=session, status=EnrolmentStatus.ENROLLED).count()
+    free = session.capacity - taken
+    if free <= 0:
+        return []
+    moving = list(
+        Enrolment.objects.select_for_update()
+        .filter(session=session, status=EnrolmentStatus.WAITING)
+        .select_related("user")
+        .order_by("created_at", "id")[:free]
+    )
+    for enrolment in moving:
+        enrolment.status = EnrolmentStatus.ENROLLED
+        enrolment.save(update_fields=["status"])
         notify(
-            user=first.user,
+            user=enrolment.user,
             now=now,
             code="making_notice_promoted",
             course=session.course.title,
             start=local(session.starts_at),
         )
-        return first
+    return moving
 
 
 def _may_take_attendance(by: Any, session: CourseSession) -> bool:
@@ -191,8 +199,9 @@ def schedule_session(
     now: dt.datetime,
     instructor: Any = None,
     room: Any = None,
+    school: Any = None,
 ) -> CourseSession:
-    """Staff put a dated class of a course on the calendar."""
+    """Staff put a dated class of a course on the calendar (booked by a school, if given)."""
     require(by, Can.MANAGE_MAKING)
     if ends_at <= starts_at:
         raise SaramError("making_ends_before_start")
@@ -207,4 +216,118 @@ def schedule_session(
         capacity=capacity,
         instructor=instructor,
         room=room,
+        school=school,
     )
+
+
+# --- The catalogue, kept by staff --------------------------------------------------------------
+
+COURSE_FIELDS = ("code", "title", "audience", "summary", "hours", "fee_krw", "unlocks")
+
+
+def add_course(*, by: Any, values: dict[str, Any]) -> Course:
+    """Staff add a course to the catalogue (published or not)."""
+    require(by, Can.MANAGE_MAKING)
+    return Course.objects.create(**_course_values(values))
+
+
+def update_course(*, by: Any, course: Course, values: dict[str, Any]) -> Course:
+    """Staff change a course; its sessions, enrolments and certificates stay as they are."""
+    require(by, Can.MANAGE_MAKING)
+    for name, value in _course_values(values).items():
+        setattr(course, name, value)
+    course.save()
+    return course
+
+
+def _course_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in (*COURSE_FIELDS, "is_published") if k in values}
+
+
+def update_session(
+    *,
+    by: Any,
+    session: CourseSession,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    now: dt.datetime,
+    instructor: Any = None,
+    room: Any = None,
+    school: Any = None,
+) -> CourseSession:
+    """Staff move or resize a session before it starts: capacity never below those enrolled,
+    a larger one moves the waiting list up, a new time is told to everyone on the roster."""
+    require(by, Can.MANAGE_MAKING)
+    if ends_at <= starts_at:
+        raise SaramError("making_ends_before_start")
+    with transaction.atomic():
+        locked = (
+            CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+        )
+        if locked.is_cancelled:
+            raise SaramError("making_already_cancelled")
+        if locked.starts_at <= now:
+            raise SaramError("making_session_has_started")
+        if starts_at != locked.starts_at and starts_at < now:
+            raise SaramError("making_in_past")
+        taken = Enrolment.objects.filter(session=locked, status=EnrolmentStatus.ENROLLED).count()
+        if capacity < taken:
+            raise SaramError("making_capacity_below_taken", taken=taken)
+        old_start = locked.starts_at
+        locked.starts_at, locked.ends_at = starts_at, ends_at
+        locked.capacity, locked.instructor, locked.room = capacity, instructor, room
+        locked.school = school
+        locked.save(
+            update_fields=["starts_at", "ends_at", "capacity", "instructor", "room", "school"]
+        )
+        if old_start != starts_at:
+            for enrolment in _roster_rows(locked):
+                notify(
+                    user=enrolment.user,
+                    now=now,
+                    code="making_notice_session_moved",
+                    course=locked.course.title,
+                    old_start=local(old_start),
+                    new_start=local(starts_at),
+                )
+        _promote_waiting(locked, now=now)
+    return locked
+
+
+def _roster_rows(session: CourseSession) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.select_for_update()
+        .filter(session=session)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("user")
+    )
+
+
+def cancel_session(*, by: Any, session: CourseSession, now: dt.datetime) -> int:
+    """Staff cancel a session before it starts: every place and waiting-list place is given
+    up and each person is told. Returns how many people were told."""
+    require(by, Can.MANAGE_MAKING)
+    with transaction.atomic():
+        locked = (
+            CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+        )
+        if locked.is_cancelled:
+            raise SaramError("making_already_cancelled")
+        if locked.starts_at <= now:
+            raise SaramError("making_session_has_started")
+        locked.is_cancelled = True
+        locked.save(update_fields=["is_cancelled"])
+        rows = _roster_rows(locked)
+        for enrolment in rows:
+            enrolment.status = EnrolmentStatus.CANCELLED
+            enrolment.cancelled_at = now
+            enrolment.save(update_fields=["status", "cancelled_at"])
+            notify(
+                user=enrolment.user,
+                now=now,
+                code="making_notice_session_cancelled",
+                course=locked.course.title,
+                start=local(locked.starts_at),
+            )
+    return len(rows)

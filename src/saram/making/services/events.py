@@ -63,20 +63,105 @@ def cancel_registration(
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         locked = EventRegistration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == RegistrationStatus.CANCELLED:
+            raise SaramError("making_not_registered")
+        if event.starts_at <= now:
+            raise SaramError("making_event_over")
         was = locked.status
         locked.status = RegistrationStatus.CANCELLED
         locked.save(update_fields=["status"])
         if was != RegistrationStatus.REGISTERED:
             return None
-        first = (
-            EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING)
-            .order_by("created_at", "id")
-            .first()
+        promoted = _promote_waiting(event, now=now)
+        return promoted[0] if promoted else None
+
+
+def _promote_waiting(event: Event, *, now: dt.datetime) -> list[EventRegistration]:
+    """Fill the event's free places from its waiting list, oldest first; each is told. The
+    caller holds the event's row lock."""
+    taken = EventRegistration.objects.filter(
+        event=event, status=RegistrationStatus.REGISTERED
+    ).count()
+    free = event.capacity - taken
+    if free <= 0:
+        return []
+    moving = list(
+        EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING)
+        .select_related("user")
+        .order_by("created_at", "id")[:free]
+    )
+    for registration in moving:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.save(update_fields=["status"])
+        if registration.user_id:
+            notify(
+                user=registration.user,
+                now=now,
+                code="making_notice_event_promoted",
+                event=event.title,
+            )
+    return moving
+
+
+EVENT_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "capacity", "summary")
+
+
+def add_event(*, by: Any, values: dict[str, Any]) -> Event:
+    """Staff put an event on the public calendar (or keep it unpublished for now)."""
+    require(by, Can.MANAGE_MAKING)
+    _check_times(values)
+    return Event.objects.create(**_event_values(values))
+
+
+def update_event(*, by: Any, event: Event, values: dict[str, Any], now: dt.datetime) -> Event:
+    """Staff change an event; a larger capacity moves its waiting list up."""
+    require(by, Can.MANAGE_MAKING)
+    _check_times(values)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        taken = EventRegistration.objects.filter(
+            event=locked, status=RegistrationStatus.REGISTERED
+        ).count()
+        if values.get("capacity", locked.capacity) < taken:
+            raise SaramError("making_capacity_below_taken", taken=taken)
+        for name, value in _event_values(values).items():
+            setattr(locked, name, value)
+        locked.save()
+        _promote_waiting(locked, now=now)
+    return locked
+
+
+def cancel_event(*, by: Any, event: Event, now: dt.datetime) -> int:
+    """Staff call an event off: it leaves the public list, every registration is cancelled
+    and each person told. Returns how many were told."""
+    require(by, Can.MANAGE_MAKING)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        rows = list(
+            EventRegistration.objects.filter(event=locked)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .select_related("user")
         )
-        if first is None:
-            return None
-        first.status = RegistrationStatus.REGISTERED
-        first.save(update_fields=["status"])
-        if first.user_id:
-            notify(user=first.user, now=now, code="making_notice_event_promoted", event=event.title)
-        return first
+        for registration in rows:
+            registration.status = RegistrationStatus.CANCELLED
+            registration.save(update_fields=["status"])
+            if registration.user_id:
+                notify(
+                    user=registration.user,
+                    now=now,
+                    code="making_notice_event_cancelled",
+                    event=locked.title,
+                )
+        locked.is_published = False
+        locked.save(update_fields=["is_published"])
+    return len(rows)
+
+
+def _check_times(values: dict[str, Any]) -> None:
+    start, end = values.get("starts_at"), values.get("ends_at")
+    if start is not None and end is not None and end <= start:
+        raise SaramError("making_ends_before_start")
+
+
+def _event_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in (*EVENT_FIELDS, "is_published") if k in values}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -35,7 +34,14 @@ from saram.making.models import (
     Tenant,
 )
 from saram.making.rules import RULES, BookingRules
-from saram.making.services._common import SEOUL, is_staff, local, notify, require
+from saram.making.services._common import (
+    SEOUL,
+    is_staff,
+    local,
+    lock_person_quota,
+    notify,
+    require,
+)
 from saram.making.services.stock import withdraw_stock
 
 
@@ -199,7 +205,7 @@ def book(
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     with transaction.atomic():
         # One booking per person at a time: the quota is re-read under this lock.
-        get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+        lock_person_quota(by)
         until = suspended_until(by, now, rules)
         if until is not None:
             raise SaramError("making_suspended", count=rules.no_show_limit, until=local(until))
@@ -284,6 +290,36 @@ def _release(reservation: Reservation, *, now: dt.datetime, by: Any) -> None:
             reason=CreditReason.REFUND,
             reservation=reservation,
         )
+
+
+def cancel_future_bookings(
+    *, by: Any, machine: Machine, now: dt.datetime, notice: str
+) -> list[Reservation]:
+    """Cancel every booking of the machine not yet started (credits refunded), telling each
+    person with the notice `notice`. The caller holds the machine's row lock."""
+    require(by, Can.MANAGE_MAKING)
+    rows = list(
+        # Only the bookings are locked (PostgreSQL refuses FOR UPDATE on the nullable tenant).
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(
+            machine=machine,
+            kind=ReservationKind.BOOKING,
+            status=ReservationStatus.BOOKED,
+            starts_at__gt=now,
+        )
+        .select_related("tenant", "user")
+        .order_by("starts_at")
+    )
+    for booking in rows:
+        _release(booking, now=now, by=by)
+        notify(
+            user=booking.user,
+            now=now,
+            code=notice,
+            machine=str(machine),
+            old_start=local(booking.starts_at),
+        )
+    return rows
 
 
 def mark_attended(*, by: Any, reservation: Reservation, now: dt.datetime) -> Reservation:
