@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
@@ -75,6 +76,17 @@ def can_view(user: Any) -> bool:
 
 def can_manage(user: Any) -> bool:
     return scope_of(user).can(Can.MANAGE_ECONOMY)
+
+
+def can_view_meals(user: Any) -> bool:
+    """School meals: whoever sees the economy, and the nutritionists who plan the meals."""
+    return can_view(user) or scope_of(user).can(Can.PLAN_MEALS)
+
+
+def can_plan_meals(user: Any) -> bool:
+    """Menus, substitutions, sourcing runs, orders and deliveries of school meals."""
+    scope = scope_of(user)
+    return scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.PLAN_MEALS)
 
 
 def can_manage_suppliers(user: Any) -> bool:
@@ -331,43 +343,84 @@ def _aggregated(user: Any, selection: LedgerFilter, keys: list[str]) -> pl.DataF
     return frame.filter(pl.col("n") != 0)
 
 
-def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:
-    """Local share and leakage per value of one dimension (department, programme, category,
-    month), by the engine's report over the database's sums."""
-    if by not in DIMENSIONS:
-        by = "department"
+# Sums of one selection, kept per ledger version: the page answers from memory until the ledger
+# totals change (an import, a removal, a supplier moved, a rebuild), whatever the process.
+SHARE_CACHE_SECONDS = 3600
+_SumRow = tuple[Any, int, int, int, int, int, int, int, float | None]
+
+
+def ledger_version() -> str:
+    """A mark that changes whenever the ledger totals change (one indexed query).
+
+    Writers only append to or delete from the totals (a correction is a new row), so the
+    pair (row count, last id) never comes back to an earlier value once the data changed.
+    """
+    found = LedgerTotal.objects.aggregate(n=Count("id"), last=Max("id"))
+    return f"{found['n']}.{found['last'] or 0}"
+
+
+def _share_sums(user: Any, selection: LedgerFilter, by: str) -> list[_SumRow]:
+    """The engine's report over the database's sums, as plain tuples (labels are added by the
+    caller, so a renamed department shows its new name at once)."""
     frame = _aggregated(user, selection, [by])
     if frame.height == 0:
         return []
     report = local_share_report(frame, by=[by])
     counts = frame.group_by(by).agg(pl.col("n").sum().alias("rows"))
     report = report.join(counts, on=by, how="left", nulls_equal=True)
-    labels = _labels(by)
-    out = []
-    for row in report.iter_rows(named=True):
-        key = row[by]
-        label = key.strftime("%Y-%m") if isinstance(key, dt.date) else labels.get(key, "—")
-        out.append(
-            ShareRow(
-                key=key,
-                label=label,
-                row_count=int(row["rows"]),
-                total_krw=int(row["total_krw"]),
-                in_city_krw=int(row["in_city_krw"] or 0),
-                in_province_krw=int(row["in_province_krw"] or 0),
-                outside_krw=int(row["outside_krw"] or 0),
-                unknown_krw=int(row["unknown_krw"] or 0),
-                leakage_krw=int(row["leakage_krw"] or 0),
-                local_share=row["local_share"],
-            )
+    return [
+        (
+            row[by],
+            int(row["rows"]),
+            int(row["total_krw"]),
+            int(row["in_city_krw"] or 0),
+            int(row["in_province_krw"] or 0),
+            int(row["outside_krw"] or 0),
+            int(row["unknown_krw"] or 0),
+            int(row["leakage_krw"] or 0),
+            row["local_share"],
         )
+        for row in report.iter_rows(named=True)
+    ]
+
+
+def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:
+    """Local share and leakage per value of one dimension (department, programme, category,
+    month), by the engine's report over the database's sums; computed once per ledger version
+    and selection, then read from the cache."""
+    if not can_view(user):
+        return []
+    if by not in DIMENSIONS:
+        by = "department"
+    digest = hashlib.sha256(repr((by, selection)).encode()).hexdigest()[:32]
+    key = f"saram:economy:share:{ledger_version()}:{digest}"
+    sums: list[_SumRow] | None = cache.get(key)
+    if sums is None:
+        sums = _share_sums(user, selection, by)
+        cache.set(key, sums, SHARE_CACHE_SECONDS)
+    labels = _labels(by)
+    out = [
+        ShareRow(
+            key=key_,
+            label=key_.strftime("%Y-%m") if isinstance(key_, dt.date) else labels.get(key_, "—"),
+            row_count=n,
+            total_krw=total,
+            in_city_krw=in_city,
+            in_province_krw=in_province,
+            outside_krw=outside,
+            unknown_krw=unknown,
+            leakage_krw=leakage,
+            local_share=share,
+        )
+        for key_, n, total, in_city, in_province, outside, unknown, leakage, share in sums
+    ]
     if by != "month":
         out.sort(key=lambda r: -r.total_krw)
     return out
 
 
-def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
-    rows = local_share(user, selection, by="programme")
+def total_of(rows: list[ShareRow]) -> ShareRow | None:
+    """The whole selection from its rows by any one dimension (each payment is in one row)."""
     if not rows:
         return None
     total = sum(r.total_krw for r in rows)
@@ -384,6 +437,10 @@ def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
         leakage_krw=sum(r.leakage_krw for r in rows),
         local_share=in_city / total if total else None,
     )
+
+
+def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
+    return total_of(local_share(user, selection, by="programme"))
 
 
 def top_leakage(user: Any, selection: LedgerFilter, *, limit: int = 10) -> list[dict[str, Any]]:

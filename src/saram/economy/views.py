@@ -132,8 +132,8 @@ def home(request: HttpRequest) -> HttpResponse:
     years = selectors.fiscal_years(request.user)
     year = _year(request, years)
     selection = LedgerFilter(fiscal_year=year)
-    total = selectors.local_share_total(request.user, selection)
     by_programme = selectors.local_share(request.user, selection, by="programme")
+    total = selectors.total_of(by_programme)
     return render(
         request,
         "economy/home.html",
@@ -418,7 +418,7 @@ def local_share(request: HttpRequest) -> HttpResponse:
             detail={"year": year, "by": by},
         )
         return _download(content, fmt, f"local-share-{year}-{by}")
-    total = selectors.local_share_total(request.user, selection)
+    total = selectors.total_of(rows)
     chart = {
         "labels": [r.label for r in rows],
         "keys": [r.key.isoformat() if isinstance(r.key, dt.date) else r.key for r in rows],
@@ -448,7 +448,7 @@ def local_share(request: HttpRequest) -> HttpResponse:
             "year": year,
             "by": by,
             "dimension_labels": DIMENSION_LABELS,
-            "rows": rows,
+            "table": presenters.share_table(rows, by=by, year=year),
             "total": total,
             "chart": chart,
             "query": base_query.urlencode(),

@@ -61,7 +61,9 @@ def check_purchase(
 ) -> PolicyDecision:
     """The engine's answer for one purchase request, with the registry's local suppliers."""
     scope = scope_of(by)
-    if not (scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS)):
+    if not (
+        scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS) or scope.can(Can.PLAN_MEALS)
+    ):
         scope.require(Can.MANAGE_ECONOMY)
     request = PurchaseRequest(
         category=category.code,
