@@ -18,6 +18,7 @@ import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from saram.core.access import Can, not_found, scope_of
 from saram.economy import explanations
@@ -58,6 +59,8 @@ from saram.economy.models import (
     amount_before_vat,
 )
 from saram.economy.services.rules import current_rule_book, target_share_bp
+from saram.economy.services.welfare_spending import WELFARE_PROGRAMME_PREFIX
+from saram.welfare.selectors import served_referrals_by_organisation
 
 __all__ = ["not_found"]
 
@@ -705,6 +708,7 @@ class SocialEconomyRow:
     support_krw: int
     support_count: int
     sales_krw: int
+    welfare_referrals: int = 0  # welfare referrals the firm served in the year (Part D)
 
 
 @dataclass(frozen=True)
@@ -756,15 +760,123 @@ def social_economy_rows(user: Any, *, fiscal_year: int) -> list[SocialEconomyRow
         .annotate(total=Sum("amount_krw"))
         .values_list("supplier_id", "total")
     )
+    referrals: dict[int, int] = {}
+    for r in welfare_referrals(user, fiscal_year=fiscal_year):
+        referrals[r.supplier.pk] = referrals.get(r.supplier.pk, 0) + r.served
     return [
         SocialEconomyRow(
             supplier=s,
             support_krw=int((support.get(s.id) or {}).get("total") or 0),
             support_count=int((support.get(s.id) or {}).get("n") or 0),
             sales_krw=int(sales.get(s.id) or 0),
+            welfare_referrals=referrals.get(s.id, 0),
         )
         for s in suppliers
     ]
+
+
+# --- Welfare money counted as local circulation ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WelfareReferrals:
+    supplier: Supplier
+    programme_code: str  # the welfare programme's code
+    programme_label: str
+    served: int
+
+
+def welfare_referrals(user: Any, *, fiscal_year: int) -> list[WelfareReferrals]:
+    """Welfare referrals that social enterprises and cooperatives of the registry served in a
+    year, per firm and welfare programme (aggregates from the welfare app; no case, no person)."""
+    if not can_view(user):
+        return []
+    rows = served_referrals_by_organisation(year=fiscal_year)
+    suppliers = {
+        s.organisation_id: s
+        for s in Supplier.objects.filter(
+            organisation_id__in={r["resource__organisation_id"] for r in rows}
+        )
+        .exclude(social_economy_type="")
+        .select_related("organisation")
+    }
+    return [
+        WelfareReferrals(
+            supplier=suppliers[r["resource__organisation_id"]],
+            programme_code=str(r["case__programme"] or ""),
+            programme_label=r["programme_label"],
+            served=int(r["served"]),
+        )
+        for r in rows
+        if r["resource__organisation_id"] in suppliers
+    ]
+
+
+@dataclass(frozen=True)
+class WelfareCirculation:
+    """One welfare programme's money in the local economy: what the city paid providers for
+    services bought for its cases (local share, LM3) and the referrals social-economy firms
+    served. Linked to the programme, never to a person."""
+
+    label: str
+    spent_krw: int
+    in_city_krw: int
+    local_percent: float | None
+    lm3: float | None
+    referrals: int
+    firms: int  # social-economy firms that served its referrals
+
+
+def welfare_circulation(
+    user: Any, *, fiscal_year: int, report: LM3Report
+) -> list[WelfareCirculation]:
+    """Part D: per welfare programme, its spending's local share and LM3 (from the ledger rows
+    entered under the programme) beside the referrals social-economy firms served."""
+    if not can_view(user):
+        return []
+    programmes = {
+        p.pk: p for p in Programme.objects.filter(code__startswith=WELFARE_PROGRAMME_PREFIX)
+    }
+    shares = {
+        r.key: r
+        for r in local_share(user, LedgerFilter(fiscal_year=fiscal_year), by="programme")
+        if r.key in programmes
+    }
+    lm3 = {p.pk: r.lm3 for p, r in report.per_programme if p is not None and p.pk in programmes}
+    by_code: dict[str, dict[str, Any]] = {}
+    for pk, programme in programmes.items():
+        code = programme.code.removeprefix(WELFARE_PROGRAMME_PREFIX)
+        share = shares.get(pk)
+        if share is None and pk not in lm3:
+            continue
+        by_code[code] = {
+            "label": programme.display_name,
+            "spent_krw": share.total_krw if share else 0,
+            "in_city_krw": share.in_city_krw if share else 0,
+            "local_percent": share.local_percent if share else None,
+            "lm3": round(lm3[pk], 2) if pk in lm3 else None,
+            "referrals": 0,
+            "firms": set(),
+        }
+    for r in welfare_referrals(user, fiscal_year=fiscal_year):
+        entry = by_code.setdefault(
+            r.programme_code,
+            {
+                "label": _("동네복지: %(programme)s") % {"programme": r.programme_label},
+                "spent_krw": 0,
+                "in_city_krw": 0,
+                "local_percent": None,
+                "lm3": None,
+                "referrals": 0,
+                "firms": set(),
+            },
+        )
+        entry["referrals"] += r.served
+        entry["firms"].add(r.supplier.pk)
+    rows = [
+        WelfareCirculation(**(entry | {"firms": len(entry["firms"])})) for entry in by_code.values()
+    ]
+    return sorted(rows, key=lambda r: (-r.spent_krw, -r.referrals, r.label))
 
 
 def priority_purchase(user: Any, *, fiscal_year: int) -> PriorityPurchase | None:

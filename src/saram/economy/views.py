@@ -1193,6 +1193,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
             "city_lm3": round(report.city.lm3, 2) if report.city else None,
             "assumptions": assumptions,
             "surveys": selectors.surveys_for(request.user)[:20],
+            "welfare": selectors.welfare_circulation(request.user, fiscal_year=year, report=report),
             "can_record": selectors.can_manage_suppliers(request.user),
             "chart": {
                 "labels": [r["programme"].display_name if r["programme"] else "—" for r in rows],
@@ -1302,7 +1303,15 @@ def social_economy(request: HttpRequest) -> HttpResponse:
         fmt = _fmt(request)
         content = ledger.export_table(
             by=request.user,
-            headers=("조직", "유형", "소재지", "지원(원)", "지원 건수", "시 매출(원)"),
+            headers=(
+                "조직",
+                "유형",
+                "소재지",
+                "지원(원)",
+                "지원 건수",
+                "시 매출(원)",
+                "복지 연계(건)",
+            ),
             rows=[
                 (
                     r.supplier.name,
@@ -1311,6 +1320,7 @@ def social_economy(request: HttpRequest) -> HttpResponse:
                     r.support_krw,
                     r.support_count,
                     r.sales_krw,
+                    r.welfare_referrals,
                 )
                 for r in rows
             ],
@@ -1332,6 +1342,7 @@ def social_economy(request: HttpRequest) -> HttpResponse:
             "totals": {
                 "support_krw": sum(r.support_krw for r in rows),
                 "sales_krw": sum(r.sales_krw for r in rows),
+                "welfare_referrals": sum(r.welfare_referrals for r in rows),
             },
         },
     )
