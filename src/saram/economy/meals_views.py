@@ -47,6 +47,12 @@ def _require_plan(request: HttpRequest) -> None:
         raise PermissionDenied("meals")
 
 
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A meals page; its tabs are the economy's for those who read it, the meals' alone for a
+    nutritionist."""
+    return render(request, template, context | {"economy_reader": can_view(request.user)})
+
+
 def _year(request: HttpRequest, years: list[int]) -> int:
     form = YearFilter(request.GET)
     if form.is_valid() and form.cleaned_data["year"]:
@@ -59,7 +65,7 @@ def meals_home(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     years = sel.meal_years(request.user)
     year = _year(request, years)
-    return render(
+    return _render(
         request,
         "economy/meals_home.html",
         {
@@ -95,7 +101,7 @@ def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("economy:meals_job", job_id=job.pk)
-    return render(
+    return _render(
         request,
         "economy/meals_import.html",
         {
@@ -126,7 +132,7 @@ def run_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("economy:meals_job", job_id=job.pk)
-    return render(
+    return _render(
         request,
         "economy/meals_import.html",
         {
@@ -147,7 +153,7 @@ def meals_job(request: HttpRequest, job_id: str) -> HttpResponse:
     context = {"job": job, "finished": finished, "view": present.job_view(job)}
     if request.headers.get("HX-Request"):
         return render(request, "economy/_meals_job.html", context)
-    return render(request, "economy/meals_job.html", context)
+    return _render(request, "economy/meals_job.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,7 +181,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
             enqueue=lambda job_id: sourcing_task.enqueue(job_id),
         )
         return redirect("economy:meals_run", pk=run.pk)
-    return render(request, "economy/meals_run_form.html", {"form": form, "years": years})
+    return _render(request, "economy/meals_run_form.html", {"form": form, "years": years})
 
 
 @require_GET
@@ -186,7 +192,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = present.run_view(run)
     if request.headers.get("HX-Request"):
         return render(request, "economy/_meals_run_status.html", {"run": run, "view": view})
-    return render(
+    return _render(
         request,
         "economy/meals_run.html",
         {"run": run, "view": view, "can_plan": can_plan_meals(request.user)},
@@ -209,7 +215,7 @@ def run_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["school"]:
         school = sel.school_for(request.user, form.cleaned_data["school"])
     rows = meals.tracking(run, school=school)
-    return render(
+    return _render(
         request,
         "economy/meals_tracking.html",
         {
@@ -264,7 +270,7 @@ def substitutions(request: HttpRequest) -> HttpResponse:
             meals.set_substitution(by=request.user, **form.cleaned_data)
             messages.success(request, _("대체 규칙을 저장했습니다."))
             return redirect("economy:meals_substitutions")
-    return render(
+    return _render(
         request,
         "economy/meals_substitutions.html",
         {
