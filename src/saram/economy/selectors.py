@@ -41,6 +41,7 @@ from saram.economy.engine.policy import KIND_CODES
 from saram.economy.engine.registry import Locality as EngineLocality
 from saram.economy.engine.splitting import PurchaseColumns
 from saram.economy.models import (
+    LOCALITY_CODE_CHOICES,
     Category,
     ContractMethod,
     Department,
@@ -145,6 +146,31 @@ def categories() -> QuerySet[Category]:
 
 def departments() -> QuerySet[Department]:
     return Department.objects.order_by("name")
+
+
+def display_names(model: Any) -> dict[str, str]:
+    """A reference table's ids (as text) to the names shown (one query)."""
+    return {str(o.id): o.display_name for o in model.objects.all()}
+
+
+def award_candidates(user: Any, purchase: PlannedPurchase) -> QuerySet[Supplier]:
+    """The registry's reviewed suppliers of the purchase's category, by name."""
+    if not can_manage(user):
+        return Supplier.objects.none()
+    return (
+        Supplier.objects.filter(categories=purchase.category_id, needs_review=False)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def programme_for(user: Any, pk: int) -> Programme:
+    if not can_view(user):
+        raise not_found()
+    found = Programme.objects.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 def department_names() -> dict[str, str]:
@@ -268,6 +294,45 @@ def ledger_for(user: Any, selection: LedgerFilter) -> QuerySet[LedgerEntry]:
     return qs.select_related(
         "department", "programme", "category", "supplier__organisation"
     ).order_by("paid_on", "payment_id")
+
+
+def ledger_total_krw(qs: QuerySet[LedgerEntry]) -> int:
+    """The sum of a selection of payments (one query)."""
+    return int(qs.order_by().aggregate(s=Sum("amount_krw"))["s"] or 0)
+
+
+def selection_names(user: Any, selection: LedgerFilter) -> dict[str, Any]:
+    """What a selection's ids name, for the page's heading (a few small queries)."""
+    if not can_view(user):
+        return {}
+
+    def one(model: Any, pk: int | None, *related: str) -> Any:
+        return None if pk is None else model.objects.select_related(*related).filter(pk=pk).first()
+
+    return {
+        "department": one(Department, selection.department),
+        "programme": one(Programme, selection.programme),
+        "category": one(Category, selection.category),
+        "supplier": one(Supplier, selection.supplier, "organisation"),
+        "locality": dict(LOCALITY_CODE_CHOICES).get(selection.locality)
+        if selection.locality is not None
+        else None,
+    }
+
+
+def split_rows(user: Any, flags: list[SplitFlag]) -> dict[str, list[LedgerEntry]]:
+    """The payments behind each split flag, by payment id (one query for all the flags)."""
+    if not can_view(user) or not flags:
+        return {}
+    ids = {pid for f in flags for pid in f.purchase_ids}
+    out: dict[str, list[LedgerEntry]] = {}
+    for entry in (
+        LedgerEntry.objects.filter(payment_id__in=ids)
+        .select_related("supplier__organisation")
+        .order_by("paid_on")
+    ):
+        out.setdefault(entry.payment_id, []).append(entry)
+    return out
 
 
 @dataclass(frozen=True)

@@ -806,7 +806,7 @@ def set_substitution(
             substitute=substitute.name,
         )
     if not 1 <= max_share_pct <= 100:
-        raise SaramError("meals_substitute_share")
+        raise SaramError("meals_substitute_share", low=1, high=100)
     with transaction.atomic():
         rule, _created = Substitution.objects.update_or_create(
             original=original, substitute=substitute, defaults={"max_share_pct": max_share_pct}

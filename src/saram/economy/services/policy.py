@@ -77,5 +77,5 @@ def check_purchase(
         return evaluate(request, current_rule_book(), policy_suppliers(category=category.code))
     except PolicyError as exc:
         raise SaramError(
-            exc.code.value, explanations.explain(exc.code, exc.params), params=dict(exc.params)
+            exc.code.value, explanations.lazy_explain(exc.code, exc.params), params=dict(exc.params)
         ) from exc
