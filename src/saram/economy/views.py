@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from saram.core import imports as core_imports
 from saram.core.access import Can, scope_of
 from saram.core.bounds import checked_year, db_int
-from saram.core.downloads import attachment, export_format
+from saram.core.downloads import attachment, export_format, streamed_csv
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for
@@ -480,6 +480,15 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
             )
             for e in qs.iterator(chunk_size=5000)
         )
+        if fmt == "csv":
+            lines = ledger.stream_export(
+                by=request.user,
+                headers=LEDGER_EXPORT_HEADERS,
+                rows=rows,
+                what=_("지출 내역 내보내기"),
+                detail={"year": year},
+            )
+            return streamed_csv(lines, f"ledger-{year}")
         content = ledger.export_table(
             by=request.user,
             headers=LEDGER_EXPORT_HEADERS,

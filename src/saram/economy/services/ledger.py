@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -33,7 +33,7 @@ from saram.core.imports import (
     register_spec,
 )
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.exports import write_table
+from saram.core.services.exports import stream_csv, write_table
 from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES
@@ -1091,3 +1091,23 @@ def export_table(
         detail={"format": fmt} | (detail or {}),
     )
     return content
+
+
+def stream_export(
+    *,
+    by: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    what: str,
+    detail: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """A large economy table (a year of payments) as CSV lines written while they are sent;
+    audited like `export_table`, before the first line."""
+    audit.record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        target_type="economy.ledger",
+        purpose=what,
+        detail={"format": "csv", "streamed": True} | (detail or {}),
+    )
+    return stream_csv(headers, rows)
