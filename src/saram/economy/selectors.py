@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -893,19 +893,15 @@ class WelfareCirculation:
 
 
 def welfare_circulation(
-    user: Any, *, fiscal_year: int, report: LM3Report
+    user: Any, *, fiscal_year: int, report: LM3Report, shares: Mapping[Any, ShareRow]
 ) -> list[WelfareCirculation]:
     """Part D: per welfare programme, its spending's local share and LM3 (from the ledger rows
-    entered under the programme) beside the referrals social-economy firms served."""
+    entered under the programme) beside the referrals social-economy firms served. `report`
+    and `shares` (the year's local share by programme) are the page's own, not read again."""
     if not can_view(user):
         return []
     programmes = {
         p.pk: p for p in Programme.objects.filter(code__startswith=WELFARE_PROGRAMME_PREFIX)
-    }
-    shares = {
-        r.key: r
-        for r in local_share(user, LedgerFilter(fiscal_year=fiscal_year), by="programme")
-        if r.key in programmes
     }
     lm3 = {p.pk: r.lm3 for p, r in report.per_programme if p is not None and p.pk in programmes}
     by_code: dict[str, dict[str, Any]] = {}

@@ -1170,7 +1170,9 @@ def multiplier(request: HttpRequest) -> HttpResponse:
             "city_lm3": round(report.city.lm3, 2) if report.city else None,
             "assumptions": assumptions,
             "surveys": selectors.surveys_for(request.user)[:20],
-            "welfare": selectors.welfare_circulation(request.user, fiscal_year=year, report=report),
+            "welfare": selectors.welfare_circulation(
+                request.user, fiscal_year=year, report=report, shares=shares
+            ),
             "can_record": selectors.can_manage_suppliers(request.user),
             "chart": {
                 "labels": [r["programme"].display_name if r["programme"] else "—" for r in rows],
