@@ -2,7 +2,9 @@
 loaded, p95 over 40 requests through Django's request handling, logged in (target ≤ 100 ms).
 
 The rows are written by the ledger import's own write path (rows, then the import's rows of
-the ledger totals) into a temporary SQLite database; the page's selector reads the totals.
+the ledger totals) into a temporary SQLite database; the page's selector reads the totals and
+keeps its sums per ledger version, so the first request after a change computes them (printed
+as `cold`) and the next ones read them back (the p95).
 Baseline, in the same run: DuckDB's group-by over the same raw rows (loaded before its clock
 starts), the question the page answers asked of the rows themselves. Both must agree on every
 department's total and city share.
@@ -131,9 +133,11 @@ def run(workdir: Path) -> None:
 
     client = Client(SERVER_NAME="localhost")
     user = superuser()
-    client.force_login(user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     url = f"/economy/ledger/?year={YEAR}&by=department"
+    started = time.perf_counter()
     first = client.get(url)
+    cold_ms = (time.perf_counter() - started) * 1000
     if first.status_code != 200:
         raise SystemExit(f"the page answered {first.status_code}")
     page_s: list[float] = []
@@ -162,7 +166,10 @@ def run(workdir: Path) -> None:
         row = shown[department_id]
         if (row.total_krw, row.in_city_krw) != (int(total), int(in_city)):
             raise SystemExit(f"department {department_id} differs from the raw rows")
-    print(f"departments={len(duck)} agree=all; page p50 {np.median(page_s) * 1000:.1f} ms")
+    print(
+        f"departments={len(duck)} agree=all; page cold (first request after the import) "
+        f"{cold_ms:.1f} ms, p50 {np.median(page_s) * 1000:.1f} ms"
+    )
     result("local_share_page", p95_ms(page_s), "ms", baseline=p95_ms(duck_s), target="<=100 ms")
     _ = dt
 

@@ -56,6 +56,7 @@ DEMO_USERNAMES = {
     Role.CITIZEN.value: "citizen",
     Role.WELFARE_SUPERVISOR.value: "supervisor",
     Role.INCUBATOR_MANAGER.value: "incubator",
+    Role.NUTRITIONIST.value: "nutritionist",
 }
 
 

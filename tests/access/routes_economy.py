@@ -21,12 +21,19 @@ def _versions(world: Any, role: str) -> tuple[list[str], list[str]]:
 # Every signed-in role (areas, organisations and one's own jobs are open to all of them).
 EVERYONE = {r.value for r in Role}
 
+# Who reads the economy's figures, who manages procurement, who keeps the supplier registry.
 READERS = {"city_admin", "procurement_officer", "social_economy_officer"}
 MANAGERS = {"procurement_officer"}
+REGISTRY = {"procurement_officer", "social_economy_officer"}
+# School meals: the nutritionist plans them beside the procurement officer (no ledger, rules or
+# registry); uniforms stay procurement's.
+MEAL_READERS = READERS | {"nutritionist"}
+MEAL_PLANNERS = MANAGERS | {"nutritionist"}
 
 
 def _meal_files(world: Any, role: str) -> tuple[list[str], list[str]]:
-    return ["menus", "offers"], []
+    # The farms' offers are procurement's alone: a nutritionist is walked on the menus.
+    return (["menus"] if role == "nutritionist" else ["menus", "offers"]), []
 
 
 def populate(world: Any) -> None:
@@ -45,139 +52,84 @@ def populate(world: Any) -> None:
         Job.objects.create(kind="economy.meals.menus", label="matrix", created_by=user)
 
 
+# Read-only routes every economy reader may use, then the rest one by one.
+_READ_ONLY = (
+    "/api/economy/ledger/local-share",
+    "/api/economy/ledger/splits",
+    "/api/economy/lm3",
+    "/api/economy/lots",
+    "/api/economy/plans",
+    "/api/economy/plans/{plan_id}",
+    "/api/economy/plans/{plan_id}/ocds",
+    "/api/economy/policy/check",
+    "/api/economy/policy/rules",
+    "/api/economy/social-economy",
+    "/api/economy/suppliers",
+    "/api/economy/suppliers/{supplier_id}",
+    "economy:home",
+    "economy:ledger_imports",
+    "economy:ledger_rows",
+    "economy:ledger_splits",
+    "economy:local_share",
+    "economy:multiplier",
+    "economy:ocds_export",
+    "economy:plan_export",
+    "economy:plan_list",
+    "economy:plan_ocds",
+    "economy:policy_check",
+    "economy:policy_revision",
+    "economy:policy_rules",
+    "economy:social_economy",
+    "economy:supplier_detail",
+    "economy:supplier_list",
+    "economy:supplier_map",
+    "economy:supplier_map_geojson",
+    "economy:uniforms",
+)
+_MANAGED = ("economy:demand_import", "economy:ledger_import", "economy:plan_create")
+_MANAGER_WRITES = (
+    "economy:ledger_import_remove",
+    "economy:ledger_job_review",
+    "economy:purchase_delete",
+    "economy:purchase_tender",
+)
+_REGISTRY_FORMS = (
+    "economy:employee_survey_create",
+    "economy:supplier_create",
+    "economy:supplier_edit",
+    "economy:supplier_import",
+    "economy:survey_create",
+    "economy:survey_import",
+)
+
 ROUTES: dict[str, dict[str, set[str]]] = {
-    "/api/economy/ledger/imports": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer"},
-    },
-    "/api/economy/ledger/local-share": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/ledger/splits": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/lm3": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "/api/economy/lots": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "/api/economy/plans": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "/api/economy/plans/{plan_id}": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/plans/{plan_id}/ocds": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/policy/check": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/policy/rules": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/social-economy": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/suppliers": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "/api/economy/suppliers/{supplier_id}": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:demand_import": {"GET": {"procurement_officer"}, "POST": {"procurement_officer"}},
-    "economy:employee_survey_create": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
-    "economy:home": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:ledger_import": {"GET": {"procurement_officer"}, "POST": {"procurement_officer"}},
-    "economy:ledger_import_remove": {"POST": {"procurement_officer"}},
-    "economy:ledger_imports": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:ledger_job": {"GET": EVERYONE},
-    # School meals and uniforms
-    "economy:meals_home": {"GET": READERS},
-    "economy:meals_import": {"GET": MANAGERS, "POST": MANAGERS},
-    "economy:meals_job": {"GET": EVERYONE},  # one's own jobs only: another's is 404
-    "economy:meals_run_new": {"GET": MANAGERS, "POST": MANAGERS},
-    "economy:meals_run": {"GET": READERS},
-    "economy:meals_run_orders": {"POST": MANAGERS},
-    "economy:meals_tracking": {"GET": READERS},
-    "economy:meals_deliveries": {"GET": MANAGERS, "POST": MANAGERS},
-    "economy:meals_substitutions": {"GET": READERS, "POST": MANAGERS},
-    "economy:meals_substitution_remove": {"POST": MANAGERS},
-    "economy:uniforms": {"GET": READERS},
-    "economy:ledger_job_review": {"POST": {"procurement_officer"}},
-    "economy:ledger_rows": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:ledger_splits": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:local_share": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:lot_planner": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"},
-        "POST": {"city_admin", "procurement_officer", "social_economy_officer"},
-    },
-    "economy:multiplier": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:ocds_export": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:plan_create": {"GET": {"procurement_officer"}, "POST": {"procurement_officer"}},
-    "economy:plan_detail": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer"},
-    },
-    "economy:plan_export": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:plan_list": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:plan_ocds": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
-    "economy:policy_check": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:policy_revision": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:policy_rules": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
+    **{key: {"GET": READERS} for key in _READ_ONLY},
+    **{key: {"GET": MANAGERS, "POST": MANAGERS} for key in _MANAGED},
+    **{key: {"POST": MANAGERS} for key in _MANAGER_WRITES},
+    **{key: {"GET": REGISTRY, "POST": REGISTRY} for key in _REGISTRY_FORMS},
+    "/api/economy/ledger/imports": {"GET": READERS, "POST": MANAGERS},
+    "economy:ledger_job": {"GET": EVERYONE},  # one's own jobs only: another's is 404
+    "economy:lot_planner": {"GET": READERS, "POST": READERS},
+    "economy:plan_detail": {"GET": READERS, "POST": MANAGERS},
     "economy:policy_version_delete": {"POST": {"city_admin"}},
     "economy:policy_version_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
     "economy:policy_version_new": {"GET": {"city_admin"}, "POST": {"city_admin"}},
-    "economy:purchase_award": {"GET": {"procurement_officer"}, "POST": {"procurement_officer"}},
-    "economy:purchase_delete": {"POST": {"procurement_officer"}},
-    "economy:purchase_tender": {"POST": {"procurement_officer"}},
-    "economy:social_economy": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:supplier_create": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
-    "economy:supplier_detail": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:supplier_edit": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
-    "economy:supplier_import": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
-    "economy:supplier_list": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:supplier_map": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
-    "economy:supplier_map_geojson": {
-        "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
-    },
+    "economy:purchase_award": {"GET": MANAGERS, "POST": MANAGERS},
     "economy:support_create": {
         "GET": {"social_economy_officer"},
         "POST": {"social_economy_officer"},
     },
-    "economy:survey_create": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
-    "economy:survey_import": {
-        "GET": {"procurement_officer", "social_economy_officer"},
-        "POST": {"procurement_officer", "social_economy_officer"},
-    },
+    # School meals
+    "economy:meals_home": {"GET": MEAL_READERS},
+    "economy:meals_import": {"GET": MEAL_PLANNERS, "POST": MEAL_PLANNERS},
+    "economy:meals_job": {"GET": EVERYONE},  # one's own jobs only: another's is 404
+    "economy:meals_run_new": {"GET": MEAL_PLANNERS, "POST": MEAL_PLANNERS},
+    "economy:meals_run": {"GET": MEAL_READERS},
+    "economy:meals_run_orders": {"POST": MEAL_PLANNERS},
+    "economy:meals_tracking": {"GET": MEAL_READERS},
+    "economy:meals_deliveries": {"GET": MEAL_PLANNERS, "POST": MEAL_PLANNERS},
+    "economy:meals_substitutions": {"GET": MEAL_READERS, "POST": MEAL_PLANNERS},
+    "economy:meals_substitution_remove": {"POST": MEAL_PLANNERS},
 }
 
 PARAMS: dict[str, Any] = {

@@ -23,6 +23,7 @@ EVERYONE = {
     "making_staff",
     "instructor",
     "incubator_manager",
+    "nutritionist",
     "citizen",
 }
 BOOKERS = {"citizen", STAFF, "instructor", "incubator_manager"}

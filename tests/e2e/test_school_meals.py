@@ -1,5 +1,5 @@
-"""A procurement officer uploads a term's menus, runs the school-meal optimiser, reads the
-cost / local-share curve and issues the year's orders, in a real Chromium."""
+"""A nutritionist uploads a term's menus, runs the school-meal optimiser, reads the cost /
+local-share curve and issues the year's orders, in a real Chromium."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_upload_menus_optimise_read_the_curve_and_order(logged_in_page: Any, cit
     install_shipped_rules(by=None)
     load_meals_demo(city=city, year=YEAR, seed=7, size=Size(ingredients=60, farms=60))
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = logged_in_page(Role.PROCUREMENT_OFFICER)
+    page = logged_in_page(Role.NUTRITIONIST)
 
     # 1. The term's menus, checked in the worker: the months they name are replaced.
     page.goto("/economy/meals/")

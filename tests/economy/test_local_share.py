@@ -11,7 +11,7 @@ import tablib
 from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Role
 from saram.economy import selectors
-from saram.economy.models import Department
+from saram.economy.models import Department, LedgerImport
 from saram.economy.selectors import LedgerFilter
 from saram.economy.services import ledger, ledger_totals
 
@@ -89,6 +89,31 @@ def test_every_table_exports_as_csv_and_xlsx(spending: Any, client_as: Any) -> N
     sheet = tablib.Dataset().load(rows.content, format="xlsx")
     assert sheet.height == 4 and sheet.headers[0] == "지급번호"
     assert AuditEntry.objects.filter(target_type="economy.ledger", action="export").count() == 2
+
+
+def test_a_year_of_payments_streams_as_csv_audited_once(spending: Any, client_as: Any) -> None:
+    client = client_as(Role.PROCUREMENT_OFFICER)
+    response = client.get("/economy/ledger/rows/?year=2024&format=csv")
+    assert response.streaming and response["Cache-Control"] == "no-store"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    data = tablib.Dataset().load(text, format="csv")
+    assert data.height == 4 and data.headers[0] == "지급번호"
+    assert AuditEntry.objects.filter(target_type="economy.ledger", action="export").count() == 1
+
+
+def test_a_changed_ledger_is_shown_at_once_though_the_sums_are_kept(
+    spending: Any, client_as: Any
+) -> None:
+    client = client_as(Role.CITY_ADMIN)
+    first = client.get("/economy/ledger/?year=2024&by=department").content.decode()
+    assert 'id="local-share">30.0%' in first
+    ledger.remove_import(
+        by=client_as(Role.PROCUREMENT_OFFICER).user,
+        ledger_import=LedgerImport.objects.get(),
+        purpose="test",
+    )
+    again = client.get("/economy/ledger/?year=2024&by=department").content.decode()
+    assert 'id="local-share"' not in again  # no stale sums from before the removal
 
 
 def test_the_api_answers_with_the_same_figures(spending: Any, client_as: Any) -> None:

@@ -31,8 +31,9 @@ PAGES: dict[str, int] = {
     "/economy/suppliers/{supplier}/": 10,
     "/economy/lots/?programme={programme}&fiscal_year=2026&bid_award_ratio_percent=90": 22,
     "/economy/policy/revisions/1/": 9,
-    "/economy/multiplier/?year=2024": 15,
-    "/economy/social/?year=2024": 13,
+    # The welfare programmes and the referrals social-economy firms served (Part D): +2, +1.
+    "/economy/multiplier/?year=2024": 17,
+    "/economy/social/?year=2024": 14,
 }
 
 

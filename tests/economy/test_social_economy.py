@@ -43,9 +43,9 @@ def test_support_is_recorded_for_a_social_economy_organisation(
 @pytest.mark.parametrize(
     ("social", "kind", "amount", "code"),
     [
-        ("", "training", 0, "not_social_economy"),
-        ("cooperative", "grant", 0, "grant_without_amount"),
-        ("cooperative", "training", -1, "bad_amount"),
+        ("", "training", 0, "economy_not_social_economy"),
+        ("cooperative", "grant", 0, "economy_grant_without_amount"),
+        ("cooperative", "training", -1, "economy_bad_support_amount"),
     ],
 )
 def test_bad_support_records_are_refused(

@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from saram.core.models import Role
 from saram.economy.models import LedgerEntry, LedgerImport
-from saram.economy.selectors import LedgerFilter, local_share
+from saram.economy.selectors import LedgerFilter, local_share, welfare_referrals
 from saram.economy.services import welfare_spending
 from saram.welfare.models import Case, Referral, Resource
 
@@ -77,8 +78,20 @@ def test_referrals_served_by_social_economy_firms_are_counted_per_programme(
                 sent_at=now, served_at=now,
             )  # fmt: skip
 
-    rows = welfare_spending.social_economy_referrals(fiscal_year=2025)
+    reader = make_user(Role.PROCUREMENT_OFFICER)
+    rows = welfare_referrals(reader, fiscal_year=2025)
 
     assert [(r.supplier, r.programme_label, r.served) for r in rows] == [
         (enterprise, "통합사례관리", 2)
     ]
+    # The firm's referrals on the social-economy page, the programme's on the LM3 page.
+    client = Client()
+    client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/economy/social/?year=2025").content.decode()
+    assert 'id="welfare-referrals-total">2<' in page
+    lm3 = client.get("/economy/multiplier/?year=2025").content.decode()
+    table = lm3[lm3.index('id="welfare-circulation"') :]
+    assert "동네복지: 통합사례관리" in table
+    assert '<td class="num">2</td><td class="num">1</td>' in table
+    # A welfare officer reads neither figure (the economy's pages are not theirs).
+    assert welfare_referrals(worker, fiscal_year=2025) == []

@@ -34,6 +34,7 @@ class Can(StrEnum):
     TEACH = "teach"
     MANAGE_INCUBATOR = "manage_incubator"  # tenants, milestones, machine-hour credits
     SELF_SERVICE = "self_service"  # own reservations, courses, print jobs
+    PLAN_MEALS = "plan_meals"  # school meals: menus, substitutions, sourcing runs, orders
 
 
 GRANTS: dict[str, frozenset[Can]] = {
@@ -89,6 +90,9 @@ GRANTS: dict[str, frozenset[Can]] = {
         {Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.MANAGE_INCUBATOR}
     ),
     Role.CITIZEN: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.SELF_SERVICE}),
+    # The public-meal centre's (or a school's) nutritionist: plans the meals' sourcing; no
+    # ledger, supplier registry, procurement rules or person's record.
+    Role.NUTRITIONIST: frozenset({Can.VIEW_AREAS, Can.VIEW_ORGANISATIONS, Can.PLAN_MEALS}),
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from saram.core.services.exports import FORMATS
 
@@ -17,5 +19,13 @@ def attachment(content: bytes, fmt: str, stem: str) -> HttpResponse:
     """An export file; `no-store`, because exports carry personal or unpublished data."""
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def streamed_csv(lines: Iterable[str], stem: str) -> StreamingHttpResponse:
+    """A CSV export sent as it is written (`exports.stream_csv`), never whole in memory."""
+    response = StreamingHttpResponse(lines, content_type=FORMATS["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     response["Cache-Control"] = "no-store"
     return response

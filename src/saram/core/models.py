@@ -233,6 +233,7 @@ class Role(models.TextChoices):
     MAKING_STAFF = "making_staff", _("3D프린팅 센터 직원")
     INSTRUCTOR = "instructor", _("강사")
     INCUBATOR_MANAGER = "incubator_manager", _("창업보육 매니저")
+    NUTRITIONIST = "nutritionist", _("급식 영양사")
     CITIZEN = "citizen", _("시민")
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -322,10 +321,7 @@ def check_purchase(request: HttpRequest, payload: Query[PurchaseRequestIn]) -> A
     _require_view(request)
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
-        raise SaramError(
-            "unknown_category",
-            _("알 수 없는 품목입니다: %(code)s") % {"code": payload.category},
-        )
+        raise SaramError("economy_unknown_category", code=payload.category)
     department = (
         Department.objects.filter(code=payload.department).first() if payload.department else None
     )
@@ -507,10 +503,7 @@ def propose_lots(request: HttpRequest, payload: Query[LotsIn]) -> Any:
     """Lawful lots for a programme's demand in a year; nothing is saved."""
     programme = Programme.objects.filter(code=payload.programme).first()
     if programme is None:
-        raise SaramError(
-            "unknown_programme",
-            _("알 수 없는 사업입니다: %(code)s") % {"code": payload.programme},
-        )
+        raise SaramError("economy_unknown_programme", code=payload.programme)
     plan = lots.propose_lots(
         by=request.user,
         programme=programme,

@@ -26,5 +26,75 @@ register(
         "no_version": _("그런 규칙 버전이 없습니다: %(v)s"),
         "economy_no_city": _("도시가 없습니다. 먼저 도시를 불러오세요."),
         "ocds_invalid": _("OCDS 스키마에 맞지 않아 내보내지 않았습니다: %(problems)s"),
+        # Surveys
+        "economy_share_out_of_range": _("비율은 %(low)s%%에서 %(high)s%% 사이여야 합니다."),
+        "economy_shares_over_one": _("지역 인건비와 지역 구매 비율의 합이 %(high)s%%를 넘습니다."),
+        "economy_unknown_supplier": _("공급업체 등록부에 없는 번호입니다."),
+        # Lots and demand
+        "economy_programme_no_category": _(
+            "사업 %(name)s에 주 품목이 없습니다. 사업에 품목을 정하세요."
+        ),
+        "economy_bad_award_ratio": _("낙찰률은 %(low)s%%보다 크고 %(high)s%% 이하여야 합니다."),
+        "economy_bad_local_win": _(
+            "지역 업체 낙찰 비율은 %(low)s%%에서 %(high)s%% 사이여야 합니다."
+        ),
+        "economy_unknown_departments": _("부서 코드를 찾을 수 없습니다: %(codes)s"),
+        "lots_tendered": _(
+            "이 사업의 %(year)s년 분할 발주 가운데 이미 공고한 건이 있어 다시 설계할 수 없습니다."
+        ),
+        "unlawful_split": _(
+            "이미 계획했거나 지급한 발주와 합치면 분할 발주가 되어 저장하지 않았습니다: "
+            "%(evidence_text)s"
+        ),
+        "economy_unknown_department": _("알 수 없는 부서입니다."),
+        "economy_demand_repeated": _("%(row)s행과 같은 부서·분야·분기입니다."),
+        # Ledger and its files
+        "economy_reference_gone": _(
+            "가져오는 사이 %(what)s 일부가 지워져 아무것도 가져오지 않았습니다. 다시 가져오세요."
+        ),
+        "economy_duplicate_payment": _(
+            "그사이 같은 지급번호가 저장되어 아무것도 가져오지 않았습니다. "
+            "다시 가져오면 겹치는 행을 알려 드립니다."
+        ),
+        "economy_bad_json": _("JSON을 읽을 수 없습니다: %(reason)s"),
+        "economy_not_ocds": _("OCDS 릴리스 패키지, 릴리스 목록 또는 릴리스 하나가 아닙니다."),
+        "economy_no_releases": _("'releases' 목록이 없습니다."),
+        "economy_release_not_object": _("%(n)s번째 릴리스가 객체가 아닙니다."),
+        "economy_release_must_be_object": _("릴리스는 JSON 객체여야 합니다."),
+        "economy_ocds_no_rows": _("릴리스에 지급(거래)이나 낙찰이 없습니다."),
+        "economy_ocds_needs_transactions": _(
+            "contracts.implementation.transactions 또는 awards가 필요합니다."
+        ),
+        # Suppliers
+        "economy_supplier_exists": _("이미 등록된 사업자등록번호입니다: %(name)s"),
+        "economy_unknown_categories": _(
+            "알 수 없는 품목입니다: %(names)s. 품목 코드나 이름을 쓰세요."
+        ),
+        # Plans
+        "economy_outside_year": _("발주 예정일이 계획의 회계연도(%(year)s) 밖입니다."),
+        "economy_already_tendered": _("이미 공고했거나 계약한 발주는 계획에서 뺄 수 없습니다."),
+        "economy_not_planned": _("계획 단계의 발주만 공고할 수 있습니다."),
+        "economy_already_awarded": _("이미 계약한 발주입니다."),
+        "economy_bad_award_amount": _("계약 금액은 0원보다 커야 합니다."),
+        "economy_naive_time": _("계약일시에는 시간대가 있어야 합니다."),
+        "supplier_outside_scope": _(
+            "%(name)s은(는) 이 발주의 참가 지역(%(scope)s) 밖의 업체입니다."
+        ),
+        # Social economy
+        "economy_not_social_economy": _(
+            "%(name)s은(는) 사회적경제 조직으로 등록되어 있지 않습니다. 먼저 유형을 정하세요."
+        ),
+        "economy_bad_support_kind": _("알 수 없는 지원 종류입니다."),
+        "economy_bad_support_amount": _("금액은 0원 이상이어야 합니다."),
+        "economy_grant_without_amount": _("보조금에는 금액이 필요합니다."),
+        "economy_ledger_rejected": _("잘못된 행이 있어 아무것도 가져오지 않았습니다."),
+        "economy_ledger_rejected_many": _(
+            "잘못된 행이 있어 아무것도 가져오지 않았습니다. "
+            "오류 %(n)s건 가운데 처음 %(shown)s건을 보여 줍니다."
+        ),
+        "rules_refused": _("규칙을 저장하지 않았습니다: %(reasons)s"),
+        # API
+        "economy_unknown_category": _("알 수 없는 품목입니다: %(code)s"),
+        "economy_unknown_programme": _("알 수 없는 사업입니다: %(code)s"),
     }
 )

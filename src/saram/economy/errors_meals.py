@@ -37,7 +37,7 @@ register(
         "meals_substitute_other_group": _(
             "%(original)s와 %(substitute)s는 식품군이 달라 서로 대체할 수 없습니다."
         ),
-        "meals_substitute_share": _("대체 비율은 1%%에서 100%% 사이여야 합니다."),
+        "meals_substitute_share": _("대체 비율은 %(low)s%%에서 %(high)s%% 사이여야 합니다."),
         "meals_run_failed": _("계획을 계산하지 못했습니다."),
         "uniforms_no_demand": _("%(year)s년 교복 수요가 없습니다."),
     }

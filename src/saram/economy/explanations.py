@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -264,6 +264,11 @@ def explain(code: StrEnum | str, params: Mapping[str, Any] | None = None) -> str
     if message is None:
         return str(code)
     return str(message) % _prepare(params or {})
+
+
+# The engine's sentence rendered when it is read (a page, the API, a job's result), in the
+# reader's language: what services hand to `SaramError` for an engine refusal.
+lazy_explain = lazy(explain, str)
 
 
 def label(code: StrEnum) -> str:

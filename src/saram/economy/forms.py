@@ -371,3 +371,53 @@ class SupportForm(forms.Form):
             .select_related("organisation")
             .order_by("organisation__name")
         )
+
+
+# --- Filters of the list pages (GET) --------------------------------------------------------
+
+
+class SupplierFilter(forms.Form):
+    """The supplier list's filters; an unknown value is ignored, never an error page."""
+
+    q = forms.CharField(required=False, max_length=100)
+    locality = forms.CharField(required=False, max_length=20)
+    category = forms.CharField(required=False, max_length=40)
+    social = forms.CharField(required=False, max_length=40)
+    review = forms.CharField(required=False, max_length=1)
+
+    def selection(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "query": (data.get("q") or "").strip(),
+            "locality": data.get("locality") or "",
+            "category": data.get("category") or "",
+            "social": data.get("social") or "",
+            "needs_review": True if data.get("review") == "1" else None,
+        }
+
+
+class LedgerFilterForm(forms.Form):
+    """Which payments a ledger page shows: one value of any dimension (ids), or a month."""
+
+    department = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    programme = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    category = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    supplier = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    locality = forms.IntegerField(required=False, min_value=0, max_value=3)
+    month = forms.CharField(required=False, max_length=10)
+
+    def clean_month(self) -> dt.date | None:
+        value = self.cleaned_data.get("month") or ""
+        try:
+            return dt.date.fromisoformat(value[:10]) if value else None
+        except ValueError:
+            return None
+
+    def values(self) -> dict[str, Any]:
+        """The valid fields (an invalid one is left out, as if not asked)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: data.get(name)
+            for name in ("department", "programme", "category", "supplier", "locality", "month")
+        }

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from saram.core import imports as core_imports
 from saram.core.access import Can, scope_of
+from saram.core.downloads import streamed_csv
 from saram.core.forms import ImportForm
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for, not_found
 from saram.core.services import jobs
+from saram.core.services.exports import stream_csv
 from saram.economy import meals_presenters as present
 from saram.economy import selectors_meals as sel
 from saram.economy.forms_meals import (
@@ -30,15 +31,26 @@ from saram.economy.forms_meals import (
     UniformFilter,
     YearFilter,
 )
-from saram.economy.models import Category
-from saram.economy.selectors import can_manage, can_view
+from saram.economy.selectors import can_manage, can_plan_meals, can_view, can_view_meals
 from saram.economy.services import meals, uniforms
 from saram.economy.tasks import import_meal_file_task, sourcing_task
 
 
 def _require_view(request: HttpRequest) -> None:
-    if not can_view(request.user):
+    if not can_view_meals(request.user):
         raise not_found()
+
+
+def _require_plan(request: HttpRequest) -> None:
+    """The meals' planning work: the procurement officer or a nutritionist."""
+    if not can_plan_meals(request.user):
+        raise PermissionDenied("meals")
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A meals page; its tabs are the economy's for those who read it, the meals' alone for a
+    nutritionist."""
+    return render(request, template, context | {"economy_reader": can_view(request.user)})
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -53,7 +65,7 @@ def meals_home(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     years = sel.meal_years(request.user)
     year = _year(request, years)
-    return render(
+    return _render(
         request,
         "economy/meals_home.html",
         {
@@ -61,7 +73,8 @@ def meals_home(request: HttpRequest) -> HttpResponse:
             "year": year,
             "overview": sel.meals_overview(request.user, year),
             "runs": [present.run_row(r) for r in sel.runs_for(request.user, year=year)[:20]],
-            "can_manage": can_manage(request.user),
+            "can_plan": can_plan_meals(request.user),
+            "can_offers": can_manage(request.user),
         },
     )
 
@@ -71,7 +84,9 @@ def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a term's menus or the farms' offers; the worker checks and stores them."""
     if kind not in present.IMPORT_KINDS or kind == "deliveries":
         raise not_found()
-    scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    if kind == "offers":
+        scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    _require_plan(request)
     if request.method == "POST":
         core_imports.refuse_oversized(request)
     form = MealImportForm(request.POST or None, request.FILES or None)
@@ -86,7 +101,7 @@ def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("economy:meals_job", job_id=job.pk)
-    return render(
+    return _render(
         request,
         "economy/meals_import.html",
         {
@@ -102,7 +117,7 @@ def meals_import(request: HttpRequest, kind: str) -> HttpResponse:
 def run_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload what arrived at schools against this plan's orders."""
     run = sel.run_for(request.user, pk)
-    scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    _require_plan(request)
     if request.method == "POST":
         core_imports.refuse_oversized(request)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -117,7 +132,7 @@ def run_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("economy:meals_job", job_id=job.pk)
-    return render(
+    return _render(
         request,
         "economy/meals_import.html",
         {
@@ -138,15 +153,15 @@ def meals_job(request: HttpRequest, job_id: str) -> HttpResponse:
     context = {"job": job, "finished": finished, "view": present.job_view(job)}
     if request.headers.get("HX-Request"):
         return render(request, "economy/_meals_job.html", context)
-    return render(request, "economy/meals_job.html", context)
+    return _render(request, "economy/meals_job.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def run_new(request: HttpRequest) -> HttpResponse:
-    scope_of(request.user).require(Can.MANAGE_ECONOMY)
+    _require_plan(request)
     years = sel.meal_years(request.user)
     initial = {"year": _year(request, years)}
-    produce = Category.objects.filter(code="produce").first()
+    produce = sel.meal_category(request.user)
     if produce is not None:
         initial["category"] = produce.pk
     form = RunForm(request.POST or None, initial=initial)
@@ -166,7 +181,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
             enqueue=lambda job_id: sourcing_task.enqueue(job_id),
         )
         return redirect("economy:meals_run", pk=run.pk)
-    return render(request, "economy/meals_run_form.html", {"form": form, "years": years})
+    return _render(request, "economy/meals_run_form.html", {"form": form, "years": years})
 
 
 @require_GET
@@ -177,10 +192,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = present.run_view(run)
     if request.headers.get("HX-Request"):
         return render(request, "economy/_meals_run_status.html", {"run": run, "view": view})
-    return render(
+    return _render(
         request,
         "economy/meals_run.html",
-        {"run": run, "view": view, "can_manage": can_manage(request.user)},
+        {"run": run, "view": view, "can_plan": can_plan_meals(request.user)},
     )
 
 
@@ -200,7 +215,7 @@ def run_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["school"]:
         school = sel.school_for(request.user, form.cleaned_data["school"])
     rows = meals.tracking(run, school=school)
-    return render(
+    return _render(
         request,
         "economy/meals_tracking.html",
         {
@@ -208,14 +223,15 @@ def run_tracking(request: HttpRequest, pk: int) -> HttpResponse:
             "school": school,
             "schools": sel.schools_for(request.user, year=run.year),
             "view": present.tracking_view(rows),
-            "can_manage": can_manage(request.user),
+            "can_plan": can_plan_meals(request.user),
         },
     )
 
 
 @require_GET
 def uniforms_page(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
+    if not can_view(request.user):
+        raise not_found()
     history = sel.uniform_years(request.user)
     form = UniformFilter(request.GET)
     year = None
@@ -225,7 +241,7 @@ def uniforms_page(request: HttpRequest) -> HttpResponse:
         category = form.cleaned_data["category"]
     years = [h.year for h in history]
     year = year or (years[-1] if years else timezone.localdate().year)
-    category = category or Category.objects.filter(code="uniforms").first()
+    category = category or sel.uniform_category(request.user)
     plan = None
     if category is not None and sel.uniform_demand_for(request.user, year=year).exists():
         plan = uniforms.plan_uniform_lots(by=request.user, year=year, category=category)
@@ -249,18 +265,18 @@ def substitutions(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     form = SubstitutionForm(request.POST or None)
     if request.method == "POST":
-        scope_of(request.user).require(Can.MANAGE_ECONOMY)
+        _require_plan(request)
         if form.is_valid():
             meals.set_substitution(by=request.user, **form.cleaned_data)
             messages.success(request, _("대체 규칙을 저장했습니다."))
             return redirect("economy:meals_substitutions")
-    return render(
+    return _render(
         request,
         "economy/meals_substitutions.html",
         {
             "form": form,
             "rules": sel.substitutions_for(request.user),
-            "can_manage": can_manage(request.user),
+            "can_plan": can_plan_meals(request.user),
         },
     )
 
@@ -274,31 +290,6 @@ def substitution_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Files ---------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv_response(filename: str, rows: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def stream() -> Iterator[str]:
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow([_safe(v) for v in row])
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _plan_csv(run: Any) -> StreamingHttpResponse:
@@ -316,9 +307,4 @@ def _plan_csv(run: Any) -> StreamingHttpResponse:
         [m, code, name, number, supplier, present.locality_label(loc), round(kg, 1), cost]
         for m, code, name, number, supplier, loc, kg, cost in sel.plan_lines(run).iterator()
     )
-    return _csv_response(f"sourcing-{run.year}-{run.pk}.csv", _chain([header], lines))
-
-
-def _chain(*parts: Any) -> Iterator[Any]:
-    for part in parts:
-        yield from part
+    return streamed_csv(stream_csv(header, lines), f"sourcing-{run.year}-{run.pk}")

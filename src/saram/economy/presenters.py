@@ -7,9 +7,12 @@ page, never once per row).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from saram.economy import explanations, selectors
@@ -208,3 +211,55 @@ def revision_view(revision: PolicyRevision) -> dict[str, Any]:
         "layers": layers,
         "author": (author.get_full_name() or _("이름 없는 사용자")) if author else _("기본 규칙"),
     }
+
+
+def _krw(value: int) -> str:
+    return f"{value:,}"
+
+
+def _share_bar(r: selectors.ShareRow, in_city_label: str) -> str:
+    """One row's bar (in the city, the province, outside, unknown) as safe HTML."""
+    parts = format_html_join(
+        "",
+        '<span class="{}" style="width:{}%"></span>',
+        (
+            (name, round(part * 100 / r.total_krw))
+            for name, part in (
+                ("in_city", r.in_city_krw),
+                ("in_province", r.in_province_krw),
+                ("outside", r.outside_krw),
+                ("unknown", r.unknown_krw),
+            )
+        ),
+    )
+    return format_html(
+        '<div class="sharebar" role="img" aria-label="{} {}%">{}</div>',
+        in_city_label,
+        r.local_percent,
+        parts,
+    )
+
+
+def share_table(rows: Sequence[selectors.ShareRow], *, by: str, year: int) -> list[dict[str, Any]]:
+    """The local-share table's rows as text: money grouped, the drill-down link and the bar's
+    widths worked out once here (the page shows up to a few hundred rows per request)."""
+    base = reverse("economy:ledger_rows") + f"?year={year}&{by}="
+    in_city_label = _("시내")
+    out = []
+    for r in rows:
+        key = r.key.isoformat() if isinstance(r.key, dt.date) else ("" if r.key is None else r.key)
+        out.append(
+            {
+                "label": r.label,
+                "url": f"{base}{key}",
+                "row_count": _krw(r.row_count),
+                "total": _krw(r.total_krw),
+                "in_city": _krw(r.in_city_krw),
+                "in_province": _krw(r.in_province_krw),
+                "outside": _krw(r.outside_krw),
+                "leakage": _krw(r.leakage_krw),
+                "local_percent": "—" if r.local_percent is None else str(r.local_percent),
+                "bar": _share_bar(r, in_city_label) if r.total_krw else "",
+            }
+        )
+    return out

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import polars as pl
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from saram.core.access import Can, not_found, scope_of
 from saram.economy import explanations
@@ -39,6 +41,7 @@ from saram.economy.engine.policy import KIND_CODES
 from saram.economy.engine.registry import Locality as EngineLocality
 from saram.economy.engine.splitting import PurchaseColumns
 from saram.economy.models import (
+    LOCALITY_CODE_CHOICES,
     Category,
     ContractMethod,
     Department,
@@ -57,6 +60,8 @@ from saram.economy.models import (
     amount_before_vat,
 )
 from saram.economy.services.rules import current_rule_book, target_share_bp
+from saram.economy.services.welfare_spending import WELFARE_PROGRAMME_PREFIX
+from saram.welfare.selectors import served_referrals_by_organisation
 
 __all__ = ["not_found"]
 
@@ -75,6 +80,17 @@ def can_view(user: Any) -> bool:
 
 def can_manage(user: Any) -> bool:
     return scope_of(user).can(Can.MANAGE_ECONOMY)
+
+
+def can_view_meals(user: Any) -> bool:
+    """School meals: whoever sees the economy, and the nutritionists who plan the meals."""
+    return can_view(user) or scope_of(user).can(Can.PLAN_MEALS)
+
+
+def can_plan_meals(user: Any) -> bool:
+    """Menus, substitutions, sourcing runs, orders and deliveries of school meals."""
+    scope = scope_of(user)
+    return scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.PLAN_MEALS)
 
 
 def can_manage_suppliers(user: Any) -> bool:
@@ -130,6 +146,31 @@ def categories() -> QuerySet[Category]:
 
 def departments() -> QuerySet[Department]:
     return Department.objects.order_by("name")
+
+
+def display_names(model: Any) -> dict[str, str]:
+    """A reference table's ids (as text) to the names shown (one query)."""
+    return {str(o.id): o.display_name for o in model.objects.all()}
+
+
+def award_candidates(user: Any, purchase: PlannedPurchase) -> QuerySet[Supplier]:
+    """The registry's reviewed suppliers of the purchase's category, by name."""
+    if not can_manage(user):
+        return Supplier.objects.none()
+    return (
+        Supplier.objects.filter(categories=purchase.category_id, needs_review=False)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def programme_for(user: Any, pk: int) -> Programme:
+    if not can_view(user):
+        raise not_found()
+    found = Programme.objects.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 def department_names() -> dict[str, str]:
@@ -255,6 +296,45 @@ def ledger_for(user: Any, selection: LedgerFilter) -> QuerySet[LedgerEntry]:
     ).order_by("paid_on", "payment_id")
 
 
+def ledger_total_krw(qs: QuerySet[LedgerEntry]) -> int:
+    """The sum of a selection of payments (one query)."""
+    return int(qs.order_by().aggregate(s=Sum("amount_krw"))["s"] or 0)
+
+
+def selection_names(user: Any, selection: LedgerFilter) -> dict[str, Any]:
+    """What a selection's ids name, for the page's heading (a few small queries)."""
+    if not can_view(user):
+        return {}
+
+    def one(model: Any, pk: int | None, *related: str) -> Any:
+        return None if pk is None else model.objects.select_related(*related).filter(pk=pk).first()
+
+    return {
+        "department": one(Department, selection.department),
+        "programme": one(Programme, selection.programme),
+        "category": one(Category, selection.category),
+        "supplier": one(Supplier, selection.supplier, "organisation"),
+        "locality": dict(LOCALITY_CODE_CHOICES).get(selection.locality)
+        if selection.locality is not None
+        else None,
+    }
+
+
+def split_rows(user: Any, flags: list[SplitFlag]) -> dict[str, list[LedgerEntry]]:
+    """The payments behind each split flag, by payment id (one query for all the flags)."""
+    if not can_view(user) or not flags:
+        return {}
+    ids = {pid for f in flags for pid in f.purchase_ids}
+    out: dict[str, list[LedgerEntry]] = {}
+    for entry in (
+        LedgerEntry.objects.filter(payment_id__in=ids)
+        .select_related("supplier__organisation")
+        .order_by("paid_on")
+    ):
+        out.setdefault(entry.payment_id, []).append(entry)
+    return out
+
+
 @dataclass(frozen=True)
 class ShareRow:
     """Local share and leakage of one group (a department, programme, category or month)."""
@@ -331,43 +411,84 @@ def _aggregated(user: Any, selection: LedgerFilter, keys: list[str]) -> pl.DataF
     return frame.filter(pl.col("n") != 0)
 
 
-def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:
-    """Local share and leakage per value of one dimension (department, programme, category,
-    month), by the engine's report over the database's sums."""
-    if by not in DIMENSIONS:
-        by = "department"
+# Sums of one selection, kept per ledger version: the page answers from memory until the ledger
+# totals change (an import, a removal, a supplier moved, a rebuild), whatever the process.
+SHARE_CACHE_SECONDS = 3600
+_SumRow = tuple[Any, int, int, int, int, int, int, int, float | None]
+
+
+def ledger_version() -> str:
+    """A mark that changes whenever the ledger totals change (one indexed query).
+
+    Writers only append to or delete from the totals (a correction is a new row), so the
+    pair (row count, last id) never comes back to an earlier value once the data changed.
+    """
+    found = LedgerTotal.objects.aggregate(n=Count("id"), last=Max("id"))
+    return f"{found['n']}.{found['last'] or 0}"
+
+
+def _share_sums(user: Any, selection: LedgerFilter, by: str) -> list[_SumRow]:
+    """The engine's report over the database's sums, as plain tuples (labels are added by the
+    caller, so a renamed department shows its new name at once)."""
     frame = _aggregated(user, selection, [by])
     if frame.height == 0:
         return []
     report = local_share_report(frame, by=[by])
     counts = frame.group_by(by).agg(pl.col("n").sum().alias("rows"))
     report = report.join(counts, on=by, how="left", nulls_equal=True)
-    labels = _labels(by)
-    out = []
-    for row in report.iter_rows(named=True):
-        key = row[by]
-        label = key.strftime("%Y-%m") if isinstance(key, dt.date) else labels.get(key, "—")
-        out.append(
-            ShareRow(
-                key=key,
-                label=label,
-                row_count=int(row["rows"]),
-                total_krw=int(row["total_krw"]),
-                in_city_krw=int(row["in_city_krw"] or 0),
-                in_province_krw=int(row["in_province_krw"] or 0),
-                outside_krw=int(row["outside_krw"] or 0),
-                unknown_krw=int(row["unknown_krw"] or 0),
-                leakage_krw=int(row["leakage_krw"] or 0),
-                local_share=row["local_share"],
-            )
+    return [
+        (
+            row[by],
+            int(row["rows"]),
+            int(row["total_krw"]),
+            int(row["in_city_krw"] or 0),
+            int(row["in_province_krw"] or 0),
+            int(row["outside_krw"] or 0),
+            int(row["unknown_krw"] or 0),
+            int(row["leakage_krw"] or 0),
+            row["local_share"],
         )
+        for row in report.iter_rows(named=True)
+    ]
+
+
+def local_share(user: Any, selection: LedgerFilter, *, by: str) -> list[ShareRow]:
+    """Local share and leakage per value of one dimension (department, programme, category,
+    month), by the engine's report over the database's sums; computed once per ledger version
+    and selection, then read from the cache."""
+    if not can_view(user):
+        return []
+    if by not in DIMENSIONS:
+        by = "department"
+    digest = hashlib.sha256(repr((by, selection)).encode()).hexdigest()[:32]
+    key = f"saram:economy:share:{ledger_version()}:{digest}"
+    sums: list[_SumRow] | None = cache.get(key)
+    if sums is None:
+        sums = _share_sums(user, selection, by)
+        cache.set(key, sums, SHARE_CACHE_SECONDS)
+    labels = _labels(by)
+    out = [
+        ShareRow(
+            key=key_,
+            label=key_.strftime("%Y-%m") if isinstance(key_, dt.date) else labels.get(key_, "—"),
+            row_count=n,
+            total_krw=total,
+            in_city_krw=in_city,
+            in_province_krw=in_province,
+            outside_krw=outside,
+            unknown_krw=unknown,
+            leakage_krw=leakage,
+            local_share=share,
+        )
+        for key_, n, total, in_city, in_province, outside, unknown, leakage, share in sums
+    ]
     if by != "month":
         out.sort(key=lambda r: -r.total_krw)
     return out
 
 
-def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
-    rows = local_share(user, selection, by="programme")
+def total_of(rows: list[ShareRow]) -> ShareRow | None:
+    """The whole selection from its rows by any one dimension (each payment is in one row)."""
     if not rows:
         return None
     total = sum(r.total_krw for r in rows)
@@ -384,6 +505,10 @@ def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
         leakage_krw=sum(r.leakage_krw for r in rows),
         local_share=in_city / total if total else None,
     )
+
+
+def local_share_total(user: Any, selection: LedgerFilter) -> ShareRow | None:
+    return total_of(local_share(user, selection, by="programme"))
 
 
 def top_leakage(user: Any, selection: LedgerFilter, *, limit: int = 10) -> list[dict[str, Any]]:
@@ -648,6 +773,7 @@ class SocialEconomyRow:
     support_krw: int
     support_count: int
     sales_krw: int
+    welfare_referrals: int = 0  # welfare referrals the firm served in the year (Part D)
 
 
 @dataclass(frozen=True)
@@ -699,15 +825,119 @@ def social_economy_rows(user: Any, *, fiscal_year: int) -> list[SocialEconomyRow
         .annotate(total=Sum("amount_krw"))
         .values_list("supplier_id", "total")
     )
+    referrals: dict[int, int] = {}
+    for r in welfare_referrals(user, fiscal_year=fiscal_year):
+        referrals[r.supplier.pk] = referrals.get(r.supplier.pk, 0) + r.served
     return [
         SocialEconomyRow(
             supplier=s,
             support_krw=int((support.get(s.id) or {}).get("total") or 0),
             support_count=int((support.get(s.id) or {}).get("n") or 0),
             sales_krw=int(sales.get(s.id) or 0),
+            welfare_referrals=referrals.get(s.id, 0),
         )
         for s in suppliers
     ]
+
+
+# --- Welfare money counted as local circulation ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WelfareReferrals:
+    supplier: Supplier
+    programme_code: str  # the welfare programme's code
+    programme_label: str
+    served: int
+
+
+def welfare_referrals(user: Any, *, fiscal_year: int) -> list[WelfareReferrals]:
+    """Welfare referrals that social enterprises and cooperatives of the registry served in a
+    year, per firm and welfare programme (aggregates from the welfare app; no case, no person)."""
+    if not can_view(user):
+        return []
+    rows = served_referrals_by_organisation(year=fiscal_year)
+    suppliers = {
+        s.organisation_id: s
+        for s in Supplier.objects.filter(
+            organisation_id__in={r["resource__organisation_id"] for r in rows}
+        )
+        .exclude(social_economy_type="")
+        .select_related("organisation")
+    }
+    return [
+        WelfareReferrals(
+            supplier=suppliers[r["resource__organisation_id"]],
+            programme_code=str(r["case__programme"] or ""),
+            programme_label=r["programme_label"],
+            served=int(r["served"]),
+        )
+        for r in rows
+        if r["resource__organisation_id"] in suppliers
+    ]
+
+
+@dataclass(frozen=True)
+class WelfareCirculation:
+    """One welfare programme's money in the local economy: what the city paid providers for
+    services bought for its cases (local share, LM3) and the referrals social-economy firms
+    served. Linked to the programme, never to a person."""
+
+    label: str
+    spent_krw: int
+    in_city_krw: int
+    local_percent: float | None
+    lm3: float | None
+    referrals: int
+    firms: int  # social-economy firms that served its referrals
+
+
+def welfare_circulation(
+    user: Any, *, fiscal_year: int, report: LM3Report, shares: Mapping[Any, ShareRow]
+) -> list[WelfareCirculation]:
+    """Part D: per welfare programme, its spending's local share and LM3 (from the ledger rows
+    entered under the programme) beside the referrals social-economy firms served. `report`
+    and `shares` (the year's local share by programme) are the page's own, not read again."""
+    if not can_view(user):
+        return []
+    programmes = {
+        p.pk: p for p in Programme.objects.filter(code__startswith=WELFARE_PROGRAMME_PREFIX)
+    }
+    lm3 = {p.pk: r.lm3 for p, r in report.per_programme if p is not None and p.pk in programmes}
+    by_code: dict[str, dict[str, Any]] = {}
+    for pk, programme in programmes.items():
+        code = programme.code.removeprefix(WELFARE_PROGRAMME_PREFIX)
+        share = shares.get(pk)
+        if share is None and pk not in lm3:
+            continue
+        by_code[code] = {
+            "label": programme.display_name,
+            "spent_krw": share.total_krw if share else 0,
+            "in_city_krw": share.in_city_krw if share else 0,
+            "local_percent": share.local_percent if share else None,
+            "lm3": round(lm3[pk], 2) if pk in lm3 else None,
+            "referrals": 0,
+            "firms": set(),
+        }
+    for r in welfare_referrals(user, fiscal_year=fiscal_year):
+        entry = by_code.setdefault(
+            r.programme_code,
+            {
+                "label": _("동네복지: %(programme)s") % {"programme": r.programme_label},
+                "spent_krw": 0,
+                "in_city_krw": 0,
+                "local_percent": None,
+                "lm3": None,
+                "referrals": 0,
+                "firms": set(),
+            },
+        )
+        entry["referrals"] += r.served
+        entry["firms"].add(r.supplier.pk)
+    rows = [
+        WelfareCirculation(**(entry | {"firms": len(entry["firms"])})) for entry in by_code.values()
+    ]
+    return sorted(rows, key=lambda r: (-r.spent_krw, -r.referrals, r.label))
 
 
 def priority_purchase(user: Any, *, fiscal_year: int) -> PriorityPurchase | None:

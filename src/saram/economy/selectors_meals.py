@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from saram.core.selectors import not_found
 from saram.economy.models import (
+    Category,
     FarmOffer,
     Locality,
     MealOrder,
@@ -25,10 +26,17 @@ from saram.economy.models import (
     UniformDemand,
     UniformOffer,
 )
-from saram.economy.selectors import can_view
+from saram.economy.selectors import can_view, can_view_meals
 
 
 def _check(user: Any) -> None:
+    """School meals are open to the nutritionists too."""
+    if not can_view_meals(user):
+        raise not_found()
+
+
+def _check_economy(user: Any) -> None:
+    """Uniforms are the economy's procurement alone."""
     if not can_view(user):
         raise not_found()
 
@@ -70,6 +78,12 @@ def meals_overview(user: Any, year: int) -> MealsOverview:
         local_suppliers=suppliers["local"] or 0,
         suppliers=suppliers["n"] or 0,
     )
+
+
+def meal_category(user: Any) -> Category | None:
+    """The category school-meal ingredients are bought under (농산물), when the city has it."""
+    _check(user)
+    return Category.objects.filter(code="produce").first()
 
 
 def runs_for(user: Any, *, year: int | None = None) -> QuerySet[SourcingRun]:
@@ -172,7 +186,7 @@ class UniformYear:
 
 def uniform_years(user: Any) -> list[UniformYear]:
     """Uniform money by year and the share won by firms in the city."""
-    _check(user)
+    _check_economy(user)
     pupils = dict(
         UniformDemand.objects.values("year").annotate(n=Sum("new_pupils")).values_list("year", "n")
     )
@@ -193,8 +207,13 @@ def uniform_years(user: Any) -> list[UniformYear]:
     ]
 
 
+def uniform_category(user: Any) -> Category | None:
+    _check_economy(user)
+    return Category.objects.filter(code="uniforms").first()
+
+
 def uniform_demand_for(user: Any, *, year: int) -> QuerySet[UniformDemand]:
-    _check(user)
+    _check_economy(user)
     return (
         UniformDemand.objects.filter(
             year=year, school__kind__in=[SchoolKind.MIDDLE, SchoolKind.HIGH]
@@ -205,7 +224,7 @@ def uniform_demand_for(user: Any, *, year: int) -> QuerySet[UniformDemand]:
 
 
 def uniform_offers_for(user: Any, *, year: int) -> QuerySet[UniformOffer]:
-    _check(user)
+    _check_economy(user)
     return UniformOffer.objects.filter(year=year).select_related("supplier__organisation")
 
 

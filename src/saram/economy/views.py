@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from saram.core import imports as core_imports
 from saram.core.access import Can, scope_of
 from saram.core.bounds import checked_year, db_int
-from saram.core.downloads import attachment, export_format
+from saram.core.downloads import attachment, export_format, streamed_csv
 from saram.core.errors import SaramError
 from saram.core.models import JobStatus
 from saram.core.selectors import job_for
@@ -34,6 +33,7 @@ from saram.economy.forms import (
     DemandImportForm,
     EmployeeSurveyForm,
     FileForm,
+    LedgerFilterForm,
     LedgerImportForm,
     LotSettingsForm,
     PlanForm,
@@ -42,6 +42,7 @@ from saram.economy.forms import (
     RuleForm,
     RuleFormSet,
     RuleVersionForm,
+    SupplierFilter,
     SupplierForm,
     SupplierSurveyForm,
     SupportForm,
@@ -52,12 +53,10 @@ from saram.economy.models import (
     LOCALITY_CODE_CHOICES,
     Category,
     Department,
-    LedgerEntry,
     Locality,
     PlanSource,
     Programme,
     SocialEconomyType,
-    Supplier,
 )
 from saram.economy.selectors import LedgerFilter
 from saram.economy.services import (
@@ -132,8 +131,8 @@ def home(request: HttpRequest) -> HttpResponse:
     years = selectors.fiscal_years(request.user)
     year = _year(request, years)
     selection = LedgerFilter(fiscal_year=year)
-    total = selectors.local_share_total(request.user, selection)
     by_programme = selectors.local_share(request.user, selection, by="programme")
+    total = selectors.total_of(by_programme)
     return render(
         request,
         "economy/home.html",
@@ -154,14 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _supplier_filters(request: HttpRequest) -> dict[str, Any]:
-    review = request.GET.get("review", "")
-    return {
-        "query": request.GET.get("q", "").strip(),
-        "locality": request.GET.get("locality", ""),
-        "category": request.GET.get("category", ""),
-        "social": request.GET.get("social", ""),
-        "needs_review": True if review == "1" else None,
-    }
+    return SupplierFilter(request.GET).selection()
 
 
 @require_GET
@@ -200,7 +192,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supplier": supplier,
             "sales": selectors.supplier_sales(request.user, supplier),
             "support": selectors.support_for(request.user, supplier=supplier)[:20],
-            "surveys": supplier.surveys.all()[:5],
+            "surveys": selectors.surveys_for(request.user).filter(supplier=supplier)[:5],
             "can_manage": selectors.can_manage_suppliers(request.user),
             "can_support": scope_of(request.user).can(Can.MANAGE_SOCIAL_ECONOMY),
         },
@@ -355,16 +347,7 @@ def supplier_map_geojson(request: HttpRequest) -> HttpResponse:
 
 
 def _selection(request: HttpRequest, year: int) -> LedgerFilter:
-    month = _date(request.GET.get("month"))
-    return LedgerFilter(
-        fiscal_year=year,
-        department=_int(request.GET.get("department")),
-        programme=_int(request.GET.get("programme")),
-        category=_int(request.GET.get("category")),
-        month=month,
-        locality=_int(request.GET.get("locality")),
-        supplier=_int(request.GET.get("supplier")),
-    )
+    return LedgerFilter(fiscal_year=year, **LedgerFilterForm(request.GET).values())
 
 
 SHARE_HEADERS = (
@@ -418,7 +401,7 @@ def local_share(request: HttpRequest) -> HttpResponse:
             detail={"year": year, "by": by},
         )
         return _download(content, fmt, f"local-share-{year}-{by}")
-    total = selectors.local_share_total(request.user, selection)
+    total = selectors.total_of(rows)
     chart = {
         "labels": [r.label for r in rows],
         "keys": [r.key.isoformat() if isinstance(r.key, dt.date) else r.key for r in rows],
@@ -448,7 +431,7 @@ def local_share(request: HttpRequest) -> HttpResponse:
             "year": year,
             "by": by,
             "dimension_labels": DIMENSION_LABELS,
-            "rows": rows,
+            "table": presenters.share_table(rows, by=by, year=year),
             "total": total,
             "chart": chart,
             "query": base_query.urlencode(),
@@ -497,6 +480,15 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
             )
             for e in qs.iterator(chunk_size=5000)
         )
+        if fmt == "csv":
+            lines = ledger.stream_export(
+                by=request.user,
+                headers=LEDGER_EXPORT_HEADERS,
+                rows=rows,
+                what=_("지출 내역 내보내기"),
+                detail={"year": year},
+            )
+            return streamed_csv(lines, f"ledger-{year}")
         content = ledger.export_table(
             by=request.user,
             headers=LEDGER_EXPORT_HEADERS,
@@ -507,16 +499,8 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
         )
         return _download(content, fmt, f"ledger-{year}")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    total_krw = qs.order_by().aggregate(s=Sum("amount_krw"))["s"] or 0
-    names = {
-        "department": Department.objects.filter(pk=selection.department).first(),
-        "programme": Programme.objects.filter(pk=selection.programme).first(),
-        "category": Category.objects.filter(pk=selection.category).first(),
-        "supplier": Supplier.objects.filter(pk=selection.supplier)
-        .select_related("organisation")
-        .first(),
-        "locality": localities.get(selection.locality) if selection.locality is not None else None,
-    }
+    total_krw = selectors.ledger_total_krw(qs)
+    names = selectors.selection_names(request.user, selection)
     return render(
         request,
         "economy/ledger_rows.html",
@@ -629,8 +613,8 @@ def ledger_splits(request: HttpRequest) -> HttpResponse:
     years = selectors.fiscal_years(request.user)
     year = _year(request, years)
     flags = selectors.ledger_split_flags(request.user, fiscal_year=year)
-    departments = {str(d.id): d.display_name for d in Department.objects.all()}
-    categories = {str(c.id): c.display_name for c in Category.objects.all()}
+    departments = selectors.display_names(Department)
+    categories = selectors.display_names(Category)
     if request.GET.get("format"):
         fmt = _fmt(request)
         content = ledger.export_table(
@@ -654,19 +638,18 @@ def ledger_splits(request: HttpRequest) -> HttpResponse:
             detail={"year": year},
         )
         return _download(content, fmt, f"splits-{year}")
-    shown = []
-    for flag in flags[:200]:
-        shown.append(
-            {
-                "flag": flag,
-                "evidence": plans.describe_flag(
-                    flag, departments=departments, categories=categories
-                ),
-                "rows": LedgerEntry.objects.filter(payment_id__in=flag.purchase_ids)
-                .select_related("supplier__organisation")
-                .order_by("paid_on"),
-            }
-        )
+    payments = selectors.split_rows(request.user, flags[:200])
+    shown = [
+        {
+            "flag": flag,
+            "evidence": plans.describe_flag(flag, departments=departments, categories=categories),
+            "rows": sorted(
+                (e for pid in flag.purchase_ids for e in payments.get(pid, [])),
+                key=lambda e: e.paid_on,
+            ),
+        }
+        for flag in flags[:200]
+    ]
     return render(
         request,
         "economy/ledger_splits.html",
@@ -965,11 +948,7 @@ def purchase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def purchase_award(request: HttpRequest, pk: int) -> HttpResponse:
     purchase = selectors.purchase_for(request.user, pk)
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
-    candidates = (
-        Supplier.objects.filter(categories=purchase.category, needs_review=False)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+    candidates = selectors.award_candidates(request.user, purchase)
     form = AwardForm(
         request.POST or None,
         suppliers=candidates,
@@ -1075,9 +1054,7 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def demand_import(request: HttpRequest, pk: int) -> HttpResponse:
     scope_of(request.user).require(Can.MANAGE_ECONOMY)
-    programme = Programme.objects.filter(pk=pk).first()
-    if programme is None:
-        raise selectors.not_found()
+    programme = selectors.programme_for(request.user, pk)
     if request.method == "POST":
         core_imports.refuse_oversized(request)
     form = DemandImportForm(
@@ -1193,6 +1170,9 @@ def multiplier(request: HttpRequest) -> HttpResponse:
             "city_lm3": round(report.city.lm3, 2) if report.city else None,
             "assumptions": assumptions,
             "surveys": selectors.surveys_for(request.user)[:20],
+            "welfare": selectors.welfare_circulation(
+                request.user, fiscal_year=year, report=report, shares=shares
+            ),
             "can_record": selectors.can_manage_suppliers(request.user),
             "chart": {
                 "labels": [r["programme"].display_name if r["programme"] else "—" for r in rows],
@@ -1302,7 +1282,15 @@ def social_economy(request: HttpRequest) -> HttpResponse:
         fmt = _fmt(request)
         content = ledger.export_table(
             by=request.user,
-            headers=("조직", "유형", "소재지", "지원(원)", "지원 건수", "시 매출(원)"),
+            headers=(
+                "조직",
+                "유형",
+                "소재지",
+                "지원(원)",
+                "지원 건수",
+                "시 매출(원)",
+                "복지 연계(건)",
+            ),
             rows=[
                 (
                     r.supplier.name,
@@ -1311,6 +1299,7 @@ def social_economy(request: HttpRequest) -> HttpResponse:
                     r.support_krw,
                     r.support_count,
                     r.sales_krw,
+                    r.welfare_referrals,
                 )
                 for r in rows
             ],
@@ -1332,6 +1321,7 @@ def social_economy(request: HttpRequest) -> HttpResponse:
             "totals": {
                 "support_krw": sum(r.support_krw for r in rows),
                 "sales_krw": sum(r.sales_krw for r in rows),
+                "welfare_referrals": sum(r.welfare_referrals for r in rows),
             },
         },
     )

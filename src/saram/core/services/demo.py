@@ -919,6 +919,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("member", Role.COMMITTEE_MEMBER, "largest_dong", with_organisation=True),
     DemoUser("procurement", Role.PROCUREMENT_OFFICER, "city"),
     DemoUser("socialeconomy", Role.SOCIAL_ECONOMY_OFFICER, "city"),
+    DemoUser("nutritionist", Role.NUTRITIONIST, "city"),
     DemoUser("making", Role.MAKING_STAFF, "city"),
     DemoUser("instructor", Role.INSTRUCTOR, "city"),
     DemoUser("incubator", Role.INCUBATOR_MANAGER, "city"),

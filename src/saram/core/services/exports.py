@@ -8,7 +8,8 @@ advice), which spreadsheets show as text; numbers stay numbers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import csv
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -44,6 +45,23 @@ def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str)
         return ("\ufeff" + data.export("csv")).encode("utf-8")
     out = data.export("xlsx")
     return out if isinstance(out, bytes) else bytes(out)
+
+
+class _Line:
+    """A file-like object whose `write` hands back the line: csv.writer then makes strings."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Rows as CSV text, one line at a time (UTF-8 BOM first, every cell safe): for exports
+    too large to build in memory; `write_table` for the rest."""
+    writer = csv.writer(_Line())
+    yield "\ufeff"
+    yield writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
 
 
 def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:

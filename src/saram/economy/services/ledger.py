@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -33,7 +33,7 @@ from saram.core.imports import (
     register_spec,
 )
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.exports import write_table
+from saram.core.services.exports import stream_csv, write_table
 from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES
@@ -773,16 +773,12 @@ def _vat_bases(f: pl.DataFrame) -> pl.DataFrame:
 def rejected_ledger(validated: Validated, *, frame: pl.DataFrame | None = None) -> SaramError:
     """The one error for a ledger file with bad rows: every row (up to a limit), the unmatched
     suppliers for review."""
-    message = _("잘못된 행이 있어 아무것도 가져오지 않았습니다.")
-    if validated.error_count > len(validated.errors):
-        message += " " + _("오류 %(n)s건 가운데 처음 %(shown)s건을 보여 줍니다.") % {
+    many = validated.error_count > len(validated.errors)
+    error = SaramError(
+        "economy_ledger_rejected_many" if many else "economy_ledger_rejected",
+        params={
             "n": f"{validated.error_count:,}",
             "shown": f"{len(validated.errors):,}",
-        }
-    error = SaramError(
-        "bad_rows",
-        message,
-        params={
             "error_count": validated.error_count,
             "unmatched": [
                 {"business_number": u.business_number, "name": u.name, "rows": u.rows}
@@ -915,12 +911,8 @@ def _lock_references(rows: pl.DataFrame) -> None:
         missing = sorted(set(ids) - found)
         if missing:
             raise SaramError(
-                "reference_gone",
-                _(
-                    "가져오는 사이 %(what)s 일부가 지워져 아무것도 가져오지 않았습니다. "
-                    "다시 가져오세요."
-                )
-                % {"what": model._meta.verbose_name},
+                "economy_reference_gone",
+                what=model._meta.verbose_name,
                 params={"column": column, "missing": missing[:20]},
             )
 
@@ -1007,13 +999,7 @@ def write_ledger(
                 },
             )
     except IntegrityError as exc:
-        raise SaramError(
-            "duplicate_payment",
-            _(
-                "그사이 같은 지급번호가 저장되어 아무것도 가져오지 않았습니다. "
-                "다시 가져오면 겹치는 행을 알려 드립니다."
-            ),
-        ) from exc
+        raise SaramError("economy_duplicate_payment") from exc
     return ledger_import
 
 
@@ -1105,3 +1091,23 @@ def export_table(
         detail={"format": fmt} | (detail or {}),
     )
     return content
+
+
+def stream_export(
+    *,
+    by: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    what: str,
+    detail: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """A large economy table (a year of payments) as CSV lines written while they are sent;
+    audited like `export_table`, before the first line."""
+    audit.record(
+        actor=by,
+        action=AuditAction.EXPORT,
+        target_type="economy.ledger",
+        purpose=what,
+        detail={"format": "csv", "streamed": True} | (detail or {}),
+    )
+    return stream_csv(headers, rows)

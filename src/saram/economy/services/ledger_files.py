@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext as _
 
 from saram.core.errors import RowError, SaramError
 from saram.economy.engine.ocds import BUSINESS_NUMBER_SCHEME
@@ -43,9 +42,7 @@ def ocds_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaramError(
-            "bad_json", _("JSON을 읽을 수 없습니다: %(reason)s") % {"reason": exc}
-        ) from exc
+        raise SaramError("economy_bad_json", reason=str(exc)) from exc
 
 
 # --- Reading payments from releases --------------------------------------------------------
@@ -59,9 +56,8 @@ def _releases(data: Any) -> list[Mapping[str, Any]]:
     if isinstance(data, Mapping) and "ocid" in data:
         return [data]
     raise SaramError(
-        "not_ocds",
-        _("OCDS 릴리스 패키지, 릴리스 목록 또는 릴리스 하나가 아닙니다."),
-        row_errors=[RowError(1, "releases", _("'releases' 목록이 없습니다."))],
+        "economy_not_ocds",
+        row_errors=[RowError(1, "releases", code="economy_no_releases")],
     )
 
 
@@ -148,9 +144,9 @@ def ledger_frame_from_releases(raw: bytes) -> tuple[pl.DataFrame, list[dict[str,
     for index, release in enumerate(releases, start=1):
         if not isinstance(release, Mapping):
             raise SaramError(
-                "not_ocds",
-                _("%(n)s번째 릴리스가 객체가 아닙니다.") % {"n": index},
-                row_errors=[RowError(index, "releases", _("릴리스는 JSON 객체여야 합니다."))],
+                "economy_release_not_object",
+                n=index,
+                row_errors=[RowError(index, "releases", code="economy_release_must_be_object")],
             )
         parties = {str(p.get("id")): p for p in release.get("parties") or [] if "id" in p}
         common = {
@@ -194,15 +190,8 @@ def ledger_frame_from_releases(raw: bytes) -> tuple[pl.DataFrame, list[dict[str,
             )
     if not rows:
         raise SaramError(
-            "no_rows",
-            _("릴리스에 지급(거래)이나 낙찰이 없습니다."),
-            row_errors=[
-                RowError(
-                    1,
-                    "releases",
-                    _("contracts.implementation.transactions 또는 awards가 필요합니다."),
-                )
-            ],
+            "economy_ocds_no_rows",
+            row_errors=[RowError(1, "releases", code="economy_ocds_needs_transactions")],
         )
     schema: dict[str, Any] = {"_row": pl.Int64} | {name: pl.String for name in HEADER_OF}
     return pl.DataFrame(rows, schema=schema), [package_of(data, len(releases))]

@@ -82,11 +82,7 @@ class LotSettings:
 
 def _engine_programme(programme: Programme, fiscal_year: int) -> LotProgramme:
     if programme.category is None:
-        raise SaramError(
-            "no_category",
-            _("사업 %(name)s에 주 품목이 없습니다. 사업에 품목을 정하세요.")
-            % {"name": programme.name},
-        )
+        raise SaramError("economy_programme_no_category", name=programme.name)
     lines = tuple(
         DemandLine(library=code, subject=subject, quarter=quarter, amount_krw=amount)
         for code, subject, quarter, amount in ProgrammeDemand.objects.filter(
@@ -141,11 +137,11 @@ def open_bid_baseline(programme: Programme, settings: LotSettings) -> LotSetting
 
 def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotPlan:
     if not 1 <= settings.bid_award_ratio_bp <= 10_000:
-        raise SaramError("bad_assumption", _("낙찰률은 0%보다 크고 100% 이하여야 합니다."))
+        raise SaramError("economy_bad_award_ratio", low=0, high=100)
     if settings.open_bid_local_win_bp is not None and not (
         0 <= settings.open_bid_local_win_bp <= 10_000
     ):
-        raise SaramError("bad_assumption", _("지역 업체 낙찰 비율은 0%에서 100% 사이여야 합니다."))
+        raise SaramError("economy_bad_local_win", low=0, high=100)
     settings = open_bid_baseline(programme, settings)
     try:
         return plan_lots(
@@ -156,7 +152,7 @@ def _plan(programme: Programme, fiscal_year: int, settings: LotSettings) -> LotP
         )
     except LotPlanError as exc:
         raise SaramError(
-            exc.code.value, explanations.explain(exc.code, exc.params), params=dict(exc.params)
+            exc.code.value, explanations.lazy_explain(exc.code, exc.params), params=dict(exc.params)
         ) from exc
 
 
@@ -209,10 +205,7 @@ def store_lot_plan(
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     unknown = sorted(codes - set(departments))
     if unknown:
-        raise SaramError(
-            "unknown_department",
-            _("부서 코드를 찾을 수 없습니다: %(codes)s") % {"codes": ", ".join(unknown)},
-        )
+        raise SaramError("economy_unknown_departments", codes=", ".join(unknown))
     numbers = {s.business_number for lot in lot_plan.lots for s in lot.eligible_suppliers}
     supplier_ids = dict(
         Supplier.objects.filter(organisation__business_number__in=numbers).values_list(
@@ -234,11 +227,7 @@ def store_lot_plan(
         if PlannedPurchase.objects.filter(plan__in=previous).exclude(stage=Stage.PLANNING).exists():
             raise SaramError(
                 "lots_tendered",
-                _(
-                    "이 사업의 %(year)s년 분할 발주 가운데 이미 공고한 건이 있어 다시 설계할 수 "
-                    "없습니다."
-                )
-                % {"year": fiscal_year},
+                year=fiscal_year,
             )
         replaced = list(previous.values_list("pk", flat=True))
         previous.delete()
@@ -267,12 +256,7 @@ def store_lot_plan(
             ]
             raise SaramError(
                 "unlawful_split",
-                _(
-                    "이미 계획했거나 지급한 발주와 합치면 분할 발주가 되어 저장하지 않았습니다: "
-                    "%(evidence)s"
-                )
-                % {"evidence": " ".join(evidence)},
-                params={"evidence": evidence},
+                params={"evidence": evidence, "evidence_text": " ".join(evidence)},
             )
         plan = PurchasePlan.objects.create(
             title=_("%(programme)s %(year)s년 분할 발주")
@@ -386,13 +370,11 @@ def import_demand(*, by: Any, programme: Programme, fiscal_year: int, upload: Up
     for row in rows:
         n = row["_row"]
         if row["부서"] and row["부서"] not in departments:
-            errors.append(RowError(n, "부서", _("알 수 없는 부서입니다."), row["부서"]))
+            errors.append(RowError(n, "부서", value=row["부서"], code="economy_unknown_department"))
         key = (row["부서"], row["분야"], row["분기"])
         if None not in key and key in seen:
             errors.append(
-                RowError(
-                    n, "분야", _("%(row)s행과 같은 부서·분야·분기입니다.") % {"row": seen[key]}
-                )
+                RowError(n, "분야", code="economy_demand_repeated", params={"row": seen[key]})
             )
         seen.setdefault(key, n)  # type: ignore[arg-type]
     if errors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,11 +61,35 @@ from saram.economy.models import (
 from saram.economy.services.policy import check_purchase, citation_data
 
 MONTHS = tuple(range(1, 13))
+BUSINESS_NUMBER = "사업자등록번호"
 CURVE_POINTS = 8
 
 
 def _require(by: Any) -> None:
-    scope_of(by).require(Can.MANAGE_ECONOMY)
+    """The meals' planning work: the procurement officer or a nutritionist."""
+    scope = scope_of(by)
+    if not scope.can(Can.PLAN_MEALS):
+        scope.require(Can.MANAGE_ECONOMY)
+
+
+def _unknown_codes(
+    rows: list[dict[str, Any]],
+    errors: list[RowError],
+    *,
+    column: str,
+    known: Container[str],
+    code: str,
+    width: int = 40,
+) -> None:
+    """A row error for each row whose `column` names a code not in `known` (a missing value is
+    the pipeline's own error already). Business numbers are compared without hyphens."""
+    for row in rows:
+        value = row[column]
+        if value is None:
+            continue
+        key = value.replace("-", "") if column == BUSINESS_NUMBER else value
+        if key not in known:
+            errors.append(RowError(row["_row"], column, value=str(key)[:width], code=code))
 
 
 # --- Demand --------------------------------------------------------------------------------
@@ -433,16 +457,7 @@ def import_menus(*, by: Any, upload: Upload, year: int) -> int:
     table = read_table(upload, MENU_SPEC)
     rows, errors = typed_rows(table, MENU_SPEC)
     known = dict(Ingredient.objects.values_list("code", "id"))
-    for row in rows:
-        if row["식재료코드"] is not None and row["식재료코드"] not in known:
-            errors.append(
-                RowError(
-                    row["_row"],
-                    "식재료코드",
-                    value=str(row["식재료코드"])[:40],
-                    code="meals_unknown_ingredient",
-                )
-            )
+    _unknown_codes(rows, errors, column="식재료코드", known=known, code="meals_unknown_ingredient")
     if errors:
         raise rejected(errors, table=table.frame, spec=MENU_SPEC)
     with transaction.atomic():
@@ -527,8 +542,9 @@ OFFER_COLUMNS = OFFER_SPEC.columns
 
 
 def import_offers(*, by: Any, upload: Upload, year: int) -> int:
-    """Farms' offers for a year (price and monthly capacity in kg), all or nothing."""
-    _require(by)
+    """Farms' offers for a year (price and monthly capacity in kg), all or nothing; the
+    procurement officer's (supply agreements with the registry's firms)."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
     table = read_table(upload, OFFER_SPEC)
     rows, errors = typed_rows(table, OFFER_SPEC)
     ingredients = dict(Ingredient.objects.values_list("code", "id"))
@@ -537,26 +553,12 @@ def import_offers(*, by: Any, upload: Upload, year: int) -> int:
         for n, pk in Supplier.objects.values_list("organisation__business_number", "id")
         if n
     }
-    for row in rows:
-        if row["식재료코드"] is not None and row["식재료코드"] not in ingredients:
-            errors.append(
-                RowError(
-                    row["_row"],
-                    "식재료코드",
-                    value=str(row["식재료코드"])[:40],
-                    code="meals_unknown_ingredient",
-                )
-            )
-        number = row["사업자등록번호"]
-        if number is not None and number.replace("-", "") not in numbers:
-            errors.append(
-                RowError(
-                    row["_row"],
-                    "사업자등록번호",
-                    value=str(row["사업자등록번호"])[:20],
-                    code="meals_unknown_supplier",
-                )
-            )
+    _unknown_codes(
+        rows, errors, column="식재료코드", known=ingredients, code="meals_unknown_ingredient"
+    )
+    _unknown_codes(
+        rows, errors, column=BUSINESS_NUMBER, known=numbers, code="meals_unknown_supplier", width=20
+    )
     if errors:
         raise rejected(errors, table=table.frame, spec=OFFER_SPEC)
     with transaction.atomic():
@@ -740,26 +742,17 @@ def import_deliveries(*, by: Any, upload: Upload, run: SourcingRun) -> int:
     schools = dict(School.objects.values_list("code", "id"))
     ingredients = dict(Ingredient.objects.values_list("code", "id"))
     today = timezone.localdate()
+    _unknown_codes(
+        rows, errors, column=BUSINESS_NUMBER, known=orders, code="meals_no_order", width=20
+    )
+    _unknown_codes(
+        rows, errors, column="학교코드", known=schools, code="meals_unknown_school", width=20
+    )
+    _unknown_codes(
+        rows, errors, column="식재료코드", known=ingredients, code="meals_unknown_ingredient"
+    )
     for row in rows:
         n = row["_row"]
-        number = (row["사업자등록번호"] or "").replace("-", "")
-        if row["사업자등록번호"] is not None and number not in orders:
-            errors.append(RowError(n, "사업자등록번호", value=number[:20], code="meals_no_order"))
-        if row["학교코드"] is not None and row["학교코드"] not in schools:
-            errors.append(
-                RowError(
-                    n, "학교코드", value=str(row["학교코드"])[:20], code="meals_unknown_school"
-                )
-            )
-        if row["식재료코드"] is not None and row["식재료코드"] not in ingredients:
-            errors.append(
-                RowError(
-                    n,
-                    "식재료코드",
-                    value=str(row["식재료코드"])[:40],
-                    code="meals_unknown_ingredient",
-                )
-            )
         delivered, paid = row["배송일"], row["지급일"]
         if delivered is not None and delivered > today:
             errors.append(RowError(n, "배송일", value=str(delivered), code="meals_future_delivery"))
@@ -813,7 +806,7 @@ def set_substitution(
             substitute=substitute.name,
         )
     if not 1 <= max_share_pct <= 100:
-        raise SaramError("meals_substitute_share")
+        raise SaramError("meals_substitute_share", low=1, high=100)
     with transaction.atomic():
         rule, _created = Substitution.objects.update_or_create(
             original=original, substitute=substitute, defaults={"max_share_pct": max_share_pct}

@@ -95,8 +95,11 @@ def _refuse_split(flags: Sequence[SplitFlag]) -> SaramError:
     evidence = [describe_flag(f, departments=departments, categories=categories) for f in flags]
     return SaramError(
         "unlawful_split",
-        _("분할 발주가 되어 저장하지 않았습니다: %(evidence)s") % {"evidence": " ".join(evidence)},
-        params={"flags": [flag_data(f) for f in flags], "evidence": evidence},
+        params={
+            "flags": [flag_data(f) for f in flags],
+            "evidence": evidence,
+            "evidence_text": " ".join(evidence),
+        },
     )
 
 
@@ -224,10 +227,7 @@ def add_purchase(
     when it would split one purchase to stay under a threshold."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
     if order_on.year != plan.fiscal_year:
-        raise SaramError(
-            "outside_year",
-            _("발주 예정일이 계획의 회계연도(%(year)s) 밖입니다.") % {"year": plan.fiscal_year},
-        )
+        raise SaramError("economy_outside_year", year=plan.fiscal_year)
     decision = check_purchase(
         by=by,
         category=category,
@@ -279,9 +279,7 @@ def remove_purchase(*, by: Any, purchase: PlannedPurchase) -> None:
     """Take a purchase that has not been tendered out of its plan."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
     if purchase.stage != Stage.PLANNING:
-        raise SaramError(
-            "already_tendered", _("이미 공고했거나 계약한 발주는 계획에서 뺄 수 없습니다.")
-        )
+        raise SaramError("economy_already_tendered")
     with transaction.atomic():
         plan = purchase.plan
         audit.record(
@@ -302,7 +300,7 @@ def record_tender(*, by: Any, purchase: PlannedPurchase) -> PlannedPurchase:
     """Mark a planned purchase as tendered (published)."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
     if purchase.stage != Stage.PLANNING:
-        raise SaramError("bad_stage", _("계획 단계의 발주만 공고할 수 있습니다."))
+        raise SaramError("economy_not_planned")
     purchase.stage = Stage.TENDER
     purchase.tendered_at = timezone.now()
     purchase.save(update_fields=["stage", "tendered_at"])
@@ -333,17 +331,15 @@ def record_award(
     """Record who won a purchase and for how much; the winner must be allowed by its scope."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
     if purchase.stage == Stage.AWARD:
-        raise SaramError("already_awarded", _("이미 계약한 발주입니다."))
+        raise SaramError("economy_already_awarded")
     if amount_krw <= 0:
-        raise SaramError("bad_amount", _("계약 금액은 0원보다 커야 합니다."))
+        raise SaramError("economy_bad_award_amount")
     if awarded_at.tzinfo is None:
-        raise SaramError("naive_time", _("계약일시에는 시간대가 있어야 합니다."))
+        raise SaramError("economy_naive_time")
     allowed = _SCOPE_LOCALITIES.get(BidScope(purchase.scope))
     if allowed is not None and supplier.locality not in allowed:
         raise SaramError(
-            "supplier_outside_scope",
-            _("%(name)s은(는) 이 발주의 참가 지역(%(scope)s) 밖의 업체입니다.")
-            % {"name": supplier.name, "scope": purchase.get_scope_display()},
+            "supplier_outside_scope", name=supplier.name, scope=purchase.get_scope_display()
         )
     purchase.stage = Stage.AWARD
     purchase.award_supplier = supplier

@@ -61,7 +61,9 @@ def check_purchase(
 ) -> PolicyDecision:
     """The engine's answer for one purchase request, with the registry's local suppliers."""
     scope = scope_of(by)
-    if not (scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS)):
+    if not (
+        scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS) or scope.can(Can.PLAN_MEALS)
+    ):
         scope.require(Can.MANAGE_ECONOMY)
     request = PurchaseRequest(
         category=category.code,
@@ -75,5 +77,5 @@ def check_purchase(
         return evaluate(request, current_rule_book(), policy_suppliers(category=category.code))
     except PolicyError as exc:
         raise SaramError(
-            exc.code.value, explanations.explain(exc.code, exc.params), params=dict(exc.params)
+            exc.code.value, explanations.lazy_explain(exc.code, exc.params), params=dict(exc.params)
         ) from exc

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -188,8 +189,11 @@ def _refused(exc: RuleBookError) -> SaramError:
     reasons = problems_text(exc)
     return SaramError(
         "rules_refused",
-        _("규칙을 저장하지 않았습니다: %(reasons)s") % {"reasons": " ".join(reasons)},
-        params={"problems": reasons},
+        params={
+            "problems": reasons,
+            # The reasons again, rendered when the message is read (in the reader's language).
+            "reasons": lazy(lambda: " ".join(problems_text(exc)), str)(),
+        },
     )
 
 

@@ -27,17 +27,13 @@ def record_support(
     organisation; grants carry an amount, other support may be 0 KRW."""
     scope_of(by).require(Can.MANAGE_SOCIAL_ECONOMY)
     if not supplier.social_economy_type:
-        raise SaramError(
-            "not_social_economy",
-            _("%(name)s은(는) 사회적경제 조직으로 등록되어 있지 않습니다. 먼저 유형을 정하세요.")
-            % {"name": supplier.name},
-        )
+        raise SaramError("economy_not_social_economy", name=supplier.name)
     if kind not in SupportKind.values:
-        raise SaramError("bad_kind", _("알 수 없는 지원 종류입니다."))
+        raise SaramError("economy_bad_support_kind")
     if amount_krw < 0:
-        raise SaramError("bad_amount", _("금액은 0원 이상이어야 합니다."))
+        raise SaramError("economy_bad_support_amount")
     if kind == SupportKind.GRANT and amount_krw == 0:
-        raise SaramError("grant_without_amount", _("보조금에는 금액이 필요합니다."))
+        raise SaramError("economy_grant_without_amount")
     record = SupportRecord.objects.create(
         supplier=supplier,
         kind=kind,

@@ -181,18 +181,19 @@ def register_supplier(
 ) -> Supplier:
     """Add a firm to the registry (reusing its organisation if the number is already known)."""
     _require_manage(by)
-    problem = business_number_message(business_number)
-    if problem:
-        raise SaramError("bad_business_number", problem, params={"field": "business_number"})
+    check = check_business_number(business_number)
+    if check.problem is not None:
+        raise SaramError(
+            check.problem.value,
+            explanations.lazy_explain(check.problem),
+            params={"field": "business_number"},
+        )
     number = check_business_number(business_number).digits
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
         org = Organisation.objects.select_for_update().filter(business_number=number).first()
         if org is not None and hasattr(org, "supplier"):
-            raise SaramError(
-                "supplier_exists",
-                _("이미 등록된 사업자등록번호입니다: %(name)s") % {"name": org.name},
-            )
+            raise SaramError("economy_supplier_exists", name=org.name)
         if org is None:
             org = Organisation.objects.create(
                 kind=_kind_for(social_economy_type, kind),
@@ -446,9 +447,9 @@ def import_suppliers(*, by: Any, upload: Upload) -> int:
                 RowError(
                     n,
                     "공급품목",
-                    _("알 수 없는 품목입니다: %(names)s. 품목 코드나 이름을 쓰세요.")
-                    % {"names": ", ".join(unknown)},
-                    row["공급품목"],
+                    value=row["공급품목"],
+                    code="economy_unknown_categories",
+                    params={"names": ", ".join(unknown)},
                 )
             )
         row["_categories"] = [categories[p] for p in wanted if p in categories]

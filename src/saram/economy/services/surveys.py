@@ -56,11 +56,9 @@ def percent_to_bp(text: str) -> int:
 def _check_shares(staff_bp: int, supplier_bp: int) -> None:
     for value in (staff_bp, supplier_bp):
         if not 0 <= value <= BP_IN_ONE:
-            raise SaramError("share_out_of_range", _("비율은 0%에서 100% 사이여야 합니다."))
+            raise SaramError("economy_share_out_of_range", low=0, high=100)
     if staff_bp + supplier_bp > BP_IN_ONE:
-        raise SaramError(
-            "shares_over_one", _("지역 인건비와 지역 구매 비율의 합이 100%를 넘습니다.")
-        )
+        raise SaramError("economy_shares_over_one", high=100)
 
 
 def record_supplier_survey(
@@ -99,7 +97,7 @@ def record_employee_survey(
     """Keep one employee's answer: the share of their pay spent in the city."""
     _require(by)
     if not 0 <= local_spend_bp <= BP_IN_ONE:
-        raise SaramError("share_out_of_range", _("비율은 0%에서 100% 사이여야 합니다."))
+        raise SaramError("economy_share_out_of_range", low=0, high=100)
     survey = EmployeeSurvey.objects.create(
         supplier=supplier, surveyed_on=surveyed_on, local_spend_bp=local_spend_bp, recorded_by=by
     )
@@ -148,14 +146,12 @@ def import_supplier_surveys(*, by: Any, upload: Upload) -> int:
         number = row["사업자등록번호"]
         if number and number not in suppliers:
             errors.append(
-                RowError(n, "사업자등록번호", _("공급업체 등록부에 없는 번호입니다."), number)
+                RowError(n, "사업자등록번호", value=number, code="economy_unknown_supplier")
             )
         staff, local = row["지역인건비비율(%)"], row["지역구매비율(%)"]
         if staff is not None and local is not None and staff + local > BP_IN_ONE:
             errors.append(
-                RowError(
-                    n, "지역구매비율(%)", _("지역 인건비와 지역 구매 비율의 합이 100%를 넘습니다.")
-                )
+                RowError(n, "지역구매비율(%)", code="economy_shares_over_one", params={"high": 100})
             )
     if errors:
         raise rejected(errors, table=table.frame, spec=SURVEY_SPEC)

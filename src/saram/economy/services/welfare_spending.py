@@ -5,7 +5,8 @@ What the city pays providers for services bought for its cases is city spending 
 other: it enters the spending ledger under an economy programme that stands for the welfare
 programme (통합사례관리, 긴급 지원, ...), so local share and LM3 count it, linked to the
 programme and never to the person or the case. Referrals that social-economy firms served are
-counted per firm and programme from the welfare app's aggregate (no case, no person).
+read per firm and programme from the welfare app's aggregate (no case, no person) by
+`economy.selectors.welfare_referrals` and shown with the programme's figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
-from saram.economy.models import ImportSource, LedgerImport, Programme, Supplier
+from saram.economy.models import ImportSource, LedgerImport, Programme
 from saram.economy.services.ledger import (
     LedgerFile,
     rejected_ledger,
@@ -29,7 +30,6 @@ from saram.economy.services.ledger import (
     write_ledger,
 )
 from saram.economy.services.ledger_files import HEADER_OF
-from saram.welfare.selectors import served_referrals_by_organisation
 
 WELFARE_PROGRAMME_PREFIX = "welfare-"
 
@@ -100,33 +100,3 @@ def record_welfare_purchases(
             filename=filename,
             source=ImportSource.WELFARE,
         )
-
-
-@dataclass(frozen=True)
-class WelfareReferrals:
-    supplier: Supplier
-    programme_label: str
-    served: int
-
-
-def social_economy_referrals(*, fiscal_year: int) -> list[WelfareReferrals]:
-    """Welfare referrals that social enterprises and cooperatives of the registry served in a
-    year, per firm and welfare programme (aggregates from the welfare app; no person)."""
-    rows = served_referrals_by_organisation(year=fiscal_year)
-    suppliers = {
-        s.organisation_id: s
-        for s in Supplier.objects.filter(
-            organisation_id__in={r["resource__organisation_id"] for r in rows}
-        )
-        .exclude(social_economy_type="")
-        .select_related("organisation")
-    }
-    return [
-        WelfareReferrals(
-            supplier=suppliers[r["resource__organisation_id"]],
-            programme_label=r["programme_label"],
-            served=int(r["served"]),
-        )
-        for r in rows
-        if r["resource__organisation_id"] in suppliers
-    ]
