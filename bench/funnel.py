@@ -251,7 +251,8 @@ def prepare(args: argparse.Namespace) -> tuple[list[int], dt.date]:
         )
         executor.executemany(
             "INSERT INTO welfare_case (id, person_id, dong_id, programme, opened_by_id, opened_at, "
-            f"closed_at, closure_reason, closure_note) VALUES ({marks(8)}, '')",
+            "closed_at, closure_reason, closure_note, stage, intake_note, assessment_note) "
+            f"VALUES ({marks(8)}, '', 'assessment', '', '')",
             cases,
         )
         executor.executemany(

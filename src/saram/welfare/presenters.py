@@ -56,6 +56,56 @@ def funnel_steps(row: FunnelRow) -> list[Step]:
     ]
 
 
+@dataclass(frozen=True)
+class DongFunnel:
+    """One dong's line on the coverage pages: its funnel over the past year, reached measured
+    against the flagged, pending visits apart from missed ones; cases and referrals open now."""
+
+    dong: Any
+    flagged: int
+    listed: int
+    reached: int
+    reached_pct: float | None
+    pending: int
+    missed: int
+    assessed: int
+    helped: int
+    followed_up: int
+    open_cases: int
+    pending_referrals: int
+
+
+def dong_funnel(dong: Any, row: FunnelRow | None, open_cases: int, referrals: int) -> DongFunnel:
+    steps = row.steps if row is not None else dict.fromkeys(STEPS, 0)
+    return DongFunnel(
+        dong=dong,
+        flagged=steps["flagged"],
+        listed=steps["listed"],
+        reached=steps["reached"],
+        reached_pct=row.reached_pct if row is not None else None,
+        pending=row.pending if row is not None else 0,
+        missed=row.missed if row is not None else 0,
+        assessed=steps["assessed"],
+        helped=steps["helped"],
+        followed_up=steps["followed_up"],
+        open_cases=open_cases,
+        pending_referrals=referrals,
+    )
+
+
+def funnel_series(months: Iterable[FunnelRow]) -> dict[str, list[Any]]:
+    """The charts' data: per month (YYYY-MM) each step's count, the pending, and reached
+    as a share of the flagged."""
+    rows = list(months)
+    series: dict[str, list[Any]] = {"labels": [r.month.strftime("%Y-%m") for r in rows]}
+    for key in STEPS:
+        series[key] = [r.steps.get(key, 0) for r in rows]
+    series["pending"] = [r.pending for r in rows]
+    series["missed"] = [r.missed for r in rows]
+    series["reached_pct"] = [r.reached_pct for r in rows]
+    return series
+
+
 def stop_reasons(row: FunnelRow) -> list[tuple[str, str, int]]:
     """Why listed people stopped, largest first (key, label, count); zeros left out."""
     found = [(k, str(STOP_LABELS[k]), n) for k, n in row.stops.items() if n and k in STOP_LABELS]

@@ -47,6 +47,7 @@ from saram.welfare.services import (
     committees,
     config,
     coverage,
+    funnel,
     rounds,
     signals,
     visits,
@@ -115,7 +116,12 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("welfare:coverage")
         raise not_found()
     now = timezone.now()
-    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in officer_dongs])
+    today = timezone.localtime(now).date()
+    ids = [d.pk for d in officer_dongs]
+    by_dong = funnel.by_dong(
+        funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
+    )
+    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
     returned = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
     overdue = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
         due_on__lt=timezone.localdate()
@@ -127,7 +133,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "welfare/home.html",
         {
-            "rows": [(d, by_dong.get(d.pk, coverage.Coverage())) for d in officer_dongs],
+            "lines": [
+                presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0)))
+                for d in officer_dongs
+            ],
             "overdue": overdue.count(),
             "returned": returned.count(),
             "need_case": selectors.visits_needing_a_case(request.user).count(),
@@ -783,38 +792,51 @@ def my_concern(request: HttpRequest) -> HttpResponse:
 # --- Coverage ----------------------------------------------------------------------------------
 
 
-def _coverage_rows(request: HttpRequest, now: dt.datetime) -> tuple[list[Any], coverage.Coverage]:
+def _coverage_rows(
+    request: HttpRequest, now: dt.datetime
+) -> tuple[list[presenters.DongFunnel], list[Any]]:
+    """Each dong the user may see with its funnel over the past year (reached against the
+    flagged, pending apart from missed) and its open work; and the funnel rows themselves."""
     dongs = list(selectors.coverage_dongs_for(request.user).order_by("gu__code", "code"))
-    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in dongs])
-    rows = [(d, by_dong.get(d.pk, coverage.Coverage())) for d in dongs]
-    return rows, coverage.total(c for _d, c in rows)
+    ids = [d.pk for d in dongs]
+    today = timezone.localtime(now).date()
+    rows = funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
+    by_dong = funnel.by_dong(rows)
+    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
+    return [
+        presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0))) for d in dongs
+    ], rows
 
 
-def _series_json(points: list[coverage.MonthPoint]) -> dict[str, list[Any]]:
+def _coverage_context(
+    lines: list[presenters.DongFunnel], rows: list[Any], today: dt.date
+) -> dict[str, Any]:
+    total = funnel.total(rows)
     return {
-        "labels": [p.month.strftime("%Y-%m") for p in points],
-        "flagged": [p.flagged for p in points],
-        "reached": [p.reached_in_sla for p in points],
-        "coverage": [p.coverage_pct for p in points],
-        "cases": [p.open_cases for p in points],
-        "referrals": [p.pending_referrals for p in points],
+        "lines": lines,
+        "total": presenters.dong_funnel(
+            None,
+            total,
+            sum(line.open_cases for line in lines),
+            sum(line.pending_referrals for line in lines),
+        ),
+        "total_steps": presenters.funnel_steps(total) if total is not None else [],
+        "total_stops": presenters.stop_reasons(total) if total is not None else [],
+        "series": presenters.funnel_series(funnel.city_by_month(rows, today=today)),
     }
 
 
 @require_GET
 def coverage_city(request: HttpRequest) -> HttpResponse:
-    rows, all_ = _coverage_rows(request, timezone.now())
-    if not rows:
+    """The city's (or the officer's dongs') funnel: map, charts and the table per dong."""
+    now = timezone.now()
+    lines, rows = _coverage_rows(request, now)
+    if not lines:
         raise not_found()
-    ids = [d.pk for d, _c in rows]
     return render(
         request,
         "welfare/coverage.html",
-        {
-            "rows": rows,
-            "total": all_,
-            "series": _series_json(coverage.monthly(now=timezone.now(), dong_ids=ids)),
-        },
+        _coverage_context(lines, rows, timezone.localtime(now).date()),
     )
 
 
@@ -822,39 +844,41 @@ def coverage_city(request: HttpRequest) -> HttpResponse:
 def coverage_dong(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.coverage_dong_for(request.user, code)
     now = timezone.now()
-    found = coverage.coverage_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, coverage.Coverage())
-    return render(
-        request,
-        "welfare/coverage_dong.html",
-        {
-            "dong": dong,
-            "c": found,
-            "series": _series_json(coverage.monthly(now=now, dong_ids=[dong.pk])),
-            "settings": config.settings_for(dong),
-            "is_officer": dong.pk in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
-        },
-    )
+    today = timezone.localtime(now).date()
+    rows = funnel.funnel_by_round(dong_ids=[dong.pk], today=today, since=funnel.window_start(today))
+    work = coverage.open_work_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, (0, 0))
+    line = presenters.dong_funnel(dong, funnel.total(rows), *work)
+    context = _coverage_context([line], rows, today)
+    context |= {
+        "dong": dong,
+        "settings": config.settings_for(dong),
+        "is_officer": dong.pk in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
+    }
+    return render(request, "welfare/coverage_dong.html", context)
 
 
 @require_GET
 def coverage_geojson(request: HttpRequest) -> HttpResponse:
-    """The dongs the user may see, each with its coverage in percent, for the map."""
+    """The dongs the user may see, each with the share of its flagged people reached over the
+    past year (none when nobody was flagged), for the map."""
     lang = request.LANGUAGE_CODE
-    rows, _all = _coverage_rows(request, timezone.now())
+    lines, _rows = _coverage_rows(request, timezone.now())
     features = [
         {
             "type": "Feature",
-            "geometry": d.boundary,
+            "geometry": line.dong.boundary,
             "properties": {
-                "code": d.code,
-                "name": d.name if lang == "ko" else d.name_en,
-                "url": reverse("welfare:coverage_dong", args=[d.code]),
-                "coverage_pct": c.coverage_pct or 0,
-                "flagged": c.flagged,
-                "overdue": c.overdue,
+                "code": line.dong.code,
+                "name": line.dong.name if lang == "ko" else line.dong.name_en,
+                "url": reverse("welfare:coverage_dong", args=[line.dong.code]),
+                "reached_pct": line.reached_pct,
+                "flagged": line.flagged,
+                "reached": line.reached,
+                "pending": line.pending,
+                "missed": line.missed,
             },
         }
-        for d, c in rows
+        for line in lines
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return HttpResponse(body, content_type="application/geo+json")
