@@ -87,6 +87,9 @@ ROUTES: dict[str, dict[str, set[str]]] = {
         "GET": {"city_admin", "welfare_officer"},
         "POST": {"city_admin", "welfare_officer"},
     },
+    # Putting a stored learned model in use, or going back to points: the city administrator.
+    "welfare:model_use": {"POST": {"city_admin"}},
+    "welfare:model_points": {"POST": {"city_admin"}},
     # The funnel, 긴급 alerts, printed lists and members without a login (#12).
     "welfare:funnel": {"GET": {"welfare_officer", "city_admin"}},
     "welfare:alerts": {"GET": {"welfare_officer", "city_admin"}},

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import time_machine
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -107,7 +106,7 @@ def test_the_officer_home_shows_each_dong_reached_against_the_flagged(
     page = client.get("/welfare/").content.decode()
     row = page[page.index(f'data-dong="{dong.code}"') :]
     row = row[: row.index("</tr>")]
-    assert "<td class=\"num\" data-reached-pct>50.0</td>" in row
+    assert '<td class="num" data-reached-pct>50.0</td>' in row
 
 
 def test_the_english_page_speaks_english(

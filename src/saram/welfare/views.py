@@ -48,6 +48,7 @@ from saram.welfare.services import (
     config,
     coverage,
     funnel,
+    learned,
     rounds,
     signals,
     visits,
@@ -1178,13 +1179,15 @@ def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def model_check(request: HttpRequest) -> HttpResponse:
-    """How the learned model and the points model compare on held-out past rounds: the page
-    shows the last comparison a task made; a POST asks for a new one (no fitting here)."""
+    """The learned model beside the points model on held-out past rounds: the page shows the
+    stored models (results, who switching adds and drops, coefficients, windows) and which is
+    in use; a POST asks a task to fit and compare a new one (no fitting here)."""
     from saram.welfare.tasks import compare_models_task
 
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
+    city = _city()
     form = forms.ModelCheckForm(request.POST or request.GET or None)
     k = form.cleaned_data["k"] if form.is_valid() else 20
     if request.method == "POST" and form.is_valid():
@@ -1192,14 +1195,48 @@ def model_check(request: HttpRequest) -> HttpResponse:
             by=request.user,
             kind=selectors.MODEL_CHECK_JOB,
             label=_("두 모형 비교"),
-            params={"city": _city().pk, "k": k},
+            params={"city": city.pk, "k": k},
             enqueue=compare_models_task.enqueue,
         )
         messages.success(request, _("비교를 시작했습니다. 끝나면 이 화면에 나옵니다."))
         return redirect(f"{reverse('welfare:model_check')}?k={k}")
     job = selectors.latest_model_check(request.user, k=k)
+    stored = selectors.learned_models_for(request.user, city)
+    kinds = _kinds()
     return render(
         request,
         "welfare/model_check.html",
-        {"comparison": presenters.model_comparison(job), "form": form, "k": k, "job": job},
+        {
+            "models": [presenters.learned_model(m, kinds) for m in stored],
+            "in_use": next((m for m in stored if m.is_in_use), None),
+            "can_choose": scope.can(Can.CONFIGURE),
+            "form": form,
+            "k": k,
+            "job": job if job is not None and job.status != "succeeded" else None,
+        },
     )
+
+
+@require_POST
+def model_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city administrator puts a stored learned model in use, having seen who it adds and
+    drops (the form asks to confirm); refused unless it beat the points model."""
+    model = selectors.learned_model_for(request.user, pk)
+    if not request.POST.get("confirm"):
+        messages.error(
+            request, _("바꾸기 전에 목록에 새로 오르고 빠지는 사람을 확인했다고 표시해 주세요.")
+        )
+        return redirect("welfare:model_check")
+    learned.choose_model(by=request.user, model=model, now=timezone.now())
+    messages.success(request, _("새 회차부터 학습 모형을 씁니다."))
+    return redirect("welfare:model_check")
+
+
+@require_POST
+def model_points(request: HttpRequest) -> HttpResponse:
+    """The city administrator goes back to the points model for new rounds."""
+    if not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    learned.use_points_model(by=request.user, city=_city(), now=timezone.now())
+    messages.success(request, _("새 회차부터 점수 모형을 씁니다."))
+    return redirect("welfare:model_check")

@@ -121,7 +121,9 @@ def open_work_by_dong(*, now: dt.datetime, dong_ids: Iterable[int]) -> dict[int,
     queries for any number of dongs."""
     ids = list(dong_ids)
     found: dict[int, list[int]] = {}
-    for dong_id, n in _open_cases(now, ids).order_by().values_list("dong_id").annotate(n=Count("id")):
+    for dong_id, n in (
+        _open_cases(now, ids).order_by().values_list("dong_id").annotate(n=Count("id"))
+    ):
         found.setdefault(dong_id, [0, 0])[0] = n
     pending = _pending_referrals(now, ids).order_by().values_list("dong_id").annotate(n=Count("id"))
     for dong_id, n in pending:

@@ -140,9 +140,7 @@ def _attempts_sql(marks: str) -> str:
         f"(SELECT MAX(v.visited_at) FROM {visit} v WHERE v.case_id = c.id) AS last_visit "
         f"FROM {case} c WHERE c.person_id IN (SELECT person_id FROM att)), "
         "st AS (SELECT a.id, MAX(cf.has_need) AS has_need, MAX(cf.has_help) AS has_help, MAX("
-        + _flag(
-            "cf.closed_well = 1 OR (a.reached_at IS NOT NULL AND cf.last_visit > a.reached_at)"
-        )
+        + _flag("cf.closed_well = 1 OR (a.reached_at IS NOT NULL AND cf.last_visit > a.reached_at)")
         + ") AS followed FROM att a JOIN cf ON cf.person_id = a.person_id "
         "AND cf.opened_at >= a.assigned_at GROUP BY a.id) "
         f"SELECT a.id, a.round_id, a.person_id, {outcome}, "
@@ -202,8 +200,7 @@ def funnel_by_round(
     if since is not None:
         started = started.filter(as_of__gte=since)
     rounds = list(
-        started.order_by("-as_of", "dong_id")
-        .values_list(
+        started.order_by("-as_of", "dong_id").values_list(
             "id", "dong_id", "number", "as_of", "scored_count", "listed_count", "flag_counts"
         )
     )
@@ -272,7 +269,9 @@ def by_month(rows: Iterable[FunnelRow]) -> list[FunnelRow]:
     )
 
 
-def city_by_month(rows: Iterable[FunnelRow], *, today: dt.date, months: int = 12) -> list[FunnelRow]:
+def city_by_month(
+    rows: Iterable[FunnelRow], *, today: dt.date, months: int = 12
+) -> list[FunnelRow]:
     """The rows summed per month over every dong, the last `months` months oldest first (a
     month without a round is a row of zeros): the charts' series."""
     sums: dict[dt.date, FunnelRow] = {}
