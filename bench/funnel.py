@@ -13,7 +13,7 @@ must agree on every count. Best of 3 each.
 
     PYTHONPATH=src .venv/bin/python bench/funnel.py [--residents N] [--rounds R]
 
-Last line: RESULT funnel <s> s baseline=<duckdb_s> ratio=<s/duckdb_s> target=1.0
+Last line: RESULT funnel <s> s baseline=<duckdb_s> ratio=<s/duckdb_s> target=<=1.0
 """
 
 from __future__ import annotations
@@ -378,10 +378,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     theirs = sorted(tuple(int(v) for v in row) for row in duck)
     assert ours == theirs, f"the funnel and DuckDB disagree: {ours[:3]} vs {theirs[:3]}"
     print(f"duckdb: {duck_s:.3f} s for the same counts ({len(theirs)} rounds agree)")
-    print(
-        f"RESULT funnel {product_s:.3f} s baseline={duck_s:.3f} ratio={product_s / duck_s:.2f} "
-        f"target={TARGET_S}"
-    )
+    from _common import result
+
+    result("funnel", product_s, "s", baseline=duck_s, target=f"<={TARGET_S}", digits=3)
     return 0
 
 

@@ -368,7 +368,10 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         "dong": dong,
         "round": round_,
         "can_manage": can_manage,
-        "model_kinds": ModelKind.choices,
+        # The learned model is offered only once the city put one in use (it beat points).
+        "model_kinds": ModelKind.choices
+        if can_manage and learned.model_in_use(dong.city) is not None
+        else [(ModelKind.POINTS.value, ModelKind.POINTS.label)],
         "settings": settings_,
         "rounds": selectors.rounds_for(request.user, dong=dong)[:12],
         "today": timezone.localdate(),
@@ -401,19 +404,28 @@ def _outreach_lines(
     the template only prints (no tags, filters or URL reversing per row)."""
     person_url = reverse("welfare:person", args=[0]).removesuffix("0/")
     visit_url = reverse("welfare:assignment_detail", args=[0]).removesuffix("0/")
-    statuses = dict(AssignmentStatus.choices)
+    statuses = {k: str(v) for k, v in AssignmentStatus.choices}
+    # Many lines share reasons (the same signal and months): each is put in words once a page.
+    described: dict[str, str] = {}
+
+    def words(reason: dict[str, Any]) -> str:
+        key = f"{reason.get('code')}|{reason.get('signal')}|{reason.get('value')}"
+        found = described.get(key)
+        if found is None:
+            found = described[key] = reasons.describe(reason, kinds)
+        return found
+
     lines = []
     for row in rows:
         line = {
-            "rank": row["rank"],
-            "person_id": row["person_id"],
+            # Strings, so the template prints them without localizing a number per cell.
+            "rank": str(row["rank"]),
+            "person_id": str(row["person_id"]),
             "person_url": f"{person_url}{row['person_id']}/",
             "name": mask_name(row["person__name"]),
             "address": row["person__address"],
             "score": f"{row['score']:.2f}",
-            "reasons": format_html_join(
-                "", "<li>{}</li>", ((r,) for r in reasons.describe_all(row["reasons"], kinds))
-            ),
+            "reasons": format_html_join("", "<li>{}</li>", ((words(r),) for r in row["reasons"])),
             "visit": None,
         }
         if row["assignment__id"] is not None:
@@ -432,7 +444,7 @@ def _outreach_lines(
             line["visit"] = {
                 "url": f"{visit_url}{row['assignment__id']}/",
                 "visitor": full_name or row["assignment__assignee__username"],
-                "status": str(statuses.get(status, status)),
+                "status": statuses.get(status, status),
                 "badge": badge,
             }
         lines.append(line)
