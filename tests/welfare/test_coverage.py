@@ -162,7 +162,7 @@ def test_the_administrator_sees_numbers_never_people(
         body = client.get(url).content.decode()
         assert "센티넬" not in body and "9911" not in body
     page = client.get("/welfare/coverage/").content.decode()
-    assert "<b>1</b>" in page  # the flagged, counted
+    assert '<b id="flagged">1</b>' in page  # the flagged, counted
     api = json.loads(client.get("/api/welfare/coverage").content)
     assert next(r for r in api if r["dong_code"] == dong.code)["reached_in_sla"] == 1
 
