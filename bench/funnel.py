@@ -13,7 +13,7 @@ must agree on every count. Best of 3 each.
 
     PYTHONPATH=src .venv/bin/python bench/funnel.py [--residents N] [--rounds R]
 
-Last line: RESULT funnel <s> s baseline=<duckdb_s> ratio=<s/duckdb_s> target=1.0
+Last line: RESULT funnel <s> s baseline=<duckdb_s> ratio=<s/duckdb_s> target=<=1.0
 """
 
 from __future__ import annotations
@@ -34,12 +34,19 @@ TARGET_S = 1.0
 LISTED_PER_ROUND = 60
 
 
-def best_of(runs: int, work):  # type: ignore[no-untyped-def]
+CPU_S: dict[str, float] = {}
+
+
+def best_of(runs: int, work, name: str = ""):  # type: ignore[no-untyped-def]
+    """Best wall time of `runs`; the CPU time of that run is kept in CPU_S[name] (on a shared
+    machine the wall time also counts the time other processes held the cores)."""
     best, result = float("inf"), None
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = work()
-        best = min(best, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        if elapsed < best:
+            best, CPU_S[name] = elapsed, time.process_time() - cpu
     return best, result
 
 
@@ -251,7 +258,8 @@ def prepare(args: argparse.Namespace) -> tuple[list[int], dt.date]:
         )
         executor.executemany(
             "INSERT INTO welfare_case (id, person_id, dong_id, programme, opened_by_id, opened_at, "
-            f"closed_at, closure_reason, closure_note) VALUES ({marks(8)}, '')",
+            "closed_at, closure_reason, closure_note, stage, intake_note, assessment_note) "
+            f"VALUES ({marks(8)}, '', 'assessment', '', '')",
             cases,
         )
         executor.executemany(
@@ -365,22 +373,26 @@ def run(args: argparse.Namespace, work: Path) -> int:
         rows = funnel.funnel_by_round(dong_ids=dongs, today=today)
         return rows, funnel.by_dong(rows), funnel.total(rows)
 
-    product_s, (rows, by_dong, city) = best_of(3, city_funnel)
+    product_s, (rows, by_dong, city) = best_of(3, city_funnel, "funnel")
     print(
         f"funnel_by_round over {len(dongs)} dongs: {product_s:.3f} s; city: "
         + ", ".join(f"{k} {v:,}" for k, v in city.steps.items())
         + f"; reached {city.reached_pct}% of the flagged; per dong rows {len(by_dong)}"
     )
     con = load_duckdb(work)
-    duck_s, duck = best_of(3, lambda: con.execute(DUCKDB_QUERY).fetchall())
+    duck_s, duck = best_of(3, lambda: con.execute(DUCKDB_QUERY).fetchall(), "duckdb")
     ours = sorted((r.round_id, *(r.steps[k] for k in funnel.STEPS)) for r in rows)
     theirs = sorted(tuple(int(v) for v in row) for row in duck)
     assert ours == theirs, f"the funnel and DuckDB disagree: {ours[:3]} vs {theirs[:3]}"
     print(f"duckdb: {duck_s:.3f} s for the same counts ({len(theirs)} rounds agree)")
     print(
-        f"RESULT funnel {product_s:.3f} s baseline={duck_s:.3f} ratio={product_s / duck_s:.2f} "
-        f"target={TARGET_S}"
+        f"cpu time of the best runs: funnel {CPU_S['funnel']:.3f} s, "
+        f"duckdb {CPU_S['duckdb']:.3f} s "
+        f"(duckdb uses every core); load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cpus"
     )
+    from _common import result
+
+    result("funnel", product_s, "s", baseline=duck_s, target=f"<={TARGET_S}", digits=3)
     return 0
 
 

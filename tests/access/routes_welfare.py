@@ -87,6 +87,9 @@ ROUTES: dict[str, dict[str, set[str]]] = {
         "GET": {"city_admin", "welfare_officer"},
         "POST": {"city_admin", "welfare_officer"},
     },
+    # Putting a stored learned model in use, or going back to points: the city administrator.
+    "welfare:model_use": {"POST": {"city_admin"}},
+    "welfare:model_points": {"POST": {"city_admin"}},
     # The funnel, 긴급 alerts, printed lists and members without a login (#12).
     "welfare:funnel": {"GET": {"welfare_officer", "city_admin"}},
     "welfare:alerts": {"GET": {"welfare_officer", "city_admin"}},
@@ -208,6 +211,7 @@ PARAMS: dict[str, Any] = {
     "consents": "welfare.Consent",
     "help-requests": "welfare.HelpRequest",
     "transfers": "welfare.Transfer",
+    "models": "welfare.LearnedModel",
 }
 
 
@@ -220,6 +224,7 @@ def populate(world: Any) -> None:
 
     now = timezone.now()
     _approvals(world, now)
+    _learned_model(world, now)
     people = (
         Person.objects.filter(dong=world.dong_a).order_by("pk").first(),
         Person.objects.exclude(dong=world.dong_a).order_by("pk").first(),
@@ -294,3 +299,33 @@ def _approvals(world: Any, now: Any) -> None:
             CaseApproval.objects.create(
                 case=case, kind=ApprovalKind.values[0], requested_by=officer, requested_at=now
             )
+
+
+def _learned_model(world: Any, now: Any) -> None:
+    """A stored learned model of the city that beat the points model (choosable)."""
+    from saram.welfare.models import LearnedModel
+    from saram.welfare.services.config import ensure_default_config
+
+    city = world.dong_a.city
+    config = ensure_default_config(city=city)
+    day = now.date()
+    LearnedModel.objects.create(
+        city=city,
+        config=config,
+        signal_codes=[],
+        household_coefficients=[0.0, 0.0, 0.0],
+        intercept=0.0,
+        calibration_slope=-1.0,
+        calibration_offset=0.0,
+        trained_from=day,
+        trained_to=day,
+        held_out_from=day,
+        held_out_to=day,
+        k=20,
+        metrics={
+            "learned": {"listed": 1, "found": 1, "confirmed": 1},
+            "points": {"listed": 1, "found": 0, "confirmed": 1},
+        },
+        is_better=True,
+        fitted_at=now,
+    )

@@ -140,7 +140,8 @@ def test_officer_member_case_referral_coverage(
     expect(officer.locator("#referrals tbody tr[data-status=sent]")).to_have_count(1)
     officer.screenshot(path=str(_shots() / "welfare-case.png"), full_page=True)
 
-    # Coverage shows the person reached within the SLA, one open case, one referral waiting.
+    # Coverage: both flagged people counted, the one met reached, one open case, one referral
+    # waiting.
     officer.goto(f"{live_server.url}/welfare/coverage/{dong.code}/")
     expect(officer.locator("#flagged")).to_have_text("2")
     expect(officer.locator("#reached")).to_have_text("1")

@@ -14,7 +14,7 @@ from saram.core.models import City, Dong, OrganisationKind, Person
 from saram.core.services import demo as core_demo
 from saram.core.services.cities import load_city
 from saram.welfare import demo, models
-from saram.welfare.services import coverage, rounds
+from saram.welfare.services import coverage, learned
 
 RESIDENTS = 4000
 
@@ -74,8 +74,11 @@ def test_past_outcomes_feed_the_model_comparison(loaded: Any) -> None:
     from django.utils import timezone
 
     city, _made = loaded
-    result = rounds.compare_models(city=city, k=10, today=timezone.localdate())
-    assert result.held_out_rounds >= 1 and result.evaluation.points.listed > 0
+    stored = learned.fit_and_compare(
+        city=city, k=10, today=timezone.localdate(), now=timezone.now()
+    )
+    assert stored.held_out_rounds >= 1 and stored.metrics["points"]["listed"] > 0
+    assert stored.trained_to < stored.held_out_from
     by_dong = coverage.coverage_by_dong(now=timezone.now())
     assert sum(c.flagged for c in by_dong.values()) == models.Assignment.objects.count()
 

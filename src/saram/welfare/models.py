@@ -255,6 +255,68 @@ class RoundStatus(models.TextChoices):
     FAILED = "failed", _("실패")
 
 
+class LearnedModel(models.Model):
+    """A learned model fitted on the city's past rounds, stored with everything that scores a
+    round again exactly (coefficients, intercept, calibration, the configuration's signal
+    types), its training window and held-out window, how both models did on the held-out
+    rounds, and who the learned list would add and drop. Choosable only when `is_better`."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    config = models.ForeignKey(SignalConfig, on_delete=models.PROTECT, related_name="+")
+    signal_codes = models.JSONField(default=list)  # the order of signal_coefficients
+    signal_coefficients = models.JSONField(default=list)
+    household_coefficients = models.JSONField(default=list)  # lives alone, 65+, child
+    intercept = models.FloatField()
+    calibration_slope = models.FloatField()
+    calibration_offset = models.FloatField()
+    trained_from = models.DateField(_("학습 시작 회차"))
+    trained_to = models.DateField(_("학습 마지막 회차"))
+    held_out_from = models.DateField(_("평가 시작 회차"))
+    held_out_to = models.DateField(_("평가 마지막 회차"))
+    trained_rounds = models.PositiveIntegerField(default=0)
+    held_out_rounds = models.PositiveIntegerField(default=0)
+    trained_rows = models.PositiveIntegerField(default=0)
+    confirmed_share = models.FloatField(default=0.0)
+    k = models.PositiveIntegerField()
+    # {"learned": {"listed", "found", "confirmed"}, "points": {...}} on the held-out rounds
+    metrics = models.JSONField(default=dict)
+    # {"adds", "drops", "adds_confirmed", "drops_confirmed", "add_reasons", "drop_reasons"}
+    changes = models.JSONField(default=dict)
+    is_better = models.BooleanField(default=False)
+    fitted_at = models.DateTimeField()
+    fitted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    chosen_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+        constraints = [
+            # At most one learned model in use per city.
+            models.UniqueConstraint(
+                fields=["city"],
+                condition=Q(chosen_at__isnull=False, retired_at__isnull=True),
+                name="learned_model_one_in_use",
+            ),
+            # Only a model that beat the points model on held-out rounds may be put in use.
+            models.CheckConstraint(
+                condition=Q(chosen_at__isnull=True) | Q(is_better=True),
+                name="learned_model_chosen_only_if_better",
+            ),
+        ]
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.chosen_at is not None and self.retired_at is None
+
+
 class Round(models.Model):
     """One outreach round of a dong: a scored list, then assignments with a due date."""
 
@@ -284,6 +346,10 @@ class Round(models.Model):
     # these instead of counting a million flag rows on every page.
     flag_counts = models.JSONField(default=dict, blank=True)
     model_summary = models.JSONField(default=dict, blank=True)
+    # The stored learned model that scored this round (none for the points model).
+    learned_model = models.ForeignKey(
+        LearnedModel, on_delete=models.PROTECT, null=True, blank=True, related_name="rounds"
+    )
     message = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -56,6 +56,56 @@ def funnel_steps(row: FunnelRow) -> list[Step]:
     ]
 
 
+@dataclass(frozen=True)
+class DongFunnel:
+    """One dong's line on the coverage pages: its funnel over the past year, reached measured
+    against the flagged, pending visits apart from missed ones; cases and referrals open now."""
+
+    dong: Any
+    flagged: int
+    listed: int
+    reached: int
+    reached_pct: float | None
+    pending: int
+    missed: int
+    assessed: int
+    helped: int
+    followed_up: int
+    open_cases: int
+    pending_referrals: int
+
+
+def dong_funnel(dong: Any, row: FunnelRow | None, open_cases: int, referrals: int) -> DongFunnel:
+    steps = row.steps if row is not None else dict.fromkeys(STEPS, 0)
+    return DongFunnel(
+        dong=dong,
+        flagged=steps["flagged"],
+        listed=steps["listed"],
+        reached=steps["reached"],
+        reached_pct=row.reached_pct if row is not None else None,
+        pending=row.pending if row is not None else 0,
+        missed=row.missed if row is not None else 0,
+        assessed=steps["assessed"],
+        helped=steps["helped"],
+        followed_up=steps["followed_up"],
+        open_cases=open_cases,
+        pending_referrals=referrals,
+    )
+
+
+def funnel_series(months: Iterable[FunnelRow]) -> dict[str, list[Any]]:
+    """The charts' data: per month (YYYY-MM) each step's count, the pending, and reached
+    as a share of the flagged."""
+    rows = list(months)
+    series: dict[str, list[Any]] = {"labels": [r.month.strftime("%Y-%m") for r in rows]}
+    for key in STEPS:
+        series[key] = [r.steps.get(key, 0) for r in rows]
+    series["pending"] = [r.pending for r in rows]
+    series["missed"] = [r.missed for r in rows]
+    series["reached_pct"] = [r.reached_pct for r in rows]
+    return series
+
+
 def stop_reasons(row: FunnelRow) -> list[tuple[str, str, int]]:
     """Why listed people stopped, largest first (key, label, count); zeros left out."""
     found = [(k, str(STOP_LABELS[k]), n) for k, n in row.stops.items() if n and k in STOP_LABELS]
@@ -144,11 +194,32 @@ class ModelRow:
     recall: float | None
 
 
-def model_comparison(job: Any) -> dict[str, Any] | None:
-    """A finished comparison as rows and one sentence in words; None while there is none."""
-    if job is None or job.status != "succeeded" or not job.result:
-        return None
-    data = job.result
+_NO_REASON_TEXT = _("뚜렷한 까닭 없음")
+_AGED_TEXT = _("65세 이상")
+
+
+def _reason_label(code: str, kinds: Mapping[str, SignalKind]) -> str:
+    if code in reasons.HOUSEHOLD_TEXT:
+        return str(reasons.HOUSEHOLD_TEXT[code])
+    if code == "aged_65_plus":
+        return str(_AGED_TEXT)
+    if code == "none":
+        return str(_NO_REASON_TEXT)
+    kind = kinds.get(code)
+    return kind.label if kind else code
+
+
+def _counted(found: Mapping[str, int], kinds: Mapping[str, SignalKind]) -> list[tuple[str, int]]:
+    return sorted(
+        ((_reason_label(code, kinds), n) for code, n in found.items() if n),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def learned_model(stored: Any, kinds: Mapping[str, SignalKind]) -> dict[str, Any]:
+    """A stored learned model for the comparison page: its windows, both models' results on
+    the held-out rounds, who switching would add and drop (in words, with their main reasons)
+    and its coefficients."""
 
     def row(label: Any, part: Mapping[str, int]) -> ModelRow:
         listed, found, confirmed = part["listed"], part["found"], part["confirmed"]
@@ -160,29 +231,53 @@ def model_comparison(job: Any) -> dict[str, Any] | None:
             round(found / confirmed, 3) if confirmed else None,
         )
 
-    learned = row(_("학습 모형"), data["learned"])
-    points = row(_("점수 모형"), data["points"])
+    learned = row(_("학습 모형"), stored.metrics["learned"])
+    points = row(_("점수 모형"), stored.metrics["points"])
     difference = learned.found - points.found
+    k = stored.k
     if difference > 0:
         words = _(
             "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 더 "
             "찾았습니다."
-        ) % {"k": data["k"], "n": difference}
+        ) % {"k": k, "n": difference}
     elif difference < 0:
         words = _(
             "시험 회차에서 학습 모형의 상위 %(k)s명이 점수 모형보다 확인된 욕구를 %(n)s건 덜 "
             "찾았습니다. 학습 모형을 고를 수 없습니다."
-        ) % {"k": data["k"], "n": -difference}
+        ) % {"k": k, "n": -difference}
     else:
         words = _(
             "시험 회차에서 두 모형이 확인된 욕구를 같은 수만큼 찾았습니다. 학습 모형이 더 "
             "낫지 않으므로 점수 모형을 씁니다."
         )
+    changes = stored.changes
+    change_words = _(
+        "학습 모형으로 바꾸면 시험 회차의 목록에 %(adds)s명이 새로 오르고(그 가운데 욕구가 "
+        "확인된 사람 %(adds_confirmed)s명), %(drops)s명이 빠집니다(그 가운데 욕구가 확인된 "
+        "사람 %(drops_confirmed)s명)."
+    ) % {
+        "adds": changes.get("adds", 0),
+        "adds_confirmed": changes.get("adds_confirmed", 0),
+        "drops": changes.get("drops", 0),
+        "drops_confirmed": changes.get("drops_confirmed", 0),
+    }
+    coefficients = [
+        (_reason_label(code, kinds), round(value, 3))
+        for code, value in zip(stored.signal_codes, stored.signal_coefficients, strict=True)
+    ] + [
+        (_reason_label(code, kinds), round(value, 3))
+        for code, value in zip(
+            ("lives_alone", "aged_65_plus", "child_in_household"),
+            stored.household_coefficients,
+            strict=True,
+        )
+    ]
     return {
+        "model": stored,
         "rows": [learned, points],
         "words": str(words),
-        "learned_is_better": difference > 0,
-        "trained_rounds": data["trained_rounds"],
-        "held_out_rounds": data["held_out_rounds"],
-        "trained_rows": data["trained_rows"],
+        "change_words": str(change_words),
+        "add_reasons": _counted(changes.get("add_reasons", {}), kinds),
+        "drop_reasons": _counted(changes.get("drop_reasons", {}), kinds),
+        "coefficients": coefficients,
     }

@@ -36,6 +36,7 @@ from saram.welfare.models import (
     Concern,
     ConcernStatus,
     FlaggedPerson,
+    LearnedModel,
     MatchReview,
     NotListed,
     OutreachEntry,
@@ -665,3 +666,34 @@ def latest_model_check(user: Any, *, k: int) -> Job | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def learned_models_for(user: Any, city: Any, *, limit: int = 5) -> list[LearnedModel]:
+    """The city's stored learned models, newest first, with the one in use among them (the
+    numbers only, no person): for the city administrator and the dongs' officers."""
+    scope = scope_of(user)
+    if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
+        return []
+    newest = list(
+        LearnedModel.objects.filter(city=city).select_related("chosen_by", "fitted_by")[:limit]
+    )
+    in_use = next((m for m in newest if m.is_in_use), None)
+    if in_use is None:
+        in_use = (
+            LearnedModel.objects.filter(city=city, chosen_at__isnull=False, retired_at__isnull=True)
+            .select_related("chosen_by", "fitted_by")
+            .first()
+        )
+        if in_use is not None:
+            newest.append(in_use)
+    return newest
+
+
+def learned_model_for(user: Any, pk: int) -> LearnedModel:
+    """A stored learned model the user may put in use: the city administrator's only."""
+    scope = scope_of(user)
+    cities = {a.city_id for a in scope.assignments if a.city_id}
+    found = LearnedModel.objects.filter(pk=pk, city_id__in=cities).first()
+    if found is None or not scope.can(Can.CONFIGURE):
+        raise not_found()
+    return found

@@ -11,7 +11,7 @@ from django_tasks import task
 from saram.core.models import City, Job
 from saram.core.services import jobs
 from saram.welfare.models import Round, SignalImport
-from saram.welfare.services import alerts, rounds, signals
+from saram.welfare.services import alerts, learned, rounds, signals
 
 
 def _progress(job_id: str) -> signals.Progress:
@@ -74,24 +74,15 @@ def escalate_alerts_task() -> int:
 
 @task()
 def compare_models_task(job_id: str) -> None:
-    """Fit the learned model on older rounds and compare it with the points model on the
-    held-out newer ones (params: city, k); the page shows the stored result, never fits."""
+    """Fit the learned model on older rounds, compare it with the points model on the held-out
+    newer ones and store it (params: city, k); the page shows the stored model, never fits."""
 
     def work(job: Job) -> dict[str, Any]:
         city = City.objects.get(pk=job.params["city"])
-        found = rounds.compare_models(city=city, k=int(job.params["k"]), today=timezone.localdate())
-        evaluation = found.evaluation
-
-        def plain(result: Any) -> dict[str, int]:
-            return {"listed": result.listed, "found": result.found, "confirmed": result.confirmed}
-
-        return {
-            "k": evaluation.k,
-            "trained_rounds": found.trained_rounds,
-            "held_out_rounds": found.held_out_rounds,
-            "trained_rows": found.trained_rows,
-            "learned": plain(evaluation.learned),
-            "points": plain(evaluation.points),
-        }
+        by = get_user_model().objects.filter(pk=job.created_by_id).first()
+        stored = learned.fit_and_compare(
+            city=city, k=int(job.params["k"]), today=timezone.localdate(), now=timezone.now(), by=by
+        )
+        return {"model": stored.pk, "is_better": stored.is_better}
 
     jobs.run_job(job_id, work)

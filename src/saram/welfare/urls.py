@@ -92,6 +92,8 @@ urlpatterns = [
     path("config/<int:pk>/", views.config_version, name="config_version"),
     path("settings/<str:code>/", views.dong_settings, name="dong_settings"),
     path("models/", views.model_check, name="model_check"),
+    path("models/<int:pk>/use/", views.model_use, name="model_use"),
+    path("models/points/", views.model_points, name="model_points"),
     # Funnel, 긴급 alerts, printed lists, members without a login
     path("coverage/<str:code>/funnel/", views_outreach.funnel_dong, name="funnel"),
     path("alerts/", views_outreach.alert_list, name="alerts"),

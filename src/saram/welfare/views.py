@@ -47,6 +47,8 @@ from saram.welfare.services import (
     committees,
     config,
     coverage,
+    funnel,
+    learned,
     rounds,
     signals,
     visits,
@@ -115,7 +117,12 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("welfare:coverage")
         raise not_found()
     now = timezone.now()
-    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in officer_dongs])
+    today = timezone.localtime(now).date()
+    ids = [d.pk for d in officer_dongs]
+    by_dong = funnel.by_dong(
+        funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
+    )
+    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
     returned = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
     overdue = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
         due_on__lt=timezone.localdate()
@@ -127,7 +134,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "welfare/home.html",
         {
-            "rows": [(d, by_dong.get(d.pk, coverage.Coverage())) for d in officer_dongs],
+            "lines": [
+                presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0)))
+                for d in officer_dongs
+            ],
             "overdue": overdue.count(),
             "returned": returned.count(),
             "need_case": selectors.visits_needing_a_case(request.user).count(),
@@ -358,7 +368,10 @@ def _round_page(request: HttpRequest, dong: Any, round_: Any) -> HttpResponse:
         "dong": dong,
         "round": round_,
         "can_manage": can_manage,
-        "model_kinds": ModelKind.choices,
+        # The learned model is offered only once the city put one in use (it beat points).
+        "model_kinds": ModelKind.choices
+        if can_manage and learned.model_in_use(dong.city) is not None
+        else [(ModelKind.POINTS.value, ModelKind.POINTS.label)],
         "settings": settings_,
         "rounds": selectors.rounds_for(request.user, dong=dong)[:12],
         "today": timezone.localdate(),
@@ -391,19 +404,28 @@ def _outreach_lines(
     the template only prints (no tags, filters or URL reversing per row)."""
     person_url = reverse("welfare:person", args=[0]).removesuffix("0/")
     visit_url = reverse("welfare:assignment_detail", args=[0]).removesuffix("0/")
-    statuses = dict(AssignmentStatus.choices)
+    statuses = {k: str(v) for k, v in AssignmentStatus.choices}
+    # Many lines share reasons (the same signal and months): each is put in words once a page.
+    described: dict[str, str] = {}
+
+    def words(reason: dict[str, Any]) -> str:
+        key = f"{reason.get('code')}|{reason.get('signal')}|{reason.get('value')}"
+        found = described.get(key)
+        if found is None:
+            found = described[key] = reasons.describe(reason, kinds)
+        return found
+
     lines = []
     for row in rows:
         line = {
-            "rank": row["rank"],
-            "person_id": row["person_id"],
+            # Strings, so the template prints them without localizing a number per cell.
+            "rank": str(row["rank"]),
+            "person_id": str(row["person_id"]),
             "person_url": f"{person_url}{row['person_id']}/",
             "name": mask_name(row["person__name"]),
             "address": row["person__address"],
             "score": f"{row['score']:.2f}",
-            "reasons": format_html_join(
-                "", "<li>{}</li>", ((r,) for r in reasons.describe_all(row["reasons"], kinds))
-            ),
+            "reasons": format_html_join("", "<li>{}</li>", ((words(r),) for r in row["reasons"])),
             "visit": None,
         }
         if row["assignment__id"] is not None:
@@ -422,7 +444,7 @@ def _outreach_lines(
             line["visit"] = {
                 "url": f"{visit_url}{row['assignment__id']}/",
                 "visitor": full_name or row["assignment__assignee__username"],
-                "status": str(statuses.get(status, status)),
+                "status": statuses.get(status, status),
                 "badge": badge,
             }
         lines.append(line)
@@ -783,38 +805,51 @@ def my_concern(request: HttpRequest) -> HttpResponse:
 # --- Coverage ----------------------------------------------------------------------------------
 
 
-def _coverage_rows(request: HttpRequest, now: dt.datetime) -> tuple[list[Any], coverage.Coverage]:
+def _coverage_rows(
+    request: HttpRequest, now: dt.datetime
+) -> tuple[list[presenters.DongFunnel], list[Any]]:
+    """Each dong the user may see with its funnel over the past year (reached against the
+    flagged, pending apart from missed) and its open work; and the funnel rows themselves."""
     dongs = list(selectors.coverage_dongs_for(request.user).order_by("gu__code", "code"))
-    by_dong = coverage.coverage_by_dong(now=now, dong_ids=[d.pk for d in dongs])
-    rows = [(d, by_dong.get(d.pk, coverage.Coverage())) for d in dongs]
-    return rows, coverage.total(c for _d, c in rows)
+    ids = [d.pk for d in dongs]
+    today = timezone.localtime(now).date()
+    rows = funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
+    by_dong = funnel.by_dong(rows)
+    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
+    return [
+        presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0))) for d in dongs
+    ], rows
 
 
-def _series_json(points: list[coverage.MonthPoint]) -> dict[str, list[Any]]:
+def _coverage_context(
+    lines: list[presenters.DongFunnel], rows: list[Any], today: dt.date
+) -> dict[str, Any]:
+    total = funnel.total(rows)
     return {
-        "labels": [p.month.strftime("%Y-%m") for p in points],
-        "flagged": [p.flagged for p in points],
-        "reached": [p.reached_in_sla for p in points],
-        "coverage": [p.coverage_pct for p in points],
-        "cases": [p.open_cases for p in points],
-        "referrals": [p.pending_referrals for p in points],
+        "lines": lines,
+        "total": presenters.dong_funnel(
+            None,
+            total,
+            sum(line.open_cases for line in lines),
+            sum(line.pending_referrals for line in lines),
+        ),
+        "total_steps": presenters.funnel_steps(total) if total is not None else [],
+        "total_stops": presenters.stop_reasons(total) if total is not None else [],
+        "series": presenters.funnel_series(funnel.city_by_month(rows, today=today)),
     }
 
 
 @require_GET
 def coverage_city(request: HttpRequest) -> HttpResponse:
-    rows, all_ = _coverage_rows(request, timezone.now())
-    if not rows:
+    """The city's (or the officer's dongs') funnel: map, charts and the table per dong."""
+    now = timezone.now()
+    lines, rows = _coverage_rows(request, now)
+    if not lines:
         raise not_found()
-    ids = [d.pk for d, _c in rows]
     return render(
         request,
         "welfare/coverage.html",
-        {
-            "rows": rows,
-            "total": all_,
-            "series": _series_json(coverage.monthly(now=timezone.now(), dong_ids=ids)),
-        },
+        _coverage_context(lines, rows, timezone.localtime(now).date()),
     )
 
 
@@ -822,39 +857,41 @@ def coverage_city(request: HttpRequest) -> HttpResponse:
 def coverage_dong(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.coverage_dong_for(request.user, code)
     now = timezone.now()
-    found = coverage.coverage_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, coverage.Coverage())
-    return render(
-        request,
-        "welfare/coverage_dong.html",
-        {
-            "dong": dong,
-            "c": found,
-            "series": _series_json(coverage.monthly(now=now, dong_ids=[dong.pk])),
-            "settings": config.settings_for(dong),
-            "is_officer": dong.pk in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
-        },
-    )
+    today = timezone.localtime(now).date()
+    rows = funnel.funnel_by_round(dong_ids=[dong.pk], today=today, since=funnel.window_start(today))
+    work = coverage.open_work_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, (0, 0))
+    line = presenters.dong_funnel(dong, funnel.total(rows), *work)
+    context = _coverage_context([line], rows, today)
+    context |= {
+        "dong": dong,
+        "settings": config.settings_for(dong),
+        "is_officer": dong.pk in scope_of(request.user).dong_ids(Can.VIEW_PEOPLE),
+    }
+    return render(request, "welfare/coverage_dong.html", context)
 
 
 @require_GET
 def coverage_geojson(request: HttpRequest) -> HttpResponse:
-    """The dongs the user may see, each with its coverage in percent, for the map."""
+    """The dongs the user may see, each with the share of its flagged people reached over the
+    past year (none when nobody was flagged), for the map."""
     lang = request.LANGUAGE_CODE
-    rows, _all = _coverage_rows(request, timezone.now())
+    lines, _rows = _coverage_rows(request, timezone.now())
     features = [
         {
             "type": "Feature",
-            "geometry": d.boundary,
+            "geometry": line.dong.boundary,
             "properties": {
-                "code": d.code,
-                "name": d.name if lang == "ko" else d.name_en,
-                "url": reverse("welfare:coverage_dong", args=[d.code]),
-                "coverage_pct": c.coverage_pct or 0,
-                "flagged": c.flagged,
-                "overdue": c.overdue,
+                "code": line.dong.code,
+                "name": line.dong.name if lang == "ko" else line.dong.name_en,
+                "url": reverse("welfare:coverage_dong", args=[line.dong.code]),
+                "reached_pct": line.reached_pct,
+                "flagged": line.flagged,
+                "reached": line.reached,
+                "pending": line.pending,
+                "missed": line.missed,
             },
         }
-        for d, c in rows
+        for line in lines
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return HttpResponse(body, content_type="application/geo+json")
@@ -1154,13 +1191,15 @@ def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def model_check(request: HttpRequest) -> HttpResponse:
-    """How the learned model and the points model compare on held-out past rounds: the page
-    shows the last comparison a task made; a POST asks for a new one (no fitting here)."""
+    """The learned model beside the points model on held-out past rounds: the page shows the
+    stored models (results, who switching adds and drops, coefficients, windows) and which is
+    in use; a POST asks a task to fit and compare a new one (no fitting here)."""
     from saram.welfare.tasks import compare_models_task
 
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
+    city = _city()
     form = forms.ModelCheckForm(request.POST or request.GET or None)
     k = form.cleaned_data["k"] if form.is_valid() else 20
     if request.method == "POST" and form.is_valid():
@@ -1168,14 +1207,48 @@ def model_check(request: HttpRequest) -> HttpResponse:
             by=request.user,
             kind=selectors.MODEL_CHECK_JOB,
             label=_("두 모형 비교"),
-            params={"city": _city().pk, "k": k},
+            params={"city": city.pk, "k": k},
             enqueue=compare_models_task.enqueue,
         )
         messages.success(request, _("비교를 시작했습니다. 끝나면 이 화면에 나옵니다."))
         return redirect(f"{reverse('welfare:model_check')}?k={k}")
     job = selectors.latest_model_check(request.user, k=k)
+    stored = selectors.learned_models_for(request.user, city)
+    kinds = _kinds()
     return render(
         request,
         "welfare/model_check.html",
-        {"comparison": presenters.model_comparison(job), "form": form, "k": k, "job": job},
+        {
+            "models": [presenters.learned_model(m, kinds) for m in stored],
+            "in_use": next((m for m in stored if m.is_in_use), None),
+            "can_choose": scope.can(Can.CONFIGURE),
+            "form": form,
+            "k": k,
+            "job": job if job is not None and job.status != "succeeded" else None,
+        },
     )
+
+
+@require_POST
+def model_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city administrator puts a stored learned model in use, having seen who it adds and
+    drops (the form asks to confirm); refused unless it beat the points model."""
+    model = selectors.learned_model_for(request.user, pk)
+    if not request.POST.get("confirm"):
+        messages.error(
+            request, _("바꾸기 전에 목록에 새로 오르고 빠지는 사람을 확인했다고 표시해 주세요.")
+        )
+        return redirect("welfare:model_check")
+    learned.choose_model(by=request.user, model=model, now=timezone.now())
+    messages.success(request, _("새 회차부터 학습 모형을 씁니다."))
+    return redirect("welfare:model_check")
+
+
+@require_POST
+def model_points(request: HttpRequest) -> HttpResponse:
+    """The city administrator goes back to the points model for new rounds."""
+    if not scope_of(request.user).can(Can.CONFIGURE):
+        raise not_found()
+    learned.use_points_model(by=request.user, city=_city(), now=timezone.now())
+    messages.success(request, _("새 회차부터 점수 모형을 씁니다."))
+    return redirect("welfare:model_check")

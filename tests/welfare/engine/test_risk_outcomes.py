@@ -299,3 +299,70 @@ def test_equal_scores_at_the_cut_keep_person_order() -> None:
     # Person 1 first, then of the tied 0, 2 and 3 the first in person order: person 0.
     evaluation = evaluate_top_k(rounds=[round_], learned_model=flat, points_model=flat, k=2)
     assert evaluation.points == TopKResult(listed=2, found=0, confirmed=1)
+
+
+def test_the_stored_numbers_score_exactly_as_the_fitted_classifier(history: History) -> None:
+    """Coefficients, intercept and the Platt pair are the whole model: rebuilt from them, it
+    gives scikit-learn's calibrated probabilities, so a stored model re-runs a round exactly."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    from saram.welfare.engine import OutcomeModel
+
+    _, _, rounds = history
+    model = fit_outcome_model(rounds=rounds[:4], signal_types=TYPES)
+    design = sp.vstack(
+        [
+            sp.hstack([r.features.signal_strength, sp.csr_matrix(r.features.household)])
+            for r in rounds[:4]
+        ],
+        format="csr",
+    )
+    confirmed = np.concatenate([r.need_confirmed for r in rounds[:4]])
+    reference = CalibratedClassifierCV(
+        LogisticRegression(C=1.0, max_iter=1000),
+        method="sigmoid",
+        cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
+        ensemble=False,
+    ).fit(design, confirmed)
+    held_out = rounds[4].features
+    expected = reference.predict_proba(
+        sp.hstack([held_out.signal_strength, sp.csr_matrix(held_out.household)], format="csr")
+    )[:, 1]
+    rebuilt = OutcomeModel(
+        signal_types=TYPES,
+        signal_coefficients=model.signal_coefficients.tolist(),
+        household_coefficients=model.household_coefficients.tolist(),
+        intercept=model.intercept,
+        calibration_slope=model.calibration_slope,
+        calibration_offset=model.calibration_offset,
+        trained_rows=model.trained_rows,
+        confirmed_share=model.confirmed_share,
+    )
+    np.testing.assert_allclose(rebuilt.score(held_out), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_comparison_names_who_the_learned_model_adds_and_drops(history: History) -> None:
+    from saram.welfare.engine import compare_lists
+
+    _, _, rounds = history
+    model = fit_outcome_model(rounds=rounds[:4], signal_types=TYPES)
+    changes = compare_lists(rounds=rounds[4:], learned_model=model, points_model=MISWEIGHTED, k=300)
+    evaluation = evaluate_top_k(
+        rounds=rounds[4:], learned_model=model, points_model=MISWEIGHTED, k=300
+    )
+    # Two lists of equal length: every person added replaces one dropped.
+    assert changes.adds == changes.drops > 0
+    assert sum(changes.add_reasons.values()) == changes.adds
+    assert sum(changes.drop_reasons.values()) == changes.drops
+    # The confirmed needs gained are exactly the difference the top-k comparison reports.
+    assert changes.adds_confirmed - changes.drops_confirmed == (
+        evaluation.learned.found - evaluation.points.found
+    )
+    # The learned model lists rent arrears (what truly drives need); the points model's
+    # overweighted phone arrears are what the people it loses were listed for.
+    assert max(changes.add_reasons, key=changes.add_reasons.__getitem__) == "rent_arrears"
+    assert max(changes.drop_reasons, key=changes.drop_reasons.__getitem__) == "phone_arrears"
+    with pytest.raises(ValueError):
+        replace(model, signal_coefficients=np.zeros(2))

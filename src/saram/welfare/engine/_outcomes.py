@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
-from ._features import RiskFeatures, build_features
+from ._features import HOUSEHOLD_COLUMNS, RiskFeatures, build_features
 from ._inputs import Residents, SignalRows, SignalType
 from .risk import RiskModel, rank_outreach
 
@@ -65,22 +65,46 @@ def _design_matrix(features: RiskFeatures) -> Any:
 @dataclass(frozen=True, eq=False)
 class OutcomeModel:
     """A logistic regression of confirmed need on signal strengths and household factors,
-    Platt-calibrated, so its score is a probability that a visit confirms a need."""
+    Platt-calibrated, so its score is a probability that a visit confirms a need.
+
+    Nothing but these numbers: a model stored with them scores a round again exactly."""
 
     signal_types: tuple[SignalType, ...]
     signal_coefficients: npt.NDArray[np.float64]  # log-odds per unit of strength, per type
     household_coefficients: npt.NDArray[np.float64]  # log-odds per household factor
     intercept: float
-    classifier: Any  # the fitted CalibratedClassifierCV
+    calibration_slope: float  # Platt: p = 1 / (1 + exp(slope × log-odds + offset))
+    calibration_offset: float
     trained_rows: int
     confirmed_share: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signal_types", tuple(self.signal_types))
+        object.__setattr__(
+            self, "signal_coefficients", np.asarray(self.signal_coefficients, dtype=np.float64)
+        )
+        object.__setattr__(
+            self,
+            "household_coefficients",
+            np.asarray(self.household_coefficients, dtype=np.float64),
+        )
+        if self.signal_coefficients.shape != (len(self.signal_types),):
+            raise ValueError("one coefficient per signal type is needed")
+        if self.household_coefficients.shape != (len(HOUSEHOLD_COLUMNS),):
+            raise ValueError(f"{len(HOUSEHOLD_COLUMNS)} household coefficients are needed")
+
+    def log_odds(self, features: RiskFeatures) -> npt.NDArray[np.float64]:
+        """The regression's uncalibrated log-odds per feature row."""
+        signal = np.asarray(features.signal_strength @ self.signal_coefficients).ravel()
+        household = features.household @ self.household_coefficients
+        return np.asarray(signal + household + self.intercept, dtype=np.float64)
 
     def score(self, features: RiskFeatures) -> npt.NDArray[np.float64]:
         """Calibrated probability of a confirmed need per feature row."""
         if len(features) == 0:
             return np.empty(0, dtype=np.float64)
-        probability = self.classifier.predict_proba(_design_matrix(features))[:, 1]
-        return np.asarray(probability, dtype=np.float64)
+        z = self.calibration_slope * self.log_odds(features) + self.calibration_offset
+        return np.asarray(1.0 / (1.0 + np.exp(z)), dtype=np.float64)
 
     def contributions(
         self, features: RiskFeatures, rows: npt.NDArray[np.intp]
@@ -133,14 +157,16 @@ def fit_outcome_model(
         ensemble=False,
     )
     classifier.fit(design, confirmed)
-    regression = classifier.calibrated_classifiers_[0].estimator
+    fitted = classifier.calibrated_classifiers_[0]
+    regression, calibrator = fitted.estimator, fitted.calibrators[0]
     coefficients = np.asarray(regression.coef_, dtype=np.float64).ravel()
     return OutcomeModel(
         signal_types=tuple(signal_types),
         signal_coefficients=coefficients[:n_types],
         household_coefficients=coefficients[n_types:],
         intercept=float(regression.intercept_[0]),
-        classifier=classifier,
+        calibration_slope=float(calibrator.a_),
+        calibration_offset=float(calibrator.b_),
         trained_rows=len(confirmed),
         confirmed_share=positives / len(confirmed),
     )
@@ -211,3 +237,64 @@ def evaluate_top_k(
         learned.append(_top_k(learned_model.score(round_.features), round_.need_confirmed, k))
         points.append(_top_k(points_model.score(round_.features), round_.need_confirmed, k))
     return TopKEvaluation(k=k, learned_by_round=tuple(learned), points_by_round=tuple(points))
+
+
+# What a household factor is called when it is the main reason a person is added or dropped.
+HOUSEHOLD_REASONS = ("lives_alone", "aged_65_plus", "child_in_household")
+NO_REASON = "none"
+
+
+@dataclass(frozen=True)
+class ListChanges:
+    """Who a learned model's top-k would add to and drop from the points model's, summed over
+    held-out rounds: counts, how many of them had a confirmed need, and each one's main reason
+    (the part that weighs most in the model that lists them: a signal code or a household
+    factor) counted."""
+
+    adds: int
+    drops: int
+    adds_confirmed: int
+    drops_confirmed: int
+    add_reasons: dict[str, int]
+    drop_reasons: dict[str, int]
+
+
+def _main_reasons(
+    model: RiskModel, features: RiskFeatures, rows: npt.NDArray[np.intp]
+) -> list[str]:
+    if len(rows) == 0:
+        return []
+    signal_parts, household_parts = model.contributions(features, rows)
+    parts = np.hstack([sp.csr_matrix(signal_parts).toarray(), np.asarray(household_parts)])
+    names = [t.code for t in model.signal_types] + list(HOUSEHOLD_REASONS)
+    best = parts.argmax(axis=1)
+    return [names[int(b)] if parts[i, b] > 0 else NO_REASON for i, b in enumerate(best.tolist())]
+
+
+def compare_lists(
+    *,
+    rounds: Sequence[RoundOutcomes],
+    learned_model: RiskModel,
+    points_model: RiskModel,
+    k: int,
+) -> ListChanges:
+    """On each held-out round, the people in the learned model's top-k but not in the points
+    model's (adds) and the reverse (drops), with their outcomes and main reasons."""
+    adds = drops = adds_confirmed = drops_confirmed = 0
+    add_reasons: dict[str, int] = {}
+    drop_reasons: dict[str, int] = {}
+    for round_ in rounds:
+        everyone = np.ones(len(round_.features), dtype=np.bool_)
+        mine = rank_outreach(learned_model.score(round_.features), eligible=everyone, k=k)
+        theirs = rank_outreach(points_model.score(round_.features), eligible=everyone, k=k)
+        added = np.setdiff1d(mine, theirs).astype(np.intp)
+        dropped = np.setdiff1d(theirs, mine).astype(np.intp)
+        adds += len(added)
+        drops += len(dropped)
+        adds_confirmed += int(round_.need_confirmed[added].sum())
+        drops_confirmed += int(round_.need_confirmed[dropped].sum())
+        for reason in _main_reasons(learned_model, round_.features, added):
+            add_reasons[reason] = add_reasons.get(reason, 0) + 1
+        for reason in _main_reasons(points_model, round_.features, dropped):
+            drop_reasons[reason] = drop_reasons.get(reason, 0) + 1
+    return ListChanges(adds, drops, adds_confirmed, drops_confirmed, add_reasons, drop_reasons)

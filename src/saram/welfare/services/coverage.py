@@ -116,6 +116,21 @@ def coverage_by_dong(
     return {dong_id: Coverage(**values) for dong_id, values in result.items()}
 
 
+def open_work_by_dong(*, now: dt.datetime, dong_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Per dong id: (cases open, referrals waiting for an answer) as of `now`; two grouped
+    queries for any number of dongs."""
+    ids = list(dong_ids)
+    found: dict[int, list[int]] = {}
+    for dong_id, n in (
+        _open_cases(now, ids).order_by().values_list("dong_id").annotate(n=Count("id"))
+    ):
+        found.setdefault(dong_id, [0, 0])[0] = n
+    pending = _pending_referrals(now, ids).order_by().values_list("dong_id").annotate(n=Count("id"))
+    for dong_id, n in pending:
+        found.setdefault(dong_id, [0, 0])[1] = n
+    return {dong_id: (cases, referrals) for dong_id, (cases, referrals) in found.items()}
+
+
 @dataclass(frozen=True)
 class MonthPoint:
     """One month: people assigned in it, how many of them were reached within the SLA (as of

@@ -62,7 +62,18 @@ class FunnelRow:
 
     @property
     def pending(self) -> int:
+        """Listed, not yet met, and the visit not yet due: neither reached nor missed."""
         return self.stops.get(Stop.PENDING, 0)
+
+    @property
+    def missed(self) -> int:
+        """Listed and the visit's due date passed without meeting them."""
+        return self.stops.get(Stop.UNREACHABLE, 0)
+
+    @property
+    def pending_pct(self) -> float | None:
+        flagged = self.steps["flagged"]
+        return round(100.0 * self.pending / flagged, 1) if flagged else None
 
     def __add__(self, other: FunnelRow) -> FunnelRow:
         def add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
@@ -83,14 +94,6 @@ def _day(value: dt.date) -> int:
     return (value - dt.date(1970, 1, 1)).days
 
 
-def _micros(column: str) -> str:
-    """SQL for a timestamp column as microseconds since 1970 (-1 when empty): integers read
-    without building a datetime per row."""
-    if connection.vendor == "postgresql":
-        return f"COALESCE(CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT), -1)"
-    return f"COALESCE(CAST(ROUND((julianday({column}) - 2440587.5) * 86400000000) AS INTEGER), -1)"
-
-
 def _days(column: str) -> str:
     """SQL for a date column as days since 1970."""
     if connection.vendor == "postgresql":
@@ -98,107 +101,106 @@ def _days(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
+def _flag(condition: str) -> str:
+    """SQL for a condition as 0 or 1 (both databases aggregate integers alike)."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _attempts_sql(marks: str) -> str:
+    """Every attempt of the rounds with its step flags, computed by the database in one pass:
+    each case of the person opened after the attempt was given counts for it (needs
+    assessed, a need met or a referral served, a later visit or a closure that resolved)."""
+    assignment, case = Assignment._meta.db_table, Case._meta.db_table
+    need, referral, visit = (
+        CaseNeed._meta.db_table,
+        Referral._meta.db_table,
+        Visit._meta.db_table,
+    )
+    outcome = (
+        "CASE a.outcome "
+        + " ".join(f"WHEN %s THEN {int(code)}" for code in _OUTCOME.values() if code)
+        + f" ELSE (CASE WHEN a.status = %s THEN {int(engine_funnel.Outcome.RETURNED)} "
+        f"ELSE {int(engine_funnel.Outcome.NONE)} END) END"
+    )
+    # Materialized: the per-case flags are computed once per case, not once per attempt.
+    return (
+        f"WITH att AS MATERIALIZED (SELECT id, round_id, person_id, outcome, status, due_on, "
+        f"need_confirmed, assigned_at, reached_at FROM {assignment} "
+        f"WHERE round_id IN ({marks})), "
+        "cf AS MATERIALIZED (SELECT c.person_id, c.opened_at, "
+        + _flag("c.closed_at IS NOT NULL AND c.closure_reason IN (%s, %s)")
+        + " AS closed_well, "
+        + _flag(f"EXISTS (SELECT 1 FROM {need} n WHERE n.case_id = c.id)")
+        + " AS has_need, "
+        + _flag(
+            f"EXISTS (SELECT 1 FROM {need} n WHERE n.case_id = c.id AND n.is_met = %s) "
+            f"OR EXISTS (SELECT 1 FROM {referral} r WHERE r.case_id = c.id AND r.status = %s)"
+        )
+        + " AS has_help, "
+        f"(SELECT MAX(v.visited_at) FROM {visit} v WHERE v.case_id = c.id) AS last_visit "
+        f"FROM {case} c WHERE c.person_id IN (SELECT person_id FROM att)), "
+        "st AS (SELECT a.id, MAX(cf.has_need) AS has_need, MAX(cf.has_help) AS has_help, MAX("
+        + _flag("cf.closed_well = 1 OR (a.reached_at IS NOT NULL AND cf.last_visit > a.reached_at)")
+        + ") AS followed FROM att a JOIN cf ON cf.person_id = a.person_id "
+        "AND cf.opened_at >= a.assigned_at GROUP BY a.id) "
+        f"SELECT a.id, a.round_id, a.person_id, {outcome}, "
+        + _flag("a.status = %s")
+        + f", {_days('a.due_on')}, "
+        "CASE WHEN a.need_confirmed IS NULL THEN -1 "
+        "WHEN a.need_confirmed = %s THEN 1 ELSE 0 END, "
+        "COALESCE(st.has_need, 0), COALESCE(st.has_help, 0), COALESCE(st.followed, 0) "
+        "FROM att a LEFT JOIN st ON st.id = a.id"
+    )
+
+
 def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[int]]:
-    """Every visit attempt of the rounds as engine columns (and the assignment ids): one read
-    of the attempts and one of the cases of the people met, joined in columns."""
+    """Every visit attempt of the rounds as engine columns (and the assignment ids): one
+    aggregated read that returns only small integers, nothing built per row in Python."""
     ids = list(round_ids) or [0]
     marks = ", ".join(["%s"] * len(ids))
-    assignment = Assignment._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, round_id, person_id, outcome, status, {_days('due_on')}, "
-            f"need_confirmed, {_micros('assigned_at')}, {_micros('reached_at')} "
-            f"FROM {assignment} WHERE round_id IN ({marks})",
-            ids,
-        )
-        rows = cursor.fetchall()
-        cursor.execute(
-            f"SELECT c.person_id, {_micros('c.opened_at')}, "
-            f"CASE WHEN c.closed_at IS NOT NULL AND c.closure_reason IN (%s, %s) "
-            f"THEN 1 ELSE 0 END, "
-            f"CASE WHEN EXISTS (SELECT 1 FROM {CaseNeed._meta.db_table} n "
-            f"WHERE n.case_id = c.id) THEN 1 ELSE 0 END, "
-            f"CASE WHEN EXISTS (SELECT 1 FROM {CaseNeed._meta.db_table} n "
-            f"WHERE n.case_id = c.id AND n.is_met = %s) OR EXISTS (SELECT 1 FROM "
-            f"{Referral._meta.db_table} r WHERE r.case_id = c.id AND r.status = %s) "
-            f"THEN 1 ELSE 0 END, "
-            f"(SELECT {_micros('MAX(v.visited_at)')} FROM {Visit._meta.db_table} v "
-            "WHERE v.case_id = c.id) "
-            f"FROM {Case._meta.db_table} c WHERE c.person_id IN (SELECT person_id FROM "
-            f"{assignment} WHERE round_id IN ({marks}) AND outcome = %s)",
-            [
-                ClosureReason.RESOLVED,
-                ClosureReason.CONNECTED,
-                True,
-                ReferralStatus.SERVED,
-                *ids,
-                VisitOutcome.MET,
-            ],
-        )
-        cases = cursor.fetchall()
-    n = len(rows)
-    person = np.fromiter((r[2] for r in rows), np.int64, n)
-    assigned_at = np.fromiter((r[7] for r in rows), np.int64, n)
-    reached_at = np.fromiter((r[8] for r in rows), np.int64, n)
-    assessed = np.zeros(n, dtype=np.bool_)
-    helped = np.zeros(n, dtype=np.bool_)
-    followed = np.zeros(n, dtype=np.bool_)
-    if cases:
-        case_person = np.fromiter((c[0] for c in cases), np.int64, len(cases))
-        order = np.argsort(case_person, kind="stable")
-        case_person = case_person[order]
-        opened = np.fromiter((c[1] for c in cases), np.int64, len(cases))[order]
-        closed_well = np.array([bool(c[2]) for c in cases])[order]
-        has_need = np.array([bool(c[3]) for c in cases])[order]
-        has_help = np.array([bool(c[4]) for c in cases])[order]
-        last_visit = np.fromiter(
-            (-1 if c[5] is None else c[5] for c in cases), np.int64, len(cases)
-        )[order]
-        # Every (attempt, case of the same person) pair, then keep cases opened after it.
-        start = np.searchsorted(case_person, person, side="left")
-        end = np.searchsorted(case_person, person, side="right")
-        counts = end - start
-        row_of_pair = np.repeat(np.arange(n), counts)
-        case_of_pair = (
-            np.concatenate([np.arange(a, b) for a, b in zip(start, end, strict=True) if b > a])
-            if counts.sum()
-            else np.empty(0, dtype=np.int64)
-        )
-        after = opened[case_of_pair] >= assigned_at[row_of_pair]
-        rows_after, cases_after = row_of_pair[after], case_of_pair[after]
-        np.logical_or.at(assessed, rows_after, has_need[cases_after])
-        np.logical_or.at(helped, rows_after, has_help[cases_after])
-        reached = reached_at[rows_after]
-        visited_later = (reached >= 0) & (last_visit[cases_after] > reached)
-        np.logical_or.at(followed, rows_after, closed_well[cases_after] | visited_later)
-    outcome = [
-        engine_funnel.Outcome.RETURNED
-        if r[4] == AssignmentStatus.RETURNED and not r[3]
-        else _OUTCOME.get(r[3], engine_funnel.Outcome.NONE)
-        for r in rows
+    params = [
+        *ids,
+        ClosureReason.RESOLVED,
+        ClosureReason.CONNECTED,
+        True,
+        ReferralStatus.SERVED,
+        *(value for value, code in _OUTCOME.items() if code),
+        AssignmentStatus.RETURNED,
+        AssignmentStatus.OPEN,
+        True,
     ]
+    with connection.cursor() as cursor:
+        cursor.execute(_attempts_sql(marks), params)
+        rows = cursor.fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), 10)
     attempts = engine_funnel.Attempts(
-        group=np.fromiter((r[1] for r in rows), np.int64, n),
-        person=person,
-        outcome=np.array(outcome, dtype=np.int8),
-        is_open=np.fromiter((r[4] == AssignmentStatus.OPEN for r in rows), np.bool_, n),
-        due_day=np.fromiter((r[5] for r in rows), np.int32, n),
-        need_found=np.fromiter((-1 if r[6] is None else int(bool(r[6])) for r in rows), np.int8, n),
-        assessed=assessed,
-        helped=helped,
-        followed_up=followed,
+        group=table[:, 1],
+        person=table[:, 2],
+        outcome=table[:, 3].astype(np.int8),
+        is_open=table[:, 4].astype(np.bool_),
+        due_day=table[:, 5].astype(np.int32),
+        need_found=table[:, 6].astype(np.int8),
+        assessed=table[:, 7].astype(np.bool_),
+        helped=table[:, 8].astype(np.bool_),
+        followed_up=table[:, 9].astype(np.bool_),
     )
-    return attempts, [r[0] for r in rows]
+    return attempts, table[:, 0].tolist()
 
 
-def funnel_by_round(*, dong_ids: Iterable[int], today: dt.date) -> list[FunnelRow]:
-    """One row per started round of the dongs, newest first."""
+WINDOW_DAYS = 365
+
+
+def funnel_by_round(
+    *, dong_ids: Iterable[int], today: dt.date, since: dt.date | None = None
+) -> list[FunnelRow]:
+    """One row per started round of the dongs (those of `since` or later), newest first."""
+    started = Round.objects.filter(
+        dong_id__in=list(dong_ids), status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)
+    )
+    if since is not None:
+        started = started.filter(as_of__gte=since)
     rounds = list(
-        Round.objects.filter(
-            dong_id__in=list(dong_ids), status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)
-        )
-        .order_by("-as_of", "dong_id")
-        .values_list(
+        started.order_by("-as_of", "dong_id").values_list(
             "id", "dong_id", "number", "as_of", "scored_count", "listed_count", "flag_counts"
         )
     )
@@ -265,6 +267,32 @@ def by_month(rows: Iterable[FunnelRow]) -> list[FunnelRow]:
         key=lambda r: (r.month, r.dong_id),
         reverse=True,
     )
+
+
+def city_by_month(
+    rows: Iterable[FunnelRow], *, today: dt.date, months: int = 12
+) -> list[FunnelRow]:
+    """The rows summed per month over every dong, the last `months` months oldest first (a
+    month without a round is a row of zeros): the charts' series."""
+    sums: dict[dt.date, FunnelRow] = {}
+    for row in rows:
+        sums[row.month] = sums[row.month] + row if row.month in sums else row
+    out = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        start = dt.date(year, month + 1, 1)
+        found = sums.get(start)
+        out.append(
+            FunnelRow(0, None, None, start, found.steps, found.not_listed, found.stops)
+            if found
+            else FunnelRow(0, None, None, start, dict.fromkeys(STEPS, 0))
+        )
+    return out
+
+
+def window_start(today: dt.date, days: int = WINDOW_DAYS) -> dt.date:
+    """The first day of the month `days` ago: the pages count the rounds of the past year."""
+    return (today - dt.timedelta(days=days)).replace(day=1)
 
 
 def by_dong(rows: Iterable[FunnelRow]) -> dict[int, FunnelRow]:

@@ -262,53 +262,6 @@ def _round_outcomes(
     ]
 
 
-def learned_model(*, city: City, config: EngineConfig, before: dt.date) -> engine.OutcomeModel:
-    """The calibrated outcome model fitted on every past round with outcomes."""
-    past = past_outcomes(city=city, config=config, before=before)
-    rounds = _round_outcomes(past, config, range(len(past.rounds)))
-    try:
-        return engine.fit_outcome_model(rounds=rounds, signal_types=config.signal_types)
-    except ValueError:
-        raise SaramError(
-            "not_enough_outcomes",
-            _(
-                "학습 모형에 쓸 지난 회차 결과가 모자랍니다 (욕구가 확인된 사람과 "
-                "확인되지 않은 사람이 각각 두 명 이상 필요합니다). 점수 모형을 쓰세요."
-            ),
-        ) from None
-
-
-@dataclass(frozen=True)
-class ModelComparison:
-    evaluation: engine.TopKEvaluation
-    trained_rounds: int
-    held_out_rounds: int
-    trained_rows: int
-
-
-def compare_models(*, city: City, k: int, today: dt.date) -> ModelComparison:
-    """Fit the learned model on the older past rounds and count, on the newer third held out,
-    how many confirmed needs each model's top-k would have found."""
-    config = engine_config(ensure_default_config(city=city))
-    past = past_outcomes(city=city, config=config, before=today)
-    n = len(past.rounds)
-    held = max(1, n // 3)
-    if n < 2:
-        raise SaramError(
-            "not_enough_rounds", _("비교하려면 결과가 기록된 지난 회차가 두 번 이상 필요합니다.")
-        )
-    train = _round_outcomes(past, config, range(n - held))
-    test = _round_outcomes(past, config, range(n - held, n))
-    try:
-        model = engine.fit_outcome_model(rounds=train, signal_types=config.signal_types)
-    except ValueError:
-        raise SaramError("not_enough_outcomes", _("학습에 쓸 확인된 욕구가 모자랍니다.")) from None
-    evaluation = engine.evaluate_top_k(
-        rounds=test, learned_model=model, points_model=config.model, k=k
-    )
-    return ModelComparison(evaluation, n - held, held, model.trained_rows)
-
-
 # --- Scoring a round ----------------------------------------------------------------------------
 
 
@@ -389,6 +342,8 @@ def plan_round(
     if size < 1 or size > 5000:
         raise SaramError("bad_list_size", _("목록 인원은 1명에서 5,000명 사이입니다."))
     config = ensure_default_config(city=dong.city)
+    as_of = today or timezone.localdate()
+    stored = _learned_model_for(dong.city, as_of) if model_kind == ModelKind.LEARNED else None
     with transaction.atomic():
         Round.objects.filter(dong=dong, status__in=(RoundStatus.DRAFT, RoundStatus.FAILED)).delete()
         if Round.objects.filter(dong=dong, status=RoundStatus.SCORING).exists():
@@ -399,7 +354,8 @@ def plan_round(
             number=number,
             config=config,
             model_kind=model_kind,
-            as_of=today or timezone.localdate(),
+            learned_model=stored,
+            as_of=as_of,
             list_size=size,
             status=RoundStatus.SCORING,
             created_by=by,
@@ -410,6 +366,24 @@ def plan_round(
         score_round(round_=round_)
         round_.refresh_from_db()
     return round_
+
+
+def _learned_model_for(city: City, as_of: dt.date) -> Any:
+    """The learned model the city put in use, for a round of `as_of`: refused when there is
+    none, or when it learned from rounds on or after that day (a round's list may use only
+    what was known on its day)."""
+    from saram.welfare.services.learned import model_in_use
+
+    stored = model_in_use(city)
+    if stored is None:
+        raise SaramError("no_learned_model_in_use")
+    if stored.held_out_to >= as_of:
+        raise SaramError(
+            "learned_model_after_round",
+            held_out_to=stored.held_out_to.isoformat(),
+            as_of=as_of.isoformat(),
+        )
+    return stored
 
 
 def score_round(*, round_: Round, progress: Progress = _no_progress) -> Round:
@@ -432,10 +406,19 @@ def _score(round_: Round, progress: Progress) -> Round:
     model: engine.RiskModel = config.model
     summary: dict[str, Any] = {"model": round_.model_kind, "config_version": round_.config.version}
     if round_.model_kind == ModelKind.LEARNED:
-        progress(2, 4, _("학습 모형 맞추는 중"))
-        learned = learned_model(city=dong.city, config=config, before=today)
+        from saram.welfare.services.learned import engine_model
+
+        # The stored model the round was planned with: scoring it again gives the same list.
+        stored = round_.learned_model
+        if stored is None:
+            raise SaramError("no_learned_model_in_use")
+        progress(2, 4, _("학습 모형 읽는 중"))
+        learned = engine_model(stored, round_.config)
         model = learned
         summary |= {
+            "learned_model": stored.pk,
+            "trained_from": stored.trained_from.isoformat(),
+            "trained_to": stored.trained_to.isoformat(),
             "trained_rows": learned.trained_rows,
             "confirmed_share": round(learned.confirmed_share, 4),
         }

@@ -5,8 +5,11 @@
   if (!el || typeof L === "undefined") { return; }
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   var palette = ["#e7f2ef", "#b9dcd2", "#86c2b1", "#4f9f8a", "#1f6f5c"];
+  var none = "#d6d6d6";  // a dong without a value (e.g. nobody flagged there)
+  var unit = el.dataset.unit || "";
 
   function colour(value, max) {
+    if (value === null || value === undefined) { return none; }
     if (!max) { return palette[0]; }
     var i = Math.min(palette.length - 1, Math.floor((value / max) * palette.length));
     return palette[i];
@@ -29,8 +32,13 @@
         var swatch = L.DomUtil.create("i", "", row);
         swatch.style.background = fill;
         var low = Math.round(step * i), high = Math.round(step * (i + 1));
-        row.appendChild(document.createTextNode(" " + low.toLocaleString() + "–" + high.toLocaleString()));
+        row.appendChild(document.createTextNode(" " + low.toLocaleString() + "–" + high.toLocaleString() + unit));
       });
+      if (el.dataset.legendNone) {
+        var empty = L.DomUtil.create("div", "legend-row", box);
+        L.DomUtil.create("i", "", empty).style.background = none;
+        empty.appendChild(document.createTextNode(" " + el.dataset.legendNone));
+      }
       return box;
     };
     legend.addTo(map);
@@ -45,15 +53,21 @@
   fetch(el.dataset.geojson, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
-      var max = 0;
-      data.features.forEach(function (f) { max = Math.max(max, f.properties[metric] || 0); });
+      // A fixed scale (e.g. 100 for a percentage) keeps colours comparable between visits.
+      var max = Number(el.dataset.max) || 0;
+      if (!max) {
+        data.features.forEach(function (f) { max = Math.max(max, f.properties[metric] || 0); });
+      }
       var layer = L.geoJSON(data, {
         style: function (f) {
-          return { color: "#2b3a4a", weight: 1, fillColor: colour(f.properties[metric] || 0, max), fillOpacity: 0.75,
+          var value = f.properties[metric];
+          return { color: "#2b3a4a", weight: 1, fillColor: colour(value === undefined ? 0 : value, max), fillOpacity: 0.75,
                    className: "dong dong-" + f.properties.code };
         },
         onEachFeature: function (f, lyr) {
-          lyr.bindTooltip(f.properties.name + " · " + (f.properties[metric] || 0).toLocaleString(), { sticky: true });
+          var value = f.properties[metric];
+          var shown = value === null ? (el.dataset.legendNone || "—") : (value || 0).toLocaleString() + unit;
+          lyr.bindTooltip(f.properties.name + " · " + shown, { sticky: true });
           lyr.on("click", function () { window.location.href = f.properties.url; });
           lyr.on("mouseover", function () { lyr.setStyle({ weight: 3 }); });
           lyr.on("mouseout", function () { lyr.setStyle({ weight: 1 }); });
