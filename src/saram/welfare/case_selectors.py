@@ -13,8 +13,11 @@ from saram.welfare.models import (
     ApprovalStatus,
     CaseApproval,
     Consent,
+    Death,
     HelpRequest,
     HelpRequestStatus,
+    MoveTask,
+    MoveTaskStatus,
     SyncConflict,
     Transfer,
 )
@@ -117,3 +120,42 @@ def conflicts_for(user: Any, *, open_only: bool = True) -> QuerySet[SyncConflict
 
 def conflict_for(user: Any, pk: int) -> SyncConflict:
     return _one(conflicts_for(user, open_only=False), pk)
+
+
+def help_move_targets(request: HelpRequest) -> QuerySet[Dong]:
+    """Dongs a help request's resident may have moved to: the city's others."""
+    return (
+        Dong.objects.filter(city_id=request.dong.city_id)
+        .exclude(pk=request.dong_id)
+        .select_related("gu")
+        .order_by("gu__code", "code")
+    )
+
+
+def move_tasks_for(user: Any, *, open_only: bool = True) -> QuerySet[MoveTask]:
+    """Moves learned at the door without the new dong, for the officers of the old dong."""
+    qs = MoveTask.objects.filter(dong_id__in=_ids(user, Can.MANAGE_PEOPLE)).select_related(
+        "person", "learned_by", "dong"
+    )
+    if open_only:
+        qs = qs.filter(status=MoveTaskStatus.OPEN)
+    return qs.order_by("due_on", "id")
+
+
+def move_task_for(user: Any, pk: int) -> MoveTask:
+    return _one(move_tasks_for(user, open_only=False), pk)
+
+
+def person_to_manage(user: Any, pk: int) -> Person:
+    """A resident of a dong the user manages (officers and team leads), else 404."""
+    return _one(
+        Person.objects.filter(dong_id__in=_ids(user, Can.MANAGE_PEOPLE)).select_related("dong__gu"),
+        pk,
+    )
+
+
+def death_of(user: Any, person: Person) -> Death | None:
+    """The person's death record, for those who may see the person."""
+    if person.dong_id not in _ids(user, Can.VIEW_PEOPLE):
+        return None
+    return Death.objects.filter(person=person).select_related("recorded_by", "visit").first()

@@ -27,7 +27,15 @@ from saram.core.models import AuditAction
 from saram.core.selectors import current_city
 from saram.welfare import case_forms, case_presenters, case_selectors, forms, selectors
 from saram.welfare.models import CaseNeed, NeedCategory, PlanAction, Referral
-from saram.welfare.services import cases, consent, referrals, requests, sync, transfers
+from saram.welfare.services import (
+    cases,
+    consent,
+    life_events,
+    referrals,
+    requests,
+    sync,
+    transfers,
+)
 
 PAGE_SIZE = 50
 
@@ -276,7 +284,7 @@ def case_referral(request: HttpRequest, case: Any) -> str | None:
 
 @_case_post
 def case_follow_up(request: HttpRequest, case: Any) -> str | None:
-    form = forms.FollowUpForm(request.POST)
+    form = forms.FollowUpForm(request.POST, dongs=case_selectors.transfer_targets(case.person))
     if not form.is_valid():
         raise _invalid(form)
     cases.record_check(by=request.user, case=case, now=timezone.now(), **form.cleaned_data)
@@ -488,11 +496,50 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     items = list(case_selectors.transfers_for(request.user)[:200])
     _audit(request, AuditAction.LIST, "person", _("이관 목록 열람"), shown=len(items))
     mine = scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    tasks = list(case_selectors.move_tasks_for(request.user))
     return render(
         request,
         "welfare/transfers.html",
-        {"items": items, "mine": mine, "accept_form": case_forms.AcceptTransferForm()},
+        {
+            "items": items,
+            "tasks": tasks,
+            "mine": mine,
+            "accept_form": case_forms.AcceptTransferForm(),
+            "today": timezone.localdate(),
+        },
     )
+
+
+@require_POST
+def move_task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    task = case_selectors.move_task_for(request.user, pk)
+    life_events.close_move_task(by=request.user, task=task, now=timezone.now())
+    messages.success(request, _("이사하지 않은 것으로 기록했습니다."))
+    return redirect("welfare:transfers")
+
+
+@require_POST
+def person_death(request: HttpRequest, pk: int) -> HttpResponse:
+    person = case_selectors.person_to_manage(request.user, pk)
+    form = forms.DeathForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    death = life_events.record_death(
+        by=request.user, person=person, now=timezone.now(), **form.cleaned_data
+    )
+    messages.success(
+        request,
+        _(
+            "사망을 기록했습니다. 사례 %(cases)s건, 의뢰 %(referrals)s건, 방문 %(visits)s건을 "
+            "닫았습니다."
+        )
+        % {
+            "cases": death.closed_cases,
+            "referrals": death.closed_referrals,
+            "visits": death.closed_visits,
+        },
+    )
+    return redirect("welfare:person", pk=person.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -578,7 +625,9 @@ def help_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def help_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = case_selectors.help_request_for(request.user, pk)
-    form = case_forms.HelpAnswerForm(request.POST or None)
+    form = case_forms.HelpAnswerForm(
+        request.POST or None, dongs=case_selectors.help_move_targets(item)
+    )
     if request.method == "POST":
         if item.dong_id not in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
             raise not_found()

@@ -31,7 +31,7 @@ from saram.core.imports import review
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
 from saram.core.services import jobs
-from saram.welfare import forms, presenters, reasons, selectors
+from saram.welfare import case_selectors, forms, presenters, reasons, selectors
 from saram.welfare.models import (
     AssignmentStatus,
     Committee,
@@ -538,7 +538,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = assignment.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
     visitors = rounds.eligible_visitors(assignment.dong) if can_manage else []
     reassign_form = forms.ReassignForm(visitors=visitors)
-    visit_form = forms.VisitForm()
+    dongs = list(case_selectors.transfer_targets(assignment.person)) if can_manage else []
+    visit_form = forms.VisitForm(dongs=dongs)
     if request.method == "POST" and can_manage:
         now = timezone.now()
         try:
@@ -554,7 +555,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("담당을 바꿨습니다."))
                     return redirect("welfare:assignment_detail", pk=pk)
             else:
-                visit_form = forms.VisitForm(request.POST)
+                visit_form = forms.VisitForm(request.POST, dongs=dongs)
                 if visit_form.is_valid():
                     visits.record_visit(
                         by=request.user, assignment=assignment, now=now, **visit_form.cleaned_data
@@ -623,6 +624,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": selectors.cases_for(request.user, person=found, open_only=False),
             "can_manage": can_manage,
             "case_form": forms.OpenCaseForm(),
+            "death": case_selectors.death_of(request.user, found),
+            "death_form": forms.DeathForm(),
         },
     )
 
@@ -706,7 +709,9 @@ def my(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.my_assignment(request.user, pk)
-    form = forms.VisitForm(request.POST or None)
+    form = forms.VisitForm(
+        request.POST or None, dongs=case_selectors.transfer_targets(assignment.person)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             visits.record_visit(

@@ -20,6 +20,7 @@ from saram.welfare.models import (
     Case,
     CaseNeed,
     ClosureReason,
+    Death,
     FlaggedPerson,
     NotListed,
     Referral,
@@ -107,7 +108,9 @@ def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, round_id, person_id, outcome, status, {_days('due_on')}, "
-            f"need_confirmed, {_micros('assigned_at')}, {_micros('reached_at')} "
+            f"need_confirmed, {_micros('assigned_at')}, {_micros('reached_at')}, "
+            f"CASE WHEN EXISTS (SELECT 1 FROM {Death._meta.db_table} d "
+            f"WHERE d.person_id = {assignment}.person_id) THEN 1 ELSE 0 END "
             f"FROM {assignment} WHERE round_id IN ({marks})",
             ids,
         )
@@ -187,6 +190,7 @@ def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[
         assessed=assessed,
         helped=helped,
         followed_up=followed,
+        died=np.fromiter((bool(r[9]) for r in rows), np.bool_, n),
     )
     return attempts, [r[0] for r in rows]
 
