@@ -62,7 +62,9 @@ def _invalid(form: Any) -> SaramError:
     """A form's first error as a domain error (shown on the page the user came from)."""
     field, errors = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else ""
-    return SaramError("invalid", f"{label}: {errors[0]}" if label else str(errors[0]))
+    if label:
+        return SaramError("welfare_form_invalid", field=str(label), message=str(errors[0]))
+    return SaramError("welfare_form_invalid_any", message=str(errors[0]))
 
 
 # --- Cases -------------------------------------------------------------------------------------

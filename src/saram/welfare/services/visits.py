@@ -43,16 +43,14 @@ NOT_HOME_ALERT_AFTER = 2
 
 def _check(outcome: str, needs: Sequence[str], visited_at: dt.datetime, now: dt.datetime) -> None:
     if outcome not in VisitOutcome.values:
-        raise SaramError("bad_outcome", _("방문 결과를 골라 주세요."))
+        raise SaramError("visit_bad_outcome")
     unknown = [n for n in needs if n not in NeedCategory.values]
     if unknown:
-        raise SaramError(
-            "bad_need", _("알 수 없는 욕구 분야입니다: %(n)s") % {"n": ", ".join(unknown)}
-        )
+        raise SaramError("visit_bad_need", n=", ".join(unknown))
     if needs and outcome != VisitOutcome.MET:
-        raise SaramError("needs_without_meeting", _("만난 경우에만 욕구를 적을 수 있습니다."))
+        raise SaramError("visit_needs_without_meeting")
     if visited_at > now + CLOCK_SKEW:
-        raise SaramError("future_visit", _("방문 일시가 미래입니다."))
+        raise SaramError("visit_in_future")
 
 
 def record_visit(
@@ -74,12 +72,12 @@ def record_visit(
     is_visitor = assignment.assignee_id == by.pk and scope_of(by).can(Can.VISIT_ASSIGNED)
     is_officer = assignment.dong_id in scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
     if not (is_visitor or is_officer):
-        raise SaramError("not_yours", _("맡은 방문만 기록할 수 있습니다."))
+        raise SaramError("visit_not_yours")
     _check(outcome, needs, visited_at, now)
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.status != AssignmentStatus.OPEN:
-            raise SaramError("not_open", _("이미 끝났거나 돌려보낸 방문입니다."))
+            raise SaramError("visit_not_open")
         visit = Visit.objects.create(
             person_id=locked.person_id,
             dong_id=locked.dong_id,
@@ -224,9 +222,9 @@ def record_follow_up(
     """A follow-up visit of an open case by one of its workers or a dong officer; a move or
     a death found at it is acted on as at any visit."""
     if case.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 사례를 다룰 권한이 없습니다."))
+        raise SaramError("case_forbidden")
     if not case.is_open:
-        raise SaramError("case_closed", _("종결된 사례입니다."))
+        raise SaramError("case_is_closed")
     _check(outcome, needs, visited_at, now)
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -283,15 +281,15 @@ def report_concern(
     has that name and address it becomes a committee-observation signal at once."""
     dong_ids = scope_of(by).dong_ids(Can.VISIT_ASSIGNED)
     if not dong_ids:
-        raise SaramError("forbidden", _("복지위원만 이웃의 어려움을 알릴 수 있습니다."))
+        raise SaramError("concern_forbidden")
     if dong is None:
         if len(dong_ids) != 1:
-            raise SaramError("dong_required", _("행정동을 골라 주세요."))
+            raise SaramError("concern_dong_required")
         dong = Dong.objects.get(pk=next(iter(dong_ids)))
     elif dong.pk not in dong_ids:
-        raise SaramError("forbidden", _("맡은 행정동의 이웃만 알릴 수 있습니다."))
+        raise SaramError("concern_not_your_dong")
     if not name.strip() or not address.strip() or not description.strip():
-        raise SaramError("incomplete", _("이름, 주소, 본 것을 적어 주세요."))
+        raise SaramError("concern_incomplete")
     with transaction.atomic():
         concern = Concern.objects.create(
             dong=dong,
@@ -362,9 +360,9 @@ def resolve_concern(
 ) -> Concern:
     """An officer links a concern to a resident of the dong (making it a signal) or closes it."""
     if concern.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 알림을 다룰 권한이 없습니다."))
+        raise SaramError("concern_resolve_forbidden")
     if concern.status != ConcernStatus.NEW:
-        raise SaramError("already_resolved", _("이미 처리한 알림입니다."))
+        raise SaramError("concern_already_resolved")
     with transaction.atomic():
         if person is None:
             concern.status = ConcernStatus.DISMISSED
@@ -373,7 +371,7 @@ def resolve_concern(
             concern.save()
         else:
             if person.dong_id != concern.dong_id:
-                raise SaramError("other_dong", _("같은 행정동의 주민과만 연결할 수 있습니다."))
+                raise SaramError("concern_person_other_dong")
             _match(concern, person, by=by, now=now)
         audit.record(
             actor=by,
