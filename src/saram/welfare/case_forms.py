@@ -160,3 +160,35 @@ class ConflictForm(forms.Form):
         choices=[("1", _("방문 기록으로 남기기")), ("0", _("버리기"))],
         widget=forms.RadioSelect,
     )
+
+
+# --- Filter forms of the lists (GET) -----------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    closed = forms.BooleanField(required=False)
+
+    def closed_only(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data["closed"])
+
+
+class HelpQueueFilterForm(forms.Form):
+    all = forms.BooleanField(required=False)
+
+    def show_all(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data["all"])
+
+
+class VisitsFilterForm(forms.Form):
+    SHOWS = ("overdue", "returned", "open")
+    show = forms.ChoiceField(choices=[(s, s) for s in SHOWS], required=False)
+
+    def shown(self) -> str:
+        return (self.is_valid() and self.cleaned_data["show"]) or "overdue"
+
+
+class ResourceFilterForm(forms.Form):
+    need = forms.ChoiceField(choices=[("", "—"), *NeedCategory.choices], required=False)
+
+    def need_code(self) -> str:
+        return (self.is_valid() and self.cleaned_data["need"]) or ""
