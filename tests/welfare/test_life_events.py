@@ -17,6 +17,7 @@ from saram.welfare.models import (
     AssignmentStatus,
     Case,
     Death,
+    FlaggedPerson,
     HelpRequest,
     MoveTask,
     MoveTaskStatus,
@@ -271,3 +272,13 @@ def test_a_death_cancels_a_pending_transfer_and_nobody_is_left_open(
     assert not Referral.objects.filter(
         case__person=person, status__in=("sent", "accepted")
     ).exists()
+
+
+def test_the_next_round_leaves_the_dead_off_its_list_and_says_why(
+    officer: Any, listed: Any, dong: Any
+) -> None:
+    person = listed["person"]
+    life_events.record_death(by=officer, person=person, note="가족 연락", now=NOW)
+    round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY)
+    assert not round_.entries.filter(person=person).exists()
+    assert FlaggedPerson.objects.get(round=round_, person=person).status == "deceased"

@@ -332,6 +332,7 @@ class NotListed(models.TextChoices):
     OPEN_CASE = "open_case", _("이미 사례관리 중")
     RECENT_VISIT = "recent_visit", _("최근에 방문함")
     WAITING = "waiting", _("다른 방문을 기다리는 중")
+    DECEASED = "deceased", _("사망 기록됨")
 
 
 class FlaggedPerson(models.Model):

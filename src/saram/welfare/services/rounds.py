@@ -28,6 +28,7 @@ from saram.welfare.models import (
     AssignmentStatus,
     Case,
     CommitteeMember,
+    Death,
     FlaggedPerson,
     MemberConflict,
     ModelKind,
@@ -307,8 +308,8 @@ def compare_models(*, city: City, k: int, today: dt.date) -> ModelComparison:
 def _exclusions(
     dong: Dong, population: Population, today: dt.date
 ) -> dict[str, npt.NDArray[np.bool_]]:
-    """Why people are left off a list, each as a mask: in an open case, visited recently, or
-    waiting for a visit already (in that order of precedence when shown)."""
+    """Why people are left off a list, each as a mask: their death recorded, in an open case,
+    visited recently, or waiting for a visit already (in that order of precedence when shown)."""
     recent_days = dong_settings(dong).recent_visit_days
     since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=recent_days), dt.time())
@@ -328,10 +329,13 @@ def _exclusions(
         )
     )
 
+    died = set(Death.objects.filter(dong=dong).values_list("person_id", flat=True))
+
     def mask(ids: set[int]) -> npt.NDArray[np.bool_]:
         return np.isin(population.person_ids, np.array(sorted(ids), dtype=np.int64))
 
     return {
+        NotListed.DECEASED: mask(died),
         NotListed.OPEN_CASE: mask(in_case),
         NotListed.RECENT_VISIT: mask(visited),
         NotListed.WAITING: mask(waiting),
@@ -489,8 +493,13 @@ def _score(round_: Round, progress: Progress) -> Round:
         for line in ranked
     ]
     status = np.full(len(score), NotListed.BELOW_CUTOFF.value, dtype=object)
-    for reason in (NotListed.WAITING, NotListed.RECENT_VISIT, NotListed.OPEN_CASE):
-        status[exclusions[reason]] = reason.value  # the last assigned (open case) wins
+    for reason in (
+        NotListed.WAITING,
+        NotListed.RECENT_VISIT,
+        NotListed.OPEN_CASE,
+        NotListed.DECEASED,
+    ):
+        status[exclusions[reason]] = reason.value  # the last assigned (a death) wins
     status[on_list] = NotListed.LISTED.value
     flagged_rows = np.flatnonzero(flagged)
     flagged_people = [
