@@ -282,3 +282,17 @@ def test_the_next_round_leaves_the_dead_off_its_list_and_says_why(
     round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY)
     assert not round_.entries.filter(person=person).exists()
     assert FlaggedPerson.objects.get(round=round_, person=person).status == "deceased"
+
+
+def test_a_met_visit_with_needs_leaves_the_case_backlog_when_the_person_dies(
+    officer: Any, listed: Any
+) -> None:
+    from saram.welfare.selectors import visits_needing_a_case
+
+    visits.record_visit(
+        by=listed["member"], assignment=listed["a"], visited_at=NOW, outcome="met",
+        needs=["food"], now=NOW,
+    )  # fmt: skip
+    assert visits_needing_a_case(officer).count() == 1
+    life_events.record_death(by=officer, person=listed["person"], now=NOW)
+    assert visits_needing_a_case(officer).count() == 0
