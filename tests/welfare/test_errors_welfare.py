@@ -30,8 +30,8 @@ def _raised() -> dict[str, list[str]]:
             ):
                 continue
             where = f"{path.relative_to(SOURCE)}:{node.lineno}"
-            if len(node.args) > 1:
-                found["<old form>"].append(where)
+            if len(node.args) > 1 or {k.arg for k in node.keywords} & {"code", "message"}:
+                found["<old form>"].append(where)  # a message, or a parameter shadowing one
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found[first.value].append(where)

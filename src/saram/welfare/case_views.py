@@ -62,8 +62,8 @@ def _invalid(form: Any) -> SaramError:
     field, errors = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else ""
     if label:
-        return SaramError("welfare_form_invalid", field=str(label), message=str(errors[0]))
-    return SaramError("welfare_form_invalid_any", message=str(errors[0]))
+        return SaramError("welfare_form_invalid", field=str(label), error=str(errors[0]))
+    return SaramError("welfare_form_invalid_any", error=str(errors[0]))
 
 
 # --- Cases -------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ register(
             "%(bad)s개 행에 오류가 있어 아무것도 가져오지 않았습니다 (전체 %(total)s행, 올바른 "
             "행 %(good)s행)."
         ),
-        "signal_unknown_kind": _("알 수 없는 신호 유형입니다: %(code)s"),
+        "signal_unknown_kind": _("알 수 없는 신호 유형입니다: %(kind_code)s"),
         "review_forbidden": _("이 확인 요청을 처리할 권한이 없습니다."),
         "review_already_resolved": _("이미 처리한 확인 요청입니다."),
         "review_not_a_candidate": _("후보로 찾은 주민 가운데에서 골라 주세요."),
@@ -52,7 +52,7 @@ register(
         "config_bad_points": _("가구 점수는 0 이상이어야 합니다."),
         "config_no_change": _("바뀐 값이 없습니다."),
         "kind_bad_unit": _("단위는 개월, 원, 해당 여부 가운데 하나입니다."),
-        "kind_duplicate": _("이미 있는 코드입니다: %(code)s"),
+        "kind_duplicate": _("이미 있는 코드입니다: %(kind_code)s"),
         "kind_bad_code": _("코드는 영문 소문자와 밑줄로 씁니다 (예: rent_arrears)."),
         "dong_settings_forbidden": _("이 행정동의 설정을 바꿀 권한이 없습니다."),
         "dong_bad_sla": _("방문 기한은 1일에서 365일 사이입니다."),
@@ -104,7 +104,7 @@ register(
         "meeting_forbidden": _("회의를 기록할 권한이 없습니다."),
         "meeting_bad_attendee": _("다른 위원회의 위원입니다."),
         # Forms
-        "welfare_form_invalid": _("%(field)s: %(message)s"),
-        "welfare_form_invalid_any": _("%(message)s"),
+        "welfare_form_invalid": _("%(field)s: %(error)s"),
+        "welfare_form_invalid_any": _("%(error)s"),
     }
 )

@@ -82,7 +82,7 @@ def _check_weight(kind: SignalKind, values: Mapping[str, Any]) -> None:
             0.0,
         )
     except ValueError:
-        raise SaramError("config_bad_weight", kind=kind.label, code=kind.code) from None
+        raise SaramError("config_bad_weight", kind=kind.label, kind_code=kind.code) from None
 
 
 def change_config(
@@ -167,7 +167,7 @@ def add_signal_kind(
         raise SaramError("kind_bad_unit")
     code = code.strip()
     if SignalKind.objects.filter(code=code).exists():
-        raise SaramError("kind_duplicate", code=code)
+        raise SaramError("kind_duplicate", kind_code=code)
     kind = SignalKind(code=code, label_ko=label_ko.strip(), label_en=label_en.strip(), unit=unit)
     try:
         engine.SignalType(code, label_ko, label_en, 1.0, engine.SeverityUnit(unit), 1.0, 1.0, 0.0)

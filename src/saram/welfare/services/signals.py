@@ -775,7 +775,7 @@ def record_signal(
     """One signal from inside Saram (a committee observation, a resolved review)."""
     kind = SignalKind.objects.filter(code=kind_code).first()
     if kind is None:
-        raise SaramError("signal_unknown_kind", code=kind_code)
+        raise SaramError("signal_unknown_kind", kind_code=kind_code)
     signal, _created = Signal.objects.get_or_create(
         person=person,
         kind=kind,
