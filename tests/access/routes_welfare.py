@@ -160,6 +160,9 @@ ROUTES.update(
         "welfare:transfers": {"GET": OFFICERS},
         "welfare:transfer_accept": {"POST": OFFICERS},
         "welfare:transfer_cancel": {"POST": OFFICERS},
+        # A move learned at the door without the new dong; a death learned otherwise.
+        "welfare:move_task_close": {"POST": OFFICERS},
+        "welfare:person_death": {"POST": OFFICERS},
         "welfare:help_queue": {"GET": OFFICERS},
         "welfare:help_request": {"GET": OFFICERS, "POST": OFFICERS},
         "welfare:conflicts": {"GET": OFFICERS},
@@ -212,15 +215,16 @@ PARAMS: dict[str, Any] = {
     "help-requests": "welfare.HelpRequest",
     "transfers": "welfare.Transfer",
     "models": "welfare.LearnedModel",
+    "moves": "welfare.MoveTask",
 }
 
 
 def populate(world: Any) -> None:
-    """A 긴급 alert on a resident of dong A and one on a resident of another dong."""
+    """A 긴급 alert and a move task on a resident of dong A and on one of another dong."""
     from django.utils import timezone
 
     from saram.core.models import Person
-    from saram.welfare.models import Alert, AlertReason
+    from saram.welfare.models import Alert, AlertReason, MoveTask
 
     now = timezone.now()
     _approvals(world, now)
@@ -231,6 +235,13 @@ def populate(world: Any) -> None:
     )
     for person in people:
         if person is not None:
+            MoveTask.objects.create(
+                person=person,
+                dong=person.dong,
+                learned_at=now,
+                learned_by=world.users["welfare_officer"],
+                due_on=now.date(),
+            )
             Alert.objects.create(
                 dong=person.dong,
                 person=person,

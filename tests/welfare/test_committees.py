@@ -70,7 +70,7 @@ def test_a_login_without_the_member_role_in_the_dong_cannot_sit(
             user=make_user("committee_member", other_dong),
             joined_on=TODAY,
         )
-    assert caught.value.code == "bad_user"
+    assert caught.value.code == "member_bad_user"
 
 
 def test_a_meeting_keeps_minutes_attendance_and_decisions(admin: Any, dong: Any) -> None:

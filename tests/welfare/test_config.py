@@ -91,10 +91,10 @@ def test_a_new_kind_comes_with_a_new_version(admin: Any, city: Any, config: Any)
 @pytest.mark.parametrize(
     ("weights", "code"),
     [
-        ({"electricity_cut_off": {"half_life_days": 0}}, "bad_weight"),
-        ({"electricity_cut_off": {"cap_value": 3}}, "bad_weight"),  # a flag's cap is 1
-        ({"moon_dust": {"weight_points": 1}}, "unknown_kind"),
-        ({"electricity_cut_off": {"weight_points": 20}}, "no_change"),
+        ({"electricity_cut_off": {"half_life_days": 0}}, "config_bad_weight"),
+        ({"electricity_cut_off": {"cap_value": 3}}, "config_bad_weight"),  # a flag's cap is 1
+        ({"moon_dust": {"weight_points": 1}}, "config_unknown_kind"),
+        ({"electricity_cut_off": {"weight_points": 20}}, "config_no_change"),
     ],
 )
 def test_impossible_or_empty_changes_are_refused(

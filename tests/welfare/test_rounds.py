@@ -127,7 +127,7 @@ def test_only_the_dongs_officers_may_score_it(
     stranger = make_user("welfare_officer", other_dong)
     with pytest.raises(SaramError) as caught:
         rounds.plan_round(by=stranger, dong=dong, today=TODAY)
-    assert caught.value.code == "forbidden"
+    assert caught.value.code == "round_forbidden"
 
 
 # --- Assignment rules ----------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_balance_never_gives_a_visitor_their_household_or_an_excluded_person() -
 def test_balance_refuses_a_person_nobody_may_visit() -> None:
     with pytest.raises(SaramError) as caught:
         balance([(10, 77)], [Visitor(1, load=0, excluded_households=frozenset({77}))])
-    assert caught.value.code == "no_visitor"
+    assert caught.value.code == "round_no_visitor"
 
 
 def _listed_round(officer: Any, dong: Any, people: list[Any], add_signal: Any) -> Any:
@@ -268,7 +268,7 @@ def test_only_the_dongs_visitors_may_be_given_a_round(
     round_ = _listed_round(officer, dong, [make_person(dong)], add_signal)
     with pytest.raises(SaramError) as caught:
         rounds.start_round(by=officer, round_=round_, assignees=[elsewhere], now=NOW)
-    assert caught.value.code == "bad_assignee"
+    assert caught.value.code == "round_bad_assignee"
     assert not Assignment.objects.exists()
 
 
@@ -277,7 +277,7 @@ def test_a_round_starts_once(officer: Any, dong: Any, make_person: Any, add_sign
     rounds.start_round(by=officer, round_=round_, assignees=[officer], now=NOW)
     with pytest.raises(SaramError) as caught:
         rounds.start_round(by=officer, round_=round_, assignees=[officer], now=NOW)
-    assert caught.value.code == "not_draft"
+    assert caught.value.code == "round_not_draft"
     assert Assignment.objects.count() == 1
 
 

@@ -234,7 +234,7 @@ def test_an_officer_cannot_import_for_another_dong(
         signals.start_import(
             by=officer, city=city, dong=other_dong, upload=keep_upload(b"x", "s.csv")
         )
-    assert caught.value.code == "forbidden"
+    assert caught.value.code == "import_dong_forbidden"
 
 
 def test_the_city_imports_for_every_dong(

@@ -58,23 +58,23 @@ def test_a_settled_visit_cannot_be_recorded_twice(given: Any) -> None:
     visits.record_visit(by=member, assignment=a, visited_at=NOW, outcome="refused", now=NOW)
     with pytest.raises(SaramError) as caught:
         visits.record_visit(by=member, assignment=a, visited_at=NOW, outcome="met", now=NOW)
-    assert caught.value.code == "not_open"
+    assert caught.value.code == "visit_not_open"
 
 
 def test_another_member_cannot_record_the_visit(given: Any, make_member: Any) -> None:
     _member, a = given
     with pytest.raises(SaramError) as caught:
         visits.record_visit(by=make_member(), assignment=a, visited_at=NOW, outcome="met", now=NOW)
-    assert caught.value.code == "not_yours"
+    assert caught.value.code == "visit_not_yours"
 
 
 @pytest.mark.parametrize(
     ("outcome", "needs", "when", "code"),
     [
-        ("refused", ["food"], NOW, "needs_without_meeting"),
-        ("met", ["rocket"], NOW, "bad_need"),
-        ("met", [], NOW + dt.timedelta(hours=2), "future_visit"),
-        ("gone", [], NOW, "bad_outcome"),
+        ("refused", ["food"], NOW, "visit_needs_without_meeting"),
+        ("met", ["rocket"], NOW, "visit_bad_need"),
+        ("met", [], NOW + dt.timedelta(hours=2), "visit_in_future"),
+        ("gone", [], NOW, "visit_bad_outcome"),
     ],
 )
 def test_a_visit_that_cannot_be_true_is_refused(

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saram.welfare.forms import DateInput, _choices
+from saram.welfare.forms import DateInput, MoveForm, _choices
 from saram.welfare.models import (
     ClosureReason,
     ConsentKind,
@@ -75,7 +75,9 @@ class ReferralAnswerForm(forms.Form):
     )
     answered_on = forms.DateField(label=_("회신일"), widget=DateInput(), required=False)
     decline_reason = forms.ChoiceField(
-        label=_("거절 사유"), choices=[("", "—"), *DeclineReason.choices], required=False
+        label=_("거절 사유"),
+        choices=[("", "—"), *[c for c in DeclineReason.choices if c[0] != DeclineReason.DIED]],
+        required=False,
     )
     note = forms.CharField(label=_("메모"), max_length=300, required=False)
 
@@ -145,7 +147,7 @@ class HelpStatusForm(forms.Form):
     receipt = forms.CharField(label=_("접수 번호"), max_length=12)
 
 
-class HelpAnswerForm(forms.Form):
+class HelpAnswerForm(MoveForm):
     outcome = forms.ChoiceField(label=_("처리 결과"), choices=HelpOutcome.choices)
     answer = forms.CharField(
         label=_("처리 내용"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
@@ -158,3 +160,35 @@ class ConflictForm(forms.Form):
         choices=[("1", _("방문 기록으로 남기기")), ("0", _("버리기"))],
         widget=forms.RadioSelect,
     )
+
+
+# --- Filter forms of the lists (GET) -----------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    closed = forms.BooleanField(required=False)
+
+    def closed_only(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data["closed"])
+
+
+class HelpQueueFilterForm(forms.Form):
+    all = forms.BooleanField(required=False)
+
+    def show_all(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data["all"])
+
+
+class VisitsFilterForm(forms.Form):
+    SHOWS = ("overdue", "returned", "open")
+    show = forms.ChoiceField(choices=[(s, s) for s in SHOWS], required=False)
+
+    def shown(self) -> str:
+        return (self.is_valid() and self.cleaned_data["show"]) or "overdue"
+
+
+class ResourceFilterForm(forms.Form):
+    need = forms.ChoiceField(choices=[("", "—"), *NeedCategory.choices], required=False)
+
+    def need_code(self) -> str:
+        return (self.is_valid() and self.cleaned_data["need"]) or ""

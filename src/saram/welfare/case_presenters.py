@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from saram.core.access import Can, scope_of
-from saram.welfare import case_forms, forms, selectors
+from saram.welfare import case_forms, case_selectors, forms, selectors
 from saram.welfare.case_selectors import consents_of
 from saram.welfare.models import (
     ApprovalStatus,
@@ -89,7 +89,7 @@ def case_page(user: Any, case: Case, *, today: dt.date) -> dict[str, Any]:
         "referral_form": forms.ReferralForm(resources=resources, needs=needs),
         "answer_form": case_forms.ReferralAnswerForm(initial={"answered_on": today}),
         "close_form": case_forms.ClosureRequestForm(),
-        "follow_up_form": forms.FollowUpForm(),
+        "follow_up_form": forms.FollowUpForm(dongs=case_selectors.transfer_targets(case.person)),
         "worker_form": forms.WorkerForm(officers=[o for o in officers if o not in workers]),
         "today": today,
     }

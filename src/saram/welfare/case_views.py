@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +25,16 @@ from saram.core.errors import SaramError
 from saram.core.models import AuditAction
 from saram.core.selectors import current_city
 from saram.welfare import case_forms, case_presenters, case_selectors, forms, selectors
-from saram.welfare.models import CaseNeed, NeedCategory, PlanAction, Referral
-from saram.welfare.services import cases, consent, referrals, requests, sync, transfers
+from saram.welfare.models import NeedCategory
+from saram.welfare.services import (
+    cases,
+    consent,
+    life_events,
+    referrals,
+    requests,
+    sync,
+    transfers,
+)
 
 PAGE_SIZE = 50
 
@@ -54,7 +61,9 @@ def _invalid(form: Any) -> SaramError:
     """A form's first error as a domain error (shown on the page the user came from)."""
     field, errors = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else ""
-    return SaramError("invalid", f"{label}: {errors[0]}" if label else str(errors[0]))
+    if label:
+        return SaramError("welfare_form_invalid", field=str(label), error=str(errors[0]))
+    return SaramError("welfare_form_invalid_any", error=str(errors[0]))
 
 
 # --- Cases -------------------------------------------------------------------------------------
@@ -64,10 +73,8 @@ def _invalid(form: Any) -> SaramError:
 def case_list(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
         raise not_found()
-    show_closed = request.GET.get("closed") == "1"
-    qs = selectors.cases_for(request.user, open_only=not show_closed)
-    if show_closed:
-        qs = qs.filter(closed_at__isnull=False)
+    show_closed = case_forms.CaseFilterForm(request.GET).closed_only()
+    qs = case_selectors.case_list_for(request.user, closed=show_closed)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     _audit(
         request,
@@ -139,10 +146,6 @@ def _case_post(
     return view
 
 
-def _need(case: Any, pk: str | None) -> CaseNeed | None:
-    return case.needs.filter(pk=pk).first() if pk and str(pk).isdigit() else None
-
-
 @_case_post
 def case_assess(request: HttpRequest, case: Any) -> str | None:
     form = case_forms.AssessForm(request.POST)
@@ -198,7 +201,7 @@ def case_need(request: HttpRequest, case: Any) -> str | None:
 
 @_case_post
 def case_need_met(request: HttpRequest, case: Any) -> str | None:
-    need = _need(case, request.POST.get("need"))
+    need = case_selectors.case_need(case, request.POST.get("need"))
     if need is None:
         raise not_found()
     cases.set_need_met(by=request.user, need=need, is_met=request.POST.get("met") == "1")
@@ -220,16 +223,14 @@ def case_action(request: HttpRequest, case: Any) -> str | None:
         due_on=data["due_on"],
         owner=owner,
         owner_name=data["owner_name"],
-        need=_need(case, data["need"]),
+        need=case_selectors.case_need(case, data["need"]),
     )
     return _("계획에 더했습니다.")
 
 
 @_case_post
 def case_action_done(request: HttpRequest, case: Any) -> str | None:
-    step = PlanAction.objects.filter(case=case, pk=request.POST.get("action") or 0).first()
-    if step is None:
-        raise not_found()
+    step = case_selectors.plan_step(case, request.POST.get("action"))
     cases.complete_action(by=request.user, step=step, now=timezone.now())
     return None
 
@@ -267,7 +268,7 @@ def case_referral(request: HttpRequest, case: Any) -> str | None:
         by=request.user,
         case=case,
         resource=resource,
-        need=_need(case, form.cleaned_data["need"]),
+        need=case_selectors.case_need(case, form.cleaned_data["need"]),
         note=form.cleaned_data["note"],
         now=timezone.now(),
     )
@@ -276,7 +277,7 @@ def case_referral(request: HttpRequest, case: Any) -> str | None:
 
 @_case_post
 def case_follow_up(request: HttpRequest, case: Any) -> str | None:
-    form = forms.FollowUpForm(request.POST)
+    form = forms.FollowUpForm(request.POST, dongs=case_selectors.transfer_targets(case.person))
     if not form.is_valid():
         raise _invalid(form)
     cases.record_check(by=request.user, case=case, now=timezone.now(), **form.cleaned_data)
@@ -344,19 +345,11 @@ def resources(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
-    need = request.GET.get("need", "")
-    if need not in NeedCategory.values:
-        need = ""
-    qs = selectors.resources_for(request.user, active_only=not scope.can(Can.CONFIGURE))
-    items = [r for r in qs if not need or need in r.needs]
-    active = {
-        row["resource_id"]: row["n"]
-        for row in Referral.objects.filter(
-            resource__in=[r.pk for r in items], status__in=("sent", "accepted")
-        )
-        .values("resource_id")
-        .annotate(n=Count("id"))
-    }
+    need = case_forms.ResourceFilterForm(request.GET).need_code()
+    items = case_selectors.resources_helping(
+        selectors.resources_for(request.user, active_only=not scope.can(Can.CONFIGURE)), need
+    )
+    active = case_selectors.open_referral_counts([r.pk for r in items])
     return render(
         request,
         "welfare/resources.html",
@@ -488,11 +481,50 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     items = list(case_selectors.transfers_for(request.user)[:200])
     _audit(request, AuditAction.LIST, "person", _("이관 목록 열람"), shown=len(items))
     mine = scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    tasks = list(case_selectors.move_tasks_for(request.user))
     return render(
         request,
         "welfare/transfers.html",
-        {"items": items, "mine": mine, "accept_form": case_forms.AcceptTransferForm()},
+        {
+            "items": items,
+            "tasks": tasks,
+            "mine": mine,
+            "accept_form": case_forms.AcceptTransferForm(),
+            "today": timezone.localdate(),
+        },
     )
+
+
+@require_POST
+def move_task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    task = case_selectors.move_task_for(request.user, pk)
+    life_events.close_move_task(by=request.user, task=task, now=timezone.now())
+    messages.success(request, _("이사하지 않은 것으로 기록했습니다."))
+    return redirect("welfare:transfers")
+
+
+@require_POST
+def person_death(request: HttpRequest, pk: int) -> HttpResponse:
+    person = case_selectors.person_to_manage(request.user, pk)
+    form = forms.DeathForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    death = life_events.record_death(
+        by=request.user, person=person, now=timezone.now(), **form.cleaned_data
+    )
+    messages.success(
+        request,
+        _(
+            "사망을 기록했습니다. 사례 %(cases)s건, 의뢰 %(referrals)s건, 방문 %(visits)s건을 "
+            "닫았습니다."
+        )
+        % {
+            "cases": death.closed_cases,
+            "referrals": death.closed_referrals,
+            "visits": death.closed_visits,
+        },
+    )
+    return redirect("welfare:person", pk=person.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -557,7 +589,7 @@ def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def help_queue(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
         raise not_found()
-    show_all = request.GET.get("all") == "1"
+    show_all = case_forms.HelpQueueFilterForm(request.GET).show_all()
     page = Paginator(
         case_selectors.help_requests_for(request.user, open_only=not show_all), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -578,17 +610,15 @@ def help_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def help_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = case_selectors.help_request_for(request.user, pk)
-    form = case_forms.HelpAnswerForm(request.POST or None)
+    form = case_forms.HelpAnswerForm(
+        request.POST or None, dongs=case_selectors.help_move_targets(item)
+    )
     if request.method == "POST":
         if item.dong_id not in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE):
             raise not_found()
         if "person" in request.POST:
             person_id = request.POST.get("person") or ""
-            person = (
-                case_selectors.help_candidates(item).filter(pk=person_id).first()
-                if person_id.isdigit()
-                else None
-            )
+            person = case_selectors.help_candidate(item, person_id)
             if person_id and person is None:
                 raise not_found()
             requests.link_person(by=request.user, request=item, person=person, now=timezone.now())

@@ -95,6 +95,12 @@ MESSAGES = {
     "help_outcome_required": _("처리 결과를 골라 주세요."),
     "help_answer_required": _("처리 내용을 적어 주세요."),
     "help_already_handled": _("이미 처리한 요청입니다."),
+    # Life events: a death, a move
+    "life_event_forbidden": _("담당 행정동 주민의 사망·이사만 기록할 수 있습니다."),
+    "death_in_future": _("사망일이 미래입니다."),
+    "case_person_died": _("사망이 기록된 주민입니다. 사례를 열 수 없습니다."),
+    "move_task_closed": _("이미 처리한 전출 확인입니다."),
+    "help_move_needs_person": _("이사한 주민을 먼저 요청에 연결하세요."),
     # Offline sync
     "sync_forbidden": _("방문을 맡은 사람만 보낼 수 있습니다."),
     "sync_bad_item": _("보낸 방문 기록의 형식이 올바르지 않습니다."),

@@ -37,6 +37,10 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def _dong_label(dong: Any) -> str:
+    return str(dong.display_name)
+
+
 def _choices(objects: Any, label: Any = str) -> list[tuple[str, str]]:
     return [(str(o.pk), label(o)) for o in objects]
 
@@ -93,7 +97,31 @@ class ReassignForm(forms.Form):
         self.fields["assignee"].choices = _choices(visitors, _visitor_label)
 
 
-class VisitForm(forms.Form):
+class MoveForm(forms.Form):
+    """Where a person went, when a visit (or a help request) finds they moved: the dong, if
+    known, opens the transfer at once."""
+
+    moved_to = forms.ChoiceField(
+        label=_("이사 간 행정동 (이사한 경우)"),
+        required=False,
+        help_text=_(
+            "알면 골라 주세요. 바로 그 동으로 이관을 요청합니다. 모르면 담당 공무원이 확인합니다."
+        ),
+    )
+    new_address = forms.CharField(label=_("새 주소 (아는 만큼)"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, dongs: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._dongs = {str(d.pk): d for d in dongs}
+        self.fields["moved_to"].choices = [("", _("모름")), *_choices(dongs, _dong_label)]
+        last = ["moved_to", "new_address"]
+        self.order_fields([f for f in self.fields if f not in last] + last)
+
+    def clean_moved_to(self) -> Any:
+        return self._dongs.get(self.cleaned_data.get("moved_to") or "")
+
+
+class VisitForm(MoveForm):
     visited_at = forms.DateTimeField(label=_("방문 일시"), widget=DateTimeInput())
     outcome = forms.ChoiceField(
         label=_("결과"), choices=VisitOutcome.choices, widget=forms.RadioSelect
@@ -115,6 +143,11 @@ class VisitForm(forms.Form):
 
 class FollowUpForm(VisitForm):
     next_follow_up_on = forms.DateField(label=_("다음 확인일"), widget=DateInput(), required=False)
+
+
+class DeathForm(forms.Form):
+    died_on = forms.DateField(label=_("사망일 (아는 경우)"), widget=DateInput(), required=False)
+    note = forms.CharField(label=_("어떻게 알게 되었나요"), max_length=300)
 
 
 class ReturnForm(forms.Form):

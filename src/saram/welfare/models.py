@@ -398,6 +398,7 @@ class NotListed(models.TextChoices):
     OPEN_CASE = "open_case", _("이미 사례관리 중")
     RECENT_VISIT = "recent_visit", _("최근에 방문함")
     WAITING = "waiting", _("다른 방문을 기다리는 중")
+    DECEASED = "deceased", _("사망 기록됨")
 
 
 class FlaggedPerson(models.Model):
@@ -730,6 +731,8 @@ class ReferralStatus(models.TextChoices):
     ACCEPTED = "accepted", _("접수됨")
     SERVED = "served", _("서비스 제공")
     DECLINED = "declined", _("거절됨")
+    # Closed by us, not answered by the provider: the person died (the reason says so).
+    WITHDRAWN = "withdrawn", _("의뢰 철회")
 
 
 class DeclineReason(models.TextChoices):
@@ -737,6 +740,7 @@ class DeclineReason(models.TextChoices):
     NO_CAPACITY = "no_capacity", _("정원 초과")
     PERSON_DECLINED = "person_declined", _("본인이 원하지 않음")
     UNREACHABLE = "unreachable", _("연락 안 됨")
+    DIED = "died", _("사망")
     OTHER = "other", _("기타")
 
 
@@ -776,7 +780,11 @@ class Referral(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (ReferralStatus.SERVED, ReferralStatus.DECLINED)
+        return self.status in (
+            ReferralStatus.SERVED,
+            ReferralStatus.DECLINED,
+            ReferralStatus.WITHDRAWN,
+        )
 
 
 class ReferralEvent(models.Model):
@@ -1024,6 +1032,7 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("결재 대기")
     APPROVED = "approved", _("승인")
     REJECTED = "rejected", _("반려")
+    CANCELLED = "cancelled", _("결재 취소(사망)")
 
 
 class CaseApproval(models.Model):
@@ -1154,6 +1163,7 @@ class HelpRequestStatus(models.TextChoices):
 
 class HelpOutcome(models.TextChoices):
     VISITED = "visited", _("방문·상담함")
+    MOVED = "moved", _("이사함 확인")
     CASE_OPENED = "case_opened", _("사례로 지원")
     REFERRED = "referred", _("다른 기관에 연계")
     NO_NEED = "no_need", _("도움 필요 없음 확인")
@@ -1218,3 +1228,66 @@ class SyncConflict(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+
+
+# --- Life events: a death, a move learned at the door ------------------------------------------
+
+
+class Death(models.Model):
+    """A resident's death as welfare learned it (at a visit or otherwise): its record closes
+    their open cases, referrals and visits, and says what it closed."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="welfare_death")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    died_on = models.DateField(_("사망일"), null=True, blank=True)  # empty: not known
+    learned_at = models.DateTimeField(_("알게 된 때"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    closed_cases = models.PositiveIntegerField(default=0)
+    closed_referrals = models.PositiveIntegerField(default=0)
+    closed_visits = models.PositiveIntegerField(default=0)
+
+
+class MoveTaskStatus(models.TextChoices):
+    OPEN = "open", _("이관 대기")
+    TRANSFERRED = "transferred", _("이관함")
+    STAYED = "stayed", _("이사하지 않음")
+
+
+class MoveTask(models.Model):
+    """A move learned at the door without the new dong: the officer finds where the person
+    went and opens the transfer (or finds they did not move), by `due_on`."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dong = models.ForeignKey(Dong, on_delete=models.PROTECT, related_name="+")
+    learned_at = models.DateTimeField(_("알게 된 때"))
+    learned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    new_address = models.CharField(_("새 주소(아는 만큼)"), max_length=300, blank=True)
+    due_on = models.DateField(_("처리 기한"))
+    status = models.CharField(
+        max_length=12, choices=MoveTaskStatus.choices, default=MoveTaskStatus.OPEN
+    )
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="open"), name="one_open_move_task_per_person"
+            )
+        ]

@@ -35,6 +35,7 @@ from saram.welfare.models import (
     CommitteeMember,
     Concern,
     ConcernStatus,
+    Death,
     FlaggedPerson,
     LearnedModel,
     MatchReview,
@@ -335,7 +336,8 @@ CASE_BACKLOG_DAYS = 7
 def visits_needing_a_case(user: Any, *, dong: Dong | None = None) -> QuerySet[Visit]:
     """Met visits that found needs while the person has no open case yet; a visit that a case
     was opened from, or that came before a case of the person (open or closed), has had its
-    answer and never returns here. Each carries `case_due_at` (the deadline to act on it)."""
+    answer and never returns here; nor does anyone whose death is recorded. Each carries
+    `case_due_at` (the deadline to act on it)."""
     open_cases = Case.objects.filter(closed_at__isnull=True).values("person_id")
     answered = Case.objects.filter(
         Q(visit_id=OuterRef("pk"))
@@ -345,6 +347,7 @@ def visits_needing_a_case(user: Any, *, dong: Dong | None = None) -> QuerySet[Vi
         Visit.objects.filter(dong_id__in=_ids(user, Can.VIEW_PEOPLE), outcome="met")
         .exclude(needs=[])
         .exclude(person_id__in=open_cases)
+        .exclude(person_id__in=Death.objects.values("person_id"))
         .filter(case__isnull=True)
         .exclude(Exists(answered))
         .annotate(

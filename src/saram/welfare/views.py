@@ -31,7 +31,7 @@ from saram.core.imports import review
 from saram.core.models import AuditAction, Organisation
 from saram.core.selectors import current_city
 from saram.core.services import jobs
-from saram.welfare import forms, presenters, reasons, selectors
+from saram.welfare import case_forms, case_selectors, forms, presenters, reasons, selectors
 from saram.welfare.models import (
     AssignmentStatus,
     Committee,
@@ -526,16 +526,8 @@ def visits_list(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).dong_ids(Can.VIEW_PEOPLE):
         raise not_found()
     today = timezone.localdate()
-    show = request.GET.get("show", "overdue")
-    if show == "returned":
-        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
-    elif show == "open":
-        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,))
-    else:
-        show = "overdue"
-        qs = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
-            due_on__lt=today
-        )
+    show = case_forms.VisitsFilterForm(request.GET).shown()
+    qs = case_selectors.visits_to_follow(request.user, show=show, today=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     need_case = list(selectors.visits_needing_a_case(request.user)[:100])
     _audit(
@@ -560,31 +552,32 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = assignment.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
     visitors = rounds.eligible_visitors(assignment.dong) if can_manage else []
     reassign_form = forms.ReassignForm(visitors=visitors)
-    visit_form = forms.VisitForm()
-    if request.method == "POST" and can_manage:
+    dongs = list(case_selectors.transfer_targets(assignment.person)) if can_manage else []
+    visit_form = forms.VisitForm(dongs=dongs)
+    if request.method == "POST" and not can_manage:
+        raise not_found()  # seeing a visit is not recording one
+    if request.method == "POST":
         now = timezone.now()
-        try:
-            if request.POST.get("do") == "reassign":
-                reassign_form = forms.ReassignForm(request.POST, visitors=visitors)
-                if reassign_form.is_valid():
-                    rounds.reassign(
-                        by=request.user,
-                        assignment=assignment,
-                        assignee=_user(reassign_form.cleaned_data["assignee"]),
-                        now=now,
-                    )
-                    messages.success(request, _("담당을 바꿨습니다."))
-                    return redirect("welfare:assignment_detail", pk=pk)
-            else:
-                visit_form = forms.VisitForm(request.POST)
-                if visit_form.is_valid():
-                    visits.record_visit(
-                        by=request.user, assignment=assignment, now=now, **visit_form.cleaned_data
-                    )
-                    messages.success(request, _("방문을 기록했습니다."))
-                    return redirect("welfare:assignment_detail", pk=pk)
-        except SaramError as exc:
-            _fail(request, exc)
+        if request.POST.get("do") == "reassign":
+            reassign_form = forms.ReassignForm(request.POST, visitors=visitors)
+            if reassign_form.is_valid():
+                chosen = reassign_form.cleaned_data["assignee"]
+                rounds.reassign(
+                    by=request.user,
+                    assignment=assignment,
+                    assignee=next(v for v in visitors if str(v.pk) == chosen),
+                    now=now,
+                )
+                messages.success(request, _("담당을 바꿨습니다."))
+                return redirect("welfare:assignment_detail", pk=pk)
+        else:
+            visit_form = forms.VisitForm(request.POST, dongs=dongs)
+            if visit_form.is_valid():
+                visits.record_visit(
+                    by=request.user, assignment=assignment, now=now, **visit_form.cleaned_data
+                )
+                messages.success(request, _("방문을 기록했습니다."))
+                return redirect("welfare:assignment_detail", pk=pk)
     _audit(
         request,
         AuditAction.VIEW,
@@ -602,7 +595,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": assignment,
             "reasons": entry_reasons,
-            "visits": assignment.visits.select_related("visitor"),
+            "visits": case_selectors.visits_of_assignment(assignment),
             "can_manage": can_manage,
             "reassign_form": reassign_form,
             "visit_form": visit_form,
@@ -645,6 +638,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": selectors.cases_for(request.user, person=found, open_only=False),
             "can_manage": can_manage,
             "case_form": forms.OpenCaseForm(),
+            "death": case_selectors.death_of(request.user, found),
+            "death_form": forms.DeathForm(),
         },
     )
 
@@ -683,15 +678,9 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PersonChoiceForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         chosen = next((p for p in people if str(p.pk) == form.cleaned_data["person"]), None)
-        try:
-            visits.resolve_concern(
-                by=request.user, concern=concern, person=chosen, now=timezone.now()
-            )
-        except SaramError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("처리했습니다."))
-            return redirect("welfare:concerns")
+        visits.resolve_concern(by=request.user, concern=concern, person=chosen, now=timezone.now())
+        messages.success(request, _("처리했습니다."))
+        return redirect("welfare:concerns")
     _audit(request, AuditAction.VIEW, "welfare_concern", _("이웃 알림 확인"), concern.pk)
     return render(
         request, "welfare/concern_detail.html", {"concern": concern, "people": people, "form": form}
@@ -728,7 +717,9 @@ def my(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.my_assignment(request.user, pk)
-    form = forms.VisitForm(request.POST or None)
+    form = forms.VisitForm(
+        request.POST or None, dongs=case_selectors.transfer_targets(assignment.person)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             visits.record_visit(
@@ -771,11 +762,7 @@ def my_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("돌려보내는 까닭을 적어 주세요."))
         return redirect("welfare:my_visit", pk=pk)
-    try:
-        rounds.return_assignment(by=request.user, assignment=assignment, **form.cleaned_data)
-    except SaramError as exc:
-        _fail(request, exc)
-        return redirect("welfare:my_visit", pk=pk)
+    rounds.return_assignment(by=request.user, assignment=assignment, **form.cleaned_data)
     messages.success(request, _("돌려보냈습니다. 담당 공무원이 다시 배정합니다."))
     return redirect("welfare:my")
 
@@ -795,9 +782,7 @@ def my_concern(request: HttpRequest) -> HttpResponse:
             return redirect("welfare:my")
     mine = [
         (c, ConcernStatus(visits.status_seen_by(request.user, c)).label)
-        for c in selectors.concerns_for(request.user, status=None).filter(reported_by=request.user)[
-            :20
-        ]
+        for c in case_selectors.concerns_reported_by(request.user)
     ]
     return render(request, "welfare/my_concern.html", {"form": form, "mine": mine})
 

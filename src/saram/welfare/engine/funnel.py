@@ -53,6 +53,8 @@ class Attempts:
     assessed: npt.NDArray[np.bool_]  # needs assessed in a case
     helped: npt.NDArray[np.bool_]
     followed_up: npt.NDArray[np.bool_]
+    # The person's death is recorded (at this or any later visit, or otherwise); empty: none.
+    died: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.group)
@@ -120,6 +122,9 @@ def person_steps(attempts: Attempts, *, today_day: int) -> PersonSteps:
     stop[pending] = Stop.PENDING.value
     stop[reached & (need == 0)] = Stop.NO_NEED.value
     stop[reached & ~followed & (need != 0)] = Stop.IN_PROGRESS.value
+    if attempts.died is not None:
+        # Met, then died before the help was followed up: a drop-out, not work in progress.
+        stop[reached & ~followed & (need != 0) & any_of(attempts.died)] = Stop.DIED.value
     return PersonSteps(group=keys >> 32, person=keys & ((1 << 32) - 1), step=step, stop=stop)
 
 

@@ -46,7 +46,7 @@ def set_policy(
 ) -> EscalationPolicy:
     """The city sets its timetable (administrator only)."""
     if not scope_of(by).can(Can.CONFIGURE):
-        raise SaramError("forbidden", _("설정을 바꿀 권한이 없습니다."))
+        raise SaramError("welfare_config_forbidden")
     if not 1 <= team_lead_after_minutes < city_after_minutes:
         raise SaramError(
             "bad_escalation_minutes", lead=team_lead_after_minutes, city=city_after_minutes

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError, render
-from saram.core.models import AuditAction, Person
+from saram.core.models import AuditAction, Dong, Person
 from saram.welfare.models import (
     ApprovalKind,
     ApprovalStatus,
@@ -30,12 +30,14 @@ from saram.welfare.models import (
     CaseNote,
     CaseStage,
     ClosureReason,
+    Death,
     NeedCategory,
     PlanAction,
     Programme,
     ReferralStatus,
     Visit,
 )
+from saram.welfare.services import life_events
 from saram.welfare.services.visits import record_follow_up
 
 # The stages in order; a case moves forward only (점검 may go back to 서비스 제공 when a new plan
@@ -111,6 +113,8 @@ def open_case(
     constraint)."""
     if person.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
         raise SaramError("case_person_forbidden")
+    if Death.objects.filter(person=person).exists():
+        raise SaramError("case_person_died")
     if programme not in Programme.values:
         raise SaramError("case_bad_programme")
     _check_needs(needs)
@@ -327,8 +331,11 @@ def record_check(
     note: str = "",
     next_follow_up_on: dt.date | None = None,
     now: dt.datetime,
+    moved_to: Dong | None = None,
+    new_address: str = "",
 ) -> Visit:
-    """점검: a follow-up visit of a case in service; the case moves to monitoring."""
+    """점검: a follow-up visit of a case in service; the case moves to monitoring (or closes,
+    when the visit found the person had died)."""
     visit = record_follow_up(
         by=by,
         case=case,
@@ -338,7 +345,10 @@ def record_check(
         note=note,
         now=now,
         next_follow_up_on=next_follow_up_on,
+        moved_to=moved_to,
+        new_address=new_address,
     )
+    case.refresh_from_db()
     if case.stage == CaseStage.SERVICES:
         case.stage = CaseStage.MONITORING
         case.save(update_fields=["stage"])
@@ -498,12 +508,13 @@ def close_case(
 
 def close_on_death(*, by: Any, case: Case, note: str = "", now: dt.datetime) -> Case:
     """A death closes the case with its record, without waiting for 결재: nothing further can
-    be delivered. The open referrals stay as they are for their providers to answer."""
+    be delivered. The death's record closes the person's other open work too."""
     require_case_officer(by, case)
+    _require_open(case)
+    person = Person.objects.select_related("dong").get(pk=case.person_id)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        _require_open(case)
-        _close(case, by=by, reason=ClosureReason.DECEASED, note=note, now=now)
+        life_events.death_learned(by=by, person=person, note=note, now=now)
+    case.refresh_from_db()
     return case
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
@@ -19,7 +18,7 @@ from saram.welfare.models import Committee, CommitteeMember, Decision, Meeting, 
 def require_admin(user: Any) -> None:
     """Refuse anyone but the city administrator."""
     if not scope_of(user).can(Can.CONFIGURE):
-        raise SaramError("forbidden", _("복지위원회는 시청 관리자가 구성합니다."))
+        raise SaramError("committee_forbidden")
 
 
 def ensure_committee(
@@ -55,14 +54,11 @@ def add_member(
     off their lists."""
     require_admin(by)
     if role not in MemberRole.values:
-        raise SaramError("bad_role", _("직책을 골라 주세요."))
+        raise SaramError("member_bad_role")
     if not name.strip():
-        raise SaramError("name_required", _("이름을 적어 주세요."))
+        raise SaramError("member_name_required")
     if user is not None and committee.dong_id not in scope_of(user).dong_ids(Can.VISIT_ASSIGNED):
-        raise SaramError(
-            "bad_user",
-            _("이 계정은 %(dong)s 복지위원 역할이 없습니다.") % {"dong": committee.dong.name},
-        )
+        raise SaramError("member_bad_user", dong=committee.dong.name)
     try:
         with transaction.atomic():
             return CommitteeMember.objects.create(
@@ -76,14 +72,14 @@ def add_member(
                 joined_on=joined_on,
             )
     except IntegrityError:
-        raise SaramError("duplicate_user", _("이 계정은 이미 위원으로 등록돼 있습니다.")) from None
+        raise SaramError("member_duplicate_user") from None
 
 
 def end_membership(*, by: Any, member: CommitteeMember, left_on: dt.date) -> CommitteeMember:
     """A member leaves; their open visits stay with them until an officer reassigns them."""
     require_admin(by)
     if left_on < member.joined_on:
-        raise SaramError("bad_date", _("해촉일은 위촉일보다 빠를 수 없습니다."))
+        raise SaramError("member_bad_end_date")
     member.left_on = left_on
     member.save(update_fields=["left_on"])
     return member
@@ -102,10 +98,10 @@ def record_meeting(
     """Record a meeting with its minutes, who attended and what was decided."""
     scope = scope_of(by)
     if not (scope.can(Can.CONFIGURE) or committee.dong_id in scope.dong_ids(Can.MANAGE_PEOPLE)):
-        raise SaramError("forbidden", _("회의를 기록할 권한이 없습니다."))
+        raise SaramError("meeting_forbidden")
     strangers = [m for m in attendees if m.committee_id != committee.pk]
     if strangers:
-        raise SaramError("bad_attendee", _("다른 위원회의 위원입니다."))
+        raise SaramError("meeting_bad_attendee")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             committee=committee,

@@ -26,7 +26,7 @@ HOUSEHOLD_FIELDS = ("lives_alone_points", "aged_65_plus_points", "child_in_house
 def require_configure(user: Any) -> None:
     """Refuse anyone who may not configure the city."""
     if not scope_of(user).can(Can.CONFIGURE):
-        raise SaramError("forbidden", _("설정을 바꿀 권한이 없습니다."))
+        raise SaramError("welfare_config_forbidden")
 
 
 def ensure_default_config(*, city: City, by: Any = None) -> SignalConfig:
@@ -82,15 +82,7 @@ def _check_weight(kind: SignalKind, values: Mapping[str, Any]) -> None:
             0.0,
         )
     except ValueError:
-        raise SaramError(
-            "bad_weight",
-            _(
-                "%(kind)s: 가중치는 0 이상, 기준값과 반감기는 0보다 커야 합니다 "
-                "(해당 여부 신호의 기준값은 1)."
-            )
-            % {"kind": kind.label},
-            params={"kind": kind.code},
-        ) from None
+        raise SaramError("config_bad_weight", kind=kind.label, kind_code=kind.code) from None
 
 
 def change_config(
@@ -104,7 +96,7 @@ def change_config(
     """Write the next version with the given changes; refuses a change that changes nothing."""
     require_configure(by)
     if not note.strip():
-        raise SaramError("note_required", _("무엇을 왜 바꾸는지 적어 주세요."))
+        raise SaramError("config_note_required")
     with transaction.atomic():
         previous = (
             SignalConfig.objects.select_for_update().filter(city=city).order_by("-version").first()
@@ -113,19 +105,14 @@ def change_config(
         by_code = {w.kind.code: w for w in rows}
         unknown = sorted(set(weights) - set(by_code))
         if unknown:
-            raise SaramError(
-                "unknown_kind",
-                _("알 수 없는 신호 유형입니다: %(codes)s") % {"codes": ", ".join(unknown)},
-            )
+            raise SaramError("config_unknown_kind", codes=", ".join(unknown))
         changes: list[dict[str, Any]] = []
         new_rows: list[SignalWeight] = []
         for w in rows:
             wanted = {f: getattr(w, f) for f in WEIGHT_FIELDS}
             for field, value in weights.get(w.kind.code, {}).items():
                 if field not in WEIGHT_FIELDS:
-                    raise SaramError(
-                        "bad_field", _("바꿀 수 없는 항목입니다: %(f)s") % {"f": field}
-                    )
+                    raise SaramError("config_bad_field", f=field)
                 value = bool(value) if field == "is_active" else float(value)
                 if value != wanted[field]:
                     changes.append(
@@ -137,16 +124,16 @@ def change_config(
         points = {f: getattr(previous, f) for f in HOUSEHOLD_FIELDS}
         for field, value in (household or {}).items():
             if field not in HOUSEHOLD_FIELDS:
-                raise SaramError("bad_field", _("바꿀 수 없는 항목입니다: %(f)s") % {"f": field})
+                raise SaramError("config_bad_field", f=field)
             if float(value) < 0:
-                raise SaramError("bad_points", _("가구 점수는 0 이상이어야 합니다."))
+                raise SaramError("config_bad_points")
             if float(value) != points[field]:
                 changes.append(
                     {"kind": "", "field": field, "old": points[field], "new": float(value)}
                 )
                 points[field] = float(value)
         if not changes:
-            raise SaramError("no_change", _("바뀐 값이 없습니다."))
+            raise SaramError("config_no_change")
         config = SignalConfig.objects.create(
             city=city,
             version=previous.version + 1,
@@ -177,17 +164,15 @@ def add_signal_kind(
     """Add a kind of signal and write the next version that weighs it."""
     require_configure(by)
     if unit not in SeverityUnit.values:
-        raise SaramError("bad_unit", _("단위는 개월, 원, 해당 여부 가운데 하나입니다."))
+        raise SaramError("kind_bad_unit")
     code = code.strip()
     if SignalKind.objects.filter(code=code).exists():
-        raise SaramError("duplicate_kind", _("이미 있는 코드입니다: %(code)s") % {"code": code})
+        raise SaramError("kind_duplicate", kind_code=code)
     kind = SignalKind(code=code, label_ko=label_ko.strip(), label_en=label_en.strip(), unit=unit)
     try:
         engine.SignalType(code, label_ko, label_en, 1.0, engine.SeverityUnit(unit), 1.0, 1.0, 0.0)
     except ValueError:
-        raise SaramError(
-            "bad_code", _("코드는 영문 소문자와 밑줄로 씁니다 (예: rent_arrears).")
-        ) from None
+        raise SaramError("kind_bad_code") from None
     _check_weight(
         kind,
         {"weight_points": weight_points, "cap_value": cap_value, "half_life_days": half_life_days},
@@ -281,13 +266,13 @@ def set_dong_settings(
     """Save a dong's SLA and list size; the city administrator or the dong's officers may."""
     scope = scope_of(by)
     if not (scope.can(Can.CONFIGURE) or dong.id in scope.dong_ids(Can.MANAGE_PEOPLE)):
-        raise SaramError("forbidden", _("이 행정동의 설정을 바꿀 권한이 없습니다."))
+        raise SaramError("dong_settings_forbidden")
     if sla_days < 1 or sla_days > 365:
-        raise SaramError("bad_sla", _("방문 기한은 1일에서 365일 사이입니다."))
+        raise SaramError("dong_bad_sla")
     if list_size < 1 or list_size > 5000:
-        raise SaramError("bad_list_size", _("목록 인원은 1명에서 5,000명 사이입니다."))
+        raise SaramError("round_bad_list_size")
     if recent_visit_days > 730:
-        raise SaramError("bad_recent", _("최근 방문 제외 기간은 730일 이하입니다."))
+        raise SaramError("dong_bad_recent")
     found, _created = DongSettings.objects.update_or_create(
         dong=dong,
         defaults={

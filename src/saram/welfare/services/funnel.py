@@ -20,6 +20,7 @@ from saram.welfare.models import (
     Case,
     CaseNeed,
     ClosureReason,
+    Death,
     FlaggedPerson,
     NotListed,
     Referral,
@@ -111,10 +112,11 @@ def _attempts_sql(marks: str) -> str:
     each case of the person opened after the attempt was given counts for it (needs
     assessed, a need met or a referral served, a later visit or a closure that resolved)."""
     assignment, case = Assignment._meta.db_table, Case._meta.db_table
-    need, referral, visit = (
+    need, referral, visit, death = (
         CaseNeed._meta.db_table,
         Referral._meta.db_table,
         Visit._meta.db_table,
+        Death._meta.db_table,
     )
     outcome = (
         "CASE a.outcome "
@@ -148,8 +150,9 @@ def _attempts_sql(marks: str) -> str:
         + f", {_days('a.due_on')}, "
         "CASE WHEN a.need_confirmed IS NULL THEN -1 "
         "WHEN a.need_confirmed = %s THEN 1 ELSE 0 END, "
-        "COALESCE(st.has_need, 0), COALESCE(st.has_help, 0), COALESCE(st.followed, 0) "
-        "FROM att a LEFT JOIN st ON st.id = a.id"
+        "COALESCE(st.has_need, 0), COALESCE(st.has_help, 0), COALESCE(st.followed, 0), "
+        + _flag(f"EXISTS (SELECT 1 FROM {death} d WHERE d.person_id = a.person_id)")
+        + " FROM att a LEFT JOIN st ON st.id = a.id"
     )
 
 
@@ -172,7 +175,7 @@ def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[
     with connection.cursor() as cursor:
         cursor.execute(_attempts_sql(marks), params)
         rows = cursor.fetchall()
-    table = np.array(rows, dtype=np.int64).reshape(len(rows), 10)
+    table = np.array(rows, dtype=np.int64).reshape(len(rows), 11)
     attempts = engine_funnel.Attempts(
         group=table[:, 1],
         person=table[:, 2],
@@ -183,6 +186,7 @@ def attempts_of(round_ids: Iterable[int]) -> tuple[engine_funnel.Attempts, list[
         assessed=table[:, 7].astype(np.bool_),
         helped=table[:, 8].astype(np.bool_),
         followed_up=table[:, 9].astype(np.bool_),
+        died=table[:, 10].astype(np.bool_),
     )
     return attempts, table[:, 0].tolist()
 

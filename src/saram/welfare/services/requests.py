@@ -23,6 +23,7 @@ from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, City, Dong, Household, Person
 from saram.welfare.models import HelpAbout, HelpOutcome, HelpRequest, HelpRequestStatus
+from saram.welfare.services import life_events
 
 # City policy (not law): an officer answers a request within this many days of receipt.
 ANSWER_DAYS = 3
@@ -237,15 +238,26 @@ def link_person(
 
 
 def answer_request(
-    *, by: Any, request: HelpRequest, outcome: str, answer: str, now: dt.datetime
+    *,
+    by: Any,
+    request: HelpRequest,
+    outcome: str,
+    answer: str,
+    now: dt.datetime,
+    moved_to: Dong | None = None,
+    new_address: str = "",
 ) -> HelpRequest:
-    """The officer records what was done; the requester's status page then says 'handled'."""
+    """The officer records what was done; the requester's status page then says 'handled'.
+    A move found while handling it opens the transfer to `moved_to` (or the officer's task to
+    find the new dong) for the linked resident."""
     if request.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
         raise SaramError("help_forbidden")
     if outcome not in HelpOutcome.values:
         raise SaramError("help_outcome_required")
     if not answer.strip():
         raise SaramError("help_answer_required")
+    if outcome == HelpOutcome.MOVED and request.person_id is None:
+        raise SaramError("help_move_needs_person")
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status == HelpRequestStatus.HANDLED:
@@ -256,6 +268,16 @@ def answer_request(
         locked.handled_by = by
         locked.handled_at = now
         locked.save()
+        if outcome == HelpOutcome.MOVED and locked.person_id is not None:
+            life_events.move_learned(
+                by=by,
+                person=Person.objects.select_related("dong__gu").get(pk=locked.person_id),
+                to_dong=moved_to,
+                new_address=new_address,
+                help_request=locked,
+                note=locked.answer,
+                now=now,
+            )
         audit.record(
             actor=by,
             action=AuditAction.UPDATE,

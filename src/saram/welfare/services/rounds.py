@@ -28,6 +28,7 @@ from saram.welfare.models import (
     AssignmentStatus,
     Case,
     CommitteeMember,
+    Death,
     FlaggedPerson,
     MemberConflict,
     ModelKind,
@@ -56,7 +57,7 @@ def require_officer(user: Any, dong_id: int) -> Scope:
     """Refuse anyone but an officer of the dong; their scope otherwise."""
     scope = scope_of(user)
     if dong_id not in scope.dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 행정동의 복지 담당만 할 수 있습니다."))
+        raise SaramError("round_forbidden")
     return scope
 
 
@@ -268,8 +269,8 @@ def _round_outcomes(
 def _exclusions(
     dong: Dong, population: Population, today: dt.date
 ) -> dict[str, npt.NDArray[np.bool_]]:
-    """Why people are left off a list, each as a mask: in an open case, visited recently, or
-    waiting for a visit already (in that order of precedence when shown)."""
+    """Why people are left off a list, each as a mask: their death recorded, in an open case,
+    visited recently, or waiting for a visit already (in that order of precedence when shown)."""
     recent_days = dong_settings(dong).recent_visit_days
     since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=recent_days), dt.time())
@@ -289,10 +290,13 @@ def _exclusions(
         )
     )
 
+    died = set(Death.objects.filter(dong=dong).values_list("person_id", flat=True))
+
     def mask(ids: set[int]) -> npt.NDArray[np.bool_]:
         return np.isin(population.person_ids, np.array(sorted(ids), dtype=np.int64))
 
     return {
+        NotListed.DECEASED: mask(died),
         NotListed.OPEN_CASE: mask(in_case),
         NotListed.RECENT_VISIT: mask(visited),
         NotListed.WAITING: mask(waiting),
@@ -337,17 +341,17 @@ def plan_round(
     (by `enqueue`, or at once without it). An unstarted list of the dong is replaced."""
     require_officer(by, dong.pk)
     if model_kind not in ModelKind.values:
-        raise SaramError("bad_model", _("알 수 없는 모형입니다."))
+        raise SaramError("round_bad_model")
     size = list_size or dong_settings(dong).list_size
     if size < 1 or size > 5000:
-        raise SaramError("bad_list_size", _("목록 인원은 1명에서 5,000명 사이입니다."))
+        raise SaramError("round_bad_list_size")
     config = ensure_default_config(city=dong.city)
     as_of = today or timezone.localdate()
     stored = _learned_model_for(dong.city, as_of) if model_kind == ModelKind.LEARNED else None
     with transaction.atomic():
         Round.objects.filter(dong=dong, status__in=(RoundStatus.DRAFT, RoundStatus.FAILED)).delete()
         if Round.objects.filter(dong=dong, status=RoundStatus.SCORING).exists():
-            raise SaramError("busy", _("이 행정동의 목록을 계산하고 있습니다. 잠시 뒤에 보세요."))
+            raise SaramError("round_busy")
         number = (Round.objects.filter(dong=dong).aggregate(n=Max("number"))["n"] or 0) + 1
         round_ = Round.objects.create(
             dong=dong,
@@ -480,8 +484,13 @@ def _score(round_: Round, progress: Progress) -> Round:
         for line in ranked
     ]
     status = np.full(len(score), NotListed.BELOW_CUTOFF.value, dtype=object)
-    for reason in (NotListed.WAITING, NotListed.RECENT_VISIT, NotListed.OPEN_CASE):
-        status[exclusions[reason]] = reason.value  # the last assigned (open case) wins
+    for reason in (
+        NotListed.WAITING,
+        NotListed.RECENT_VISIT,
+        NotListed.OPEN_CASE,
+        NotListed.DECEASED,
+    ):
+        status[exclusions[reason]] = reason.value  # the last assigned (a death) wins
     status[on_list] = NotListed.LISTED.value
     flagged_rows = np.flatnonzero(flagged)
     flagged_people = [
@@ -549,15 +558,7 @@ def balance(
     for person_id, household_id in people:
         eligible = [v for v in visitors if v.may_visit(person_id, household_id)]
         if not eligible:
-            raise SaramError(
-                "no_visitor",
-                _(
-                    "목록 %(n)s번째 주민을 맡을 수 있는 사람이 없습니다 (가족이거나 전에 "
-                    "방문을 거부함). 담당자를 더 고르세요."
-                )
-                % {"n": len(plan) + 1},
-                params={"person": person_id},
-            )
+            raise SaramError("round_no_visitor", n=len(plan) + 1, person=person_id)
         chosen = min(eligible, key=lambda v: load[v.user_id])
         plan[person_id] = chosen.user_id
         load[chosen.user_id] += 1
@@ -638,14 +639,11 @@ def start_round(
     nobody is given a person of their own household or one who refused them before."""
     require_officer(by, round_.dong_id)
     if round_.status != RoundStatus.DRAFT:
-        raise SaramError("not_draft", _("목록 확인 단계의 회차만 시작할 수 있습니다."))
+        raise SaramError("round_not_draft")
     allowed = {u.pk for u in eligible_visitors(round_.dong)}
     chosen = [u for u in assignees if u.pk in allowed]
     if len(chosen) != len(assignees) or not chosen:
-        raise SaramError(
-            "bad_assignee",
-            _("이 행정동의 복지 담당이나 복지위원만 방문을 맡을 수 있습니다."),
-        )
+        raise SaramError("round_bad_assignee")
     entries = list(
         OutreachEntry.objects.filter(round=round_)
         .order_by("rank")
@@ -669,7 +667,7 @@ def start_round(
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if locked.status != RoundStatus.DRAFT:
-            raise SaramError("not_draft", _("목록 확인 단계의 회차만 시작할 수 있습니다."))
+            raise SaramError("round_not_draft")
         assignments = Assignment.objects.bulk_create(
             [
                 Assignment(
@@ -708,11 +706,9 @@ def reassign(*, by: Any, assignment: Assignment, assignee: Any, now: dt.datetime
     """Give an open or returned visit to someone else, under the same rules as a round."""
     require_officer(by, assignment.dong_id)
     if assignment.status == AssignmentStatus.DONE:
-        raise SaramError("done", _("이미 끝난 방문입니다."))
+        raise SaramError("assignment_done")
     if assignee.pk not in {u.pk for u in eligible_visitors(assignment.dong)}:
-        raise SaramError(
-            "bad_assignee", _("이 행정동의 복지 담당이나 복지위원만 방문을 맡을 수 있습니다.")
-        )
+        raise SaramError("round_bad_assignee")
     household = (
         Person.objects.filter(pk=assignment.person_id)
         .values_list("household_id", flat=True)
@@ -744,9 +740,9 @@ def return_assignment(
     """A visitor hands a visit back (e.g. the person is a relative); a conflict is remembered so
     they are never given that person again."""
     if assignment.assignee_id != by.pk or assignment.status != AssignmentStatus.OPEN:
-        raise SaramError("not_yours", _("맡은 방문만 돌려보낼 수 있습니다."))
+        raise SaramError("return_not_yours")
     if not reason.strip():
-        raise SaramError("reason_required", _("돌려보내는 까닭을 적어 주세요."))
+        raise SaramError("return_reason_required")
     with transaction.atomic():
         assignment.status = AssignmentStatus.RETURNED
         assignment.returned_reason = reason.strip()[:200]
@@ -780,7 +776,7 @@ def close_round(*, by: Any, round_: Round, now: dt.datetime) -> Round:
     """Close an open round; visits still open stay on their visitors' lists."""
     require_officer(by, round_.dong_id)
     if round_.status != RoundStatus.OPEN:
-        raise SaramError("not_open", _("방문 중인 회차만 마감할 수 있습니다."))
+        raise SaramError("round_not_open")
     Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=now)
     round_.refresh_from_db()
     return round_
@@ -793,7 +789,7 @@ def assign_to_member(
     and records the visit for them; the printed list shows the member."""
     require_officer(by, assignment.dong_id)
     if assignment.status not in (AssignmentStatus.OPEN, AssignmentStatus.RETURNED):
-        raise SaramError("done", _("이미 끝난 방문입니다."))
+        raise SaramError("assignment_done")
     if (
         member.user_id is not None
         or member.left_on is not None

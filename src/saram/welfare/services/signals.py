@@ -595,12 +595,10 @@ def _scope_dongs(by: Any, *, city: City, dong: Dong | None) -> list[int]:
     scope = scope_of(by)
     if dong is None:
         if not scope.can(Can.CONFIGURE):
-            raise SaramError("forbidden", _("시 전체 신호는 시청 관리자만 가져올 수 있습니다."))
+            raise SaramError("import_citywide_forbidden")
         return list(Dong.objects.filter(city=city).values_list("id", flat=True))
     if dong.id not in scope.dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError(
-            "forbidden", _("%(dong)s의 신호를 가져올 권한이 없습니다.") % {"dong": dong.name}
-        )
+        raise SaramError("import_dong_forbidden", dong=dong.name)
     return [dong.id]
 
 
@@ -672,7 +670,7 @@ def import_signals(
     """
     dong_ids = _scope_dongs(by, city=batch.city, dong=batch.dong)
     if batch.status == ImportStatus.IMPORTED:
-        raise SaramError("already_imported", _("이미 가져온 파일입니다."))
+        raise SaramError("signals_already_imported")
     today = today or timezone.localdate()
     progress(0, 4, _("파일 읽는 중"))
     try:
@@ -708,16 +706,10 @@ def import_signals(
         batch.finished_at = timezone.now()
         batch.save()
         raise SaramError(
-            "bad_rows",
-            _(
-                "%(bad)s개 행에 오류가 있어 아무것도 가져오지 않았습니다 "
-                "(전체 %(total)s행, 올바른 행 %(good)s행)."
-            )
-            % {
-                "bad": f"{bad_rows:,}",
-                "total": f"{frame.height:,}",
-                "good": f"{batch.valid_count:,}",
-            },
+            "signals_bad_rows",
+            bad=f"{bad_rows:,}",
+            total=f"{frame.height:,}",
+            good=f"{batch.valid_count:,}",
             row_errors=[RowError.from_dict(e) for e in batch.errors],
         )
     progress(3, 4, _("저장 중"))
@@ -783,9 +775,7 @@ def record_signal(
     """One signal from inside Saram (a committee observation, a resolved review)."""
     kind = SignalKind.objects.filter(code=kind_code).first()
     if kind is None:
-        raise SaramError(
-            "unknown_kind", _("알 수 없는 신호 유형입니다: %(code)s") % {"code": kind_code}
-        )
+        raise SaramError("signal_unknown_kind", kind_code=kind_code)
     signal, _created = Signal.objects.get_or_create(
         person=person,
         kind=kind,
@@ -798,11 +788,11 @@ def record_signal(
 def resolve_review(*, by: Any, review: MatchReview, person: Person | None) -> MatchReview:
     """Give an uncertain row its resident (one of the candidates), or dismiss it with None."""
     if review.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 확인 요청을 처리할 권한이 없습니다."))
+        raise SaramError("review_forbidden")
     if review.status != ReviewStatus.PENDING:
-        raise SaramError("already_resolved", _("이미 처리한 확인 요청입니다."))
+        raise SaramError("review_already_resolved")
     if person is not None and person.pk not in review.candidates:
-        raise SaramError("not_a_candidate", _("후보로 찾은 주민 가운데에서 골라 주세요."))
+        raise SaramError("review_not_a_candidate")
     with transaction.atomic():
         review.resolved_by = by
         review.resolved_at = timezone.now()

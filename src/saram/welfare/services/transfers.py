@@ -22,6 +22,8 @@ from saram.welfare.models import (
     Assignment,
     AssignmentStatus,
     Case,
+    MoveTask,
+    MoveTaskStatus,
     Referral,
     Transfer,
     TransferStatus,
@@ -63,6 +65,27 @@ def open_transfer(
         raise SaramError("transfer_other_city")
     if not handover_note.strip():
         raise SaramError("transfer_note_required")
+    return open_for_move(
+        by=by,
+        person=person,
+        to_dong=to_dong,
+        new_address=new_address,
+        handover_note=handover_note,
+        now=now,
+    )
+
+
+def open_for_move(
+    *,
+    by: Any,
+    person: Person,
+    to_dong: Dong,
+    new_address: str = "",
+    handover_note: str,
+    now: dt.datetime,
+) -> Transfer:
+    """Open the transfer (the caller has authorized `by` and checked the dongs): the open
+    cases go with it, and an open move task of the person is done by it."""
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
@@ -75,6 +98,12 @@ def open_transfer(
                 opened_at=now,
             )
             transfer.cases.set(Case.objects.filter(person=person, closed_at__isnull=True))
+            MoveTask.objects.filter(person=person, status=MoveTaskStatus.OPEN).update(
+                status=MoveTaskStatus.TRANSFERRED,
+                transfer=transfer,
+                resolved_by=by,
+                resolved_at=now,
+            )
             _audit(by, transfer, AuditAction.CREATE, _("이관 요청"))
     except IntegrityError:
         raise SaramError("transfer_pending") from None

@@ -23,11 +23,12 @@ from saram.welfare.models import (
     Case,
     Concern,
     ConcernStatus,
+    MoveTask,
     NeedCategory,
     Visit,
     VisitOutcome,
 )
-from saram.welfare.services import alerts, rounds
+from saram.welfare.services import alerts, life_events, rounds
 from saram.welfare.services.signals import record_signal
 
 OBSERVATION_KIND = "committee_observation"
@@ -42,16 +43,14 @@ NOT_HOME_ALERT_AFTER = 2
 
 def _check(outcome: str, needs: Sequence[str], visited_at: dt.datetime, now: dt.datetime) -> None:
     if outcome not in VisitOutcome.values:
-        raise SaramError("bad_outcome", _("방문 결과를 골라 주세요."))
+        raise SaramError("visit_bad_outcome")
     unknown = [n for n in needs if n not in NeedCategory.values]
     if unknown:
-        raise SaramError(
-            "bad_need", _("알 수 없는 욕구 분야입니다: %(n)s") % {"n": ", ".join(unknown)}
-        )
+        raise SaramError("visit_bad_need", n=", ".join(unknown))
     if needs and outcome != VisitOutcome.MET:
-        raise SaramError("needs_without_meeting", _("만난 경우에만 욕구를 적을 수 있습니다."))
+        raise SaramError("visit_needs_without_meeting")
     if visited_at > now + CLOCK_SKEW:
-        raise SaramError("future_visit", _("방문 일시가 미래입니다."))
+        raise SaramError("visit_in_future")
 
 
 def record_visit(
@@ -63,18 +62,22 @@ def record_visit(
     needs: Sequence[str] = (),
     note: str = "",
     now: dt.datetime,
+    moved_to: Dong | None = None,
+    new_address: str = "",
 ) -> Visit:
     """Record a visit of an assignment by its visitor (or a dong officer); any outcome but
-    'not at home' settles it, and a meeting records whether a need was confirmed."""
+    'not at home' settles it, and a meeting records whether a need was confirmed. A move
+    opens the transfer to `moved_to` (or the officer's task when the new dong is not known);
+    a death closes what is open for the person."""
     is_visitor = assignment.assignee_id == by.pk and scope_of(by).can(Can.VISIT_ASSIGNED)
     is_officer = assignment.dong_id in scope_of(by).dong_ids(Can.MANAGE_PEOPLE)
     if not (is_visitor or is_officer):
-        raise SaramError("not_yours", _("맡은 방문만 기록할 수 있습니다."))
+        raise SaramError("visit_not_yours")
     _check(outcome, needs, visited_at, now)
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.status != AssignmentStatus.OPEN:
-            raise SaramError("not_open", _("이미 끝났거나 돌려보낸 방문입니다."))
+            raise SaramError("visit_not_open")
         visit = Visit.objects.create(
             person_id=locked.person_id,
             dong_id=locked.dong_id,
@@ -97,7 +100,7 @@ def record_visit(
             locked.status = AssignmentStatus.ENDED
             locked.resolved_at = visited_at
         locked.save()
-        _after_outcome(locked, by=by, outcome=outcome, now=now)
+        _after_outcome(locked, visit, by=by, now=now, moved_to=moved_to, new_address=new_address)
         audit.record(
             actor=by,
             action=AuditAction.CREATE,
@@ -110,10 +113,19 @@ def record_visit(
     return visit
 
 
-def _after_outcome(assignment: Assignment, *, by: Any, outcome: str, now: dt.datetime) -> None:
+def _after_outcome(
+    assignment: Assignment,
+    visit: Visit,
+    *,
+    by: Any,
+    now: dt.datetime,
+    moved_to: Dong | None = None,
+    new_address: str = "",
+) -> None:
     """What an outcome sets going: not at home twice for a high-risk person raises 긴급 by
     itself; a high-risk refusal gets a second attempt by someone else; a move opens a
-    transfer to the new dong."""
+    transfer to the new dong; a death closes the person's open work with its record."""
+    outcome = visit.outcome
     if outcome == VisitOutcome.NOT_HOME and assignment.is_high_risk:
         misses = Visit.objects.filter(assignment=assignment, outcome=VisitOutcome.NOT_HOME).count()
         if misses >= NOT_HOME_ALERT_AFTER:
@@ -123,7 +135,10 @@ def _after_outcome(assignment: Assignment, *, by: Any, outcome: str, now: dt.dat
     elif outcome == VisitOutcome.REFUSED and assignment.is_high_risk:
         _second_attempt(assignment, now=now)
     elif outcome == VisitOutcome.MOVED:
-        _open_transfer(assignment, by=by, now=now)
+        _moved(assignment, visit, by=by, now=now, moved_to=moved_to, new_address=new_address)
+    elif outcome == VisitOutcome.DECEASED:
+        person = Person.objects.get(pk=assignment.person_id)
+        life_events.death_learned(by=by, person=person, visit=visit, note=visit.note, now=now)
 
 
 def _second_attempt(assignment: Assignment, *, now: dt.datetime) -> Assignment | None:
@@ -162,13 +177,33 @@ def _second_attempt(assignment: Assignment, *, now: dt.datetime) -> Assignment |
     )
 
 
-def _open_transfer(assignment: Assignment, *, by: Any, now: dt.datetime) -> None:
-    """Mark the move for the dong's officer, who opens the transfer (이관) to the new dong with
-    `saram.welfare.services.transfers.open_transfer` once the new address is known: a visitor
-    learns of a move at the door, rarely where the person went."""
-    Assignment.objects.filter(pk=assignment.pk).update(
-        transfer_note=_("전출: 새 행정동으로 이관이 필요합니다.")
+def _moved(
+    assignment: Assignment,
+    visit: Visit,
+    *,
+    by: Any,
+    now: dt.datetime,
+    moved_to: Dong | None,
+    new_address: str,
+) -> None:
+    """The transfer to the new dong opens at once when the visitor learned where the person
+    went; otherwise the dong's officer gets the task of finding out (a visitor learns of a
+    move at the door, rarely where the person went)."""
+    person = Person.objects.select_related("dong__gu").get(pk=assignment.person_id)
+    found = life_events.move_learned(
+        by=by,
+        person=person,
+        to_dong=moved_to,
+        new_address=new_address,
+        visit=visit,
+        note=visit.note,
+        now=now,
     )
+    if isinstance(found, MoveTask):
+        text = _("전출: 새 행정동을 확인해 이관해야 합니다.")
+    else:
+        text = _("전출: %(dong)s(으)로 이관을 요청했습니다.") % {"dong": found.to_dong.name}
+    Assignment.objects.filter(pk=assignment.pk).update(transfer_note=text[:200])
 
 
 def record_follow_up(
@@ -181,12 +216,15 @@ def record_follow_up(
     note: str = "",
     now: dt.datetime,
     next_follow_up_on: dt.date | None = None,
+    moved_to: Dong | None = None,
+    new_address: str = "",
 ) -> Visit:
-    """A follow-up visit of an open case by one of its workers or a dong officer."""
+    """A follow-up visit of an open case by one of its workers or a dong officer; a move or
+    a death found at it is acted on as at any visit."""
     if case.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 사례를 다룰 권한이 없습니다."))
+        raise SaramError("case_forbidden")
     if not case.is_open:
-        raise SaramError("case_closed", _("종결된 사례입니다."))
+        raise SaramError("case_is_closed")
     _check(outcome, needs, visited_at, now)
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -201,6 +239,19 @@ def record_follow_up(
         )
         case.next_follow_up_on = next_follow_up_on
         case.save(update_fields=["next_follow_up_on"])
+        person = Person.objects.select_related("dong__gu").get(pk=case.person_id)
+        if outcome == VisitOutcome.DECEASED:
+            life_events.death_learned(by=by, person=person, visit=visit, note=note, now=now)
+        elif outcome == VisitOutcome.MOVED:
+            life_events.move_learned(
+                by=by,
+                person=person,
+                to_dong=moved_to,
+                new_address=new_address,
+                visit=visit,
+                note=note,
+                now=now,
+            )
         audit.record(
             actor=by,
             action=AuditAction.CREATE,
@@ -230,15 +281,15 @@ def report_concern(
     has that name and address it becomes a committee-observation signal at once."""
     dong_ids = scope_of(by).dong_ids(Can.VISIT_ASSIGNED)
     if not dong_ids:
-        raise SaramError("forbidden", _("복지위원만 이웃의 어려움을 알릴 수 있습니다."))
+        raise SaramError("concern_forbidden")
     if dong is None:
         if len(dong_ids) != 1:
-            raise SaramError("dong_required", _("행정동을 골라 주세요."))
+            raise SaramError("concern_dong_required")
         dong = Dong.objects.get(pk=next(iter(dong_ids)))
     elif dong.pk not in dong_ids:
-        raise SaramError("forbidden", _("맡은 행정동의 이웃만 알릴 수 있습니다."))
+        raise SaramError("concern_not_your_dong")
     if not name.strip() or not address.strip() or not description.strip():
-        raise SaramError("incomplete", _("이름, 주소, 본 것을 적어 주세요."))
+        raise SaramError("concern_incomplete")
     with transaction.atomic():
         concern = Concern.objects.create(
             dong=dong,
@@ -309,9 +360,9 @@ def resolve_concern(
 ) -> Concern:
     """An officer links a concern to a resident of the dong (making it a signal) or closes it."""
     if concern.dong_id not in scope_of(by).dong_ids(Can.MANAGE_PEOPLE):
-        raise SaramError("forbidden", _("이 알림을 다룰 권한이 없습니다."))
+        raise SaramError("concern_resolve_forbidden")
     if concern.status != ConcernStatus.NEW:
-        raise SaramError("already_resolved", _("이미 처리한 알림입니다."))
+        raise SaramError("concern_already_resolved")
     with transaction.atomic():
         if person is None:
             concern.status = ConcernStatus.DISMISSED
@@ -320,7 +371,7 @@ def resolve_concern(
             concern.save()
         else:
             if person.dong_id != concern.dong_id:
-                raise SaramError("other_dong", _("같은 행정동의 주민과만 연결할 수 있습니다."))
+                raise SaramError("concern_person_other_dong")
             _match(concern, person, by=by, now=now)
         audit.record(
             actor=by,
