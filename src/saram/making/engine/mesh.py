@@ -279,14 +279,149 @@ def _count_tokens(path: Path, token: bytes, stop_after: int) -> int:
     return count + len(pattern.findall(tail))
 
 
+_SPACE, _TAB, _LF, _CR, _SLASH = b" \t\n\r/"
+_IS_SPACE = np.zeros(256, dtype=bool)
+_IS_SPACE[[_SPACE, _TAB, _LF, _CR]] = True
+_DIGIT = np.full(256, -1, dtype=np.int8)
+_DIGIT[ord("0") : ord("9") + 1] = np.arange(10, dtype=np.int8)
+_POW10 = 10.0 ** np.arange(16)
+
+
 def _read_obj(path: Path, max_triangles: int) -> trimesh.Trimesh:
-    faces = _count_tokens(path, b"f", max_triangles)
-    if faces > max_triangles:
+    """Vertices and faces (polygons fanned into triangles) of a Wavefront OBJ.
+
+    The file is classified line by line with numpy on its bytes, and the numbers of the vertex
+    and face lines are parsed in one call each, not by a Python loop over the lines.
+    """
+    data = path.read_bytes()
+    if not data:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    starts = np.r_[0, np.flatnonzero(buffer == _LF) + 1]
+    starts = starts[starts < len(buffer)]
+    lengths = np.diff(np.r_[starts, len(buffer)])
+    first = buffer[starts]
+    second = buffer[np.minimum(starts + 1, len(buffer) - 1)]
+    blank = (lengths > 1) & ((second == _SPACE) | (second == _TAB))
+    is_vertex = blank & (first == ord("v"))
+    is_face = blank & (first == ord("f"))
+    face_count = int(is_face.sum())
+    if face_count > max_triangles:
+        raise MeshRefused(Reason.TOO_MANY_TRIANGLES, count=face_count, limit=max_triangles)
+    if face_count == 0:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    kind = np.repeat(is_vertex.astype(np.uint8) + 2 * is_face.astype(np.uint8), lengths)
+    vertices = _obj_vertices(buffer, kind, lengths[is_vertex])
+    if vertices is None:
+        return _read_obj_lines(path, max_triangles)
+    corners, per_line = _obj_corners(buffer, kind, lengths[is_face])
+    del data, buffer, kind
+    if (per_line < 3).any():
+        raise MeshRefused(Reason.NOT_A_MESH)
+    if (corners < 0).any():
+        # Negative indices count back from the vertices read so far: the line-by-line reader.
+        return _read_obj_lines(path, max_triangles)
+    index = corners - 1
+    if len(index) == 0 or index.min() < 0 or index.max() >= len(vertices):
+        raise MeshRefused(Reason.NOT_A_MESH)
+    fans = per_line - 2
+    if int(fans.sum()) > max_triangles:
         raise MeshRefused(
             Reason.TOO_MANY_TRIANGLES, count=f"> {max_triangles}", limit=max_triangles
         )
-    if faces == 0:
+    # A polygon of k corners at offset o gives the triangles (o, o+j, o+j+1), j = 1 … k-2.
+    offset = np.cumsum(per_line) - per_line
+    line = np.repeat(np.arange(len(per_line)), fans)
+    j = np.arange(len(line)) - np.repeat(np.cumsum(fans) - fans, fans) + 1
+    first_corner = offset[line]
+    tris = np.stack(
+        [index[first_corner], index[first_corner + j], index[first_corner + j + 1]], axis=1
+    )
+    return _from_triangles(np.take(vertices, tris, axis=0))
+
+
+def _lines_of(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], which: int, lengths: NDArray[np.intp]
+) -> NDArray[np.uint8]:
+    """The bytes of one kind of line, with each line's keyword letter blanked out."""
+    text = buffer[kind == which]
+    text[np.cumsum(lengths) - lengths] = _SPACE
+    return text
+
+
+def _obj_vertices(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], lengths: NDArray[np.intp]
+) -> NDArray[np.float64] | None:
+    """x, y, z of every vertex line; None when the lines differ in how many numbers they hold."""
+    count = len(lengths)
+    if count == 0:
         raise MeshRefused(Reason.NOT_A_MESH)
+    values = _numbers(_lines_of(buffer, kind, 1, lengths).tobytes(), None)
+    if len(values) % count or len(values) < 3 * count:
+        return None
+    # Some exporters add w or a colour after x, y, z: the same count on every line is fine.
+    return values.reshape(count, -1)[:, :3]
+
+
+def _obj_corners(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], lengths: NDArray[np.intp]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Each face corner's vertex number ("7/3/2" is vertex 7) and the corners per face line.
+
+    The numbers are read digit by digit in numpy (a face line holds only integers), which is
+    several times faster than parsing them as text.
+    """
+    text = _lines_of(buffer, kind, 2, lengths)
+    is_space = _IS_SPACE[text]
+    after_space = np.r_[True, is_space[:-1]]
+    starts = np.flatnonzero(~is_space & after_space)
+    ends = np.flatnonzero(~is_space & np.r_[is_space[1:], True]) + 1
+    slashes = np.flatnonzero(text == _SLASH)
+    if len(slashes):
+        # From a token's first slash to its end, the bytes are texture and normal numbers: blank.
+        token = np.searchsorted(starts, slashes, side="right") - 1
+        first = np.r_[True, token[1:] != token[:-1]]
+        edge = np.zeros(len(text) + 1, dtype=np.int8)
+        edge[slashes[first]] += 1
+        edge[ends[token[first]]] -= 1
+        text[np.cumsum(edge, dtype=np.int8)[:-1] > 0] = _SPACE
+        is_space = _IS_SPACE[text]
+        ends = np.flatnonzero(~is_space & np.r_[is_space[1:], True]) + 1
+    if len(ends) != len(starts):
+        raise MeshRefused(Reason.NOT_A_MESH)
+    inside = np.flatnonzero(~is_space)
+    digit = _DIGIT[text[inside]]
+    if (text[inside] == ord("-")).any():
+        values = _numbers(text.tobytes(), len(starts))  # negative indices: parse as text
+        if not np.array_equal(values, np.round(values)):
+            raise MeshRefused(Reason.NOT_A_MESH)
+    else:
+        if (digit < 0).any() or (ends - starts > 15).any():
+            raise MeshRefused(Reason.NOT_A_MESH)
+        token = np.repeat(np.arange(len(starts)), ends - starts)
+        place = ends[token] - 1 - inside
+        values = np.bincount(token, weights=digit * _POW10[place], minlength=len(starts))
+    line_of_corner = np.searchsorted(np.flatnonzero(text == _LF), starts)
+    per_line = np.bincount(line_of_corner, minlength=len(lengths))
+    return values.astype(np.int64), per_line
+
+
+def _numbers(text: bytes, expected: int | None) -> NDArray[np.float64]:
+    """Whitespace-separated numbers (exactly `expected` of them), else the file is no mesh."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(text, sep=" ") if text.strip() else np.zeros(0)
+        except (ValueError, DeprecationWarning) as exc:
+            raise MeshRefused(Reason.NOT_A_MESH) from exc
+    if expected is not None and len(values) != expected:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    return values
+
+
+def _read_obj_lines(path: Path, max_triangles: int) -> trimesh.Trimesh:
     vertices: list[list[float]] = []
     tris: list[list[int]] = []
     try:
