@@ -400,7 +400,8 @@ def _obj_corners(
             raise MeshRefused(Reason.NOT_A_MESH)
         token = np.repeat(np.arange(len(starts)), ends - starts)
         place = ends[token] - 1 - inside
-        values = np.bincount(token, weights=digit * _POW10[place], minlength=len(starts))
+        weights = digit * _POW10[place]
+        values = np.bincount(token, weights=weights, minlength=len(starts)).astype(np.float64)
     line_of_corner = np.searchsorted(np.flatnonzero(text == _LF), starts)
     per_line = np.bincount(line_of_corner, minlength=len(lengths))
     return values.astype(np.int64), per_line
