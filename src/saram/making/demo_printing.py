@@ -59,7 +59,7 @@ def seed_print_rules(*, today: dt.date, dongs: list[Dong]) -> None:
             # 연 나이 8 (초1) to 19 (고3).
             "min_age": 8,
             "max_age": 19,
-            "source": "3D프린팅 센터 이용요금 규정 제5조 (데모 값, 확인 필요)",
+            "source": "3D프린팅 센터 이용요금 규정 제5조 (데모 값)",
         },
     )
     Discount.objects.get_or_create(
@@ -69,7 +69,7 @@ def seed_print_rules(*, today: dt.date, dongs: list[Dong]) -> None:
             "name": "창업보육 입주기업 장비 크레딧",
             "name_en": "Incubator machine-hour credits",
             "rate_percent": 100,
-            "source": "창업보육센터 입주기업 지원 규정 제12조 (데모 값, 확인 필요)",
+            "source": "창업보육센터 입주기업 지원 규정 제12조 (데모 값)",
         },
     )
     source = f"{today.year}년 동네복지 보조기구 지원사업 (데모 값, 확인 필요)"
