@@ -192,7 +192,8 @@ class BudgetUse:
 
 def budget_for(*, dong_id: int, year: int, lock: bool = False) -> DeviceBudget | None:
     """The dong's own budget for the year, else the city-wide pool."""
-    rows = DeviceBudget.objects.filter(year=year)
+    # Ordered by id, not by the dong's name (Meta): PostgreSQL locks no outer-joined row.
+    rows = DeviceBudget.objects.filter(year=year).order_by("id")
     if lock:
         rows = rows.select_for_update()
     return rows.filter(dong_id=dong_id).first() or rows.filter(dong__isnull=True).first()
