@@ -11,18 +11,27 @@ WALKED_BY = "tests/making/printing/test_pages.py"
 
 STAFF = "making_staff"
 PRINTERS = {"citizen", STAFF}
+# A welfare officer reaches the job pages of the assistive devices they asked for (their own).
+DEVICE_REQUESTERS = {"welfare_officer", "welfare_supervisor"}
+OWN_JOB = PRINTERS | DEVICE_REQUESTERS
 
 ROUTES = {
     "making:print_home": {"GET": PRINTERS},
     "making:print_upload": {"POST": PRINTERS},
     "making:print_queue": {"GET": {STAFF}},
-    "making:print_job": {"GET": PRINTERS},
-    "making:print_model": {"GET": PRINTERS},
-    "making:print_progress": {"GET": PRINTERS},
-    "making:print_slice": {"POST": PRINTERS},
-    "making:print_repair": {"POST": PRINTERS},
-    "making:print_accept": {"POST": {"citizen", STAFF}},
-    "making:print_decline": {"POST": {"citizen", STAFF}},
+    "making:print_job": {"GET": OWN_JOB},
+    "making:print_model": {"GET": OWN_JOB},
+    "making:print_progress": {"GET": OWN_JOB},
+    "making:print_slice": {"POST": OWN_JOB},
+    "making:print_repair": {"POST": OWN_JOB},
+    "making:print_accept": {"POST": OWN_JOB},
+    "making:print_decline": {"POST": OWN_JOB},
+    "making:print_cancel": {"POST": OWN_JOB},
+    # The year's device budgets: the city sets them; officers see their dongs' and the pool.
+    "making:device_budgets": {
+        "GET": {"city_admin", "welfare_officer", "welfare_supervisor"},
+        "POST": {"city_admin"},
+    },
     "making:print_start": {"POST": {STAFF}},
     "making:print_follow": {"POST": {STAFF}},
     "making:print_fail": {"POST": {STAFF}},

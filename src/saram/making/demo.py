@@ -483,6 +483,10 @@ def _people(rng: np.random.Generator, count: int, dongs: list[Dong]) -> list[dic
 def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dict[str, int]:
     """Load the centre's demo; nothing happens when it is already there."""
     say = progress or _quiet
+    from saram.making.demo_printing import seed_print_rules
+
+    officer_dong = Dong.objects.filter(city=city, name="송천1동").first()
+    seed_print_rules(today=timezone.localdate(), dongs=[officer_dong] if officer_dong else [])
     if Machine.objects.filter(code=MARKER).exists():
         say("3D프린팅 데모가 이미 있습니다: 그대로 둡니다.")
         return {}

@@ -93,6 +93,32 @@ register(
         "device_out_of_range": _("%(key)s 값은 %(low)s~%(high)s 사이여야 합니다."),
         "device_no_consent": _("본인 동의를 받았다는 확인이 있어야 요청할 수 있습니다."),
         "device_case_closed": _("종결된 사례에는 보조기구를 요청할 수 없습니다."),
+        "device_no_budget": _(
+            "%(year)s년 보조기구 예산이 이 동에도, 시 전체에도 잡혀 있지 않습니다. "
+            "시청에 예산 배정을 요청하세요."
+        ),
+        "device_over_budget": _(
+            "%(year)s년 보조기구 예산(%(amount)s원)이 모자랍니다. 남은 예산은 %(remaining)s원인데 "
+            "이 보조기구는 %(charge)s원입니다. 예산이 늘어나면 다시 요청하세요."
+        ),
+        "device_budget_negative": _("예산은 0원 이상이어야 합니다."),
+        "device_budget_no_source": _("예산의 근거(사업명, 결재 번호 등)를 적어 주세요."),
+        "device_held": _(
+            "'%(title)s' 보조기구의 최종 견적이 예산을 넘어 대기 중입니다. "
+            "사례 화면에서 확인하세요."
+        ),
+        "print_credit_changed": _(
+            "장비 크레딧 잔액(%(balance)s분)이 견적에 쓴 %(planned)s분보다 적어졌습니다. "
+            "남은 크레딧으로 견적을 다시 계산했으니 확인하고 다시 수락하세요."
+        ),
+        "print_not_cancellable": _(
+            "'%(status)s' 상태의 출력 의뢰는 취소할 수 없습니다. "
+            "출력을 시작하기 전까지만 취소할 수 있습니다."
+        ),
+        "print_cancelled": _("'%(title)s' 출력 의뢰가 센터에서 취소되었습니다."),
+        "print_bad_birth_year": _(
+            "출생 연도 %(year)s은(는) 올바르지 않습니다. 네 자리 연도로 적으세요."
+        ),
         # Notices
         "print_done": _("'%(title)s' 출력이 끝났습니다. 센터에서 찾아가세요."),
         "print_failed": _("'%(title)s' 출력이 실패했습니다. 센터에서 연락드립니다."),

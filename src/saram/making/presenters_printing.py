@@ -80,3 +80,43 @@ def orientation_text(job: PrintJob) -> str:
     if key in names and abs(sum(abs(d) for d in down) - 1) < 1e-3:
         return str(names[key])
     return _("가장 넓은 평면이 출력판에 닿게")
+
+
+def discount_text(job: PrintJob) -> str:
+    """The quote's discount line: which discount, and for credits how many minutes."""
+    if not job.discount_krw or job.discount is None:
+        return ""
+    if job.credit_minutes:
+        return _("%(name)s: 장비 크레딧 %(minutes)s분 사용") % {
+            "name": job.discount,
+            "minutes": job.credit_minutes,
+        }
+    return _("%(name)s (%(rate)s%%)") % {"name": job.discount, "rate": job.discount.rate_percent}
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    area: str
+    amount_krw: int
+    spent_krw: int
+    remaining_krw: int
+    percent: int
+    source: str
+    is_over: bool
+
+
+def budget_rows(uses: list[Any]) -> list[BudgetRow]:
+    return [
+        BudgetRow(
+            area=u.budget.dong.display_name
+            if u.budget.dong
+            else _("시 전체 (자체 예산이 없는 동)"),
+            amount_krw=u.budget.amount_krw,
+            spent_krw=u.spent_krw,
+            remaining_krw=u.remaining_krw,
+            percent=u.percent,
+            source=u.budget.source,
+            is_over=u.remaining_krw < 0,
+        )
+        for u in uses
+    ]

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saram.core.errors import SaramError
 from saram.core.errors import render as render_code
+from saram.core.models import Dong
 from saram.making import presenters_printing as present
 from saram.making import selectors_printing as selectors
 from saram.making.models import JobStatus, Machine, Material
+from saram.making.services import print_charges as charges
 from saram.making.services import printing
 
 
@@ -37,6 +39,13 @@ class UploadForm(forms.Form):
     )
     infill_percent = forms.IntegerField(label=_("채움(%)"), min_value=0, max_value=100, initial=20)
     quantity = forms.IntegerField(label=_("수량"), min_value=1, max_value=50, initial=1)
+    pupil_birth_year = forms.IntegerField(
+        label=_("학생 할인: 출생 연도 (초·중·고 학생만)"),
+        required=False,
+        min_value=1901,
+        max_value=2100,
+        help_text=_("적으면 학생 할인이 견적에 들어갑니다. 찾아갈 때 학생증을 보여 주세요."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -102,6 +111,7 @@ def _print_upload(request: HttpRequest) -> HttpResponse:
         infill_percent=data["infill_percent"],
         quantity=data["quantity"],
         now=timezone.now(),
+        pupil_birth_year=data.get("pupil_birth_year"),
     )
     return redirect("making:print_job", pk=job.pk)
 
@@ -117,6 +127,7 @@ def print_job(request: HttpRequest, pk: int) -> HttpResponse:
         "estimate_time": present.minutes(job.estimate_seconds),
         "sliced_time": present.minutes(job.sliced_seconds),
         "failure": present.failure_text(job),
+        "discount": present.discount_text(job),
         "is_owner": job.requester_id == request.user.pk,
         "is_staff": staff,
         "today": timezone.localdate(),
@@ -178,6 +189,57 @@ def print_decline(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for(request.user, pk)
     printing.decline_quote(by=request.user, job=job)
     return redirect("making:print_job", pk=pk)
+
+
+@require_POST
+def print_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for(request.user, pk)
+    printing.cancel_job(by=request.user, job=job, now=timezone.now())
+    return redirect("making:print_job", pk=pk)
+
+
+class BudgetForm(forms.Form):
+    dong = forms.ModelChoiceField(
+        label=_("동"),
+        queryset=Dong.objects.none(),
+        required=False,
+        empty_label=_("시 전체 (자체 예산이 없는 동)"),
+    )
+    amount_krw = forms.IntegerField(label=_("예산(원)"), min_value=0)
+    source = forms.CharField(label=_("근거"), max_length=200)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["dong"]
+        field.queryset = Dong.objects.order_by("name")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda dong: dong.display_name  # type: ignore[attr-defined]
+
+
+def device_budgets(request: HttpRequest) -> HttpResponse:
+    """The year's assistive-device budgets with their spending; the city sets them (POST)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    now = timezone.now()
+    year = timezone.localdate().year
+    if request.method == "POST":
+        form = BudgetForm(request.POST)
+        if not form.is_valid():
+            raise _bad_form(form)
+        charges.set_budget(
+            by=request.user,
+            year=year,
+            dong=form.cleaned_data["dong"],
+            amount_krw=form.cleaned_data["amount_krw"],
+            source=form.cleaned_data["source"],
+        )
+        return redirect("making:device_budgets")
+    uses = charges.budgets_for(request.user, year=year, now=now)
+    context = {
+        "year": year,
+        "rows": present.budget_rows(uses),
+        "form": BudgetForm() if selectors.may_configure(request.user) else None,
+    }
+    return render(request, "making/print/budgets.html", context)
 
 
 # --- Staff ---------------------------------------------------------------------------------------

@@ -79,6 +79,78 @@ def test_ascii_stl(tmp_path: Path) -> None:
     assert check_mesh(read_mesh(path)).volume_mm3 == pytest.approx(125)
 
 
+CUBE_VERTICES = (
+    "v 0 0 0\nv 10 0 0\nv 10 10 0\nv 0 10 0\nv 0 0 10\nv 10 0 10\nv 10 10 10\nv 0 10 10\n"
+)
+
+
+def test_obj_quads_with_texture_and_normal_indices_make_a_closed_cube(tmp_path: Path) -> None:
+    path = tmp_path / "cube.obj"
+    path.write_text(
+        "# exported by a modeller\n"
+        + CUBE_VERTICES
+        + "vt 0 0\nvn 0 0 1\n"
+        + "f 1/1/1 4/1/1 3/1/1 2/1/1\nf 5 6 7 8\nf 1 2 6 5\r\n"
+        + "f 2//1 3//1 7//1\t6//1\nf  3 4 8 7  \nf 4/1 1/1 5/1 8/1"
+    )
+    report = check_mesh(read_mesh(path))
+    assert report.triangles == 12
+    assert report.volume_mm3 == pytest.approx(1000)
+    assert report.is_watertight and report.findings == ()
+
+
+def test_obj_negative_indices_count_back_from_the_last_vertex(tmp_path: Path) -> None:
+    path = tmp_path / "tetra.obj"
+    path.write_text(
+        "v 0 0 0\nv 10 0 0\nv 0 10 0\nv 0 0 10\nf -4 -2 -3\nf -4 -3 -1\nf -3 -2 -1\nf -4 -1 -2\n"
+    )
+    report = check_mesh(read_mesh(path))
+    assert report.volume_mm3 == pytest.approx(1000 / 6)
+    assert report.is_watertight
+
+
+def test_obj_vertex_colours_after_the_coordinates_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "tetra.obj"
+    path.write_text(
+        "v 0 0 0 1 0 0\nv 10 0 0 1 0 0\nv 0 10 0 0 1 0\nv 0 0 10 0 0 1\n"
+        "f 1 3 2\nf 1 2 4\nf 2 3 4\nf 1 4 3\n"
+    )
+    assert check_mesh(read_mesh(path)).volume_mm3 == pytest.approx(1000 / 6)
+
+
+@pytest.mark.parametrize("faces", ["f 1 2 x\n", "f 1 2 3.5\n", "f 1 2 0\n", "f 1 2 9\n", "f 1 2\n"])
+def test_obj_with_a_bad_face_is_not_a_mesh(tmp_path: Path, faces: str) -> None:
+    path = tmp_path / "bad.obj"
+    path.write_text(CUBE_VERTICES + faces)
+    with pytest.raises(MeshRefused) as refused:
+        read_mesh(path)
+    assert refused.value.reason == Reason.NOT_A_MESH
+
+
+def test_obj_reader_agrees_with_the_line_by_line_reader(tmp_path: Path) -> None:
+    from saram.making.engine.mesh import _read_obj, _read_obj_lines
+
+    path = _write(tmp_path, trimesh.creation.torus(30, 8, 64, 32), "torus.obj")
+    fast, slow = _read_obj(path, 10**6), _read_obj_lines(path, 10**6)
+    assert np.array_equal(fast.faces, slow.faces)
+    assert np.array_equal(fast.vertices, slow.vertices)
+
+
+def test_large_mesh_orientation_on_a_sample_matches_the_whole(tmp_path: Path) -> None:
+    from saram.making.engine import mesh as engine
+
+    cone = trimesh.creation.cone(20, 40, sections=4000)
+    cone.apply_transform(trimesh.transformations.rotation_matrix(np.pi / 2, [1, 0, 0]))
+    cone = cone.subdivide().subdivide()
+    assert len(cone.faces) > engine.ORIENT_SAMPLE
+    down, overhang = engine.suggest_orientation(cone)
+    # The wide base down (the cone was turned to lie along y); the overhang measured on all.
+    assert abs(down[1]) == pytest.approx(1.0, abs=1e-6)
+    geo = engine.Geometry.of(cone)
+    exact, _ = engine._overhangs(geo, None, np.array([down]), float(np.cos(np.radians(45))))
+    assert overhang == pytest.approx(float(exact[0]))
+
+
 def test_open_mesh_is_not_watertight_and_repair_closes_it(tmp_path: Path) -> None:
     box = trimesh.creation.box((10, 10, 10))
     box.update_faces(np.arange(len(box.faces)) != 0)  # one triangle missing

@@ -13,7 +13,15 @@ from django.urls import reverse
 from saram.core.models import Role
 from saram.making.engine import devices
 from saram.making.engine.mesh import check_mesh
-from saram.making.models import DeviceRequest, Funding, JobStatus, Machine, Material, PrintJob
+from saram.making.models import (
+    DeviceBudget,
+    DeviceRequest,
+    Funding,
+    JobStatus,
+    Machine,
+    Material,
+    PrintJob,
+)
 from saram.making.services import printing
 from saram.welfare.models import CaseNote
 from saram.welfare.services import cases
@@ -50,6 +58,8 @@ def case_with_need(make_user: Any, make_person: Any, dong: Any) -> tuple[Any, An
         now=NOW,
     )
     cases.add_note(by=officer, case=case, text="비밀 사례 기록 메모", now=NOW)
+    # The year's city-wide device budget (the budget's own refusals: test_charges.py).
+    DeviceBudget.objects.create(year=2026, amount_krw=1_000_000, source="보조기구 지원사업")
     return officer, case, case.needs.get()
 
 

@@ -23,6 +23,7 @@ WRITE_ROUTES = [
     "print_repair",
     "print_accept",
     "print_decline",
+    "print_cancel",
     "print_start",
     "print_follow",
     "print_fail",
@@ -211,3 +212,51 @@ def test_an_upload_over_the_cap_is_refused_and_nothing_is_stored(
     messages = [str(m) for m in answer.wsgi_request._messages]
     assert any("0MB" in m for m in messages), messages
     assert not PrintJob.objects.exists()
+
+
+def test_citizen_cancels_an_accepted_job_and_another_citizen_cannot(
+    client_as: Any,
+    pla: Material,
+    small: Machine,  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    owner = client_as(Role.CITIZEN)
+    _upload(owner, pla)
+    job = PrintJob.objects.get()
+    _slice(owner, job, django_capture_on_commit_callbacks)
+    owner.post(reverse("making:print_accept", args=[job.pk]))
+    page = owner.get(reverse("making:print_job", args=[job.pk])).content.decode()
+    assert "출력 의뢰 취소하기" in page and "data-confirm" in page
+    other = client_as(Role.CITIZEN)
+    assert other.post(reverse("making:print_cancel", args=[job.pk])).status_code == 404
+    instructor = client_as(Role.INSTRUCTOR)
+    assert instructor.post(reverse("making:print_cancel", args=[job.pk])).status_code == 403
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED
+    answer = owner.post(reverse("making:print_cancel", args=[job.pk]))
+    assert answer.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    # Cancelled once is cancelled: a second cancel is refused in the layout.
+    again = owner.post(
+        reverse("making:print_cancel", args=[job.pk]),
+        HTTP_REFERER=reverse("making:print_job", args=[job.pk]),
+    )
+    messages = [str(m) for m in again.wsgi_request._messages]
+    assert any("취소할 수 없습니다" in m for m in messages), messages
+
+
+def test_device_budget_page_access(client_as: Any, dong: Any) -> None:
+    url = reverse("making:device_budgets")
+    assert client_as(Role.CITY_ADMIN).get(url).status_code == 200
+    assert client_as(Role.WELFARE_OFFICER, dong).get(url).status_code == 200
+    for role in (Role.CITIZEN, Role.MAKING_STAFF, Role.INSTRUCTOR):
+        assert client_as(role).get(url).status_code == 403, role
+    assert (
+        client_as(Role.MAKING_STAFF).post(url, {"amount_krw": 5, "source": "x"}).status_code == 403
+    )
+    from saram.making.models import DeviceBudget
+
+    assert not DeviceBudget.objects.exists()
+    assert Client().get(url).status_code == 302
+    assert client_as(Role.CITY_ADMIN).put(url).status_code == 405

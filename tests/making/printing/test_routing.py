@@ -20,7 +20,7 @@ from saram.making.models import (
     PrinterLink,
     PrintJob,
 )
-from saram.making.services import printing
+from saram.making.services import print_charges, printing
 
 from .conftest import stl_upload
 
@@ -154,7 +154,7 @@ def test_quote_accept_refused_for_someone_else(
 ) -> None:
     job = _submit(citizen, pla, trimesh.creation.box((20, 20, 20)))
     printing.quote_job(job=job, now=NOW)
-    assert job.total_krw > printing.SETUP_FEE_KRW
+    assert job.total_krw > print_charges.SETUP_FEE_KRW
     from saram.core.models import Role
 
     other = make_user(Role.CITIZEN)

@@ -29,6 +29,8 @@ MAX_TRIANGLES = 5_000_000
 MAX_3MF_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_3MF_RATIO = 200  # unpacked / packed size of any member: more is a zip bomb
 MAX_3MF_MEMBERS = 1_000
+# Faces a large mesh's orientation is chosen on (then measured on all of them).
+ORIENT_SAMPLE = 100_000
 
 _STL_RECORD = np.dtype([("normal", "<f4", (3,)), ("v", "<f4", (3, 3)), ("attr", "<u2")])
 _CHUNK = 1 << 20
@@ -139,9 +141,10 @@ def read_mesh(
 def _validated(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
     if len(mesh.faces) == 0:
         raise MeshRefused(Reason.EMPTY)
-    if not np.isfinite(mesh.vertices).all():
+    vertices = np.asarray(mesh.vertices)
+    if not np.isfinite(vertices).all():
         raise MeshRefused(Reason.NON_FINITE)
-    if float(mesh.area) <= 0 or float(np.min(mesh.extents)) <= 0:
+    if float(np.min(vertices.max(axis=0) - vertices.min(axis=0))) <= 0:
         raise MeshRefused(Reason.DEGENERATE)
     return mesh
 
@@ -152,6 +155,8 @@ def _from_triangles(tris: NDArray[np.floating[Any]]) -> trimesh.Trimesh:
         raise MeshRefused(Reason.EMPTY)
     if not np.isfinite(tris).all():
         raise MeshRefused(Reason.NON_FINITE)
+    if not _has_area(tris):
+        raise MeshRefused(Reason.DEGENERATE)
     flat = tris.reshape(-1, 3)
     vertices, inverse = _unique_vertices(flat)
     faces = inverse.reshape(-1, 3)
@@ -167,21 +172,55 @@ def _from_triangles(tris: NDArray[np.floating[Any]]) -> trimesh.Trimesh:
     return mesh
 
 
+def _has_area(tris: NDArray[np.float32]) -> bool:
+    """Whether any triangle is more than a line or a point (the first thousand usually tell)."""
+
+    def any_area(part: NDArray[np.float32]) -> bool:
+        return bool(np.any(np.cross(part[:, 1] - part[:, 0], part[:, 2] - part[:, 0])))
+
+    return any_area(tris[:1024]) or (len(tris) > 1024 and any_area(tris[1024:]))
+
+
+_HASH_X = np.uint64(0x9E3779B97F4A7C15)
+_HASH_Y = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
 def _unique_vertices(flat: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
-    """Merge identical vertices through a 64-bit hash of their bits (sorting 3 columns is slow)."""
+    """Merge identical vertices: one sort of a 64-bit hash of their bits (not of 3 columns).
+
+    The corner's index rides in the hash's low bits, so a plain sort (several times faster than
+    an argsort) yields the order too. A collision of the shortened hash is caught by comparing
+    the merged vertices with the originals, and the full hash, then an exact row sort, take over.
+    """
     bits = (flat + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # + 0.0 folds -0.0 into 0.0
-    key = (bits[:, 0] * np.uint64(0x9E3779B97F4A7C15)) ^ (
-        (bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)) + (bits[:, 2] << np.uint64(21))
-    )
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    is_new = np.r_[True, ordered[1:] != ordered[:-1]]
-    inverse = np.empty(len(key), dtype=np.int64)
-    inverse[order] = np.cumsum(is_new) - 1
-    vertices = flat[order[is_new]]
-    if not np.array_equal(vertices[inverse], flat):  # a hash collision: sort the rows instead
+    key = (bits[:, 0] * _HASH_X) ^ ((bits[:, 1] * _HASH_Y) + (bits[:, 2] << np.uint64(21)))
+    count = len(key)
+    shift = np.uint64(max(int(count - 1).bit_length(), 1))
+    packed = ((key >> shift) << shift) | np.arange(count, dtype=np.uint64)
+    packed.sort()
+    order = (packed & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
+    hashed = packed >> shift
+    merged = _merged(flat, order, np.r_[True, hashed[1:] != hashed[:-1]])
+    if merged is None:
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        merged = _merged(flat, order, np.r_[True, ordered[1:] != ordered[:-1]])
+    if merged is None:
         vertices, inverse = np.unique(flat, axis=0, return_inverse=True)
-    return vertices, inverse.reshape(-1).astype(np.int64)
+        return vertices, inverse.reshape(-1).astype(np.int64)
+    return merged
+
+
+def _merged(
+    flat: NDArray[np.float32], order: NDArray[np.int64], is_new: NDArray[np.bool_]
+) -> tuple[NDArray[np.float32], NDArray[np.int64]] | None:
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.cumsum(is_new) - 1
+    # np.take gathers rows several times faster than fancy indexing does.
+    vertices = np.take(flat, order[is_new], axis=0)
+    if not np.array_equal(np.take(vertices, inverse, axis=0), flat):  # two shared a hash
+        return None
+    return vertices, inverse
 
 
 def _read_stl(path: Path, max_triangles: int) -> trimesh.Trimesh:
@@ -240,14 +279,150 @@ def _count_tokens(path: Path, token: bytes, stop_after: int) -> int:
     return count + len(pattern.findall(tail))
 
 
+_SPACE, _TAB, _LF, _CR, _SLASH = b" \t\n\r/"
+_IS_SPACE = np.zeros(256, dtype=bool)
+_IS_SPACE[[_SPACE, _TAB, _LF, _CR]] = True
+_DIGIT = np.full(256, -1, dtype=np.int8)
+_DIGIT[ord("0") : ord("9") + 1] = np.arange(10, dtype=np.int8)
+_POW10 = 10.0 ** np.arange(16)
+
+
 def _read_obj(path: Path, max_triangles: int) -> trimesh.Trimesh:
-    faces = _count_tokens(path, b"f", max_triangles)
-    if faces > max_triangles:
+    """Vertices and faces (polygons fanned into triangles) of a Wavefront OBJ.
+
+    The file is classified line by line with numpy on its bytes, and the numbers of the vertex
+    and face lines are parsed in one call each, not by a Python loop over the lines.
+    """
+    data = path.read_bytes()
+    if not data:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    starts = np.r_[0, np.flatnonzero(buffer == _LF) + 1]
+    starts = starts[starts < len(buffer)]
+    lengths = np.diff(np.r_[starts, len(buffer)])
+    first = buffer[starts]
+    second = buffer[np.minimum(starts + 1, len(buffer) - 1)]
+    blank = (lengths > 1) & ((second == _SPACE) | (second == _TAB))
+    is_vertex = blank & (first == ord("v"))
+    is_face = blank & (first == ord("f"))
+    face_count = int(is_face.sum())
+    if face_count > max_triangles:
+        raise MeshRefused(Reason.TOO_MANY_TRIANGLES, count=face_count, limit=max_triangles)
+    if face_count == 0:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    kind = np.repeat(is_vertex.astype(np.uint8) + 2 * is_face.astype(np.uint8), lengths)
+    vertices = _obj_vertices(buffer, kind, lengths[is_vertex])
+    if vertices is None:
+        return _read_obj_lines(path, max_triangles)
+    corners, per_line = _obj_corners(buffer, kind, lengths[is_face])
+    del data, buffer, kind
+    if (per_line < 3).any():
+        raise MeshRefused(Reason.NOT_A_MESH)
+    if (corners < 0).any():
+        # Negative indices count back from the vertices read so far: the line-by-line reader.
+        return _read_obj_lines(path, max_triangles)
+    index = corners - 1
+    if len(index) == 0 or index.min() < 0 or index.max() >= len(vertices):
+        raise MeshRefused(Reason.NOT_A_MESH)
+    fans = per_line - 2
+    if int(fans.sum()) > max_triangles:
         raise MeshRefused(
             Reason.TOO_MANY_TRIANGLES, count=f"> {max_triangles}", limit=max_triangles
         )
-    if faces == 0:
+    # A polygon of k corners at offset o gives the triangles (o, o+j, o+j+1), j = 1 … k-2.
+    offset = np.cumsum(per_line) - per_line
+    line = np.repeat(np.arange(len(per_line)), fans)
+    j = np.arange(len(line)) - np.repeat(np.cumsum(fans) - fans, fans) + 1
+    first_corner = offset[line]
+    tris = np.stack(
+        [index[first_corner], index[first_corner + j], index[first_corner + j + 1]], axis=1
+    )
+    return _from_triangles(np.take(vertices, tris, axis=0))
+
+
+def _lines_of(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], which: int, lengths: NDArray[np.intp]
+) -> NDArray[np.uint8]:
+    """The bytes of one kind of line, with each line's keyword letter blanked out."""
+    text = buffer[kind == which]
+    text[np.cumsum(lengths) - lengths] = _SPACE
+    return text
+
+
+def _obj_vertices(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], lengths: NDArray[np.intp]
+) -> NDArray[np.float64] | None:
+    """x, y, z of every vertex line; None when the lines differ in how many numbers they hold."""
+    count = len(lengths)
+    if count == 0:
         raise MeshRefused(Reason.NOT_A_MESH)
+    values = _numbers(_lines_of(buffer, kind, 1, lengths).tobytes(), None)
+    if len(values) % count or len(values) < 3 * count:
+        return None
+    # Some exporters add w or a colour after x, y, z: the same count on every line is fine.
+    return values.reshape(count, -1)[:, :3]
+
+
+def _obj_corners(
+    buffer: NDArray[np.uint8], kind: NDArray[np.uint8], lengths: NDArray[np.intp]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Each face corner's vertex number ("7/3/2" is vertex 7) and the corners per face line.
+
+    The numbers are read digit by digit in numpy (a face line holds only integers), which is
+    several times faster than parsing them as text.
+    """
+    text = _lines_of(buffer, kind, 2, lengths)
+    is_space = _IS_SPACE[text]
+    after_space = np.r_[True, is_space[:-1]]
+    starts = np.flatnonzero(~is_space & after_space)
+    ends = np.flatnonzero(~is_space & np.r_[is_space[1:], True]) + 1
+    slashes = np.flatnonzero(text == _SLASH)
+    if len(slashes):
+        # From a token's first slash to its end, the bytes are texture and normal numbers: blank.
+        token = np.searchsorted(starts, slashes, side="right") - 1
+        first = np.r_[True, token[1:] != token[:-1]]
+        edge = np.zeros(len(text) + 1, dtype=np.int8)
+        edge[slashes[first]] += 1
+        edge[ends[token[first]]] -= 1
+        text[np.cumsum(edge, dtype=np.int8)[:-1] > 0] = _SPACE
+        is_space = _IS_SPACE[text]
+        ends = np.flatnonzero(~is_space & np.r_[is_space[1:], True]) + 1
+    if len(ends) != len(starts):
+        raise MeshRefused(Reason.NOT_A_MESH)
+    inside = np.flatnonzero(~is_space)
+    digit = _DIGIT[text[inside]]
+    if (text[inside] == ord("-")).any():
+        values = _numbers(text.tobytes(), len(starts))  # negative indices: parse as text
+        if not np.array_equal(values, np.round(values)):
+            raise MeshRefused(Reason.NOT_A_MESH)
+    else:
+        if (digit < 0).any() or (ends - starts > 15).any():
+            raise MeshRefused(Reason.NOT_A_MESH)
+        token = np.repeat(np.arange(len(starts)), ends - starts)
+        place = ends[token] - 1 - inside
+        weights = digit * _POW10[place]
+        values = np.bincount(token, weights=weights, minlength=len(starts)).astype(np.float64)
+    line_of_corner = np.searchsorted(np.flatnonzero(text == _LF), starts)
+    per_line = np.bincount(line_of_corner, minlength=len(lengths))
+    return values.astype(np.int64), per_line
+
+
+def _numbers(text: bytes, expected: int | None) -> NDArray[np.float64]:
+    """Whitespace-separated numbers (exactly `expected` of them), else the file is no mesh."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(text, sep=" ") if text.strip() else np.zeros(0)
+        except (ValueError, DeprecationWarning) as exc:
+            raise MeshRefused(Reason.NOT_A_MESH) from exc
+    if expected is not None and len(values) != expected:
+        raise MeshRefused(Reason.NOT_A_MESH)
+    return values
+
+
+def _read_obj_lines(path: Path, max_triangles: int) -> trimesh.Trimesh:
     vertices: list[list[float]] = []
     tris: list[list[int]] = []
     try:
@@ -420,19 +595,41 @@ class Geometry:
     normals: NDArray[np.float64]
     areas: NDArray[np.float64]
     centres: NDArray[np.float64]
+    #: Twice the area along the normal (the edges' cross product), per face.
+    cross: NDArray[np.float64]
+    lower_mm: NDArray[np.float64]
+    upper_mm: NDArray[np.float64]
 
     @classmethod
     def of(cls, mesh: trimesh.Trimesh) -> Geometry:
-        tris = np.asarray(mesh.vertices, dtype=np.float64)[mesh.faces]
-        cross = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
-        norm = np.linalg.norm(cross, axis=1)
+        vertices = np.asarray(mesh.vertices, dtype=np.float64)
+        tris = np.take(vertices, np.asarray(mesh.faces), axis=0)
+        t0, t1, t2 = tris[:, 0], tris[:, 1], tris[:, 2]
+        cross = np.cross(t1 - t0, t2 - t0)
+        norm = np.sqrt(np.einsum("ij,ij->i", cross, cross))
         normals = cross / np.where(norm > 0, norm, 1.0)[:, None]
-        return cls(tris, normals, norm / 2.0, tris.mean(axis=1))
+        is_used = np.zeros(len(vertices), dtype=bool)
+        is_used[np.asarray(mesh.faces).reshape(-1)] = True
+        used = vertices if is_used.all() else vertices[is_used]
+        return cls(
+            tris,
+            normals,
+            norm / 2.0,
+            (t0 + t1 + t2) / 3.0,
+            cross,
+            used.min(axis=0),
+            used.max(axis=0),
+        )
 
     @property
     def signed_volume(self) -> float:
-        t = self.triangles
-        return float(np.einsum("ij,ij->", t[:, 0], np.cross(t[:, 1], t[:, 2])) / 6.0)
+        # t0 · (t1 × t2) equals t0 · ((t1 - t0) × (t2 - t0)): the cross product is reused.
+        return float(np.einsum("ij,ij->", self.triangles[:, 0], self.cross) / 6.0)
+
+    @property
+    def size_mm(self) -> tuple[float, float, float]:
+        x, y, z = (float(v) for v in self.upper_mm - self.lower_mm)
+        return (x, y, z)
 
 
 def check_mesh(
@@ -451,9 +648,12 @@ def check_mesh(
     n = np.int64(max(len(mesh.vertices), 1))
     a = faces.reshape(-1)
     b = faces[:, [1, 2, 0]].reshape(-1)
-    directed = a * n + b
-    undirected = np.minimum(a, b) * n + np.maximum(a, b)
-    edge_counts = _run_lengths(undirected)
+    # One sort serves both edge checks: the undirected edge, with its direction in the low bit.
+    keys = (np.minimum(a, b) * n + np.maximum(a, b)) * 2 + (a > b)
+    keys.sort()
+    edges = keys >> 1
+    starts = np.flatnonzero(np.r_[True, edges[1:] != edges[:-1]])
+    edge_counts = np.diff(np.r_[starts, len(edges)])
     open_edges = int((edge_counts == 1).sum())
     shared_too_often = int((edge_counts > 2).sum())
     is_manifold = shared_too_often == 0
@@ -464,18 +664,15 @@ def check_mesh(
         findings.append(Finding(Reason.NOT_MANIFOLD, {"edges": shared_too_often}))
     volume = geo.signed_volume
     # Consistent winding: every edge is walked once each way, so no directed edge repeats.
-    directed.sort()
-    is_consistent = not bool((directed[1:] == directed[:-1]).any())
+    is_consistent = not bool((keys[1:] == keys[:-1]).any())
     if is_watertight and is_consistent and volume < 0:
         findings.append(Finding(Reason.INVERTED_NORMALS))
     elif not is_consistent:
         findings.append(Finding(Reason.INCONSISTENT_NORMALS))
-    parts = _count_parts(a, b, int(n))
+    parts = _count_parts(faces, int(n))
     if parts > 1:
         findings.append(Finding(Reason.LOOSE_PARTS, {"parts": parts}))
-    lo = geo.triangles.reshape(-1, 3).min(axis=0)
-    hi = geo.triangles.reshape(-1, 3).max(axis=0)
-    size = tuple(float(x) for x in hi - lo)
+    size = geo.size_mm
     if max(size) < 1.0:
         findings.append(Finding(Reason.TINY, {"size": round(max(size), 2)}))
     thin = thin_wall_fraction(geo, nozzle_mm=nozzle_mm, samples=thin_wall_samples, seed=seed)
@@ -498,7 +695,7 @@ def check_mesh(
         )
     return MeshReport(
         triangles=len(faces),
-        size_mm=(size[0], size[1], size[2]),
+        size_mm=size,
         volume_mm3=abs(volume),
         area_mm2=float(geo.areas.sum()),
         is_watertight=is_watertight,
@@ -511,23 +708,28 @@ def check_mesh(
     )
 
 
-def _run_lengths(keys: NDArray[np.int64]) -> NDArray[np.int64]:
-    """How often each distinct key occurs (sorting; numpy's hash-based unique is slower here)."""
-    ordered = np.sort(keys)
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    return np.diff(np.r_[starts, len(ordered)])
+def _count_parts(faces: NDArray[np.int64], n: int) -> int:
+    """Connected parts: components of the graph joining each face to its three corners.
 
-
-def _count_parts(a: NDArray[np.int64], b: NDArray[np.int64], n: int) -> int:
-    from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+    That graph is already in compressed-row form (three corners per face), so nothing is sorted.
+    """
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
     from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 
+    count = len(faces)
+    corners = faces.reshape(-1)
+    indptr = np.concatenate(
+        [np.arange(0, 3 * count + 1, 3, dtype=np.int32), np.full(n, 3 * count, dtype=np.int32)]
+    )
+    indices = (corners + count).astype(np.int32)
+    graph = csr_matrix(
+        (np.ones(3 * count, dtype=np.int8), indices, indptr), shape=(count + n, count + n)
+    )
+    components, _labels = connected_components(graph, directed=True, connection="weak")
     used = np.zeros(n, dtype=bool)
-    used[a] = True
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
-    count, _labels = connected_components(graph, directed=False)
+    used[corners] = True
     # Vertices no face uses would each count as a part.
-    return int(count - (n - used.sum()))
+    return int(components - (n - used.sum()))
 
 
 def fits_volume(size: Sequence[float], volume: BuildVolume) -> bool:
@@ -600,21 +802,44 @@ def suggest_orientation(
         candidates.extend(hull.equations[np.argsort(-hull_areas)[:6], :3])
     except (QhullError, ValueError):
         pass  # flat or tiny: the axis directions remain
-    cos_limit = np.cos(np.radians(overhang_deg))
+    directions = np.array(candidates, dtype=np.float64)
+    directions /= np.linalg.norm(directions, axis=1)[:, None]
+    cos_limit = float(np.cos(np.radians(overhang_deg)))
     scale = float(np.sqrt(geo.areas.sum()))
-    best: tuple[float, NDArray[np.float64], float] | None = None
-    for d in candidates:
-        d = d / np.linalg.norm(d)
-        depth = geo.centres @ d  # larger is lower once `d` points down
-        facing_down = geo.normals @ d > cos_limit
-        on_plate = depth > depth.max() - 0.2
-        overhang = float(geo.areas[facing_down & ~on_plate].sum())
-        height = float(depth.max() - depth.min())
-        score = overhang + 0.05 * height * scale
-        if best is None or score < best[0] - 1e-9:
-            best = (score, d, overhang)
-    assert best is not None
-    return best[1], best[2]
+    faces = np.arange(len(geo.areas))
+    if len(faces) > ORIENT_SAMPLE:
+        # A large mesh chooses on a sample of its faces (the overhang estimated by area), then
+        # measures the chosen pose's overhang on every face.
+        faces = np.random.default_rng(0).integers(0, len(geo.areas), ORIENT_SAMPLE)
+    overhangs, heights = _overhangs(geo, faces, directions, cos_limit)
+    scores = overhangs + 0.05 * heights * scale
+    # The first of equal scores (within rounding) wins, as the axis directions come first.
+    best = int(np.flatnonzero(scores < scores.min() + 1e-9)[0])
+    if len(faces) < len(geo.areas):
+        overhangs, _ = _overhangs(geo, None, directions[best : best + 1], cos_limit)
+        return directions[best], float(overhangs[0])
+    return directions[best], float(overhangs[best])
+
+
+def _overhangs(
+    geo: Geometry,
+    faces: NDArray[np.int64] | None,
+    directions: NDArray[np.float64],
+    cos_limit: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per direction: the overhanging area of `faces` (all when None, else scaled up from the
+    sample) and the height of the pose."""
+    if faces is None:
+        centres, normals, areas = geo.centres, geo.normals, geo.areas
+    else:
+        centres = np.take(geo.centres, faces, axis=0)
+        normals = np.take(geo.normals, faces, axis=0)
+        areas = geo.areas[faces] * (len(geo.areas) / len(faces))
+    depth = centres @ directions.T  # larger is lower once a direction points down
+    facing_down = (normals @ directions.T) > cos_limit
+    lowest, highest = depth.max(axis=0), depth.min(axis=0)
+    on_plate = depth > lowest - 0.2
+    return areas @ (facing_down & ~on_plate), lowest - highest
 
 
 def orient(mesh: trimesh.Trimesh, down: Sequence[float]) -> trimesh.Trimesh:

@@ -41,7 +41,10 @@ from saram.making.models.machines import (
     StockReason,
 )
 from saram.making.models.printing import (
+    DeviceBudget,
     DeviceRequest,
+    Discount,
+    DiscountBasis,
     Funding,
     JobStatus,
     PrinterLink,
@@ -68,7 +71,10 @@ __all__ = [
     "CourseSession",
     "CreditEntry",
     "CreditReason",
+    "DeviceBudget",
     "DeviceRequest",
+    "Discount",
+    "DiscountBasis",
     "Enrolment",
     "EnrolmentStatus",
     "Event",

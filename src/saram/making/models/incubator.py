@@ -86,6 +86,8 @@ class CreditReason(models.TextChoices):
     GRANT = "grant", _("크레딧 지급")
     RESERVATION = "reservation", _("장비 예약 사용")
     REFUND = "refund", _("예약 취소 환급")
+    PRINT_JOB = "print_job", _("출력 의뢰 사용")
+    PRINT_REFUND = "print_refund", _("출력 의뢰 취소 환급")
 
 
 class CreditEntry(models.Model):
@@ -98,6 +100,9 @@ class CreditEntry(models.Model):
     reason = models.CharField(_("사유"), max_length=20, choices=CreditReason.choices)
     reservation = models.ForeignKey(
         "making.Reservation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    print_job = models.ForeignKey(
+        "making.PrintJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="credits"
     )
 
     class Meta:

@@ -47,11 +47,86 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("출력 실패")
     DELIVERED = "delivered", _("전달 완료")
     REFUSED = "refused", _("접수 불가")
+    CANCELLED = "cancelled", _("취소")
 
 
 class Funding(models.TextChoices):
     CITIZEN = "citizen", _("본인 부담")
     WELFARE = "welfare", _("복지 예산")
+
+
+class DiscountBasis(models.TextChoices):
+    PUPIL = "pupil", _("초·중·고 학생")
+    INCUBATOR = "incubator", _("창업보육 입주기업")
+
+
+class Layer(models.TextChoices):
+    LAW = "law", _("법령")
+    CITY = "city", _("시 정책")
+
+
+class Discount(models.Model):
+    """A discount in force on print quotes: who qualifies, how much, and on what authority.
+
+    Pupils: `rate_percent` of the material and machine charges, for a requester whose declared
+    birth year puts them at school age (checked with the student card at pickup). Incubator
+    tenants: the machine time their machine-hour credits cover, at `rate_percent` of its charge,
+    the minutes drawn from the tenant's credit ledger when the quote is accepted.
+    """
+
+    basis = models.CharField(_("대상"), max_length=20, choices=DiscountBasis.choices)
+    name = models.CharField(_("이름"), max_length=80)
+    name_en = models.CharField(_("영문 이름"), max_length=80)
+    rate_percent = models.PositiveSmallIntegerField(_("할인율(%)"))
+    min_age = models.PositiveSmallIntegerField(_("최소 나이(연 나이)"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("최대 나이(연 나이)"), null=True, blank=True)
+    layer = models.CharField(_("구분"), max_length=4, choices=Layer.choices, default=Layer.CITY)
+    source = models.CharField(_("근거"), max_length=200)
+    is_uncertain = models.BooleanField(_("확인 필요"), default=True)
+    valid_from = models.DateField(_("시행일"))
+    valid_until = models.DateField(_("종료일"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("출력 요금 할인")
+        verbose_name_plural = _("출력 요금 할인")
+        ordering = ["basis", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_percent__lte=100), name="discount_rate_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ko").startswith("en") else self.name
+
+
+class DeviceBudget(models.Model):
+    """The welfare programme's yearly budget for assistive devices, for one dong or (no dong)
+    the city-wide pool that dongs without their own budget draw on."""
+
+    year = models.PositiveSmallIntegerField(_("연도"))
+    dong = models.ForeignKey(
+        "core.Dong", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount_krw = models.BigIntegerField(_("예산(원)"))
+    layer = models.CharField(_("구분"), max_length=4, choices=Layer.choices, default=Layer.CITY)
+    source = models.CharField(_("근거"), max_length=200)
+
+    class Meta:
+        verbose_name = _("보조기구 예산")
+        verbose_name_plural = _("보조기구 예산")
+        ordering = ["-year", "dong__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "dong"], name="device_budget_one_per_dong"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(dong=None), name="device_budget_one_city_pool"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gte=0), name="device_budget_not_negative"
+            ),
+        ]
 
 
 class PrintJob(models.Model):
@@ -87,6 +162,16 @@ class PrintJob(models.Model):
     setup_krw = models.BigIntegerField(default=0)
     discount_krw = models.BigIntegerField(default=0)
     discount_reason = models.CharField(max_length=40, blank=True)
+    discount = models.ForeignKey(
+        Discount, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Declared at upload for the pupil discount (school age by birth year; card shown at pickup).
+    pupil_birth_year = models.PositiveSmallIntegerField(_("학생 출생 연도"), null=True, blank=True)
+    # Machine minutes the quote covers with an incubator tenant's credits (drawn on acceptance).
+    credit_tenant = models.ForeignKey(
+        "making.Tenant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credit_minutes = models.PositiveIntegerField(default=0)
     vat_krw = models.BigIntegerField(default=0)
     total_krw = models.BigIntegerField(default=0)
     quote_valid_until = models.DateField(null=True, blank=True)

@@ -27,7 +27,6 @@ from saram.making.engine.mesh import BuildVolume, Geometry, MeshRefused, check_m
 from saram.making.engine.slicer import SliceError, SliceSettings, slice_model
 from saram.making.models import (
     DeviceRequest,
-    Founder,
     Funding,
     JobStatus,
     Machine,
@@ -38,6 +37,7 @@ from saram.making.models import (
     StockReason,
 )
 from saram.making.printers import OctoPrint, PrinterError, State
+from saram.making.services import print_charges as charges
 from saram.making.services._common import notify, require
 from saram.making.services.stock import withdraw_stock
 
@@ -45,9 +45,7 @@ FORMATS = (".stl", ".obj", ".3mf")
 LAYER_HEIGHTS = (Decimal("0.10"), Decimal("0.15"), Decimal("0.20"), Decimal("0.30"))
 
 # The centre's charges (city policy, 3D프린팅 센터 이용요금 규정; uncertain: demo figures).
-SETUP_FEE_KRW = 3_000
-FOUNDER_MACHINE_DISCOUNT = Decimal("0.5")  # incubator tenants: half the machine time
-VAT_RATE = Decimal("0.10")  # 부가가치세법 제30조: 10 %, included in the total
+# The setup fee and VAT live in print_charges with the discounts.
 QUOTE_VALID_DAYS = 14
 
 DEVICE_NAMES = {
@@ -157,8 +155,11 @@ def submit_model(
     quantity: int,
     now: dt.datetime,
     funding: str = Funding.CITIZEN,
+    pupil_birth_year: int | None = None,
 ) -> PrintJob:
-    """Store an uploaded model, check it and estimate it at once; refuse what cannot print."""
+    """Store an uploaded model, check it and estimate it at once; refuse what cannot print.
+
+    `pupil_birth_year`, declared by a pupil, asks for the pupil discount on the quote."""
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
@@ -173,6 +174,8 @@ def submit_model(
         raise SaramError("print_bad_quantity")
     if not material.is_active:
         raise SaramError("print_material_inactive", material=str(material))
+    if pupil_birth_year is not None and not 1900 < pupil_birth_year <= now.year:
+        raise SaramError("print_bad_birth_year", year=pupil_birth_year)
     job = PrintJob(
         requester=by,
         created_at=now,
@@ -183,6 +186,7 @@ def submit_model(
         infill_percent=infill_percent,
         quantity=quantity,
         funding=funding,
+        pupil_birth_year=pupil_birth_year,
     )
     # FileField.save streams the upload's chunks to disk; nothing is held in memory.
     job.model_file.save(f"model{suffix}", upload, save=False)
@@ -283,58 +287,78 @@ def run_slice(job_id: int, *, now: dt.datetime, timeout_s: float = 300.0) -> Pri
     quote_job(job=job, now=now)
     if job.funding == Funding.WELFARE:
         # Charged to the welfare programme's budget: the requesting officer's request stands as
-        # the acceptance, so the job joins the queue at once.
-        job.status = JobStatus.ACCEPTED
-        job.accepted_at = now
-        job.due_on = (now + dt.timedelta(days=7)).date()
-        job.save(update_fields=["status", "accepted_at", "due_on"])
+        # the acceptance, so the job joins the queue at once, unless the sliced quote no longer
+        # fits the budget: then it waits (quoted, with the reason) for the officer.
+        try:
+            with transaction.atomic():
+                _charge_device(job, now=now)
+                job.status = JobStatus.ACCEPTED
+                job.accepted_at = now
+                job.due_on = (now + dt.timedelta(days=7)).date()
+                job.save(update_fields=["status", "accepted_at", "due_on"])
+        except SaramError as exc:
+            # Shown on the job and the case until the budget allows it and the officer accepts.
+            job.failure = {"code": exc.code, "params": exc.as_dict()["params"]}
+            job.save(update_fields=["failure"])
+            notify(user=job.requester, now=now, code="device_held", title=job.title)
     return job
 
 
-def _rate_krw(job: PrintJob) -> int:
-    rates = Machine.objects.filter(
-        accepted_materials=job.material, code__in=job.mesh_check.get("fits", [])
-    ).values_list("hourly_rate_krw", flat=True)
-    return min(rates, default=0)
+def _charge_device(job: PrintJob, *, now: dt.datetime) -> None:
+    device = DeviceRequest.objects.select_related("need__case").get(job=job)
+    charges.charge_to_budget(
+        job=job, dong_id=device.need.case.dong_id, now=now, amount_krw=job.total_krw
+    )
 
 
 def quote_job(*, job: PrintJob, now: dt.datetime) -> PrintJob:
-    """Material + machine time × rate + setup fee, less the discounts in force, VAT shown."""
-    grams = job.sliced_grams if job.sliced_grams is not None else job.estimate_grams
-    seconds = job.sliced_seconds if job.sliced_seconds is not None else job.estimate_seconds
-    material_krw = math.ceil(Decimal(grams or 0) * job.material.price_per_kg_krw / 1000)
-    machine_krw = math.ceil(Decimal(seconds or 0) / 3600 * _rate_krw(job))
-    discount, reason = 0, ""
-    if Founder.objects.filter(user=job.requester).exists():
-        discount, reason = math.floor(machine_krw * FOUNDER_MACHINE_DISCOUNT), "incubator"
-    total = material_krw + machine_krw + SETUP_FEE_KRW - discount
-    job.material_krw = material_krw
-    job.machine_krw = machine_krw
-    job.setup_krw = SETUP_FEE_KRW
-    job.discount_krw = discount
-    job.discount_reason = reason
-    job.total_krw = total
-    job.vat_krw = total - math.floor(Decimal(total) / (1 + VAT_RATE))
+    """Material + machine time × rate + setup fee, less the discount in force, VAT shown."""
+    figures = charges.price(job, now=now)
+    job.material_krw = figures.material_krw
+    job.machine_krw = figures.machine_krw
+    job.setup_krw = figures.setup_krw
+    job.discount_krw = figures.discount_krw
+    job.discount = figures.discount
+    job.discount_reason = figures.discount.basis if figures.discount else ""
+    job.credit_tenant = figures.credit_tenant
+    job.credit_minutes = figures.credit_minutes
+    job.total_krw = figures.total_krw
+    job.vat_krw = figures.vat_krw
     job.quote_valid_until = (now + dt.timedelta(days=QUOTE_VALID_DAYS)).date()
+    job.failure = {}
     job.status = JobStatus.QUOTED
     job.save()
     return job
 
 
 def accept_quote(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
-    """The requester accepts the quote while it holds; the job joins the staff queue."""
-    with transaction.atomic():
-        locked = PrintJob.objects.select_for_update().get(pk=job.pk)
-        if locked.requester_id != by.pk:
-            raise SaramError("print_not_yours")
-        if locked.status != JobStatus.QUOTED:
-            raise SaramError("print_wrong_state", status=locked.get_status_display())
-        if locked.quote_valid_until and now.date() > locked.quote_valid_until:
-            raise SaramError("print_quote_expired", until=str(locked.quote_valid_until))
-        locked.status = JobStatus.ACCEPTED
-        locked.accepted_at = now
-        locked.due_on = (now + dt.timedelta(days=7)).date()
-        locked.save(update_fields=["status", "accepted_at", "due_on"])
+    """The requester accepts the quote while it holds; the job joins the staff queue.
+
+    Incubator credits the quote counts on are drawn from the tenant's ledger now; if the balance
+    has fallen since, the job is quoted again (the citizen sees the new figures) and refused.
+    A device on the welfare budget is accepted only while the budget covers it.
+    """
+    try:
+        with transaction.atomic():
+            locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+            if locked.requester_id != by.pk:
+                raise SaramError("print_not_yours")
+            if locked.status != JobStatus.QUOTED:
+                raise SaramError("print_wrong_state", status=locked.get_status_display())
+            if locked.quote_valid_until and now.date() > locked.quote_valid_until:
+                raise SaramError("print_quote_expired", until=str(locked.quote_valid_until))
+            if locked.funding == Funding.WELFARE:
+                _charge_device(locked, now=now)
+            charges.draw_credits(job=locked, now=now)
+            locked.status = JobStatus.ACCEPTED
+            locked.accepted_at = now
+            locked.due_on = (now + dt.timedelta(days=7)).date()
+            locked.failure = {}
+            locked.save(update_fields=["status", "accepted_at", "due_on", "failure"])
+    except SaramError as exc:
+        if exc.code == "print_credit_changed":
+            quote_job(job=PrintJob.objects.get(pk=job.pk), now=now)
+        raise
     return locked
 
 
@@ -347,6 +371,23 @@ def decline_quote(*, by: Any, job: PrintJob) -> PrintJob:
             raise SaramError("print_wrong_state", status=locked.get_status_display())
         locked.status = JobStatus.DECLINED
         locked.save(update_fields=["status"])
+    return locked
+
+
+def cancel_job(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
+    """The requester (or staff) withdraws an accepted job before it prints; credits come back."""
+    with transaction.atomic():
+        locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+        if locked.requester_id != by.pk:
+            require(by, Can.MANAGE_MAKING)
+        if locked.status not in (JobStatus.ACCEPTED, JobStatus.INTERRUPTED):
+            raise SaramError("print_not_cancellable", status=locked.get_status_display())
+        locked.status = JobStatus.CANCELLED
+        locked.finished_at = now
+        locked.save(update_fields=["status", "finished_at"])
+        charges.return_credits(job=locked, now=now)
+        if locked.requester_id != by.pk:
+            notify(user=locked.requester, now=now, code="print_cancelled", title=locked.title)
     return locked
 
 
@@ -526,6 +567,8 @@ def fail_print(*, by: Any, job: PrintJob, reason: str, now: dt.datetime) -> Prin
         locked.finished_at = now
         locked.failure = {"code": "print_failed_by_staff", "params": {"reason": reason[:200]}}
         locked.save(update_fields=["status", "finished_at", "failure"])
+        # Nothing was delivered: the machine time is not charged to the tenant's credits.
+        charges.return_credits(job=locked, now=now)
         notify(user=locked.requester, now=now, code="print_failed", title=locked.title)
     return locked
 
@@ -594,6 +637,11 @@ def request_device(
             requested_at=now,
             consent_at=now,
             job=job,
+        )
+        # The estimate's price must fit the budget now; the sliced quote is checked again.
+        estimate = charges.price(job, now=now)
+        charges.charge_to_budget(
+            job=job, dong_id=need.case.dong_id, now=now, amount_krw=estimate.total_krw
         )
         request_slice(by=by, job=job)
     return device

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from saram.making.engine.devices import DESIGNS
-from saram.making.models import DeviceRequest
+from saram.making.models import DeviceRequest, JobStatus
+from saram.making.presenters_printing import budget_rows, failure_text
 from saram.making.selectors_printing import printable_materials
+from saram.making.services import print_charges
 from saram.making.services.printing import DEVICE_NAMES, PARAMETER_NAMES
 
 register = template.Library()
@@ -34,8 +37,11 @@ def case_devices(context: dict[str, Any], case: Any) -> dict[str, Any]:
         }
         for d in DESIGNS.values()
     ]
+    now = timezone.now()
+    budget = print_charges.budget_for(dong_id=case.dong_id, year=timezone.localdate().year)
     return {
         "case": case,
+        "budget": budget_rows([print_charges.budget_use(budget, now=now)])[0] if budget else None,
         "requests": [
             {
                 "name": DEVICE_NAMES.get(r.design, r.design),
@@ -43,6 +49,9 @@ def case_devices(context: dict[str, Any], case: Any) -> dict[str, Any]:
                 "status": r.job.get_status_display(),
                 "total_krw": r.job.total_krw,
                 "requested_at": r.requested_at,
+                "job_id": r.job_id,
+                # Held: the sliced quote did not fit the budget; the officer accepts it later.
+                "held": failure_text(r.job) if r.job.status == JobStatus.QUOTED else "",
             }
             for r in requests
         ],
