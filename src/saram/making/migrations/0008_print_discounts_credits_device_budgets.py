@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_roles_welfare_supervisor_incubator_manager'),
-        ('making', '0006_device_requests'),
+        ('making', '0007_machine_retired_on'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_roles_welfare_supervisor_incubator_manager'),
-        ('welfare', '0005_case_work_consent_transfer_help_requests_offline_sync'),
+        ('welfare', '0006_death_record_and_move_tasks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
