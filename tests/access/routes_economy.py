@@ -110,9 +110,11 @@ ROUTES: dict[str, dict[str, set[str]]] = {
         "GET": {"city_admin", "procurement_officer", "social_economy_officer"}
     },
     "economy:local_share": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
+    # Every reader plans lots on the page; saving them as a plan is procurement's
+    # (save_lot_plan requires Can.MANAGE_ECONOMY).
     "economy:lot_planner": {
         "GET": {"city_admin", "procurement_officer", "social_economy_officer"},
-        "POST": {"city_admin", "procurement_officer", "social_economy_officer"},
+        "POST": MANAGERS,
     },
     "economy:multiplier": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
     "economy:ocds_export": {"GET": {"city_admin", "procurement_officer", "social_economy_officer"}},
