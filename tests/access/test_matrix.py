@@ -39,6 +39,7 @@ from .matrix import (
     body_text,
     classification,
     classification_file,
+    classification_modules,
     fill,
     page_routes,
     param_examples,
@@ -239,6 +240,13 @@ def unclassified_message(missing: list[tuple[str, str]], classified: dict[str, A
         else:
             pairs = ", ".join(f'"{m}": {{...}}' for m in sorted(methods, key=METHODS.index))
             lines.append(f'  {where}:  "{key}": {{{pairs}}},')
+    walked = {
+        f"tests/access/routes_{app}.py": module.WALKED_BY
+        for app, module in classification_modules().items()
+        if getattr(module, "WALKED_BY", "")
+    }
+    for where in sorted({classification_file(key) for key in by_key} & set(walked)):
+        lines.append(f"  ({where}'s routes are walked by {walked[where]}: add the route there too)")
     lines += [
         "",
         "Roles: " + ", ".join(f'"{r}"' for r in ROLES) + ' ("anonymous": a public route).',
