@@ -49,9 +49,7 @@ from .matrix import (
     watched_writes,
 )
 
-# One process walks the whole matrix (scripts/test runs pytest with `--dist loadgroup`), so the
-# world is built once per leg rather than once per worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access-matrix")]
+pytestmark = pytest.mark.django_db
 
 REFUSED = frozenset({401, 403, 404})
 # The API validates a request before its handler runs (422), and a service refuses with a domain
