@@ -118,6 +118,26 @@ def _welfare(world: World) -> None:
     )
     referral = referrals.refer(by=officer, case=case, resource=resource, now=NOW)
     world.extra.update(case=case, need=need, action=action)
+    # The team lead works this case beside the officer (and so reads its notes), and has a visit
+    # of their own in dong A, of a resident who is not the member's.
+    supervisor = world.users[Role.WELFARE_SUPERVISOR.value]
+    case.workers.add(supervisor)
+    own = (
+        Assignment.objects.filter(dong=world.dong_a)
+        .exclude(pk__in=[mine.pk, *([theirs.pk] if theirs else [])])
+        .exclude(person_id=mine.person_id)
+        .order_by("pk")
+        .first()
+    )
+    assert own is not None, "the demo has a single visit in dong A"
+    Assignment.objects.filter(pk=own.pk).update(
+        assignee=supervisor,
+        status="open",
+        reached_at=None,
+        reached_on=None,
+        resolved_at=None,
+        outcome="",
+    )
     visits.report_concern(
         by=member, name="걱정", address="어딘가", description="요즘 안 보입니다", now=NOW
     )
@@ -176,15 +196,21 @@ def _welfare(world: World) -> None:
     )
     world.extra["files"] = list(review._paths(key))
     world.extra["imports"] = imports
+    lead = Role.WELFARE_SUPERVISOR.value
     world.assigned["welfare.Assignment"] = {
         Role.COMMITTEE_MEMBER.value: mine.pk,
         **({Role.WELFARE_OFFICER.value: theirs.pk} if theirs else {}),
+        lead: own.pk,
     }
-    world.assigned["welfare.Case"] = {Role.WELFARE_OFFICER.value: case.pk}
-    world.assigned["welfare.Referral"] = {Role.WELFARE_OFFICER.value: referral.pk}
+    world.assigned["welfare.Case"] = {Role.WELFARE_OFFICER.value: case.pk, lead: case.pk}
+    world.assigned["welfare.Referral"] = {
+        Role.WELFARE_OFFICER.value: referral.pk,
+        lead: referral.pk,
+    }
     world.assigned["core.Person"] = {
         Role.WELFARE_OFFICER.value: mine.person_id,
         Role.COMMITTEE_MEMBER.value: mine.person_id,
+        lead: mine.person_id,
     }
 
 

@@ -126,6 +126,17 @@ def classification() -> dict[str, dict[str, frozenset[str]]]:
     return merged
 
 
+def classification_file(key: str) -> str:
+    """The file that classifies a route: its namespace's (`welfare:cases`) or API prefix's
+    (`/api/welfare/...`) routes_<app>.py, core's for the rest."""
+    if key.startswith("/api/"):
+        app = key.removeprefix("/api/").split("/", 1)[0]
+    else:
+        app = key.split(":", 1)[0] if ":" in key else "core"
+    name = f"routes_{app}.py" if (HERE / f"routes_{app}.py").exists() else "routes_core.py"
+    return f"tests/access/{name}"
+
+
 def walked_elsewhere() -> frozenset[str]:
     """Routes whose app walks them with its own matrix (`WALKED_BY` in its routes file: every
     route × method × role there, refused writes included); they must still be classified here."""
@@ -147,9 +158,17 @@ def param_examples() -> dict[str, Any]:
 
 
 def param_sources() -> dict[str, Any]:
+    """PARAMS of every app merged; a key two apps define differently would fill one app's
+    routes with the other's rows, so it fails here (use "<route key> <name>" for one route)."""
     sources: dict[str, Any] = {}
-    for module in classification_modules().values():
-        sources.update(getattr(module, "PARAMS", {}))
+    owner: dict[str, str] = {}
+    for app, module in classification_modules().items():
+        for key, source in getattr(module, "PARAMS", {}).items():
+            assert key not in sources or sources[key] == source, (
+                f"PARAMS key '{key}' is defined by routes_{owner[key]}.py and routes_{app}.py: "
+                f'key one of them by route instead, as "<route key> <{key}>"'
+            )
+            sources[key], owner[key] = source, app
     return sources
 
 
@@ -242,17 +261,23 @@ def citywide(source: str, count: int = 2) -> Callable[[World, str], tuple[list[A
 
 def fill(route: Route, world: World, sources: dict[str, Any], role: str) -> list[tuple[str, str]]:
     """Concrete URLs for a route with where their rows lie (INSIDE, OUTSIDE_AREA, OTHERS_OWN).
-    No parameter: one URL, inside. A parameter is looked up by the path segment before it
-    first ("outreach" in `outreach/<code>/`), then by its name."""
+    No parameter: one URL, inside. A parameter is looked up by "<route key> <name>" first (one
+    route's own rows), then by the path segment before it ("outreach" in `outreach/<code>/`),
+    then by its name."""
     urls: list[tuple[str, str]] = [("/" + route.path.lstrip("/"), INSIDE)]
     for placeholder, name, before in route.params:
-        source = sources.get(before) or sources.get(name)
+        source = sources.get(f"{route.key} <{name}>") or sources.get(before) or sources.get(name)
+        where = classification_file(route.key)
         assert source is not None, (
-            f"{route.key}: say which rows fill <{name}> (after '{before}/') in the PARAMS of "
-            "tests/access/routes_<app>.py"
+            f"{route.key}: say which rows fill <{name}> in {where}: add to its PARAMS "
+            f'"{before}": "<app>.<Model>" (or "<app>.<Model>:<field>", or a function of the '
+            "world and the role returning (inside, outside) values; see tests/access/matrix.py)"
         )
         inside, outside, kind = ids_for(world, source, role)
-        assert inside or outside, f"{route.key}: the world has no row for <{name}> ({source})"
+        assert inside or outside, (
+            f"{route.key}: the world has no row for <{name}> ({source}): make one inside dong A "
+            f"and one outside it in populate(world) of {where}"
+        )
         urls = [
             (u.replace(placeholder, v, 1), where if where != INSIDE else v_where)
             for u, where in urls

@@ -25,14 +25,48 @@ def populate(world: Any) -> None:
 
     for user in world.users.values():
         Job.objects.create(kind="people", label="matrix", created_by=user)
-        Job.objects.create(kind="economy.ledger", label="matrix", created_by=user)
+        _rejected_import(
+            world, Job.objects.create(kind="economy.ledger", label="matrix", created_by=user)
+        )
     stranger = get_user_model().objects.create_user(username="matrix-stranger")
     _duplicate_case(world)
     from saram.core.tokens import issue_token
 
     for user in [*world.users.values(), stranger]:
         issue_token(user=user, name="matrix")
-    Job.objects.create(kind="economy.ledger", label="matrix: someone else's", created_by=stranger)
+    _rejected_import(
+        world,
+        Job.objects.create(
+            kind="economy.ledger", label="matrix: someone else's", created_by=stranger
+        ),
+    )
+
+
+def _rejected_import(world: Any, job: Any) -> None:
+    """The job's import refused by the job runner with a row error, its error file kept, so
+    its owner may download it and anyone else gets 404 for the same file."""
+    from saram.core.engine.tabular import Problem
+    from saram.core.errors import RowError, SaramError
+    from saram.core.imports import review
+    from saram.core.services import jobs
+
+    def refuse(job: Any) -> dict[str, Any]:
+        code = Problem.CELL_TOO_LONG.value
+        raise SaramError(
+            code, limit=20, row_errors=[RowError(2, "금액", code=code, params={"limit": 20})]
+        )
+
+    jobs.run_job(str(job.pk), refuse)
+    job.refresh_from_db()
+    assert job.result.get("has_review"), "the job runner kept no error file"
+    world.extra.setdefault("files", []).extend(review._paths(str(job.pk)))
+
+
+def _import_kinds(world: Any, role: str) -> tuple[list[str], list[str]]:
+    """Registered import kinds (a template holds no data, so there is no outside)."""
+    from saram.core.imports import templates
+
+    return sorted(templates._SPECS)[:2], []
 
 
 # Every signed-in role (areas, organisations and one's own jobs are open to all of them).
@@ -88,6 +122,8 @@ PARAMS: dict[str, Any] = {
     "org_id": citywide("core.Organisation"),
     "job_id": _jobs,
     "duplicates": citywide("core.DuplicateCase", 1),
+    # `imports/<kind>/template.xlsx`: "imports" alone is economy's ledger imports.
+    "import_template <kind>": _import_kinds,
 }
 
 # 맞춤형복지팀장 works as an officer of the dong: wherever an officer may go, so may the team lead.

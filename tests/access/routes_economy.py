@@ -109,7 +109,7 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     **{key: {"GET": REGISTRY, "POST": REGISTRY} for key in _REGISTRY_FORMS},
     "/api/economy/ledger/imports": {"GET": READERS, "POST": MANAGERS},
     "economy:ledger_job": {"GET": EVERYONE},  # one's own jobs only: another's is 404
-    "economy:lot_planner": {"GET": READERS, "POST": READERS},
+    "economy:lot_planner": {"GET": READERS, "POST": MANAGERS},  # saving a plan is procurement's
     "economy:plan_detail": {"GET": READERS, "POST": MANAGERS},
     "economy:policy_version_delete": {"POST": {"city_admin"}},
     "economy:policy_version_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},

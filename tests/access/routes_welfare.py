@@ -1,5 +1,6 @@
 """Who may use welfare's pages and API: role values of `saram.core.models.Role`, or "anonymous"."""
 
+from pathlib import Path
 from typing import Any
 
 from saram.core.models import Role
@@ -91,7 +92,11 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "welfare:model_use": {"POST": {"city_admin"}},
     "welfare:model_points": {"POST": {"city_admin"}},
     # The funnel, 긴급 alerts, printed lists and members without a login (#12).
-    "welfare:funnel": {"GET": {"welfare_officer", "city_admin"}},
+    # A dong's funnel is read by whoever reads its coverage (coverage_dong_for); only officers
+    # of the dong see who is at each step.
+    "welfare:funnel": {
+        "GET": {"city_admin", "procurement_officer", "social_economy_officer", "welfare_officer"}
+    },
     "welfare:alerts": {"GET": {"welfare_officer", "city_admin"}},
     "welfare:alert_detail": {
         "GET": {"welfare_officer", "city_admin"},
@@ -211,9 +216,7 @@ PARAMS: dict[str, Any] = {
     "alerts": "welfare.Alert",
     "approvals": "welfare.CaseApproval",
     "conflicts": "welfare.SyncConflict",
-    "consents": "welfare.Consent",
     "help-requests": "welfare.HelpRequest",
-    "transfers": "welfare.Transfer",
     "models": "welfare.LearnedModel",
     "moves": "welfare.MoveTask",
 }
@@ -224,31 +227,39 @@ def populate(world: Any) -> None:
     from django.utils import timezone
 
     from saram.core.models import Person
-    from saram.welfare.models import Alert, AlertReason, MoveTask
+    from saram.welfare.models import Alert, AlertLevel, AlertReason, MoveTask
 
     now = timezone.now()
     _approvals(world, now)
     _learned_model(world, now)
+    _door_and_sync(world, now)
+    # Not a person whose details are a sentinel: the alert of dong A went unanswered up to the
+    # city (which the city administrator then sees), the other stays with its dong's officer.
+    sentinel_people = set(world.assigned.get("core.Person", {}).values())
     people = (
-        Person.objects.filter(dong=world.dong_a).order_by("pk").first(),
+        Person.objects.filter(dong=world.dong_a)
+        .exclude(pk__in=sentinel_people)
+        .order_by("pk")
+        .first(),
         Person.objects.exclude(dong=world.dong_a).order_by("pk").first(),
     )
-    for person in people:
-        if person is not None:
-            MoveTask.objects.create(
-                person=person,
-                dong=person.dong,
-                learned_at=now,
-                learned_by=world.users["welfare_officer"],
-                due_on=now.date(),
-            )
-            Alert.objects.create(
-                dong=person.dong,
-                person=person,
-                raised_at=now,
-                reason=AlertReason.values[0],
-                level_since=now,
-            )
+    for person, level in zip(people, (AlertLevel.CITY, AlertLevel.OFFICER), strict=True):
+        assert person is not None
+        MoveTask.objects.create(
+            person=person,
+            dong=person.dong,
+            learned_at=now,
+            learned_by=world.users["welfare_officer"],
+            due_on=now.date(),
+        )
+        Alert.objects.create(
+            dong=person.dong,
+            person=person,
+            raised_at=now,
+            reason=AlertReason.values[0],
+            level=level,
+            level_since=now,
+        )
 
 
 def _referral(world: Any) -> dict[str, Any]:
@@ -340,3 +351,111 @@ def _learned_model(world: Any, now: Any) -> None:
         is_better=True,
         fitted_at=now,
     )
+
+
+def _transfers(world: Any, role: str) -> tuple[list[int], list[int]]:
+    """A hand-over out of dong A inside (both sides see it); one between two other dongs outside.
+    (The transfer's first dong field is where it comes from, so the default lookup would call a
+    transfer into dong A "outside".)"""
+    from django.db.models import Q
+
+    from saram.welfare.models import Transfer
+
+    a = world.dong_a.pk
+    touching = Q(from_dong_id=a) | Q(to_dong_id=a)
+    rows = Transfer.objects.order_by("pk")
+    inside = rows.filter(touching).values_list("pk", flat=True)[:1]
+    outside = rows.exclude(touching).values_list("pk", flat=True)[:1]
+    return list(inside), list(outside)
+
+
+def _consents(world: Any, role: str) -> tuple[list[int], list[int]]:
+    """Signed consents (with their scan) of a resident of dong A, and of another dong's."""
+    from saram.welfare.models import Consent
+
+    rows = Consent.objects.exclude(scan="").order_by("pk")
+    inside = rows.filter(person__dong=world.dong_a).values_list("pk", flat=True)[:1]
+    outside = rows.exclude(person__dong=world.dong_a).values_list("pk", flat=True)[:1]
+    return list(inside), list(outside)
+
+
+PARAMS["transfers"] = _transfers
+PARAMS["consents"] = _consents
+
+
+def _door_and_sync(world: Any, now: Any) -> None:
+    """For each side of dong A (inside, outside): a signed consent with its scan, a pending
+    transfer of a resident to another dong, a help request from the public door and an offline
+    visit that met an office edit (a sync conflict)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from saram.core.models import Dong, Person
+    from saram.welfare.models import Assignment, Consent, HelpRequest, SyncConflict, Transfer
+
+    officer = world.users["welfare_officer"]
+    member = world.users["committee_member"]
+    today = now.date()
+    # A resident of dong A with no pending transfer, and one of another dong that has an
+    # assignment (so its sync conflict has one too).
+    far_assignment = Assignment.objects.exclude(dong=world.dong_a).order_by("pk").first()
+    near_assignment = Assignment.objects.filter(dong=world.dong_a).order_by("pk").first()
+    assert far_assignment is not None and near_assignment is not None
+    for n, assignment in enumerate((near_assignment, far_assignment)):
+        dong = assignment.dong
+        person = (
+            Person.objects.filter(dong=dong)
+            .exclude(welfare_transfers__status="pending")
+            .order_by("-pk")
+            .first()
+        )
+        assert person is not None
+        consent = Consent(
+            person=person,
+            kind="third_party",
+            scope="서비스 연계",
+            given_on=today,
+            method="signed",
+            recorded_by=officer,
+            recorded_at=now,
+        )
+        consent.scan.save(f"matrix-consent-{n}.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+        consent.save()
+        world.extra.setdefault("files", []).append(Path(consent.scan.path))
+        # Out of dong A to another dong; elsewhere, between two dongs that are not dong A.
+        to_dong = (
+            Dong.objects.filter(city_id=dong.city_id)
+            .exclude(pk__in=[dong.pk, world.dong_a.pk])
+            .order_by("pk")
+            .first()
+        )
+        assert to_dong is not None
+        Transfer.objects.create(
+            person=person,
+            from_dong=dong,
+            to_dong=to_dong,
+            handover_note="인계",
+            opened_by=officer,
+            opened_at=now,
+        )
+        HelpRequest.objects.create(
+            receipt=f"MATRIX{n:04d}",
+            dong=dong,
+            address="어딘가 1",
+            about="neighbour",
+            description="이웃이 요즘 안 보입니다",
+            consented_at=now,
+            received_at=now,
+            due_on=today,
+        )
+        SyncConflict.objects.create(
+            assignment=assignment,
+            dong=dong,
+            client_id=uuid.uuid4(),
+            submitted_by=member,
+            submitted_at=now,
+            payload={"visited_at": now.isoformat(), "outcome": "met", "needs": [], "note": ""},
+            seen_version="matrix-seen",
+            office_version="matrix-office",
+        )

@@ -38,6 +38,8 @@ from .matrix import (
     api_routes,
     body_text,
     classification,
+    classification_file,
+    classification_modules,
     fill,
     page_routes,
     param_examples,
@@ -126,7 +128,7 @@ def test_every_route_and_method_is_classified(world: World) -> None:
             encoding="utf-8",
         )
     missing = sorted(
-        f"{key} {method}"
+        (key, method)
         for key, methods in accepted.items()
         for method in methods
         if method not in classified.get(key, {})
@@ -141,9 +143,7 @@ def test_every_route_and_method_is_classified(world: World) -> None:
         f"\nmatrix routes: {len(accepted)} routes, "
         f"{sum(len(m) for m in accepted.values())} route×method pairs"
     )
-    assert not missing, "routes or methods not classified in tests/access/routes_*.py:\n" + (
-        "\n".join(missing)
-    )
+    assert not missing, unclassified_message(missing, classified)
     assert not stale, "classified but not served (gone, or answering 405):\n" + "\n".join(stale)
 
 
@@ -216,6 +216,44 @@ def test_each_role_reaches_only_what_it_may(world: World, role: str) -> None:
     # Not vacuous: the role does see what it may (the officer its residents, the member the
     # person they visit).
     assert seen == world.visible[role], f"{role} saw {seen}, expected {world.visible[role]}"
+
+
+def unclassified_message(missing: list[tuple[str, str]], classified: dict[str, Any]) -> str:
+    """What to add, and where, for each route or method the resolver or the API schema serves
+    but no `tests/access/routes_<app>.py` classifies (printed when the test fails)."""
+    by_key: dict[str, list[str]] = {}
+    for key, method in missing:
+        by_key.setdefault(key, []).append(method)
+    lines = [
+        f"{len(missing)} route×method pairs are served but not classified. Add each line below "
+        "to ROUTES in the file it names, replacing ... by the roles that may use the route "
+        "with that method (an empty set() when no role may):",
+        "",
+    ]
+    for key, methods in sorted(by_key.items()):
+        where = classification_file(key)
+        if key in classified:
+            for method in methods:
+                lines.append(f'  {where}: in "{key}" add  "{method}": {{...}},')
+        else:
+            pairs = ", ".join(f'"{m}": {{...}}' for m in sorted(methods, key=METHODS.index))
+            lines.append(f'  {where}:  "{key}": {{{pairs}}},')
+    walked = {
+        f"tests/access/routes_{app}.py": module.WALKED_BY
+        for app, module in classification_modules().items()
+        if getattr(module, "WALKED_BY", "")
+    }
+    for where in sorted({classification_file(key) for key in by_key} & set(walked)):
+        lines.append(f"  ({where}'s routes are walked by {walked[where]}: add the route there too)")
+    lines += [
+        "",
+        "Roles: " + ", ".join(f'"{r}"' for r in ROLES) + ' ("anonymous": a public route).',
+        "A route with a parameter also needs its rows: PARAMS (keyed by the path segment "
+        "before the parameter, or its name) and, if the world has none, rows made in "
+        "populate(world) of the same file; see tests/access/matrix.py.",
+        "A method the route should not accept answers 405 (require_POST, require_GET...).",
+    ]
+    return "\n".join(lines)
 
 
 def _refused(role: str, route: Route, response: Any) -> bool:
