@@ -206,4 +206,4 @@ def test_every_role_writes_by_token_and_meets_only_its_own_rules(
     if role == Role.COMMITTEE_MEMBER:
         assert response.status_code == 200
     else:
-        assert response.status_code in (400, 403) and response.json()["code"] == "forbidden"
+        assert response.status_code in (400, 403) and response.json()["code"] == "concern_forbidden"
