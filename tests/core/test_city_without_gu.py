@@ -83,6 +83,10 @@ def test_pages_name_the_kind_and_no_gu(gunsan: City, make_user: Any) -> None:
     assert {d["gu_code"] for d in api} == {None}
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("SARAM_DATABASE_URL")),
+    reason="the demo runs on its own SQLite database whatever the leg: the SQLite leg runs it",
+)
 def test_the_demo_runs_on_a_city_without_gu(tmp_path: Path) -> None:
     """`saram demo --no-serve` on the 군산-like city: migrate, load, residents, every app's demo."""
     env = os.environ | {
