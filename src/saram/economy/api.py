@@ -321,7 +321,7 @@ def check_purchase(request: HttpRequest, payload: Query[PurchaseRequestIn]) -> A
     _require_view(request)
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
-        raise SaramError("economy_unknown_category", code=payload.category)
+        raise SaramError("economy_unknown_category", category=payload.category)
     department = (
         Department.objects.filter(code=payload.department).first() if payload.department else None
     )
@@ -503,7 +503,7 @@ def propose_lots(request: HttpRequest, payload: Query[LotsIn]) -> Any:
     """Lawful lots for a programme's demand in a year; nothing is saved."""
     programme = Programme.objects.filter(code=payload.programme).first()
     if programme is None:
-        raise SaramError("economy_unknown_programme", code=payload.programme)
+        raise SaramError("economy_unknown_programme", programme=payload.programme)
     plan = lots.propose_lots(
         by=request.user,
         programme=programme,

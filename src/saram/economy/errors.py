@@ -94,7 +94,7 @@ register(
         ),
         "rules_refused": _("규칙을 저장하지 않았습니다: %(reasons)s"),
         # API
-        "economy_unknown_category": _("알 수 없는 품목입니다: %(code)s"),
-        "economy_unknown_programme": _("알 수 없는 사업입니다: %(code)s"),
+        "economy_unknown_category": _("알 수 없는 품목입니다: %(category)s"),
+        "economy_unknown_programme": _("알 수 없는 사업입니다: %(programme)s"),
     }
 )
