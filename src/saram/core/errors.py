@@ -227,6 +227,7 @@ register(
         "boundary_bad_kind": gettext_lazy("읍·면·동 구분을 알 수 없습니다 (읍, 면, 동 중 하나)"),
         "out_of_scope": gettext_lazy("%(dong)s 주민을 등록할 권한이 없습니다."),
         "duplicate_rrn": gettext_lazy("이미 등록된 주민등록번호입니다."),
+        "duplicate_case_forbidden": gettext_lazy("중복 등록 건은 시청 관리자가 처리합니다."),
         "bad_field": gettext_lazy("바꿀 수 없는 항목입니다: %(fields)s"),
         "unknown_dong_code": gettext_lazy("알 수 없는 행정동코드입니다."),
         "dong_not_in_scope": gettext_lazy("이 행정동의 주민을 등록할 권한이 없습니다."),

@@ -234,7 +234,7 @@ def resolve_duplicate(*, by: Any, case: DuplicateCase, transfer: bool) -> Duplic
     """Transfer the registered record to the dong that asked for it, or close the case as a
     mistyped number; audited either way."""
     if not scope_of(by).can(Can.CONFIGURE):
-        raise SaramError("forbidden")
+        raise SaramError("duplicate_case_forbidden")
     with transaction.atomic():
         locked = DuplicateCase.objects.select_for_update().get(pk=case.pk)
         if locked.status != DuplicateStatus.OPEN:
