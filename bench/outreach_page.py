@@ -111,7 +111,7 @@ def prepare(args: argparse.Namespace) -> tuple[str, str, int]:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from pages import Client, free_port, login
+    from _common import Client, free_port, login
     from saram import cli
 
     code, name, listed = prepare(args)
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             print("gunicorn did not start", file=sys.stderr)
             return 1
         print(f"gunicorn: {workers} workers × {threads} threads on 127.0.0.1:{port}")
-        cookies = login(port)
+        cookies = login(port, "officer")
         rng = np.random.default_rng(3)
         paths = [
             f"/welfare/outreach/{code}/" + (f"?page={int(p)}" if p > 1 else "")
@@ -169,7 +169,7 @@ def measure(
     port: int, cookies: Any, paths: list[str], clients: int, ok: Callable[[str], bool]
 ) -> tuple[list[float], list[str], float]:
     """Request every path once, by `clients` concurrent sessions; (ms each, failures, wall s)."""
-    from pages import Client
+    from _common import Client
 
     timings: list[float] = []
     failures: list[str] = []
