@@ -39,6 +39,7 @@ from saram.welfare.models import (
     FlaggedPerson,
     LearnedModel,
     MatchReview,
+    Meeting,
     NotListed,
     OutreachEntry,
     Programme,
@@ -648,6 +649,60 @@ def member_for(user: Any, pk: int) -> CommitteeMember:
     found = (
         CommitteeMember.objects.filter(pk=pk, committee__dong__in=committee_dongs_for(user))
         .select_related("committee__dong")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+def committee_of(dong: Dong) -> Committee | None:
+    """The dong's committee (the caller has checked the dong with `committee_dong_for`)."""
+    return Committee.objects.filter(dong=dong).first()
+
+
+def active_member_counts(committees: Any) -> dict[int, int]:
+    """Serving members per dong id of the given committees: one grouped query."""
+    return dict(
+        CommitteeMember.objects.filter(committee__in=committees, left_on__isnull=True)
+        .values_list("committee__dong_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def member_choices(dong: Dong) -> tuple[list[Any], list[Any]]:
+    """What a new member of the dong's committee can be tied to: the dong's organisations and
+    the accounts holding the dong's committee-member role."""
+    from django.contrib.auth import get_user_model
+
+    from saram.core.models import Organisation
+
+    organisations = list(Organisation.objects.filter(dong=dong).order_by("kind", "name"))
+    users = list(
+        get_user_model()
+        .objects.filter(
+            pk__in=RoleAssignment.objects.filter(role=Role.COMMITTEE_MEMBER, dong=dong).values(
+                "user_id"
+            )
+        )
+        .order_by("username")
+    )
+    return organisations, users
+
+
+def organisation_of_dong(dong: Dong, pk: int | None) -> Any:
+    """The dong's organisation with this id, or None (none chosen, or another dong's)."""
+    from saram.core.models import Organisation
+
+    return Organisation.objects.filter(dong=dong, pk=pk or 0).first()
+
+
+def meeting_for(user: Any, pk: int) -> Meeting:
+    """A meeting of a committee the user may see, with its attendees and decisions."""
+    found = (
+        Meeting.objects.filter(pk=pk, committee__dong__in=committee_dongs_for(user))
+        .select_related("committee__dong")
+        .prefetch_related("attendees", "decisions")
         .first()
     )
     if found is None:

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,17 +27,14 @@ from saram.core.access import Can, not_found, scope_of
 from saram.core.engine.identity import mask_name
 from saram.core.errors import SaramError
 from saram.core.imports import review
-from saram.core.models import AuditAction, Organisation
+from saram.core.models import AuditAction
 from saram.core.selectors import current_city
 from saram.core.services import jobs
 from saram.welfare import case_forms, case_selectors, forms, presenters, reasons, selectors
 from saram.welfare.models import (
     AssignmentStatus,
-    Committee,
-    CommitteeMember,
     ConcernStatus,
     ImportStatus,
-    Meeting,
     ModelKind,
     ReviewStatus,
     RoundStatus,
@@ -891,11 +887,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     if not dongs:
         raise not_found()
     found = {c.dong_id: c for c in selectors.committees_for(request.user)}
-    counts = dict(
-        CommitteeMember.objects.filter(committee__in=found.values(), left_on__isnull=True)
-        .values_list("committee__dong_id")
-        .annotate(n=Count("id"))
-    )
+    counts = selectors.active_member_counts(found.values())
     return render(
         request,
         "welfare/committees.html",
@@ -906,7 +898,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.committee_dong_for(request.user, code)
-    committee = Committee.objects.filter(dong=dong).first()
+    committee = selectors.committee_of(dong)
     is_admin = scope_of(request.user).can(Can.CONFIGURE)
     form = forms.CommitteeForm(
         request.POST or None,
@@ -948,25 +940,14 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _member_form(dong: Any, data: Any = None) -> forms.MemberForm:
-    from saram.core.models import Role, RoleAssignment
-
-    users = (
-        get_user_model()
-        .objects.filter(
-            pk__in=RoleAssignment.objects.filter(role=Role.COMMITTEE_MEMBER, dong=dong).values(
-                "user_id"
-            )
-        )
-        .order_by("username")
-    )
-    organisations = Organisation.objects.filter(dong=dong).order_by("kind", "name")
-    return forms.MemberForm(data, organisations=list(organisations), users=list(users))
+    organisations, users = selectors.member_choices(dong)
+    return forms.MemberForm(data, organisations=organisations, users=users)
 
 
 @require_POST
 def member_new(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.committee_dong_for(request.user, code)
-    committee = Committee.objects.filter(dong=dong).first()
+    committee = selectors.committee_of(dong)
     if committee is None or not scope_of(request.user).can(Can.CONFIGURE):
         raise not_found()
     form = _member_form(dong, request.POST)
@@ -978,9 +959,7 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
                 committee=committee,
                 name=data["name"],
                 role=data["role"],
-                organisation=Organisation.objects.filter(
-                    dong=dong, pk=data["organisation"] or 0
-                ).first(),
+                organisation=selectors.organisation_of_dong(dong, data["organisation"]),
                 user=_user(data["user"]),
                 phone=data["phone"],
                 joined_on=data["joined_on"],
@@ -1009,7 +988,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.committee_dong_for(request.user, code)
-    committee = Committee.objects.filter(dong=dong).first()
+    committee = selectors.committee_of(dong)
     if committee is None:
         raise not_found()
     members = list(committee.members.filter(left_on__isnull=True))
@@ -1037,16 +1016,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = (
-        Meeting.objects.filter(
-            pk=pk, committee__dong__in=selectors.committee_dongs_for(request.user)
-        )
-        .select_related("committee__dong")
-        .prefetch_related("attendees", "decisions")
-        .first()
-    )
-    if meeting is None:
-        raise not_found()
+    meeting = selectors.meeting_for(request.user, pk)
     return render(request, "welfare/meeting.html", {"meeting": meeting})
 
 
