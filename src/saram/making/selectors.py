@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -35,6 +35,19 @@ from saram.making.models import (
 def _can(user: Any, *caps: Can) -> bool:
     scope = scope_of(user)
     return any(scope.can(c) for c in caps)
+
+
+_Row = TypeVar("_Row")
+
+
+def _own_or_staff(user: Any, qs: QuerySet[_Row], pk: int) -> _Row:
+    """The row with this id if it is the user's own (the centre's staff: anyone's); else 404."""
+    if not _can(user, Can.MANAGE_MAKING):
+        qs = qs.filter(user=user)
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 # --- Machines and materials ----------------------------------------------------------------------
@@ -125,13 +138,7 @@ def calendar_rows(machine_id: int, start: dt.datetime, end: dt.datetime) -> list
 
 
 def reservation_for(user: Any, pk: int) -> Reservation:
-    qs = Reservation.objects.select_related("machine", "tenant")
-    if not _can(user, Can.MANAGE_MAKING):
-        qs = qs.filter(user=user)
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise not_found()
-    return found
+    return _own_or_staff(user, Reservation.objects.select_related("machine", "tenant"), pk)
 
 
 def reservations_of(user: Any, *, since: dt.datetime) -> QuerySet[Reservation]:
@@ -273,13 +280,7 @@ def enrolment_to_mark(user: Any, pk: int) -> Enrolment:
 
 
 def own_enrolment(user: Any, pk: int) -> Enrolment:
-    qs = Enrolment.objects.select_related("session__course")
-    if not _can(user, Can.MANAGE_MAKING):
-        qs = qs.filter(user=user)
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise not_found()
-    return found
+    return _own_or_staff(user, Enrolment.objects.select_related("session__course"), pk)
 
 
 def enrolments_of(user: Any) -> QuerySet[Enrolment]:
@@ -296,13 +297,9 @@ def certificates_of(user: Any) -> QuerySet[Certificate]:
 
 
 def certificate_for(user: Any, pk: int) -> Certificate:
-    qs = Certificate.objects.select_related("course", "enrolment__session")
-    if not _can(user, Can.MANAGE_MAKING):
-        qs = qs.filter(user=user)
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise not_found()
-    return found
+    return _own_or_staff(
+        user, Certificate.objects.select_related("course", "enrolment__session"), pk
+    )
 
 
 def notices_of(user: Any, *, limit: int = 20) -> QuerySet[Notice]:
@@ -416,13 +413,7 @@ def registrations_to_show(user: Any) -> QuerySet[EventRegistration]:
 
 def own_registration(user: Any, pk: int) -> EventRegistration:
     """One's own event registration (staff: anyone's); others answer 404."""
-    qs = EventRegistration.objects.select_related("event")
-    if not _can(user, Can.MANAGE_MAKING):
-        qs = qs.filter(user=user)
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise not_found()
-    return found
+    return _own_or_staff(user, EventRegistration.objects.select_related("event"), pk)
 
 
 def registered_event_ids(user: Any) -> set[int]:
