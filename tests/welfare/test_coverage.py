@@ -164,7 +164,7 @@ def test_the_administrator_sees_numbers_never_people(
     page = client.get("/welfare/coverage/").content.decode()
     assert '<b id="flagged">1</b>' in page  # the flagged, counted
     api = json.loads(client.get("/api/welfare/coverage").content)
-    assert next(r for r in api if r["dong_code"] == dong.code)["reached_in_sla"] == 1
+    assert next(r for r in api if r["dong_code"] == dong.code)["reached"] == 1
 
 
 def test_an_officer_sees_the_coverage_of_their_dongs_only(
@@ -174,3 +174,37 @@ def test_an_officer_sees_the_coverage_of_their_dongs_only(
     assert client.get(f"/welfare/coverage/{dong.code}/").status_code == 200
     assert client.get(f"/welfare/coverage/{other_dong.code}/").status_code == 404
     assert len(json.loads(client.get("/welfare/coverage.geojson").content)["features"]) == 1
+
+
+def test_the_api_answers_the_funnel_the_pages_show(
+    client_as: Any, officer: Any, dong: Any, make_person: Any, add_signal: Any
+) -> None:
+    people = [make_person(dong) for _ in range(3)]
+    for person in people:
+        add_signal(person, "gas_cut_off")
+    round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY)
+    met, refused, _open = rounds.start_round(
+        by=officer, round_=round_, assignees=[officer], now=NOW
+    )
+    visits.record_visit(by=officer, assignment=met, visited_at=NOW, outcome="met", now=NOW)
+    visits.record_visit(by=officer, assignment=refused, visited_at=NOW, outcome="refused", now=NOW)
+    client = client_as("city_admin")
+    api = json.loads(client.get("/api/welfare/coverage").content)
+    mine = next(r for r in api if r["dong_code"] == dong.code)
+    assert {k: mine[k] for k in ("flagged", "listed", "reached", "pending", "missed")} == {
+        "flagged": 3,
+        "listed": 3,
+        "reached": 1,
+        "pending": 1,
+        "missed": 0,
+    }
+    assert mine["reached_pct"] == 33.3
+    stops = {s["code"]: (s["label"], s["count"]) for s in mine["stops"]}
+    assert stops["refused"] == ("거부", 1) and stops["pending"][1] == 1
+    assert "reached_in_sla" not in mine and "coverage_pct" not in mine
+    page = client.get(f"/welfare/coverage/{dong.code}/").content.decode()
+    assert '<b id="flagged">3</b>' in page
+    # The same figures in English for an English reader.
+    english = client.get("/api/welfare/coverage", HTTP_ACCEPT_LANGUAGE="en")
+    stops_en = {s["code"]: s["label"] for s in json.loads(english.content)[0]["stops"]}
+    assert all(label.isascii() for label in stops_en.values())

@@ -75,10 +75,15 @@ def test_the_due_date_follows_the_dongs_sla(
     assert rounds.escalate_overdue(now=NOW + dt.timedelta(days=4)) == 1
 
 
-def test_coverage_counts_overdue_and_reached_within_the_sla_as_of_a_moment(
+def test_coverage_counts_a_visit_pending_before_its_due_date_and_missed_after(
     officer: Any, dong: Any, make_person: Any, add_signal: Any
 ) -> None:
     early, late, never = _started(officer, dong, [make_person(dong) for _ in range(3)], add_signal)
+    on_day_10 = coverage.coverage_of(dong_ids=[dong.pk], now=NOW + dt.timedelta(days=10))[0]
+    row = on_day_10[dong.pk].funnel
+    assert row is not None and (row.steps["flagged"], row.steps["reached"]) == (3, 0)
+    assert row.pending == 3 and row.missed == 0  # not yet due: pending, not missed
+
     visits.record_visit(
         by=officer,
         assignment=early,
@@ -94,15 +99,15 @@ def test_coverage_counts_overdue_and_reached_within_the_sla_as_of_a_moment(
         now=NOW + dt.timedelta(days=20),
     )
 
-    on_day_10 = coverage.coverage_by_dong(now=NOW + dt.timedelta(days=10))[dong.pk]
-    assert (on_day_10.flagged, on_day_10.reached_in_sla, on_day_10.overdue) == (3, 0, 0)
-    assert on_day_10.in_progress == 3
-
-    on_day_30 = coverage.coverage_by_dong(now=NOW + dt.timedelta(days=30))[dong.pk]
-    # A refusal is not a meeting: settled, but not reached.
-    assert (on_day_30.reached_in_sla, on_day_30.reached_late, on_day_30.overdue) == (1, 0, 1)
-    assert on_day_30.settled_otherwise == 1
-    assert on_day_30.coverage_pct == 33.3
+    on_day_30 = coverage.coverage_of(dong_ids=[dong.pk], now=NOW + dt.timedelta(days=30))[0]
+    row = on_day_30[dong.pk].funnel
+    # A refusal is not a meeting: it is counted as the reason the person stopped.
+    assert row is not None and row.steps["reached"] == 1 and row.reached_pct == 33.3
+    assert {k: n for k, n in row.stops.items() if n} == {
+        "refused": 1,
+        "unreachable": 1,
+        "no_need": 1,
+    }
     assert never.pk
 
 

@@ -13,7 +13,7 @@ from saram.core import audit
 from saram.core.access import Can, not_found, scope_of
 from saram.core.bounds import Limit, Offset
 from saram.core.models import AuditAction
-from saram.welfare import reasons, selectors
+from saram.welfare import presenters, reasons, selectors
 from saram.welfare.services import config, coverage, referrals, visits
 
 router = Router(tags=["welfare"])
@@ -145,16 +145,31 @@ class ReferralStatusIn(Schema):
     note: str = ""
 
 
+class ReasonCountOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
 class CoverageOut(Schema):
+    """A dong's funnel over the past year's rounds, as the coverage pages show it."""
+
     dong_code: str
     dong_name: str
+    dong_name_en: str
     flagged: int
-    reached_in_sla: int
-    overdue: int
-    in_progress: int
+    listed: int
+    reached: int
+    assessed: int
+    helped: int
+    followed_up: int
+    reached_pct: float | None  # reached against the flagged
+    pending: int  # listed, not met, visit not yet due
+    missed: int  # listed, due date passed without meeting them
+    stops: list[ReasonCountOut]  # why listed people went no further
+    not_listed: list[ReasonCountOut]  # why flagged people were not listed
     open_cases: int
     pending_referrals: int
-    coverage_pct: float | None
 
 
 class ResourceOut(Schema):
@@ -481,26 +496,11 @@ def update_referral(request: HttpRequest, referral_id: int, payload: ReferralSta
 
 @router.get("/coverage", response=list[CoverageOut])
 def coverage_list(request: HttpRequest) -> Any:
-    """Coverage per dong (aggregates only): the administrator's whole city, an officer's dongs."""
+    """The funnel per dong (aggregates only): the administrator's whole city, an officer's
+    dongs; the same figures as the coverage pages."""
     dongs = list(selectors.coverage_dongs_for(request.user).order_by("code"))
-    by_dong = coverage.coverage_by_dong(now=timezone.now(), dong_ids=[d.pk for d in dongs])
-    result = []
-    for d in dongs:
-        c = by_dong.get(d.pk, coverage.Coverage())
-        result.append(
-            {
-                "dong_code": d.code,
-                "dong_name": d.name,
-                "flagged": c.flagged,
-                "reached_in_sla": c.reached_in_sla,
-                "overdue": c.overdue,
-                "in_progress": c.in_progress,
-                "open_cases": c.open_cases,
-                "pending_referrals": c.pending_referrals,
-                "coverage_pct": c.coverage_pct,
-            }
-        )
-    return result
+    by_dong, _rows = coverage.coverage_of(dong_ids=[d.pk for d in dongs], now=timezone.now())
+    return [presenters.coverage_record(d, by_dong[d.pk]) for d in dongs]
 
 
 @router.get("/resources", response=list[ResourceOut])

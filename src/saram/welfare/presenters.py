@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from saram.core.engine.identity import mask_name
 from saram.welfare import reasons
 from saram.welfare.models import AssignmentStatus, NotListed, SignalKind
+from saram.welfare.services.coverage import DongCoverage
 from saram.welfare.services.funnel import STEPS, FunnelRow, Stop
 
 STEP_LABELS = {
@@ -75,7 +76,9 @@ class DongFunnel:
     pending_referrals: int
 
 
-def dong_funnel(dong: Any, row: FunnelRow | None, open_cases: int, referrals: int) -> DongFunnel:
+def dong_funnel(dong: Any, coverage: DongCoverage | None) -> DongFunnel:
+    """A dong's line (dong None: the sum of the lines, given as one coverage)."""
+    row = coverage.funnel if coverage is not None else None
     steps = row.steps if row is not None else dict.fromkeys(STEPS, 0)
     return DongFunnel(
         dong=dong,
@@ -88,9 +91,35 @@ def dong_funnel(dong: Any, row: FunnelRow | None, open_cases: int, referrals: in
         assessed=steps["assessed"],
         helped=steps["helped"],
         followed_up=steps["followed_up"],
-        open_cases=open_cases,
-        pending_referrals=referrals,
+        open_cases=coverage.open_cases if coverage is not None else 0,
+        pending_referrals=coverage.pending_referrals if coverage is not None else 0,
     )
+
+
+def coverage_record(dong: Any, coverage: DongCoverage) -> dict[str, Any]:
+    """A dong's coverage for the API: the page's line with each reason as code, label, count."""
+    line = dong_funnel(dong, coverage)
+    row = coverage.funnel
+    return {
+        "dong_code": dong.code,
+        "dong_name": dong.name,
+        "dong_name_en": dong.name_en,
+        **{key: getattr(line, key) for key in STEPS},
+        "reached_pct": line.reached_pct,
+        "pending": line.pending,
+        "missed": line.missed,
+        "stops": [
+            {"code": key, "label": label, "count": n}
+            for key, label, n in (stop_reasons(row) if row is not None else [])
+        ],
+        "not_listed": [
+            {"code": key, "label": str(NOT_LISTED_LABELS.get(key, key)), "count": n}
+            for key, n in sorted((row.not_listed if row is not None else {}).items())
+            if n
+        ],
+        "open_cases": line.open_cases,
+        "pending_referrals": line.pending_referrals,
+    }
 
 
 def funnel_series(months: Iterable[FunnelRow]) -> dict[str, list[Any]]:

@@ -112,13 +112,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if scope.can(Can.VIEW_REPORTS) or scope.can(Can.CONFIGURE):
             return redirect("welfare:coverage")
         raise not_found()
-    now = timezone.now()
-    today = timezone.localtime(now).date()
-    ids = [d.pk for d in officer_dongs]
-    by_dong = funnel.by_dong(
-        funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
+    by_dong, _rows = coverage.coverage_of(
+        dong_ids=[d.pk for d in officer_dongs], now=timezone.now()
     )
-    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
     returned = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
     overdue = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
         due_on__lt=timezone.localdate()
@@ -130,10 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "welfare/home.html",
         {
-            "lines": [
-                presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0)))
-                for d in officer_dongs
-            ],
+            "lines": [presenters.dong_funnel(d, by_dong[d.pk]) for d in officer_dongs],
             "overdue": overdue.count(),
             "returned": returned.count(),
             "need_case": selectors.visits_needing_a_case(request.user).count(),
@@ -792,14 +785,8 @@ def _coverage_rows(
     """Each dong the user may see with its funnel over the past year (reached against the
     flagged, pending apart from missed) and its open work; and the funnel rows themselves."""
     dongs = list(selectors.coverage_dongs_for(request.user).order_by("gu__code", "code"))
-    ids = [d.pk for d in dongs]
-    today = timezone.localtime(now).date()
-    rows = funnel.funnel_by_round(dong_ids=ids, today=today, since=funnel.window_start(today))
-    by_dong = funnel.by_dong(rows)
-    work = coverage.open_work_by_dong(now=now, dong_ids=ids)
-    return [
-        presenters.dong_funnel(d, by_dong.get(d.pk), *work.get(d.pk, (0, 0))) for d in dongs
-    ], rows
+    by_dong, rows = coverage.coverage_of(dong_ids=[d.pk for d in dongs], now=now)
+    return [presenters.dong_funnel(d, by_dong[d.pk]) for d in dongs], rows
 
 
 def _coverage_context(
@@ -810,9 +797,11 @@ def _coverage_context(
         "lines": lines,
         "total": presenters.dong_funnel(
             None,
-            total,
-            sum(line.open_cases for line in lines),
-            sum(line.pending_referrals for line in lines),
+            coverage.DongCoverage(
+                total,
+                sum(line.open_cases for line in lines),
+                sum(line.pending_referrals for line in lines),
+            ),
         ),
         "total_steps": presenters.funnel_steps(total) if total is not None else [],
         "total_stops": presenters.stop_reasons(total) if total is not None else [],
@@ -839,9 +828,8 @@ def coverage_dong(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.coverage_dong_for(request.user, code)
     now = timezone.now()
     today = timezone.localtime(now).date()
-    rows = funnel.funnel_by_round(dong_ids=[dong.pk], today=today, since=funnel.window_start(today))
-    work = coverage.open_work_by_dong(now=now, dong_ids=[dong.pk]).get(dong.pk, (0, 0))
-    line = presenters.dong_funnel(dong, funnel.total(rows), *work)
+    by_dong, rows = coverage.coverage_of(dong_ids=[dong.pk], now=now)
+    line = presenters.dong_funnel(dong, by_dong[dong.pk])
     context = _coverage_context([line], rows, today)
     context |= {
         "dong": dong,
