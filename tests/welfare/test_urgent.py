@@ -215,3 +215,31 @@ def test_a_move_opens_a_transfer_and_a_death_ends_the_visit(
     b.refresh_from_db()
     assert b.status == AssignmentStatus.ENDED and b.outcome == "deceased"
     assert b.visits.get().outcome == "deceased"  # the record it closes with
+
+
+def test_a_death_recorded_closes_the_open_alert_and_it_climbs_no_further(
+    people: dict[str, Any], officer: Any, client_as: Any, dong: Any
+) -> None:
+    from saram.welfare.services import life_events
+
+    alert = alerts.raise_alert(
+        by=people["member"], assignment=people["a"], reason="danger", now=NOW
+    )
+    assert alerts.escalate_alerts(now=NOW + dt.timedelta(hours=1)) == 1  # the team lead's now
+    life_events.record_death(
+        by=officer, person=people["frail"], note="가족 연락", now=NOW + dt.timedelta(hours=2)
+    )
+    alert.refresh_from_db()
+    assert alert.answered_at == NOW + dt.timedelta(hours=2) and alert.step == "died"
+    assert alerts.escalate_alerts(now=NOW + dt.timedelta(hours=5)) == 0
+    alert.refresh_from_db()
+    assert alert.level == AlertLevel.TEAM_LEAD  # it never reached the city
+    page = client_as("welfare_officer", dong).get(f"/welfare/alerts/{alert.pk}/")
+    assert "사망 기록으로 종결" in page.content.decode()
+    # Nobody records a step for it afterwards, nor chooses "died" by hand.
+    with pytest.raises(SaramError) as answered:
+        alerts.answer_alert(by=officer, alert=alert, step="call", now=NOW + dt.timedelta(hours=3))
+    assert answered.value.code == "alert_answered"
+    with pytest.raises(SaramError) as by_hand:
+        alerts.answer_alert(by=officer, alert=alert, step="died", now=NOW)
+    assert by_hand.value.code == "bad_alert_step"

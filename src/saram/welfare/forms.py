@@ -392,7 +392,9 @@ class AlertForm(forms.Form):
 
 class AlertAnswerForm(forms.Form):
     step = forms.ChoiceField(
-        label=_("취한 조치"), choices=AlertStep.choices, widget=forms.RadioSelect
+        label=_("취한 조치"),
+        choices=[(v, label) for v, label in AlertStep.choices if v != AlertStep.DIED],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("조치 내용"), max_length=300, required=False)
 

@@ -952,6 +952,8 @@ class AlertStep(models.TextChoices):
     CALL_112 = "call_112", _("112 신고")
     DOOR_OPENED = "door_opened", _("경찰과 함께 문 개방")
     OTHER = "other", _("기타 조치")
+    # Set by the death's record, never chosen: the alert ends and climbs no further.
+    DIED = "died", _("사망 기록으로 종결")
 
 
 class Alert(models.Model):

@@ -189,7 +189,7 @@ def answer_alert(*, by: Any, alert: Alert, step: str, note: str = "", now: dt.da
     )
     if not may:
         raise SaramError("alert_forbidden")
-    if step not in AlertStep.values:
+    if step not in AlertStep.values or step == AlertStep.DIED:
         raise SaramError("bad_alert_step")
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -209,6 +209,29 @@ def answer_alert(*, by: Any, alert: Alert, step: str, note: str = "", now: dt.da
             detail={"step": step},
         )
     return locked
+
+
+def close_for_death(*, by: Any, person_id: int, now: dt.datetime) -> int:
+    """The person's death is recorded: each open alert about them ends with that reason (so it
+    climbs no further). Runs inside the death's transaction; returns the alerts closed."""
+    ids = list(
+        Alert.objects.select_for_update()
+        .filter(person_id=person_id, answered_at__isnull=True)
+        .values_list("id", flat=True)
+    )
+    Alert.objects.filter(pk__in=ids).update(
+        answered_at=now, answered_by=by, step=AlertStep.DIED, step_note=""
+    )
+    for alert_id in ids:
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="welfare_alert",
+            target_id=alert_id,
+            purpose=_("사망 기록으로 긴급 알림 종결"),
+            detail={"step": AlertStep.DIED.value},
+        )
+    return len(ids)
 
 
 def escalate_alerts(*, now: dt.datetime) -> int:

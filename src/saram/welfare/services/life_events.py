@@ -1,10 +1,10 @@
 """Life events welfare learns of, mostly at the door: a death and a move.
 
 A death is recorded once per person; its record closes everything still open for them (cases,
-referrals, scheduled visits, a pending transfer or move task) with the reason "died", so nobody
-is visited, referred or escalated after it and the funnel counts them as died. A move with the
-new dong known opens the transfer (이관) at once; without it, the dong's officer gets a task to
-find where the person went, with a deadline.
+referrals, scheduled visits, open 긴급 alerts, a pending transfer or move task) with the reason
+"died", so nobody is visited, referred or escalated after it and the funnel counts them as
+died. A move with the new dong known opens the transfer (이관) at once; without it, the dong's
+officer gets a task to find where the person went, with a deadline.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from saram.welfare.models import (
     Visit,
     VisitOutcome,
 )
-from saram.welfare.services import transfers
+from saram.welfare.services import alerts, transfers
 
 # City policy (not law): the officer finds where a moved person went within this many days.
 MOVE_TASK_DAYS = 7
@@ -81,8 +81,9 @@ def death_learned(
 ) -> Death:
     """Record the death (once: a second report returns the first record) and close, with it,
     the person's open cases (no 결재: nothing more can be delivered; pending 결재 requests are
-    cancelled), open referrals (withdrawn, reason died), open visits (ended, outcome died), a
-    pending transfer and an open move task. The caller has authorized `by`."""
+    cancelled), open referrals (withdrawn, reason died), open visits (ended, outcome died), open
+    긴급 alerts (ended, no more escalation), a pending transfer and an open move task. The
+    caller has authorized `by`."""
     known = Death.objects.filter(person=person).first()
     if known is not None:
         return known
@@ -145,6 +146,7 @@ def death_learned(
     MoveTask.objects.filter(person=person, status=MoveTaskStatus.OPEN).update(
         status=MoveTaskStatus.STAYED, resolved_by=by, resolved_at=now
     )
+    alerts_closed = alerts.close_for_death(by=by, person_id=person.pk, now=now)
     death.closed_cases = len(case_ids)
     death.closed_referrals = len(referrals)
     death.closed_visits = visits
@@ -169,6 +171,7 @@ def death_learned(
             "cases": len(case_ids),
             "referrals": len(referrals),
             "visits": visits,
+            "alerts": alerts_closed,
         },
     )
     return death
