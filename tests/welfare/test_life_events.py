@@ -183,9 +183,16 @@ def test_a_move_with_the_new_dong_known_opens_the_transfer_at_once(
         transfer.status == TransferStatus.PENDING and "관리인이 알려 줌" in transfer.handover_note
     )
     assert not MoveTask.objects.exists()
-    # The new dong's officer sees it waiting and takes the person over.
+    # The new dong's officer sees it waiting and takes the person over; Saram's own words on
+    # the hand-over are read in the reader's language, the visitor's as they wrote them.
     page = _client(new_officer).get("/welfare/transfers/").content.decode()
     assert f'data-transfer="{transfer.pk}"' in page
+    assert "2025-06-30 방문에서 이사한 것을 확인했습니다." in page
+    english = _client(new_officer).get("/welfare/transfers/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "The visit of 2025-06-30 found that the person moved." in english.content.decode()
+    assert "관리인이 알려 줌" in english.content.decode()
+    note = _client(officer).get(f"/welfare/visits/{a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"Moved away: transfer to {other_dong.name_en} requested." in note.content.decode()
     _client(new_officer).post(f"/welfare/transfers/{transfer.pk}/accept/", {"note": "인수"})
     person.refresh_from_db()
     assert person.dong_id == other_dong.pk and person.address == "새 아파트 101동"
@@ -256,7 +263,7 @@ def test_a_move_found_through_the_public_door_opens_the_transfer(
     )
     assert response.status_code == 302
     transfer = Transfer.objects.get(person=person)
-    assert transfer.to_dong == other_dong and item.receipt in transfer.handover_note
+    assert transfer.to_dong == other_dong and item.receipt in transfer.handover_text
     assert HelpRequest.objects.get().status == "handled"
 
 

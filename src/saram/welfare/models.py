@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.models import City, Dong, Job, Organisation, Person
+from saram.welfare import notes
 
 USER = settings.AUTH_USER_MODEL
 
@@ -496,8 +497,10 @@ class Assignment(models.Model):
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # A move: the transfer to the new dong, or a note of it until one can be opened.
+    # A move: the transfer to the new dong, or a note of it until one can be opened; a code
+    # of `welfare.notes` with its parameters, rendered in the reader's language.
     transfer_note = models.CharField(max_length=200, blank=True)
+    transfer_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -505,6 +508,16 @@ class Assignment(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["dong", "status", "due_on"]),
         ]
+
+    @property
+    def transfer_text(self) -> str:
+        return notes.render(self.transfer_note, self.transfer_params)
+
+    @property
+    def returned_text(self) -> str:
+        """Why it was returned: a person's words, or Saram's (a note code) in the reader's
+        language."""
+        return notes.render(self.returned_reason)
 
 
 class MemberConflict(models.Model):
@@ -1130,6 +1143,10 @@ class Transfer(models.Model):
         max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     new_address = models.CharField(_("새 주소"), max_length=300, blank=True)
+    # What Saram itself says of the hand-over (a code of `welfare.notes` and its parameters,
+    # rendered in the reader's language), above the officer's own words in `handover_note`.
+    handover_code = models.CharField(max_length=40, blank=True)
+    handover_params = models.JSONField(default=dict, blank=True)
     handover_note = models.TextField(_("인계 내용"), blank=True)
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField()
@@ -1151,6 +1168,13 @@ class Transfer(models.Model):
                 condition=~Q(from_dong=models.F("to_dong")), name="transfer_between_two_dongs"
             ),
         ]
+
+    @property
+    def handover_text(self) -> str:
+        """The hand-over as the reader reads it: Saram's note in their language, then the
+        officer's words."""
+        said = notes.render(self.handover_code, self.handover_params) if self.handover_code else ""
+        return "\n".join(part for part in (said, self.handover_note) if part)
 
 
 class HelpAbout(models.TextChoices):

@@ -202,12 +202,15 @@ def move_learned(
         and to_dong.gu.city_id == person.dong.gu.city_id
     )
     if to_dong is not None and moves_within_city:
+        code, params = _handover(visit, help_request, today)
         return transfers.open_for_move(
             by=by,
             person=person,
             to_dong=to_dong,
             new_address=new_address,
-            handover_note=_handover(visit, help_request, note, today),
+            handover_code=code,
+            handover_params=params,
+            handover_note=note,
             now=now,
         )
     task = MoveTask.objects.filter(person=person, status=MoveTaskStatus.OPEN).first()
@@ -235,19 +238,14 @@ def move_learned(
 
 
 def _handover(
-    visit: Visit | None, help_request: HelpRequest | None, note: str, today: dt.date
-) -> str:
+    visit: Visit | None, help_request: HelpRequest | None, today: dt.date
+) -> tuple[str, dict[str, str]]:
+    """Where the move was learned, as a note code of `welfare.notes` and its parameters."""
     if visit is not None:
-        where = _("%(date)s 방문에서 이사한 것을 확인했습니다.") % {
-            "date": timezone.localtime(visit.visited_at).date().isoformat()
-        }
-    elif help_request is not None:
-        where = _("도움 요청 %(receipt)s 처리 중 이사한 것을 확인했습니다.") % {
-            "receipt": help_request.receipt
-        }
-    else:
-        where = _("%(date)s 이사한 것을 확인했습니다.") % {"date": today.isoformat()}
-    return f"{where}\n{note.strip()}".strip()
+        return "moved_at_visit", {"date": timezone.localtime(visit.visited_at).date().isoformat()}
+    if help_request is not None:
+        return "moved_via_request", {"receipt": help_request.receipt}
+    return "moved", {"date": today.isoformat()}
 
 
 def close_move_task(*, by: Any, task: MoveTask, now: dt.datetime) -> MoveTask:

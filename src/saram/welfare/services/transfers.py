@@ -82,10 +82,13 @@ def open_for_move(
     to_dong: Dong,
     new_address: str = "",
     handover_note: str,
+    handover_code: str = "",
+    handover_params: dict[str, Any] | None = None,
     now: dt.datetime,
 ) -> Transfer:
     """Open the transfer (the caller has authorized `by` and checked the dongs): the open
-    cases go with it, and an open move task of the person is done by it."""
+    cases go with it, and an open move task of the person is done by it. Saram's own words
+    on the hand-over are a code of `welfare.notes` with its parameters, the officer's apart."""
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
@@ -93,6 +96,8 @@ def open_for_move(
                 from_dong_id=person.dong_id,
                 to_dong=to_dong,
                 new_address=new_address.strip()[:300],
+                handover_code=handover_code,
+                handover_params=handover_params or {},
                 handover_note=handover_note.strip(),
                 opened_by=by,
                 opened_at=now,
@@ -136,7 +141,7 @@ def accept_transfer(*, by: Any, transfer: Transfer, note: str = "", now: dt.date
         for case in Case.objects.filter(pk__in=case_ids):
             case.workers.add(by)
         Assignment.objects.filter(person=person, status=AssignmentStatus.OPEN).update(
-            status=AssignmentStatus.RETURNED, returned_reason=str(_("전출로 이관"))[:200]
+            status=AssignmentStatus.RETURNED, returned_reason="transferred_away"
         )
         locked.cases.add(*case_ids)
         locked.status = TransferStatus.ACCEPTED

@@ -200,10 +200,13 @@ def _moved(
         now=now,
     )
     if isinstance(found, MoveTask):
-        text = _("전출: 새 행정동을 확인해 이관해야 합니다.")
+        code, params = "find_new_dong", {}
     else:
-        text = _("전출: %(dong)s(으)로 이관을 요청했습니다.") % {"dong": found.to_dong.name}
-    Assignment.objects.filter(pk=assignment.pk).update(transfer_note=text[:200])
+        code, params = (
+            "transfer_requested",
+            {"dong": {"ko": found.to_dong.name, "en": found.to_dong.name_en}},
+        )
+    Assignment.objects.filter(pk=assignment.pk).update(transfer_note=code, transfer_params=params)
 
 
 def record_follow_up(
