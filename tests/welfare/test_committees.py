@@ -105,3 +105,20 @@ def test_the_committee_page_appoints_a_member(client_as: Any, dong: Any, make_us
     assert response.status_code == 302
     assert CommitteeMember.objects.get(user=login).committee.name == "송천 복지위원회"
     assert "한위원" in client.get(f"/welfare/committees/{dong.code}/").content.decode()
+
+
+def test_a_refused_appointment_shows_why_in_the_layout_and_writes_nothing(
+    client_as: Any, dong: Any, make_user: Any
+) -> None:
+    client = client_as("city_admin")
+    page = f"/welfare/committees/{dong.code}/"
+    client.post(page, {"name": "송천 복지위원회"})
+    login = make_user("committee_member", dong)
+    form = {"name": "한위원", "role": "member", "user": login.pk, "joined_on": "2025-01-02"}
+    client.post(f"{page}members/", form)
+    again = client.post(f"{page}members/", form | {"name": "두번째"}, HTTP_REFERER=page)
+    assert again.status_code == 302 and again["Location"] == page
+    shown = client.get(page).content.decode()
+    assert '<li class="error">이 계정은 이미 위원으로 등록돼 있습니다.</li>' in shown
+    assert CommitteeMember.objects.filter(user=login).count() == 1
+    assert not CommitteeMember.objects.filter(name="두번째").exists()

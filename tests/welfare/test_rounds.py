@@ -354,3 +354,18 @@ def test_the_learned_model_ranks_with_reasons_once_past_rounds_have_outcomes(
     assert entries[0].reasons[0]["signal"] == "gas_cut_off"
     assert round_.model_summary["trained_rows"] == 12
     assert round_.learned_model_id == stored.pk
+
+
+def test_planning_in_the_background_links_the_round_to_its_job(
+    officer: Any, dong: Any, make_person: Any, add_signal: Any
+) -> None:
+    from saram.core.models import Job
+
+    queued: list[str] = []
+    person = make_person(dong)
+    add_signal(person, "gas_cut_off")
+    round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY, enqueue=queued.append)
+    round_.refresh_from_db()
+    job = Job.objects.get()
+    assert round_.job_id == job.pk and job.params == {"round": round_.pk}
+    assert round_.status == "scoring"  # left to the task

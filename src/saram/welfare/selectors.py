@@ -697,6 +697,25 @@ def organisation_of_dong(dong: Dong, pk: int | None) -> Any:
     return Organisation.objects.filter(dong=dong, pk=pk or 0).first()
 
 
+def member_account_of_dong(dong: Dong, pk: str | int | None) -> Any:
+    """The account with this id among those holding the dong's committee-member role, or None
+    (none chosen, or not one of them)."""
+    from django.contrib.auth import get_user_model
+
+    if not pk:
+        return None
+    return (
+        get_user_model()
+        .objects.filter(
+            pk=pk,
+            pk__in=RoleAssignment.objects.filter(role=Role.COMMITTEE_MEMBER, dong=dong).values(
+                "user_id"
+            ),
+        )
+        .first()
+    )
+
+
 def meeting_for(user: Any, pk: int) -> Meeting:
     """A meeting of a committee the user may see, with its attendees and decisions."""
     found = (

@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -71,10 +70,6 @@ def _audit(
     )
 
 
-def _fail(request: HttpRequest, exc: SaramError) -> None:
-    messages.error(request, exc.message)
-
-
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(request.POST.get("next") or fallback)
 
@@ -84,12 +79,6 @@ def _city() -> Any:
     if city is None:
         raise not_found()
     return city
-
-
-def _user(pk: str | int | None) -> Any:
-    if not pk:
-        return None
-    return get_user_model().objects.filter(pk=pk).first()
 
 
 def _reload() -> HttpResponse:
@@ -161,18 +150,14 @@ def imports(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         code = form.cleaned_data["dong"]
         dong = next((d for d in dongs if d.code == code), None) if code else None
-        try:
-            batch = signals.start_import(
-                by=request.user,
-                city=_city(),
-                dong=dong,
-                upload=core_imports.keep_upload(upload, upload.name),
-            )
-        except SaramError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _start_import_job(request, batch, only_valid=False)
-            return redirect("welfare:import_detail", pk=batch.pk)
+        batch = signals.start_import(
+            by=request.user,
+            city=_city(),
+            dong=dong,
+            upload=core_imports.keep_upload(upload, upload.name),
+        )
+        _start_import_job(request, batch, only_valid=False)
+        return redirect("welfare:import_detail", pk=batch.pk)
     page = Paginator(selectors.imports_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -186,14 +171,9 @@ def imports(request: HttpRequest) -> HttpResponse:
 def _start_import_job(request: HttpRequest, batch: Any, *, only_valid: bool) -> None:
     from saram.welfare.tasks import import_signals_task
 
-    job = jobs.start_job(
-        by=request.user,
-        kind="welfare_signals",
-        label=_("위험 신호 가져오기: %(file)s") % {"file": batch.filename},
-        params={"batch": batch.pk, "only_valid": only_valid},
-        enqueue=import_signals_task.enqueue,
+    signals.queue_import(
+        by=request.user, batch=batch, only_valid=only_valid, enqueue=import_signals_task.enqueue
     )
-    type(batch).objects.filter(pk=batch.pk).update(job=job)
 
 
 @require_GET
@@ -278,13 +258,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PersonChoiceForm(request.POST or None, people=candidates)
     if request.method == "POST" and form.is_valid():
         chosen = next((p for p in candidates if str(p.pk) == form.cleaned_data["person"]), None)
-        try:
-            signals.resolve_review(by=request.user, review=review, person=chosen)
-        except SaramError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("처리했습니다."))
-            return redirect("welfare:reviews")
+        signals.resolve_review(by=request.user, review=review, person=chosen)
+        messages.success(request, _("처리했습니다."))
+        return redirect("welfare:reviews")
     _audit(
         request,
         AuditAction.VIEW,
@@ -450,27 +426,13 @@ def round_plan(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("모형과 목록 인원을 확인해 주세요."))
         return redirect("welfare:outreach_dong", code=code)
 
-    def enqueue(round_: Any) -> None:
-        job = jobs.start_job(
-            by=request.user,
-            kind="welfare_round",
-            label=_("%(dong)s 발굴 목록 계산") % {"dong": dong.name},
-            params={"round": round_.pk},
-            enqueue=score_round_task.enqueue,
-        )
-        type(round_).objects.filter(pk=round_.pk).update(job=job)
-
-    try:
-        round_ = rounds.plan_round(
-            by=request.user,
-            dong=dong,
-            model_kind=form.cleaned_data["model_kind"],
-            list_size=form.cleaned_data["list_size"],
-            enqueue=enqueue,
-        )
-    except SaramError as exc:
-        _fail(request, exc)
-        return redirect("welfare:outreach_dong", code=code)
+    round_ = rounds.plan_round(
+        by=request.user,
+        dong=dong,
+        model_kind=form.cleaned_data["model_kind"],
+        list_size=form.cleaned_data["list_size"],
+        enqueue=score_round_task.enqueue,
+    )
     return redirect("welfare:round_detail", pk=round_.pk)
 
 
@@ -483,18 +445,14 @@ def round_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("방문을 맡을 사람을 한 명 이상 고르세요."))
         return redirect("welfare:round_detail", pk=pk)
     chosen = [v for v in visitors if str(v.pk) in form.cleaned_data["assignees"]]
-    try:
-        made = rounds.start_round(
-            by=request.user,
-            round_=round_,
-            assignees=chosen,
-            now=timezone.now(),
-            purpose=form.cleaned_data["purpose"],
-        )
-    except SaramError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("%(n)s명의 방문을 배정했습니다.") % {"n": len(made)})
+    made = rounds.start_round(
+        by=request.user,
+        round_=round_,
+        assignees=chosen,
+        now=timezone.now(),
+        purpose=form.cleaned_data["purpose"],
+    )
+    messages.success(request, _("%(n)s명의 방문을 배정했습니다.") % {"n": len(made)})
     return redirect("welfare:round_detail", pk=pk)
 
 
@@ -710,6 +668,7 @@ def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, dongs=case_selectors.transfer_targets(assignment.person)
     )
     if request.method == "POST" and form.is_valid():
+        # Caught here, not by the middleware: the member's typed visit stays in the form.
         try:
             visits.record_visit(
                 by=request.user, assignment=assignment, now=timezone.now(), **form.cleaned_data
@@ -899,13 +858,9 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
         if not is_admin:
             raise not_found()
         if form.is_valid():
-            try:
-                committees.ensure_committee(by=request.user, dong=dong, **form.cleaned_data)
-            except SaramError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("저장했습니다."))
-                return redirect("welfare:committee_detail", code=code)
+            committees.ensure_committee(by=request.user, dong=dong, **form.cleaned_data)
+            messages.success(request, _("저장했습니다."))
+            return redirect("welfare:committee_detail", code=code)
     members = list(committee.members.select_related("organisation", "user")) if committee else []
     return render(
         request,
@@ -941,21 +896,17 @@ def member_new(request: HttpRequest, code: str) -> HttpResponse:
     form = _member_form(dong, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            committees.add_member(
-                by=request.user,
-                committee=committee,
-                name=data["name"],
-                role=data["role"],
-                organisation=selectors.organisation_of_dong(dong, data["organisation"]),
-                user=_user(data["user"]),
-                phone=data["phone"],
-                joined_on=data["joined_on"],
-            )
-        except SaramError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("위원을 위촉했습니다."))
+        committees.add_member(
+            by=request.user,
+            committee=committee,
+            name=data["name"],
+            role=data["role"],
+            organisation=selectors.organisation_of_dong(dong, data["organisation"]),
+            user=selectors.member_account_of_dong(dong, data["user"]),
+            phone=data["phone"],
+            joined_on=data["joined_on"],
+        )
+        messages.success(request, _("위원을 위촉했습니다."))
     else:
         messages.error(request, _("이름과 위촉일을 확인해 주세요."))
     return redirect("welfare:committee_detail", code=code)
@@ -983,20 +934,16 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.MeetingForm(request.POST, members=members)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            committees.record_meeting(
-                by=request.user,
-                committee=committee,
-                held_on=data["held_on"],
-                place=data["place"],
-                minutes=data["minutes"],
-                attendees=[m for m in members if str(m.pk) in data["attendees"]],
-                decisions=data["decisions"].splitlines(),
-            )
-        except SaramError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("회의를 기록했습니다."))
+        committees.record_meeting(
+            by=request.user,
+            committee=committee,
+            held_on=data["held_on"],
+            place=data["place"],
+            minutes=data["minutes"],
+            attendees=[m for m in members if str(m.pk) in data["attendees"]],
+            decisions=data["decisions"].splitlines(),
+        )
+        messages.success(request, _("회의를 기록했습니다."))
     else:
         messages.error(request, _("회의일을 확인해 주세요."))
     return redirect("welfare:committee_detail", code=code)
@@ -1062,19 +1009,15 @@ def config_edit(request: HttpRequest) -> HttpResponse:
         initial={f: getattr(current, f) for f in config.HOUSEHOLD_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            version = config.change_config(
-                by=request.user,
-                city=city,
-                weights=form.weight_changes(),
-                household={f: form.cleaned_data[f] for f in config.HOUSEHOLD_FIELDS},
-                note=form.cleaned_data["note"],
-            )
-        except SaramError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("설정 %(v)s판을 만들었습니다.") % {"v": version.version})
-            return redirect("welfare:config")
+        version = config.change_config(
+            by=request.user,
+            city=city,
+            weights=form.weight_changes(),
+            household={f: form.cleaned_data[f] for f in config.HOUSEHOLD_FIELDS},
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("설정 %(v)s판을 만들었습니다.") % {"v": version.version})
+        return redirect("welfare:config")
     return render(request, "welfare/config_edit.html", {"form": form, "current": current})
 
 
@@ -1084,13 +1027,9 @@ def kind_new(request: HttpRequest) -> HttpResponse:
         raise not_found()
     form = forms.SignalKindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            config.add_signal_kind(by=request.user, city=_city(), **form.cleaned_data)
-        except SaramError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("신호 유형을 더했습니다."))
-            return redirect("welfare:config")
+        config.add_signal_kind(by=request.user, city=_city(), **form.cleaned_data)
+        messages.success(request, _("신호 유형을 더했습니다."))
+        return redirect("welfare:config")
     return render(
         request,
         "welfare/form.html",
@@ -1114,13 +1053,9 @@ def dong_settings(request: HttpRequest, code: str) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            config.set_dong_settings(by=request.user, dong=dong, **form.cleaned_data)
-        except SaramError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("저장했습니다."))
-            return redirect("welfare:coverage_dong", code=code)
+        config.set_dong_settings(by=request.user, dong=dong, **form.cleaned_data)
+        messages.success(request, _("저장했습니다."))
+        return redirect("welfare:coverage_dong", code=code)
     return render(
         request,
         "welfare/form.html",

@@ -22,6 +22,7 @@ from saram.core import audit
 from saram.core.access import Can, Scope, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, City, Dong, Person, Role, RoleAssignment
+from saram.core.services import jobs
 from saram.welfare import engine
 from saram.welfare.models import (
     Assignment,
@@ -335,10 +336,11 @@ def plan_round(
     model_kind: str = ModelKind.POINTS,
     list_size: int | None = None,
     today: dt.date | None = None,
-    enqueue: Callable[[Round], object] | None = None,
+    enqueue: Callable[[str], object] | None = None,
 ) -> Round:
     """A new round of the dong with the city's current configuration, waiting to be scored
-    (by `enqueue`, or at once without it). An unstarted list of the dong is replaced."""
+    (by a job given to the scoring task's `enqueue` and linked to the round, or at once
+    without it). An unstarted list of the dong is replaced."""
     require_officer(by, dong.pk)
     if model_kind not in ModelKind.values:
         raise SaramError("round_bad_model")
@@ -365,7 +367,14 @@ def plan_round(
             created_by=by,
         )
         if enqueue is not None:
-            enqueue(round_)
+            round_.job = jobs.start_job(
+                by=by,
+                kind="welfare_round",
+                label=_("%(dong)s 발굴 목록 계산") % {"dong": dong.name},
+                params={"round": round_.pk},
+                enqueue=enqueue,
+            )
+            round_.save(update_fields=["job"])
     if enqueue is None:
         score_round(round_=round_)
         round_.refresh_from_db()

@@ -39,9 +39,10 @@ from saram.core.imports import (
     review,
 )
 from saram.core.imports.uploads import upload_dir
-from saram.core.models import AuditAction, City, Dong, Person
+from saram.core.models import AuditAction, City, Dong, Job, Person
 from saram.core.personal_data import rrn_digest
 from saram.core.redaction import redact_expr
+from saram.core.services import jobs
 from saram.welfare.models import (
     ImportStatus,
     MatchReview,
@@ -626,6 +627,24 @@ def start_import(*, by: Any, city: City, dong: Dong | None, upload: Upload) -> S
     )
     os.replace(upload.path, upload_path(batch))
     return batch
+
+
+def queue_import(
+    *, by: Any, batch: SignalImport, only_valid: bool, enqueue: Callable[[str], object]
+) -> Job:
+    """Start the job that checks and imports `batch` (its task's `enqueue`, run once
+    committed) and link it to the import, in one transaction."""
+    with transaction.atomic():
+        job = jobs.start_job(
+            by=by,
+            kind="welfare_signals",
+            label=_("위험 신호 가져오기: %(file)s") % {"file": batch.filename},
+            params={"batch": batch.pk, "only_valid": only_valid},
+            enqueue=enqueue,
+        )
+        SignalImport.objects.filter(pk=batch.pk).update(job=job)
+    batch.job = job
+    return job
 
 
 def accept_valid_rows(*, by: Any, batch: SignalImport) -> bool:
