@@ -83,6 +83,9 @@ def test_past_outcomes_feed_the_model_comparison(loaded: Any) -> None:
     by_dong, rows = coverage.coverage_of(dong_ids=dong_ids, now=timezone.now())
     listed = sum(c.funnel.steps["listed"] for c in by_dong.values() if c.funnel is not None)
     assert 0 < listed <= sum(r.steps["flagged"] for r in rows)
+    # Everyone flagged and not listed is counted with the reason.
+    assert all(sum(r.not_listed.values()) == r.steps["flagged"] - r.steps["listed"] for r in rows)
+    assert any(r.not_listed.get("below_cutoff") for r in rows)
 
 
 PAGES = {

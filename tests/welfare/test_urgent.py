@@ -226,9 +226,10 @@ def test_a_death_recorded_closes_the_open_alert_and_it_climbs_no_further(
         by=people["member"], assignment=people["a"], reason="danger", now=NOW
     )
     assert alerts.escalate_alerts(now=NOW + dt.timedelta(hours=1)) == 1  # the team lead's now
-    life_events.record_death(
+    death = life_events.record_death(
         by=officer, person=people["frail"], note="가족 연락", now=NOW + dt.timedelta(hours=2)
     )
+    assert death.closed_alerts == 1
     alert.refresh_from_db()
     assert alert.answered_at == NOW + dt.timedelta(hours=2) and alert.step == "died"
     assert alerts.escalate_alerts(now=NOW + dt.timedelta(hours=5)) == 0

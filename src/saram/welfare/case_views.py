@@ -515,13 +515,14 @@ def person_death(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "사망을 기록했습니다. 사례 %(cases)s건, 의뢰 %(referrals)s건, 방문 %(visits)s건을 "
-            "닫았습니다."
+            "사망을 기록했습니다. 사례 %(cases)s건, 의뢰 %(referrals)s건, 방문 %(visits)s건, "
+            "긴급 알림 %(alerts)s건을 닫았습니다."
         )
         % {
             "cases": death.closed_cases,
             "referrals": death.closed_referrals,
             "visits": death.closed_visits,
+            "alerts": death.closed_alerts,
         },
     )
     return redirect("welfare:person", pk=person.pk)

@@ -40,6 +40,7 @@ from saram.welfare.models import (
     ImportStatus,
     Meeting,
     MemberRole,
+    NotListed,
     OutreachEntry,
     PlanAction,
     Referral,
@@ -712,8 +713,22 @@ def _rounds(
                 started_at=started,
                 due_on=due_on,
                 closed_at=None if is_last else _at(as_of + dt.timedelta(days=45), 18),
-                scored_count=int(np.count_nonzero(eligible)),
+                scored_count=len(candidates),
                 listed_count=len(top),
+                # Everyone flagged is counted with why they are not listed (the funnel's base).
+                flag_counts={
+                    key: n
+                    for key, n in (
+                        (NotListed.LISTED.value, len(top)),
+                        (NotListed.BELOW_CUTOFF.value, int(np.count_nonzero(eligible)) - len(top)),
+                        (NotListed.OPEN_CASE.value, sum(1 for i in blocked if i in in_case)),
+                        (
+                            NotListed.RECENT_VISIT.value,
+                            sum(1 for i in blocked if i not in in_case),
+                        ),
+                    )
+                    if n
+                },
                 model_summary={"model": "points", "config_version": config.config.version},
             )
             made.rounds += 1

@@ -1275,6 +1275,7 @@ class Death(models.Model):
     closed_cases = models.PositiveIntegerField(default=0)
     closed_referrals = models.PositiveIntegerField(default=0)
     closed_visits = models.PositiveIntegerField(default=0)
+    closed_alerts = models.PositiveIntegerField(default=0)
 
 
 class MoveTaskStatus(models.TextChoices):

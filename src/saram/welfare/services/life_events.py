@@ -150,7 +150,8 @@ def death_learned(
     death.closed_cases = len(case_ids)
     death.closed_referrals = len(referrals)
     death.closed_visits = visits
-    death.save(update_fields=["closed_cases", "closed_referrals", "closed_visits"])
+    death.closed_alerts = alerts_closed
+    death.save(update_fields=["closed_cases", "closed_referrals", "closed_visits", "closed_alerts"])
     for case_id in case_ids:
         audit.record(
             actor=by,
