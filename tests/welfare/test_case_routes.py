@@ -146,3 +146,16 @@ def test_reading_a_case_is_audited(world: Any, officer: Any) -> None:
     assert AuditEntry.objects.filter(
         target_type="welfare_case", target_id=str(world["case"].pk), purpose="사례 열람"
     ).exists()
+
+
+def test_the_team_lead_lands_on_the_approvals_and_finds_them_in_the_menu(
+    make_user: Any, dong: Any
+) -> None:
+    lead = make_user("welfare_supervisor", dong)
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": lead.username, "password": lead.raw_password}
+    )
+    assert response.status_code == 302 and response["Location"] == "/welfare/approvals/"
+    page = client.get("/welfare/cases/").content.decode()
+    assert '<a href="/welfare/approvals/">결재함</a>' in page

@@ -42,6 +42,7 @@ def items_for(scope: Scope) -> list[dict[str, str]]:
 # exist (yet) falls back to the map. A user with several roles lands where the first role of
 # START_ORDER they hold points.
 START_ORDER = (
+    Role.WELFARE_SUPERVISOR,
     Role.WELFARE_OFFICER,
     Role.COMMITTEE_MEMBER,
     Role.PROCUREMENT_OFFICER,

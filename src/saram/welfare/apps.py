@@ -13,15 +13,19 @@ class WelfareConfig(AppConfig):
 
     def ready(self) -> None:
         from saram.core.access import Can
-        from saram.core.navigation import NavItem, add
+        from saram.core.models import Role
+        from saram.core.navigation import NavItem, add, set_start_page
         from saram.welfare import errors  # noqa: F401  (registers the app's error codes)
         from saram.welfare.errors_cases import register_codes
 
         register_codes()
+        # The team lead (팀장) starts at the plans and closures waiting for their 결재.
+        set_start_page(Role.WELFARE_SUPERVISOR, "welfare:approvals")
         _accept_offline_alerts()
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
         add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
+        add(NavItem("welfare:approvals", _("결재함"), Can.APPROVE_CASES, order=21))
         add(NavItem("welfare:my", _("맡은 방문"), Can.VISIT_ASSIGNED, order=22))
         add(NavItem("welfare:alerts", _("긴급 알림"), Can.VIEW_PEOPLE, order=22))
         add(NavItem("welfare:my_concern", _("이웃 알리기"), Can.VISIT_ASSIGNED, order=23))
