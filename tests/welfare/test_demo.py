@@ -86,6 +86,8 @@ def test_past_outcomes_feed_the_model_comparison(loaded: Any) -> None:
     # Everyone flagged and not listed is counted with the reason.
     assert all(sum(r.not_listed.values()) == r.steps["flagged"] - r.steps["listed"] for r in rows)
     assert any(r.not_listed.get("below_cutoff") for r in rows)
+    # ... and each one stays visible to the officer, with that reason.
+    assert models.FlaggedPerson.objects.filter(status="below_cutoff").exists()
 
 
 PAGES = {

@@ -11,7 +11,7 @@ Seeded, and idempotent: a second call with the data in place changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +37,7 @@ from saram.welfare.models import (
     CommitteeMember,
     Concern,
     Decision,
+    FlaggedPerson,
     ImportStatus,
     Meeting,
     MemberRole,
@@ -56,6 +57,7 @@ from saram.welfare.models import (
 )
 from saram.welfare.services.config import EngineConfig, engine_config, ensure_default_config
 from saram.welfare.services.rounds import DEFAULT_PURPOSE, Population
+from saram.welfare.services.rounds import _ceiling as rounds_ceiling
 from saram.welfare.services.signals import write_signals
 
 MARKER = "demo-signals.csv"
@@ -676,6 +678,7 @@ def _rounds(
             today=as_of,
         )
         score = config.model.score(features)
+        risk = engine.risk_scale(score, ceiling=rounds_ceiling(config.model, config))
         base = features.has_signal & (score > 0)
         truth = features.signal_strength @ true_weight
         for dong_id in dong_ids:
@@ -701,6 +704,14 @@ def _rounds(
             )
             started = _at(as_of, 9)
             due_on = as_of + dt.timedelta(days=SLA_DAYS)
+            status_of = dict.fromkeys(
+                np.flatnonzero(eligible).tolist(), NotListed.BELOW_CUTOFF.value
+            )
+            status_of |= dict.fromkeys(top.tolist(), NotListed.LISTED.value)
+            for i in blocked:
+                status_of[i] = (
+                    NotListed.OPEN_CASE.value if i in in_case else NotListed.RECENT_VISIT.value
+                )
             round_ = Round.objects.create(
                 dong_id=dong_id,
                 number=r + 1,
@@ -716,22 +727,25 @@ def _rounds(
                 scored_count=len(candidates),
                 listed_count=len(top),
                 # Everyone flagged is counted with why they are not listed (the funnel's base).
-                flag_counts={
-                    key: n
-                    for key, n in (
-                        (NotListed.LISTED.value, len(top)),
-                        (NotListed.BELOW_CUTOFF.value, int(np.count_nonzero(eligible)) - len(top)),
-                        (NotListed.OPEN_CASE.value, sum(1 for i in blocked if i in in_case)),
-                        (
-                            NotListed.RECENT_VISIT.value,
-                            sum(1 for i in blocked if i not in in_case),
-                        ),
-                    )
-                    if n
-                },
+                flag_counts=dict(Counter(status_of.values())),
                 model_summary={"model": "points", "config_version": config.config.version},
             )
             made.rounds += 1
+            FlaggedPerson.objects.bulk_create(
+                [
+                    FlaggedPerson(
+                        round=round_,
+                        person_id=int(population.person_ids[i]),
+                        dong_id=dong_id,
+                        score=round(float(score[i]), 6),
+                        risk_pct=round(float(risk[i]), 1),
+                        status=status,
+                        due_days=SLA_DAYS,
+                    )
+                    for i, status in status_of.items()
+                ],
+                batch_size=2000,
+            )
             entries = OutreachEntry.objects.bulk_create(
                 [
                     OutreachEntry(
