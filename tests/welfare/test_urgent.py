@@ -244,3 +244,16 @@ def test_a_death_recorded_closes_the_open_alert_and_it_climbs_no_further(
     with pytest.raises(SaramError) as by_hand:
         alerts.answer_alert(by=officer, alert=alert, step="died", now=NOW)
     assert by_hand.value.code == "bad_alert_step"
+
+
+def test_the_officers_home_shows_the_alert_waiting_for_action(
+    people: dict[str, Any], officer: Any, client_as: Any, dong: Any
+) -> None:
+    client = client_as("welfare_officer", dong)
+    assert '<b id="open-alerts">0</b>' in client.get("/welfare/").content.decode()
+    alert = alerts.raise_alert(
+        by=people["member"], assignment=people["a"], reason="danger", now=NOW
+    )
+    assert '<b id="open-alerts">1</b>' in client.get("/welfare/").content.decode()
+    alerts.answer_alert(by=officer, alert=alert, step="call", now=NOW)
+    assert '<b id="open-alerts">0</b>' in client.get("/welfare/").content.decode()

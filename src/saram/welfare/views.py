@@ -120,6 +120,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "returned": returned.count(),
             "need_case": selectors.visits_needing_a_case(request.user).count(),
             "concerns": selectors.concerns_for(request.user).count(),
+            "open_alerts": selectors.alerts_for(request.user, open_only=True).count(),
+            "help_requests": case_selectors.help_requests_for(request.user).count(),
             "reviews": selectors.reviews_for(request.user).count(),
             "follow_ups": follow_ups.count(),
             "open_cases": selectors.cases_for(request.user).count(),
