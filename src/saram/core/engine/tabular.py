@@ -195,21 +195,30 @@ def _split(line: str, separator: str) -> list[str]:
 
 def _more_lines_than(path: Path, limit: int) -> bool:
     """Whether the file certainly holds more than `limit` rows below its header, known from its
-    lines alone: without a quote a line is a row (blank lines are not counted), so the count
-    stops as soon as it passes the limit. A quote (a cell may hold a line break) ends the
-    count undecided: False, and the parser decides."""
-    rows = -1  # the header's line
-    tail = b""
+    lines alone: without a quote a line is a row (blank lines are not counted). A quote (a cell
+    may hold a line break) leaves it undecided: False, and the parser decides. Line breaks are
+    counted first (at memory speed, to the end for a file within the limit); only a file with
+    more of them is read again, line by line, up to the limit."""
+    breaks = 0
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
             if b'"' in chunk:
                 return False
+            breaks += chunk.count(b"\n")
+            if breaks > limit + 1:
+                break
+        else:
+            return False  # at most the header and `limit` + 1 lines: the parser decides
+    rows = -1  # the header's line
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
             lines = (tail + chunk).split(b"\n")
             tail = lines.pop()
             rows += sum(1 for line in lines if line.strip(b"\r"))
             if rows > limit:
                 return True
-    return rows + (1 if tail.strip(b"\r") else 0) > limit
+    return False
 
 
 def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Table:
