@@ -176,8 +176,11 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def web_workers() -> tuple[int, int]:
-    """(processes, threads per process) for gunicorn on this machine."""
-    return min(4, max(2, os.cpu_count() or 2)), 4
+    """(processes, threads per process) for gunicorn on this machine. Pages are CPU-bound
+    Python, so processes (not threads, which share one interpreter lock) carry the load: two
+    per core, so that kept-alive connections, each held by one process, spread over both cores
+    instead of queueing in one; two threads each cover a request waiting on the database."""
+    return min(4, max(2, 2 * (os.cpu_count() or 1))), 2
 
 
 def gunicorn_command(*, port: int, workers: int, threads: int) -> list[str]:

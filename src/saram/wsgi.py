@@ -13,3 +13,9 @@ if settings.IS_PRODUCTION:
     from saram.core.personal_data import verify_personal_data_key
 
     verify_personal_data_key()
+
+# Every view module (and what it imports: polars for the imports, the engines) is loaded here,
+# as each worker starts, instead of by the first request that reaches each worker.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

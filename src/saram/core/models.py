@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from saram.core.errors import SaramError
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """A choice's label by an enum look-up: Django's generic `get_FOO_display` hashes every
+    (lazily translated) label of the field on each call, which lists of rows pay per row."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Named:
     """Areas carry a Korean and an English name; pages show the one of the current language."""
 
@@ -101,6 +110,9 @@ class Dong(Named, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_kind_display(self) -> str:
+        return choice_label(AreaKind, self.kind)
+
     @property
     def address_area(self) -> str:
         """What an address names between the city and the road: the 구, and a 읍 or 면
@@ -162,6 +174,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:
+        return choice_label(OrganisationKind, self.kind)
 
 
 class Household(models.Model):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from saram.core.models import AuditEntry, Person
+from saram.core.models import AreaKind, AuditEntry, Person, choice_label
 
 # What an audit entry is about, in words. A type not listed is shown as "기타 기록".
 TARGETS: dict[str, Promise] = {
@@ -129,3 +131,75 @@ def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class DongRow:
+    code: str
+    name: str
+    kind: str
+    gu: str
+    population: int
+
+
+@dataclass(frozen=True)
+class DongTable:
+    """The city's table of dongs. `key` digests everything the table shows (language, names,
+    kinds, gus, counts), so a rendered table cached under it is reused only for exactly the
+    same rows: a renamed dong or a new count is a new key, nothing to invalidate."""
+
+    rows: list[DongRow]
+    total: int
+    has_gu: bool
+    key: str
+
+
+def dong_table(facts: Iterable[Mapping[str, Any]], population: Mapping[int, int]) -> DongTable:
+    """The table of dongs from `selectors.dong_facts_for` and the residents per dong."""
+    language = get_language() or "ko"
+    english = language.startswith("en")
+    rows: list[DongRow] = []
+    shown: list[tuple[Any, ...]] = []
+    for fact in facts:
+        count = population.get(fact["id"], 0)
+        gu = (fact["gu__name_en"] if english else fact["gu__name"]) or ""
+        rows.append(
+            DongRow(
+                code=fact["code"],
+                name=fact["name_en"] if english else fact["name"],
+                kind=choice_label(AreaKind, fact["kind"]),
+                gu=gu,
+                population=count,
+            )
+        )
+        shown.append(
+            (fact["code"], fact["name"], fact["name_en"], fact["kind"], fact["gu_id"], gu, count)
+        )
+    digest = hashlib.blake2b(repr((language, shown)).encode(), digest_size=16).hexdigest()
+    return DongTable(
+        rows=rows,
+        total=sum(r.population for r in rows),
+        has_gu=any(f[4] is not None for f in shown),
+        key=digest,
+    )
+
+
+def organisation_table_key(page: Any, query: Mapping[str, str]) -> str:
+    """A digest of everything a page of `core/_organisation_table.html` shows (language, the
+    rows, the pager and the query its links carry): the key its rendered HTML is cached under,
+    so it is reused only for exactly the same rows, whoever asks."""
+    language = get_language() or "ko"
+    shown = [
+        (
+            o.pk,
+            o.name,
+            o.kind,
+            o.address,
+            o.dong_id,
+            o.dong.name if o.dong_id else "",
+            o.dong.name_en if o.dong_id else "",
+        )
+        for o in page.object_list
+    ]
+    pager = (page.number, page.paginator.num_pages, sorted(query.items()))
+    return hashlib.blake2b(repr((language, pager, shown)).encode(), digest_size=16).hexdigest()

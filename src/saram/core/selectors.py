@@ -10,9 +10,10 @@ from django.db.models import Count, QuerySet
 from saram.core.access import Can, not_found, scope_of
 
 __all__ = ["not_found"]
-from saram.core.models import AuditEntry, City, Dong, Gu, Job, Organisation, Person
+from saram.core.models import AuditEntry, City, Dong, Gu, Household, Job, Organisation, Person
 
 POPULATION_CACHE_KEY = "saram:population:v1"
+HOUSEHOLDS_CACHE_KEY = "saram:households:v1"
 POPULATION_TTL_S = 300
 
 
@@ -43,6 +44,16 @@ def dong_list_for(user: Any) -> QuerySet[Dong]:
     return dongs_for(user).defer("boundary")
 
 
+def dong_facts_for(user: Any) -> list[dict[str, Any]]:
+    """What a table of the user's dongs shows, as plain values (no model instances, no
+    boundaries): id, code, names, kind and the gu (id and names)."""
+    return list(
+        dongs_for(user).values(
+            "id", "code", "name", "name_en", "kind", "gu_id", "gu__name", "gu__name_en"
+        )
+    )
+
+
 def dong_for(user: Any, code: str) -> Dong:
     dong = dongs_for(user).filter(code=code).first()
     if dong is None:
@@ -64,8 +75,22 @@ def population_by_dong() -> dict[int, int]:
     return counts
 
 
+def households_by_dong() -> dict[int, int]:
+    """Households per dong id: an aggregate like the population, cached with it."""
+    counts = cache.get(HOUSEHOLDS_CACHE_KEY)
+    if counts is None:
+        counts = dict(
+            Household.objects.order_by()
+            .values_list("dong_id")
+            .annotate(n=Count("id"))
+            .values_list("dong_id", "n")
+        )
+        cache.set(HOUSEHOLDS_CACHE_KEY, counts, POPULATION_TTL_S)
+    return counts
+
+
 def forget_population() -> None:
-    cache.delete(POPULATION_CACHE_KEY)
+    cache.delete_many([POPULATION_CACHE_KEY, HOUSEHOLDS_CACHE_KEY])
 
 
 def organisations_for(
@@ -74,7 +99,8 @@ def organisations_for(
     scope = scope_of(user)
     if not scope.can(Can.VIEW_ORGANISATIONS):
         return Organisation.objects.none()
-    qs = Organisation.objects.select_related("dong")
+    # The dong's boundary is the largest field of its row, decoded for every organisation read.
+    qs = Organisation.objects.select_related("dong").defer("dong__boundary")
     if dong is not None:
         qs = qs.filter(dong=dong)
     if kind:

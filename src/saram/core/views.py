@@ -25,7 +25,7 @@ from saram.core.forms import ImportForm, PersonEditForm, PersonForm
 from saram.core.imports import review
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.navigation import start_page_for
-from saram.core.presenters import TARGETS, audit_rows
+from saram.core.presenters import TARGETS, audit_rows, dong_table, organisation_table_key
 from saram.core.services import jobs, organisations, people
 from saram.core.services.exports import FORMATS
 
@@ -47,19 +47,8 @@ def _fmt(request: HttpRequest) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     scope_of(request.user).require(Can.VIEW_AREAS)
-    dongs = list(selectors.dong_list_for(request.user))
-    population = selectors.population_by_dong()
-    rows = [(d, population.get(d.id, 0)) for d in dongs]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "rows": rows,
-            "total": sum(p for _d, p in rows),
-            "gus": selectors.gus(),
-            "has_gu": any(d.gu_id is not None for d in dongs),
-        },
-    )
+    table = dong_table(selectors.dong_facts_for(request.user), selectors.population_by_dong())
+    return render(request, "core/home.html", {"table": table})
 
 
 @require_GET
@@ -103,8 +92,9 @@ def dong_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dong": dong,
             "population": selectors.population_by_dong().get(dong.id, 0),
-            "households": dong.households.count(),
+            "households": selectors.households_by_dong().get(dong.id, 0),
             "page": page,
+            "page_key": organisation_table_key(page, request.GET),
             "kind": kind,
             "kinds": OrganisationKind.choices,
             "boundary": json.dumps(

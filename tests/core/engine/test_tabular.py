@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -128,6 +131,36 @@ def test_rows_past_the_limit_are_refused(tmp_path: Path) -> None:
     data = b"a,b\n" + b"1,2\n" * 2001
     assert _refused(tmp_path, data, limits=Limits(max_rows=2000)) == Problem.TOO_MANY_ROWS
     assert _read(tmp_path, b"a,b\n" + b"1,2\n" * 2000, limits=Limits(max_rows=2000)).frame.height
+
+
+def test_line_breaks_inside_quoted_cells_are_not_rows(tmp_path: Path) -> None:
+    data = b"a,b\n" + b'1,"two\nlines"\n' * 1500
+    table = _read(tmp_path, data, limits=Limits(max_rows=2000))
+    assert table.frame.height == 1500 and table.frame["b"][0] == "two\nlines"
+
+
+def test_a_file_far_past_the_row_limit_is_refused_before_polars_is_loaded(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 50_000)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from saram.core.engine.tabular import Limits, Refused, read_table\n"
+        "try:\n"
+        f"    read_table(Path({str(path)!r}), filename='big.csv', limits=Limits(max_rows=2000))\n"
+        "except Refused as exc:\n"
+        "    print(exc.issues[0].problem.value, 'polars' in sys.modules)\n"
+    )
+    src = str(Path(__file__).resolve().parents[3] / "src")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": src},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == [Problem.TOO_MANY_ROWS.value, "False"]
 
 
 def test_row_problems_are_kept_up_to_the_limit_and_counted_beyond(tmp_path: Path) -> None:

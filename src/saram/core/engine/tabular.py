@@ -7,10 +7,13 @@ spreadsheet shows it (the header is row 1), and the problems it found as reason 
 (`Problem`). A file that cannot be read as a table at all raises `Refused`.
 
 Every cost is bounded before it is paid: the header's width is counted before the header is
-parsed (a million columns cost a scan of one line), rows are read only up to the row limit, an
-XLSX archive's declared unpacked size is checked before anything is unpacked, and row problems
-are kept up to a limit and counted beyond it. Run as a module it reads in a child process, so
-the caller can give the reading a memory ceiling (`saram.core.imports.reading`).
+parsed (a million columns cost a scan of one line), rows are read only up to the row limit (a
+file with no quotes is counted by its lines first, so one far over the limit is refused before
+anything is parsed), an XLSX archive's declared unpacked size is checked before anything is
+unpacked, and row problems are kept up to a limit and counted beyond it. polars is imported
+only once a file has passed these checks: a refusal costs no more than the check. Run as a
+module it reads in a child process, so the caller can give the reading a memory ceiling
+(`saram.core.imports.reading`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import zipfile
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 ROW = "_row"
 _CHUNK = 1 << 20
@@ -189,6 +193,34 @@ def _split(line: str, separator: str) -> list[str]:
     return next(csv.reader([line], delimiter=separator), [])
 
 
+def _more_lines_than(path: Path, limit: int) -> bool:
+    """Whether the file certainly holds more than `limit` rows below its header, known from its
+    lines alone: without a quote a line is a row (blank lines are not counted). A quote (a cell
+    may hold a line break) leaves it undecided: False, and the parser decides. Line breaks are
+    counted first (at memory speed, to the end for a file within the limit); only a file with
+    more of them is read again, line by line, up to the limit."""
+    breaks = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            if b'"' in chunk:
+                return False
+            breaks += chunk.count(b"\n")
+            if breaks > limit + 1:
+                break
+        else:
+            return False  # at most the header and `limit` + 1 lines: the parser decides
+    rows = -1  # the header's line
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            lines = (tail + chunk).split(b"\n")
+            tail = lines.pop()
+            rows += sum(1 for line in lines if line.strip(b"\r"))
+            if rows > limit:
+                return True
+    return False
+
+
 def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Table:
     if path.stat().st_size == 0:
         raise Refused(Issue(Problem.EMPTY_FILE, row=1))
@@ -200,6 +232,10 @@ def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Tabl
         if not any(headers):
             raise Refused(Issue(Problem.EMPTY_FILE, row=1))
         width = len(headers)
+        if _more_lines_than(source, limits.max_rows):
+            raise Refused(Issue(Problem.TOO_MANY_ROWS, params={"limit": f"{limits.max_rows:,}"}))
+        import polars as pl
+
         names = [f"c{i}" for i in range(width + 1)]  # one more: a value there is a ragged row
         try:
             frame = (
@@ -252,6 +288,7 @@ def _check_archive(path: Path, limits: Limits) -> None:
 
 def _read_xlsx(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Table:
     import fastexcel  # the CSV path should not pay for it
+    import polars as pl
 
     _check_archive(path, limits)
     try:
@@ -315,6 +352,8 @@ def _looks_like_title(
 def _finish(
     frame: pl.DataFrame, headers: list[str], *, fmt: str, limits: Limits, expected: tuple[str, ...]
 ) -> Table:
+    import polars as pl
+
     width = len(headers)
     if frame.height > limits.max_rows:
         raise Refused(
@@ -421,6 +460,8 @@ def main(argv: list[str]) -> int:
 
 def load_report(outdir: Path) -> Table:
     """What a child process wrote to `outdir`: the table, or `Refused`."""
+    import polars as pl
+
     report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
     if "refused" in report:
         raise Refused(*(Issue.from_dict(i) for i in report["refused"]))
