@@ -129,26 +129,6 @@ def certificate_urls(request: Any, code: str) -> tuple[str, str]:
     return verify, request.build_absolute_uri("/")
 
 
-def incubator_rows(
-    tenants: list[Any], *, balances: dict[int, int], used: dict[int, int], today: dt.date
-) -> list[dict[str, Any]]:
-    """The manager's view of each tenant: credit balance and use in hours, milestones due."""
-    rows = []
-    for t in tenants:
-        due = [m for m in t.milestones.all() if m.done_on is None]
-        rows.append(
-            {
-                "tenant": t,
-                "balance_h": round(balances.get(t.pk, 0) / 60, 1),
-                "used_h": round(used.get(t.pk, 0) / 60, 1),
-                "due": sorted(due, key=lambda m: m.due_on)[:2],
-                "overdue": sum(1 for m in due if m.due_on < today),
-                "founders": [f.name for f in t.founders.all()],
-            }
-        )
-    return rows
-
-
 def cluster_headers() -> list[str]:
     return [_("이름"), _("구분"), _("분야"), _("동"), _("소개"), _("누리집")]
 
@@ -171,6 +151,7 @@ def cluster_rows(members: Any) -> Any:
 def cluster_points(members: Any) -> list[dict[str, Any]]:
     """Map points: a member's own position, else its dong's centre; those with neither left out."""
     roles = dict(ClusterRole.choices)
+    sectors = dict(ClusterSector.choices)
     points = []
     for m in members:
         dong = m.organisation.dong
@@ -181,6 +162,9 @@ def cluster_points(members: Any) -> list[dict[str, Any]]:
                 {
                     "name": m.organisation.name,
                     "role": str(roles.get(m.role, "")),
+                    "sector": m.sector,
+                    "sector_label": str(sectors.get(m.sector, "")),
+                    "url": reverse("making:cluster_member", args=[m.pk]),
                     "lat": lat,
                     "lng": lng,
                 }
@@ -193,7 +177,6 @@ __all__ = [
     "certificate_urls",
     "cluster_points",
     "cluster_rows",
-    "incubator_rows",
     "notices",
     "statistics",
 ]
