@@ -18,7 +18,6 @@ register(
             "사업자등록번호 %(number)s은(는) 이미 %(name)s의 번호입니다."
         ),
         "making_bad_progress": _("진행률은 0에서 100 사이의 숫자여야 합니다."),
-        "making_done_in_future": _("달성일은 오늘 이후일 수 없습니다."),
         "making_project_ends_before_start": _("종료일이 시작일보다 늦어야 합니다."),
         "making_bad_funding": _("연구비는 0원 이상이어야 합니다."),
         "making_bad_position": _(
