@@ -158,10 +158,8 @@ def test_every_route_answers_each_role_as_the_matrix_says(
         url = _url(name, world)
         for method, allowed in methods.items():
             before = _counts()
-            if method == "GET":
-                response = client.get(url)
-            else:
-                response = client.post(url, _body(name, world))
+            body = _body(name, world)
+            response = client.get(url) if method == "GET" else client.post(url, body)
             status = response.status_code
             to_login = status == 302 and "/accounts/login/" in response.get("Location", "")
             if status in (403, 404) or to_login:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -153,10 +154,19 @@ def cluster_points(members: Any) -> list[dict[str, Any]]:
     roles = dict(ClusterRole.choices)
     sectors = dict(ClusterSector.choices)
     points = []
+    at_centre: Counter[int] = Counter()
     for m in members:
         dong = m.organisation.dong
         lat = m.lat or (dong.centroid_lat if dong else None)
         lng = m.lng or (dong.centroid_lng if dong else None)
+        if lat and lng and not m.lat and dong is not None:
+            # Members placed at the same dong centre are spread on a small ring (~300 m), so
+            # each marker can be seen and clicked.
+            k = at_centre[dong.pk]
+            at_centre[dong.pk] += 1
+            if k:
+                angle = k * 2.4
+                lat, lng = lat + 0.0027 * math.sin(angle), lng + 0.0033 * math.cos(angle)
         if lat:
             points.append(
                 {

@@ -23,17 +23,17 @@ document.addEventListener("DOMContentLoaded", function () {
     if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
     else map.setView([35.82, 127.15], 12);
   }
-  if (!el.dataset.boundaries) return markers();
+  markers();
+  if (!el.dataset.boundaries) return;
+  // The dong boundaries are drawn under the markers once they arrive (signed-in readers).
   fetch(el.dataset.boundaries, { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (geo) {
-      if (geo) {
-        L.geoJSON(geo, {
-          style: function () { return { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: 0.3 }; },
-          onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { sticky: true }); },
-        }).addTo(map);
-      }
-      markers();
+      if (!geo) return;
+      L.geoJSON(geo, {
+        style: function () { return { color: "#94a3b8", weight: 1, fillColor: "#e2e8f0", fillOpacity: 0.3 }; },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { sticky: true }); },
+      }).addTo(map).bringToBack();
     })
-    .catch(markers);
+    .catch(function () {});
 });
