@@ -39,10 +39,14 @@ def _profile(user: Any) -> dict[str, Any]:
 
 def _bad_form(form: Any) -> SaramError:
     if not form.errors:
-        return SaramError("making_bad_field", field="", message="")
+        return SaramError("making_bad_field", params={"field": "", "message": ""})
     field, errs = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else field
-    return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
+    return SaramError(
+        # `message` is SaramError's own argument: the form's words travel as a parameter.
+        "making_bad_field",
+        params={"field": str(label or field), "message": str(errs[0])},
+    )
 
 
 # --- Home ----------------------------------------------------------------------------------------

@@ -63,7 +63,11 @@ def _saved(form: Any, write: Callable[[], Any]) -> Any:
 def _bad_form(form: Any) -> SaramError:
     field, errs = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else field
-    return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
+    return SaramError(
+        # `message` is SaramError's own argument: the form's words travel as a parameter.
+        "making_bad_field",
+        params={"field": str(label or field), "message": str(errs[0])},
+    )
 
 
 def _form_page(
