@@ -438,3 +438,57 @@ def test_the_cluster_directory_links_each_member_and_counts_fields(
     page = Client().get(reverse("making:cluster"), {"sector": "carbon"}).content.decode()
     assert reverse("making:cluster_member", args=[members[1].pk]) in page
     assert "탄소·특수소재 복합재 1곳" in page
+
+
+# --- Query counts: a page does not grow a query per row ----------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_incubator_list_costs_the_same_for_two_tenants_or_six(
+    manager: Client, office: m.Room
+) -> None:
+    for i in range(2):
+        t = _tenant(f"기업{i}")
+        m.Milestone.objects.create(tenant=t, title="목표", due_on=dt.date(2027, 1, 1))
+    url = reverse("making:incubator")
+    manager.get(url)
+    few = _queries(manager, url)
+    for i in range(2, 6):
+        t = _tenant(f"기업{i}")
+        m.Milestone.objects.create(tenant=t, title="목표", due_on=dt.date(2027, 1, 1))
+    assert _queries(manager, url) == few
+
+
+def test_the_cluster_and_project_directories_cost_the_same_for_more_rows(
+    members: list[m.ClusterMember],
+) -> None:
+    client = Client()
+    m.RndProject.objects.create(
+        title="과제0", lead=members[0], starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)
+    )
+    few = (
+        _queries(client, reverse("making:cluster")),
+        _queries(client, reverse("making:projects")),
+    )
+    for i in range(1, 5):
+        org = Organisation.objects.create(kind=OrganisationKind.FIRM, name=f"추가기업{i}")
+        extra = m.ClusterMember.objects.create(
+            organisation=org, role=m.ClusterRole.FIRM, sector=m.ClusterSector.PRINTING
+        )
+        project = m.RndProject.objects.create(
+            title=f"과제{i}", lead=extra, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)
+        )
+        project.partners.add(members[1])
+    many = (
+        _queries(client, reverse("making:cluster")),
+        _queries(client, reverse("making:projects")),
+    )
+    assert many == few
