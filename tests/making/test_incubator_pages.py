@@ -492,3 +492,24 @@ def test_the_cluster_and_project_directories_cost_the_same_for_more_rows(
         _queries(client, reverse("making:projects")),
     )
     assert many == few
+
+
+def test_a_tenant_named_like_a_known_firm_joins_it_without_changing_it(manager: Client) -> None:
+    from saram.core.models import Dong
+
+    dong = Dong.objects.order_by("pk").first()
+    known = Organisation.objects.create(
+        kind=OrganisationKind.FIRM, name="새싹소재", dong=dong, phone="063-000-0000"
+    )
+    manager.post(
+        reverse("making:tenant_new"),
+        {
+            "name": "새싹소재",
+            "field": "탄소 부품",
+            "term_starts_on": "2026-12-01",
+            "term_ends_on": "2027-11-30",
+        },
+    )
+    known.refresh_from_db()
+    assert m.Tenant.objects.get().organisation_id == known.pk
+    assert known.dong == dong

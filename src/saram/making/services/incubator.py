@@ -48,30 +48,30 @@ class TenantValues:
 def organisation_for(
     values: OrganisationValues, *, keep: Organisation | None = None
 ) -> Organisation:
-    """The core organisation these values name: `keep` updated, else the one with the same
-    business number (or, without one, the same name and kind), else a new one."""
+    """The core organisation these values name. With `keep`: that one, updated (its number
+    must not be another's). Without: the one with the same business number (or, without a
+    number, the same name and kind) as the city already knows it, else a new one."""
     number = values.business_number
-    if number:
-        other = Organisation.objects.filter(business_number=number)
-        if keep is not None:
-            other = other.exclude(pk=keep.pk)
-        holder = other.first()
-        if holder is not None and keep is not None:
-            raise SaramError("making_business_number_taken", number=number, name=holder.name)
-        if holder is not None:
-            return holder
-    org = keep
-    if org is None and not number:
-        org = Organisation.objects.filter(name=values.name, kind=values.kind).order_by("id").first()
-    if org is None:
+    if keep is None:
+        same = (
+            Organisation.objects.filter(business_number=number)
+            if number
+            else Organisation.objects.filter(name=values.name, kind=values.kind)
+        )
+        found = same.order_by("id").first()
+        if found is not None:
+            return found
         return Organisation.objects.create(
             name=values.name, kind=values.kind, dong=values.dong, business_number=number
         )
-    org.name, org.kind, org.dong = values.name, values.kind, values.dong
     if number:
-        org.business_number = number
-    org.save(update_fields=["name", "kind", "dong", "business_number", "updated_at"])
-    return org
+        holder = Organisation.objects.filter(business_number=number).exclude(pk=keep.pk).first()
+        if holder is not None:
+            raise SaramError("making_business_number_taken", number=number, name=holder.name)
+        keep.business_number = number
+    keep.name, keep.kind, keep.dong = values.name, values.kind, values.dong
+    keep.save(update_fields=["name", "kind", "dong", "business_number", "updated_at"])
+    return keep
 
 
 def _check_term(values: TenantValues, *, tenant: Tenant | None) -> None:
