@@ -53,10 +53,6 @@ ROUTES = {
     "making:event_register": {"POST": {"citizen", STAFF}},
     "making:cancel_registration": {"POST": {"citizen", STAFF}},
     "making:gallery": {"GET": EVERYONE},
-    "making:cluster": {"GET": EVERYONE},
-    "making:incubator": {"GET": {"incubator_manager", STAFF}},
-    "making:tenant": {"GET": {"incubator_manager", STAFF}},
-    "making:tenant_credit": {"POST": {"incubator_manager", STAFF}},
     "making:stats": {"GET": {STAFF}},
     "making:annual_report": {"GET": {STAFF}},
     # Staff keep the catalogue: forms (GET shows, POST writes) and confirmation pages.
@@ -81,6 +77,33 @@ ROUTES = {
     "making:gallery_delete": {"GET": {STAFF}, "POST": {STAFF}},
 }
 
+# The incubator, the cluster and its R&D projects (views_incubator), walked role by role by
+# tests/making/test_access_incubator.py (the routes above by test_access_making.py).
+INCUBATOR = {"incubator_manager", STAFF}
+INCUBATOR_ROUTES = {
+    "making:incubator": {"GET": INCUBATOR},
+    "making:tenant_new": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:tenant": {"GET": INCUBATOR},
+    "making:tenant_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:tenant_credit": {"POST": INCUBATOR},
+    "making:founder_add": {"POST": INCUBATOR},
+    "making:milestone_add": {"POST": INCUBATOR},
+    "making:mentoring_add": {"POST": INCUBATOR},
+    # A founder reports on their own firm's milestones (other citizens: 404).
+    "making:milestone_progress": {"POST": INCUBATOR | {"citizen"}},
+    "making:company": {"GET": {"citizen"}},
+    "making:cluster": {"GET": EVERYONE},
+    "making:cluster_member": {"GET": EVERYONE},
+    "making:cluster_member_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:cluster_member_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:projects": {"GET": EVERYONE},
+    "making:project": {"GET": EVERYONE},
+    "making:project_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:project_edit": {"GET": {STAFF}, "POST": {STAFF}},
+}
+FOUNDERS_OWN = {"making:milestone_progress"}
+ROUTES |= INCUBATOR_ROUTES
+
 # Routes whose object belongs to one person: others with the role get 404.
 OWNED = {
     "making:cancel_reservation",
@@ -104,6 +127,9 @@ PARAMS = {
     "courses": citywide("making.Course", 1),
     "gallery": citywide("making.GalleryProject", 1),
     "incubator": citywide("making.Tenant", 1),
+    "milestones": citywide("making.Milestone", 1),
+    "cluster": citywide("making.ClusterMember", 1),
+    "rnd": citywide("making.RndProject", 1),
     "print": citywide("making.PrintJob", 1),
     "printers": citywide("making.Machine", 1),
 }

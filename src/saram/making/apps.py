@@ -12,6 +12,7 @@ class MakingConfig(AppConfig):
         from saram.core.navigation import NavItem, add
         from saram.making import (
             errors,  # noqa: F401  (registers the app's codes)
+            errors_incubator,  # noqa: F401  (the incubator's and cluster's codes)
             errors_printing,  # noqa: F401  (the print service's codes)
         )
         from saram.making.services import (

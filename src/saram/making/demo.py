@@ -739,19 +739,25 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
             )
             for j in range(2):
                 p = people[(7 * i + j) % len(people)]
+                # The `citizen` demo login founded the second startup: a founder's own page.
+                founder_user = citizen if (i == 1 and j == 0 and citizen) else p["user"]
                 Founder.objects.create(
                     tenant=tenant,
-                    name=p["name"],
+                    name=(founder_user.get_full_name() or p["name"])
+                    if founder_user is citizen
+                    else p["name"],
                     title="대표" if j == 0 else "이사",
-                    user=p["user"],
+                    user=founder_user,
                 )
             for k, title in enumerate(["시제품 완성", "첫 판매", "투자 유치 IR"]):
                 due = today + dt.timedelta(days=-40 + 45 * k + 10 * i)
+                done = due < today and (i + k) % 3
                 Milestone.objects.create(
                     tenant=tenant,
                     title=title,
                     due_on=due,
-                    done_on=due - dt.timedelta(days=3) if due < today and (i + k) % 3 else None,
+                    done_on=due - dt.timedelta(days=3) if done else None,
+                    progress_pct=100 if done else [70, 40, 10][k],
                 )
             for k in range(3):
                 MentoringSession.objects.create(
@@ -760,6 +766,12 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
                     mentor=["전북테크노파크 창업 멘토", "변리사 (특허)", "탄소 소재 연구원"][k],
                     topic=["사업계획서 점검", "특허 출원 전략", "소재 선택과 시험"][k],
                 )
+            MentoringSession.objects.create(
+                tenant=tenant,
+                at=now + dt.timedelta(days=7 + i, hours=2),
+                mentor="창업보육 매니저",
+                topic="분기 점검과 다음 목표",
+            )
             balance = 40 * 60
             CreditEntry.objects.create(
                 tenant=tenant,
@@ -826,6 +838,27 @@ def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dic
             outputs="시험편 120개, 논문 1편 (데모)",
         )
         lab.partners.set([members[0], members[7]])
+        startups = members[len(CLUSTER) :]
+        drone = RndProject.objects.create(
+            title="경량 탄소 복합재 드론 프레임 적층 제조 (데모)",
+            lead=members[0],
+            funder="데모 자료",
+            funding_krw=95_000_000,
+            starts_on=today - dt.timedelta(days=120),
+            ends_on=today + dt.timedelta(days=245),
+            outputs="프레임 시제품 3종, 비행 시험 보고서 (데모)",
+        )
+        drone.partners.set([startups[3], members[2], members[4]] if len(startups) > 3 else [])
+        aid = RndProject.objects.create(
+            title="TPU·탄소 복합 맞춤형 재활 보조기구 (데모)",
+            lead=members[4],
+            funder="데모 자료",
+            funding_krw=60_000_000,
+            starts_on=today + dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=395),
+            outputs="",
+        )
+        aid.partners.set([startups[1], members[3]] if len(startups) > 1 else [])
 
         say("3D프린팅 데모: 행사와 갤러리…")
         events_made = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -129,26 +130,6 @@ def certificate_urls(request: Any, code: str) -> tuple[str, str]:
     return verify, request.build_absolute_uri("/")
 
 
-def incubator_rows(
-    tenants: list[Any], *, balances: dict[int, int], used: dict[int, int], today: dt.date
-) -> list[dict[str, Any]]:
-    """The manager's view of each tenant: credit balance and use in hours, milestones due."""
-    rows = []
-    for t in tenants:
-        due = [m for m in t.milestones.all() if m.done_on is None]
-        rows.append(
-            {
-                "tenant": t,
-                "balance_h": round(balances.get(t.pk, 0) / 60, 1),
-                "used_h": round(used.get(t.pk, 0) / 60, 1),
-                "due": sorted(due, key=lambda m: m.due_on)[:2],
-                "overdue": sum(1 for m in due if m.due_on < today),
-                "founders": [f.name for f in t.founders.all()],
-            }
-        )
-    return rows
-
-
 def cluster_headers() -> list[str]:
     return [_("이름"), _("구분"), _("분야"), _("동"), _("소개"), _("누리집")]
 
@@ -171,16 +152,29 @@ def cluster_rows(members: Any) -> Any:
 def cluster_points(members: Any) -> list[dict[str, Any]]:
     """Map points: a member's own position, else its dong's centre; those with neither left out."""
     roles = dict(ClusterRole.choices)
+    sectors = dict(ClusterSector.choices)
     points = []
+    at_centre: Counter[int] = Counter()
     for m in members:
         dong = m.organisation.dong
         lat = m.lat or (dong.centroid_lat if dong else None)
         lng = m.lng or (dong.centroid_lng if dong else None)
+        if lat and lng and not m.lat and dong is not None:
+            # Members placed at the same dong centre are spread on a small ring (~300 m), so
+            # each marker can be seen and clicked.
+            k = at_centre[dong.pk]
+            at_centre[dong.pk] += 1
+            if k:
+                angle = k * 2.4
+                lat, lng = lat + 0.0027 * math.sin(angle), lng + 0.0033 * math.cos(angle)
         if lat:
             points.append(
                 {
                     "name": m.organisation.name,
                     "role": str(roles.get(m.role, "")),
+                    "sector": m.sector,
+                    "sector_label": str(sectors.get(m.sector, "")),
+                    "url": reverse("making:cluster_member", args=[m.pk]),
                     "lat": lat,
                     "lng": lng,
                 }
@@ -193,7 +187,6 @@ __all__ = [
     "certificate_urls",
     "cluster_points",
     "cluster_rows",
-    "incubator_rows",
     "notices",
     "statistics",
 ]

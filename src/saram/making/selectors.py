@@ -353,7 +353,7 @@ def cluster_directory(
 ) -> QuerySet[ClusterMember]:
     qs = ClusterMember.objects.select_related(
         "organisation", "organisation__dong"
-    ).prefetch_related("led_projects")
+    ).prefetch_related("led_projects", "projects")
     if role:
         qs = qs.filter(role=role)
     if sector:
@@ -478,19 +478,6 @@ def founder_tenant(user: Any, pk: int | None) -> Tenant | None:
 
 def is_founder(user: Any) -> bool:
     return tenants_of_founder(user).exists()
-
-
-def tenant_page(tenant: Tenant) -> dict[str, Any]:
-    return {
-        "ledger": list(tenant.credits.select_related("reservation__machine")[:50]),
-        "milestones": list(tenant.milestones.all()),
-        "mentoring": list(tenant.mentoring.all()[:20]),
-        "founders": list(tenant.founders.all()),
-    }
-
-
-def incubator_tenants(user: Any) -> list[Tenant]:
-    return list(tenants_for(user).prefetch_related("milestones", "founders"))
 
 
 # --- Statistics (rows; presenters count them) --------------------------------------------------

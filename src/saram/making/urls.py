@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.making import views, views_staff
+from saram.making import views, views_incubator, views_staff
 
 app_name = "making"
 urlpatterns = [
@@ -28,10 +28,6 @@ urlpatterns = [
     path("events/<int:pk>/register/", views.event_register, name="event_register"),
     path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("gallery/", views.gallery, name="gallery"),
-    path("cluster/", views.cluster, name="cluster"),
-    path("incubator/", views.incubator, name="incubator"),
-    path("incubator/<int:pk>/", views.tenant_detail, name="tenant"),
-    path("incubator/<int:pk>/credit/", views.tenant_credit, name="tenant_credit"),
     path("stats/", views.stats, name="stats"),
     path("stats/report.pdf", views.annual_report, name="annual_report"),
     # Staff keep the catalogue (views_staff): add, change, retire or cancel; imports.
@@ -53,6 +49,32 @@ urlpatterns = [
     path("gallery/<int:pk>/edit/", views_staff.gallery_edit, name="gallery_edit"),
     path("gallery/<int:pk>/delete/", views_staff.gallery_delete, name="gallery_delete"),
     path("gallery/<int:pk>/photo/", views_staff.gallery_photo, name="gallery_photo"),
+]
+
+# The incubator, the cluster and its R&D projects (views_incubator).
+urlpatterns += [
+    path("incubator/", views_incubator.incubator, name="incubator"),
+    path("incubator/new/", views_incubator.tenant_new, name="tenant_new"),
+    path("incubator/<int:pk>/", views_incubator.tenant_detail, name="tenant"),
+    path("incubator/<int:pk>/edit/", views_incubator.tenant_edit, name="tenant_edit"),
+    path("incubator/<int:pk>/credit/", views_incubator.tenant_credit, name="tenant_credit"),
+    path("incubator/<int:pk>/founders/", views_incubator.founder_add, name="founder_add"),
+    path("incubator/<int:pk>/milestones/", views_incubator.milestone_add, name="milestone_add"),
+    path("incubator/<int:pk>/mentoring/", views_incubator.mentoring_add, name="mentoring_add"),
+    path(
+        "milestones/<int:pk>/progress/",
+        views_incubator.milestone_progress,
+        name="milestone_progress",
+    ),
+    path("company/", views_incubator.company, name="company"),
+    path("cluster/", views_incubator.cluster, name="cluster"),
+    path("cluster/new/", views_incubator.member_new, name="cluster_member_new"),
+    path("cluster/<int:pk>/", views_incubator.member_detail, name="cluster_member"),
+    path("cluster/<int:pk>/edit/", views_incubator.member_edit, name="cluster_member_edit"),
+    path("rnd/", views_incubator.projects, name="projects"),
+    path("rnd/new/", views_incubator.project_new, name="project_new"),
+    path("rnd/<int:pk>/", views_incubator.project_detail, name="project"),
+    path("rnd/<int:pk>/edit/", views_incubator.project_edit, name="project_edit"),
 ]
 
 from saram.making.urls_printing import urlpatterns as _printing  # noqa: E402  (the print service)

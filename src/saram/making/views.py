@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.middleware import public
-from saram.core.services.tabular import write_table
 from saram.making import forms, presenters, selectors
 from saram.making.documents import annual_report_pdf, certificate_pdf
 from saram.making.models import (
@@ -40,10 +39,14 @@ def _profile(user: Any) -> dict[str, Any]:
 
 def _bad_form(form: Any) -> SaramError:
     if not form.errors:
-        return SaramError("making_bad_field", field="", message="")
+        return SaramError("making_bad_field", params={"field": "", "message": ""})
     field, errs = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else field
-    return SaramError("making_bad_field", field=str(label or field), message=str(errs[0]))
+    return SaramError(
+        # `message` is SaramError's own argument: the form's words travel as a parameter.
+        "making_bad_field",
+        params={"field": str(label or field), "message": str(errs[0])},
+    )
 
 
 # --- Home ----------------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "certificates": selectors.certificates_of(request.user),
             "registrations": selectors.registrations_to_show(request.user),
             "notices": presenters.notices(selectors.notices_of(request.user)),
+            "tenants": selectors.tenants_of_founder(request.user),
             "now": now,
             "deadline_hours": RULES.cancel_deadline_hours,
         },
@@ -475,86 +479,6 @@ def gallery(request: HttpRequest) -> HttpResponse:
             "staff": scope_of(request.user).can(Can.MANAGE_MAKING),
         },
     )
-
-
-# --- Cluster -------------------------------------------------------------------------------------
-
-
-@public
-@require_GET
-def cluster(request: HttpRequest) -> HttpResponse:
-    form = forms.ClusterFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    members = selectors.cluster_directory(
-        role=data.get("role", ""), sector=data.get("sector", ""), query=data.get("q", "")
-    )
-    fmt = data.get("format")
-    if fmt:
-        content = write_table(presenters.cluster_headers(), presenters.cluster_rows(members), fmt)
-        response = HttpResponse(
-            content,
-            content_type="text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="cluster.{fmt}"'
-        return response
-    return render(
-        request,
-        "making/cluster.html",
-        {
-            "form": form,
-            "members": members,
-            "points": presenters.cluster_points(members),
-            "query": request.GET.urlencode(),
-        },
-    )
-
-
-# --- Incubator -----------------------------------------------------------------------------------
-
-
-@require_GET
-def incubator(request: HttpRequest) -> HttpResponse:
-    tenants = selectors.incubator_tenants(request.user)
-    ids = [t.pk for t in tenants]
-    today = timezone.localdate()
-    rows = presenters.incubator_rows(
-        tenants,
-        balances=selectors.credit_balances(ids),
-        used=selectors.credit_use(ids),
-        today=today,
-    )
-    return render(request, "making/incubator.html", {"rows": rows, "today": today})
-
-
-@require_GET
-def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    tenant = selectors.tenant_for(request.user, pk)
-    return render(
-        request,
-        "making/tenant.html",
-        {
-            "tenant": tenant,
-            **selectors.tenant_page(tenant),
-            "credit_form": forms.CreditForm(),
-        },
-    )
-
-
-@require_POST
-def tenant_credit(request: HttpRequest, pk: int) -> HttpResponse:
-    tenant = selectors.tenant_for(request.user, pk)
-    scope = scope_of(request.user)
-    if not (scope.can(Can.MANAGE_INCUBATOR) or scope.can(Can.MANAGE_MAKING)):
-        raise PermissionDenied
-    form = forms.CreditForm(request.POST)
-    if not form.is_valid():
-        raise _bad_form(form)
-    reservations.credit_tenant(
-        by=request.user, tenant=tenant, minutes=form.cleaned_data["hours"] * 60, now=timezone.now()
-    )
-    return redirect("making:tenant", pk=tenant.pk)
 
 
 # --- Statistics ----------------------------------------------------------------------------------

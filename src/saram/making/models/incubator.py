@@ -67,9 +67,16 @@ class Milestone(models.Model):
     title = models.CharField(_("목표"), max_length=200)
     due_on = models.DateField(_("기한"))
     done_on = models.DateField(_("달성일"), null=True, blank=True)
+    # How far along the founders say they are; 100 is reached (done_on set the same day).
+    progress_pct = models.PositiveSmallIntegerField(_("진행률(%)"), default=0)
 
     class Meta:
         ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_pct__lte=100), name="milestone_progress_at_most_100"
+            )
+        ]
 
 
 class MentoringSession(models.Model):

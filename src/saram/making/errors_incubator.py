@@ -1,0 +1,29 @@
+"""Refusals of the incubator, cluster and R&D pages, as codes rendered in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+from saram.core.errors import register
+
+register(
+    {
+        "making_term_ends_before_start": _("입주 만료일이 입주일보다 늦어야 합니다."),
+        "making_room_not_office": _("%(room)s은(는) 보육실이 아닙니다. 보육실을 고르세요."),
+        "making_room_taken": _(
+            "%(room)s은(는) %(start)s~%(end)s에 %(tenant)s이(가) 쓰고 있습니다. "
+            "다른 보육실을 고르거나 기간을 바꾸세요."
+        ),
+        "making_already_tenant": _("%(name)s은(는) 이미 입주 기업으로 등록되어 있습니다."),
+        "making_already_member": _("%(name)s은(는) 이미 클러스터 참여 기관입니다."),
+        "making_business_number_taken": _(
+            "사업자등록번호 %(number)s은(는) 이미 %(name)s의 번호입니다."
+        ),
+        "making_bad_progress": _("진행률은 0에서 100 사이의 숫자여야 합니다."),
+        "making_project_ends_before_start": _("종료일이 시작일보다 늦어야 합니다."),
+        "making_bad_funding": _("연구비는 0원 이상이어야 합니다."),
+        "making_bad_position": _(
+            "위치는 위도 33~39, 경도 124~132 사이여야 합니다 (둘 다 적거나 둘 다 비우세요)."
+        ),
+        "making_lead_is_partner": _("주관 기관은 참여 기관에 다시 넣을 수 없습니다."),
+        "making_tenant_has_founder": _("%(name)s은(는) 이미 이 기업의 창업자로 등록되어 있습니다."),
+    }
+)
