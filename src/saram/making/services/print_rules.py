@@ -212,7 +212,12 @@ def set_budget(
     data["source"] = str(data["source"] or "").strip()
     data["layer"] = data["layer"] or Layer.CITY
     with transaction.atomic():
-        rows = DeviceBudget.objects.select_for_update().filter(year=year, valid_until__isnull=True)
+        # Ordered by id, not by the dong's name (Meta): PostgreSQL locks no outer-joined row.
+        rows = (
+            DeviceBudget.objects.select_for_update()
+            .filter(year=year, valid_until__isnull=True)
+            .order_by("id")
+        )
         current = rows.filter(dong=dong).first() if dong is not None else None
         if dong is None:
             current = rows.filter(dong__isnull=True).first()
