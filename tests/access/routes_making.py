@@ -64,7 +64,8 @@ ROUTES = {
     "making:material_edit": {"GET": {STAFF}, "POST": {STAFF}},
     "making:course_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:course_edit": {"GET": {STAFF}, "POST": {STAFF}},
-    "making:session_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    # An instructor changes the time, room and capacity of the sessions they teach.
+    "making:session_edit": {"GET": {STAFF, "instructor"}, "POST": {STAFF, "instructor"}},
     "making:event_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:event_edit": {"GET": {STAFF}, "POST": {STAFF}},
     "making:gallery_new": {"GET": {STAFF}, "POST": {STAFF}},

@@ -32,6 +32,14 @@ ROUTES = {
         "GET": {"city_admin", "welfare_officer", "welfare_supervisor"},
         "POST": {"city_admin"},
     },
+    # A new version of a budget in force, or its end (the city; 404 for an ended one).
+    "making:device_budget_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    "making:device_budget_end": {"GET": {"city_admin"}, "POST": {"city_admin"}},
+    # The centre's discounts on quotes, as versioned data (staff).
+    "making:print_discounts": {"GET": {STAFF}},
+    "making:print_discount_new": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:print_discount_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:print_discount_end": {"GET": {STAFF}, "POST": {STAFF}},
     "making:print_start": {"POST": {STAFF}},
     "making:print_follow": {"POST": {STAFF}},
     "making:print_fail": {"POST": {STAFF}},

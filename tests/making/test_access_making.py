@@ -36,7 +36,7 @@ def _png() -> bytes:
 
 
 # An instructor sees only the sessions they teach: another's answers 404.
-TAUGHT = {"making:session", "making:attendance"}
+TAUGHT = {"making:session", "making:attendance", "making:session_edit"}
 
 
 def _counts() -> dict[str, int]:

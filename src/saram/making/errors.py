@@ -52,6 +52,15 @@ register(
         "making_not_enrolled": _("수강이 확정된 사람만 출석을 기록할 수 있습니다."),
         "making_not_attended": _("출석하지 않은 수강생에게는 수료증을 발급할 수 없습니다."),
         "making_not_your_session": _("본인이 맡은 교육의 출석만 기록할 수 있습니다."),
+        "making_not_your_session_edit": _("본인이 맡은 교육 일정만 고칠 수 있습니다."),
+        "making_instructor_keeps_teacher": _(
+            "강사는 시간, 공간, 정원만 고칠 수 있습니다. 강사나 단체 신청 학교를 바꾸려면 센터 "
+            "직원에게 요청하세요."
+        ),
+        "making_session_school_booked": _(
+            "%(school)s에서 학생들과 함께 단체로 신청한 수업이라 개인 신청을 받지 않습니다. "
+            "학교 담당 선생님께 문의하세요."
+        ),
         "making_certificate_unknown": _(
             "확인 번호 %(code)s에 해당하는 수료증이 없습니다. 번호를 다시 확인하세요."
         ),

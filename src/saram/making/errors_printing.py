@@ -101,6 +101,26 @@ register(
             "%(year)s년 보조기구 예산(%(amount)s원)이 모자랍니다. 남은 예산은 %(remaining)s원인데 "
             "이 보조기구는 %(charge)s원입니다. 예산이 늘어나면 다시 요청하세요."
         ),
+        "print_rule_rate": _("할인율은 1%에서 100% 사이여야 합니다."),
+        "print_rule_ages_pupils_only": _("나이 범위는 초·중·고 학생 할인에만 정할 수 있습니다."),
+        "print_rule_ages_order": _("최소 나이(%(low)s세)가 최대 나이(%(high)s세)보다 많습니다."),
+        "print_rule_no_source": _("근거(규정 조항, 결재 번호 등)를 적어 주세요."),
+        "print_rule_no_start": _("시행일을 적어 주세요."),
+        "print_rule_in_past": _(
+            "시행일은 오늘(%(today)s) 이후여야 합니다. 지난 견적은 바뀌지 않습니다."
+        ),
+        "print_rule_ends_before_start": _("종료일이 시행일보다 빠릅니다."),
+        "print_rule_overlaps": _(
+            "같은 종류의 할인 '%(name)s'(%(start)s ~ %(end)s)과 기간이 겹칩니다. "
+            "그 할인을 먼저 끝내거나 새 판으로 고치세요."
+        ),
+        "print_rule_ended": _("이미 %(end)s에 끝난 규칙입니다."),
+        "print_rule_basis_fixed": _("할인 대상은 바꿀 수 없습니다. 새 할인을 등록하세요."),
+        "print_rule_version_after": _(
+            "새 판의 시행일은 지금 판의 시행일(%(start)s)보다 뒤여야 합니다."
+        ),
+        "print_rule_end_in_past": _("마지막 날은 오늘(%(today)s) 이후여야 합니다."),
+        "device_budget_start_in_year": _("시행일은 %(year)s년 안의 날짜여야 합니다."),
         "device_budget_negative": _("예산은 0원 이상이어야 합니다."),
         "device_budget_no_source": _("예산의 근거(사업명, 결재 번호 등)를 적어 주세요."),
         "device_held": _(

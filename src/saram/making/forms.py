@@ -271,6 +271,24 @@ class SessionEditForm(forms.Form):
         return data
 
 
+class TeachingSessionForm(forms.Form):
+    """What an instructor may change on their own session: time, room and capacity."""
+
+    starts_at = forms.DateTimeField(label=_("시작"), widget=_LOCAL)
+    ends_at = forms.DateTimeField(label=_("종료"), widget=_LOCAL)
+    capacity = forms.IntegerField(label=_("정원"), min_value=1, max_value=500)
+    room = forms.ModelChoiceField(
+        label=_("공간"), queryset=Room.objects.filter(kind="classroom"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("종료 시각이 시작 시각보다 늦어야 합니다."))
+        return data
+
+
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,20 +104,54 @@ class BudgetRow:
     percent: int
     source: str
     is_over: bool
+    pk: int = 0
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
 
 
 def budget_rows(uses: list[Any]) -> list[BudgetRow]:
     return [
         BudgetRow(
-            area=u.budget.dong.display_name
-            if u.budget.dong
-            else _("시 전체 (자체 예산이 없는 동)"),
+            area=budget_area(u.budget),
             amount_krw=u.budget.amount_krw,
             spent_krw=u.spent_krw,
             remaining_krw=u.remaining_krw,
             percent=u.percent,
             source=u.budget.source,
             is_over=u.remaining_krw < 0,
+            pk=u.budget.pk,
+            valid_from=u.budget.valid_from,
+            valid_until=u.budget.valid_until,
         )
         for u in uses
+    ]
+
+
+def budget_area(budget: Any) -> str:
+    return str(budget.dong.display_name if budget.dong else _("시 전체 (자체 예산이 없는 동)"))
+
+
+@dataclass(frozen=True)
+class DiscountGroup:
+    key: str
+    title: str
+    rows: list[Any]
+
+
+def discount_groups(rows: Any, *, today: dt.date) -> list[DiscountGroup]:
+    """Discounts as staff read them: in force today, coming, ended (each version a row)."""
+    now: list[Any] = []
+    coming: list[Any] = []
+    ended: list[Any] = []
+    for row in rows:
+        if row.valid_until is not None and row.valid_until < today:
+            ended.append(row)
+        elif row.valid_from > today:
+            coming.append(row)
+        else:
+            now.append(row)
+    return [
+        DiscountGroup("in-force", str(_("지금 적용 중")), now),
+        DiscountGroup("coming", str(_("시행 예정")), coming),
+        DiscountGroup("ended", str(_("끝난 판")), ended),
     ]

@@ -226,10 +226,14 @@ def course_to_edit(user: Any, pk: int) -> Course:
 
 
 def session_to_edit(user: Any, pk: int) -> CourseSession:
+    """A session the user may change: staff any, an instructor only their own (else 404)."""
+    return session_to_teach(user, pk)
+
+
+def session_to_cancel(user: Any, pk: int) -> CourseSession:
+    """Only staff cancel a session (its instructor asks them)."""
     scope_of(user).require(Can.MANAGE_MAKING)
-    return get_object_or_404(
-        CourseSession.objects.select_related("course", "room", "instructor", "school"), pk=pk
-    )
+    return session_to_edit(user, pk)
 
 
 def roster_counts(session: CourseSession) -> dict[str, int]:

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from saram.core.access import Can, not_found, scope_of
-from saram.making.models import JobStatus, Machine, Material, PrintJob
+from saram.making.models import DeviceBudget, Discount, JobStatus, Machine, Material, PrintJob
 
 
 def _can(user: Any, cap: Can) -> bool:
@@ -94,3 +95,24 @@ def printer_for(user: Any, pk: int) -> Machine:
     if machine is None:
         raise not_found()
     return machine
+
+
+# --- The print service's rules -----------------------------------------------------------------
+
+
+def discounts_for(user: Any) -> QuerySet[Discount]:
+    """Every version of every discount, for centre staff (who keep them)."""
+    scope_of(user).require(Can.MANAGE_MAKING)
+    return Discount.objects.order_by("basis", "-valid_from", "-id")
+
+
+def discount_to_edit(user: Any, pk: int) -> Discount:
+    return get_object_or_404(discounts_for(user), pk=pk)
+
+
+def budget_to_edit(user: Any, pk: int) -> DeviceBudget:
+    """A budget version still open, for the city (which sets them)."""
+    scope_of(user).require(Can.CONFIGURE)
+    return get_object_or_404(
+        DeviceBudget.objects.select_related("dong").filter(valid_until__isnull=True), pk=pk
+    )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from saram.making import views_print_rules as rules
 from saram.making import views_printing as views
 
 urlpatterns = [
@@ -15,6 +16,12 @@ urlpatterns = [
     path("print/<int:pk>/decline/", views.print_decline, name="print_decline"),
     path("print/<int:pk>/cancel/", views.print_cancel, name="print_cancel"),
     path("print/device-budgets/", views.device_budgets, name="device_budgets"),
+    path("print/device-budgets/<int:pk>/edit/", rules.budget_edit, name="device_budget_edit"),
+    path("print/device-budgets/<int:pk>/end/", rules.budget_end, name="device_budget_end"),
+    path("print/discounts/", rules.discounts, name="print_discounts"),
+    path("print/discounts/new/", rules.discount_new, name="print_discount_new"),
+    path("print/discounts/<int:pk>/edit/", rules.discount_edit, name="print_discount_edit"),
+    path("print/discounts/<int:pk>/end/", rules.discount_end, name="print_discount_end"),
     path("print/<int:pk>/start/", views.print_start, name="print_start"),
     path("print/<int:pk>/follow/", views.print_follow, name="print_follow"),
     path("print/<int:pk>/fail/", views.print_fail, name="print_fail"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from saram.making import presenters_printing as present
 from saram.making import selectors_printing as selectors
 from saram.making.models import JobStatus, Machine, Material
 from saram.making.services import print_charges as charges
+from saram.making.services import print_rules as rules
 from saram.making.services import printing
 
 
@@ -207,6 +209,12 @@ class BudgetForm(forms.Form):
     )
     amount_krw = forms.IntegerField(label=_("예산(원)"), min_value=0)
     source = forms.CharField(label=_("근거"), max_length=200)
+    valid_from = forms.DateField(
+        label=_("시행일"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("비우면 오늘부터. 이미 예산이 있으면 이 날부터 새 판이 됩니다."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -216,30 +224,40 @@ class BudgetForm(forms.Form):
 
 
 def device_budgets(request: HttpRequest) -> HttpResponse:
-    """The year's assistive-device budgets with their spending; the city sets them (POST)."""
+    """The year's assistive-device budgets with their spending and earlier versions; the city
+    sets them (POST: a new budget, or a new version of one in force, from a day)."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     now = timezone.now()
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
+    form = BudgetForm(request.POST or None) if selectors.may_configure(request.user) else None
     if request.method == "POST":
-        form = BudgetForm(request.POST)
-        if not form.is_valid():
-            raise _bad_form(form)
-        charges.set_budget(
-            by=request.user,
-            year=year,
-            dong=form.cleaned_data["dong"],
-            amount_krw=form.cleaned_data["amount_krw"],
-            source=form.cleaned_data["source"],
-        )
-        return redirect("making:device_budgets")
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            values = {**form.cleaned_data, "valid_from": form.cleaned_data["valid_from"] or today}
+            try:
+                rules.set_budget(
+                    by=request.user, year=year, dong=values["dong"], values=values, today=today
+                )
+            except SaramError as exc:
+                for error in exc.row_errors or [None]:  # type: ignore[list-item]
+                    field = error.field if error and error.field in form.fields else None
+                    form.add_error(field, error.message if error else exc.message)
+            else:
+                return redirect("making:device_budgets")
     uses = charges.budgets_for(request.user, year=year, now=now)
+    history = charges.visible_budgets(request.user, year=year).exclude(valid_until__isnull=True)
     context = {
         "year": year,
         "rows": present.budget_rows(uses),
-        "form": BudgetForm() if selectors.may_configure(request.user) else None,
+        "history": [(present.budget_area(b), b) for b in history],
+        "form": form,
     }
-    return render(request, "making/print/budgets.html", context)
+    return render(
+        request, "making/print/budgets.html", context, status=400 if form and form.errors else 200
+    )
 
 
 # --- Staff ---------------------------------------------------------------------------------------

@@ -318,7 +318,9 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @GET_POST
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff change any session; its instructor changes its time, room and capacity."""
     session = selectors.session_to_edit(request.user, pk)
+    staff = scope_of(request.user).can(Can.MANAGE_MAKING)
     initial = {
         "starts_at": timezone.localtime(session.starts_at, SEOUL),
         "ends_at": timezone.localtime(session.ends_at, SEOUL),
@@ -327,7 +329,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "room": session.room_id,
         "school": session.school_id,
     }
-    form = forms.SessionEditForm(request.POST or None, initial=initial)
+    form_class = forms.SessionEditForm if staff else forms.TeachingSessionForm
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _saved(
@@ -338,9 +341,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 starts_at=_aware(data["starts_at"]),
                 ends_at=_aware(data["ends_at"]),
                 capacity=data["capacity"],
-                instructor=data.get("instructor"),
+                instructor=data.get("instructor") if staff else session.instructor,
                 room=data.get("room"),
-                school=data.get("school"),
+                school=data.get("school") if staff else session.school,
                 now=timezone.now(),
             ),
         )
@@ -360,7 +363,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.session_to_edit(request.user, pk)
+    session = selectors.session_to_cancel(request.user, pk)
     if request.method == "POST":
         told = courses.cancel_session(by=request.user, session=session, now=timezone.now())
         messages.success(

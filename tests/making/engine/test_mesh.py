@@ -182,6 +182,26 @@ def test_loose_parts_are_counted() -> None:
     assert Reason.LOOSE_PARTS in report.reasons
 
 
+def test_loose_parts_read_from_a_file_with_faces_interleaved(tmp_path: Path) -> None:
+    parts = [trimesh.creation.icosphere(subdivisions=2, radius=5) for _ in range(3)]
+    for i, part in enumerate(parts):
+        part.apply_translation([20 * i, 0, 0])
+    joined = trimesh.util.concatenate(parts)
+    # The three spheres' faces shuffled together: parts are found by shared corners, not order.
+    shuffled = trimesh.Trimesh(
+        joined.vertices, joined.faces[np.random.default_rng(1).permutation(len(joined.faces))]
+    )
+    mesh = read_mesh(_write(tmp_path, shuffled, "three.stl"))
+    report = check_mesh(mesh)
+    assert report.parts == 3
+    assert report.volume_mm3 == pytest.approx(3 * parts[0].volume, rel=1e-5)
+    # Vertices are numbered in the order the faces first use them, each exactly once.
+    corners = np.asarray(mesh.faces).reshape(-1)
+    _, first_use = np.unique(corners, return_index=True)
+    assert (np.diff(first_use) > 0).all()
+    assert len(mesh.vertices) == len(np.unique(np.asarray(mesh.vertices), axis=0))
+
+
 def test_thin_wall_is_found_and_thick_wall_is_not() -> None:
     thin = trimesh.creation.box((40, 0.25, 20))
     thick = trimesh.creation.box((40, 5, 20))

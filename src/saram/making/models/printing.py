@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -113,20 +116,34 @@ class DeviceBudget(models.Model):
     amount_krw = models.BigIntegerField(_("예산(원)"))
     layer = models.CharField(_("구분"), max_length=4, choices=Layer.choices, default=Layer.CITY)
     source = models.CharField(_("근거"), max_length=200)
+    #: A revised amount is a new version from a day; the old one ends the day before.
+    valid_from = models.DateField(_("시행일"))
+    valid_until = models.DateField(_("종료일"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("보조기구 예산")
         verbose_name_plural = _("보조기구 예산")
-        ordering = ["-year", "dong__name"]
+        ordering = ["-year", "dong__name", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "dong"], name="device_budget_one_per_dong"),
             models.UniqueConstraint(
-                fields=["year"], condition=Q(dong=None), name="device_budget_one_city_pool"
+                fields=["year", "dong"],
+                condition=Q(valid_until=None),
+                name="device_budget_one_open_per_dong",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(dong=None, valid_until=None),
+                name="device_budget_one_open_city_pool",
             ),
             models.CheckConstraint(
                 condition=Q(amount_krw__gte=0), name="device_budget_not_negative"
             ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.valid_from is None:  # a budget set for a year runs from its first day
+            self.valid_from = dt.date(self.year, 1, 1)
+        super().save(*args, **kwargs)
 
 
 class PrintJob(models.Model):

@@ -54,6 +54,9 @@ def enrol(
             raise SaramError("making_session_cancelled")
         if locked.starts_at <= now:
             raise SaramError("making_session_started")
+        if locked.school_id is not None:
+            # The school books the class for its pupils; a person cannot take a place in it.
+            raise SaramError("making_session_school_booked", school=_school_name(locked))
         if (
             Enrolment.objects.filter(session=locked, user=by)
             .exclude(status=EnrolmentStatus.CANCELLED)
@@ -75,6 +78,15 @@ def enrol(
                 )
         except IntegrityError as exc:
             raise SaramError("making_already_enrolled") from exc
+
+
+def _school_name(session: CourseSession) -> str:
+    from saram.core.models import Organisation
+
+    return str(
+        Organisation.objects.filter(pk=session.school_id).values_list("name", flat=True).first()
+        or ""
+    )
 
 
 def cancel_enrolment(*, by: Any, enrolment: Enrolment, now: dt.datetime) -> Enrolment | None:
@@ -256,15 +268,23 @@ def update_session(
     room: Any = None,
     school: Any = None,
 ) -> CourseSession:
-    """Staff move or resize a session before it starts: capacity never below those enrolled,
-    a larger one moves the waiting list up, a new time is told to everyone on the roster."""
-    require(by, Can.MANAGE_MAKING)
+    """Staff, or the session's own instructor, move or resize a session before it starts:
+    capacity never below those enrolled, a larger one moves the waiting list up, a new time is
+    told to everyone on the roster. An instructor changes time, room and capacity only."""
+    staff = is_staff(by)
+    if not staff:
+        require(by, Can.TEACH)
     if ends_at <= starts_at:
         raise SaramError("making_ends_before_start")
     with transaction.atomic():
         locked = (
             CourseSession.objects.select_for_update().select_related("course").get(pk=session.pk)
         )
+        if not staff:
+            if locked.instructor_id != by.pk:
+                raise SaramError("making_not_your_session_edit")
+            if _pk(instructor) != locked.instructor_id or _pk(school) != locked.school_id:
+                raise SaramError("making_instructor_keeps_teacher")
         if locked.is_cancelled:
             raise SaramError("making_already_cancelled")
         if locked.starts_at <= now:
@@ -293,6 +313,10 @@ def update_session(
                 )
         _promote_waiting(locked, now=now)
     return locked
+
+
+def _pk(row: Any) -> Any:
+    return getattr(row, "pk", row)
 
 
 def _roster_rows(session: CourseSession) -> list[Enrolment]:

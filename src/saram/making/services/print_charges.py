@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q, Sum
 
 from saram.core.access import Can, scope_of
@@ -190,10 +189,19 @@ class BudgetUse:
         return min(round(100 * self.spent_krw / amount), 100) if amount else 100
 
 
-def budget_for(*, dong_id: int, year: int, lock: bool = False) -> DeviceBudget | None:
-    """The dong's own budget for the year, else the city-wide pool."""
+def _in_force(rows: Any, on: dt.date) -> Any:
+    return rows.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def budget_for(
+    *, dong_id: int, year: int, lock: bool = False, on: dt.date | None = None
+) -> DeviceBudget | None:
+    """The dong's own budget for the year in force on a day (today), else the city pool's."""
+    on = on or dt.datetime.now(SEOUL).date()
     # Ordered by id, not by the dong's name (Meta): PostgreSQL locks no outer-joined row.
-    rows = DeviceBudget.objects.filter(year=year).order_by("id")
+    rows = _in_force(DeviceBudget.objects.filter(year=year), on).order_by("id")
     if lock:
         rows = rows.select_for_update()
     return rows.filter(dong_id=dong_id).first() or rows.filter(dong__isnull=True).first()
@@ -205,8 +213,11 @@ def _charged_jobs(budget: DeviceBudget) -> Any:
     ).exclude(status__in=NOT_CHARGED)
     if budget.dong_id is not None:
         return jobs.filter(device_request__need__case__dong_id=budget.dong_id)
-    # The city pool pays for the dongs that have no budget of their own that year.
-    own = DeviceBudget.objects.filter(year=budget.year, dong__isnull=False).values("dong_id")
+    # The city pool pays for the dongs that have no budget of their own in force.
+    on = budget.valid_until or dt.datetime.now(SEOUL).date()
+    own = _in_force(DeviceBudget.objects.filter(year=budget.year, dong__isnull=False), on).values(
+        "dong_id"
+    )
     return jobs.exclude(device_request__need__case__dong_id__in=own)
 
 
@@ -233,8 +244,9 @@ def charge_to_budget(*, job: PrintJob, dong_id: int, now: dt.datetime, amount_kr
     Call inside the transaction that writes the job: the budget row is locked, so two officers
     cannot both spend its last won.
     """
-    year = now.astimezone(SEOUL).year
-    budget = budget_for(dong_id=dong_id, year=year, lock=True)
+    today = now.astimezone(SEOUL).date()
+    year = today.year
+    budget = budget_for(dong_id=dong_id, year=year, lock=True, on=today)
     if budget is None:
         raise SaramError("device_no_budget", year=year)
     remaining = budget.amount_krw - spent_krw(budget, now=now, excluding=job)
@@ -249,34 +261,22 @@ def charge_to_budget(*, job: PrintJob, dong_id: int, now: dt.datetime, amount_kr
 
 
 def budgets_for(user: Any, *, year: int, now: dt.datetime) -> list[BudgetUse]:
-    """The year's budgets the user may see (the city: all; an officer: their dongs' and the
-    city pool), with what each has spent."""
+    """The year's budgets in force that the user may see (the city: all; an officer: their
+    dongs' and the city pool), with what each has spent."""
+    today = now.astimezone(SEOUL).date()
+    rows = _in_force(visible_budgets(user, year=year), today)
+    return [budget_use(b, now=now) for b in rows]
+
+
+def visible_budgets(user: Any, *, year: int) -> Any:
+    """Every version of the year's budgets the user may see, ended ones included."""
+    from django.core.exceptions import PermissionDenied
+
     scope = scope_of(user)
     rows = DeviceBudget.objects.filter(year=year).select_related("dong")
     if not scope.can(Can.CONFIGURE):
         dongs = scope.dong_ids(Can.MANAGE_PEOPLE)
         if not dongs:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         rows = rows.filter(Q(dong_id__in=dongs) | Q(dong__isnull=True))
-    return [budget_use(b, now=now) for b in rows]
-
-
-def set_budget(
-    *, by: Any, year: int, dong: Any | None, amount_krw: int, source: str
-) -> DeviceBudget:
-    """The city sets a dong's (or the pool's) device budget for a year."""
-    from django.core.exceptions import PermissionDenied
-
-    if not scope_of(by).can(Can.CONFIGURE):
-        raise PermissionDenied
-    if amount_krw < 0:
-        raise SaramError("device_budget_negative")
-    if not source.strip():
-        raise SaramError("device_budget_no_source")
-    with transaction.atomic():
-        budget, _ = DeviceBudget.objects.select_for_update().update_or_create(
-            year=year, dong=dong, defaults={"amount_krw": amount_krw, "source": source.strip()}
-        )
-    return budget
+    return rows
