@@ -34,7 +34,6 @@ from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import current_city
 from saram.core.services.exports import write_table
 from saram.core.services.organisations import check_dongs_and_numbers, parse_kind
-from saram.economy import explanations
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
 from saram.economy.engine import Supplier as PolicySupplier
 from saram.economy.engine.registry import Locality as EngineLocality
@@ -99,17 +98,11 @@ def resolve_place(*, address: str, dong: Dong | None, area: CityArea) -> Place:
     return Place(None, locality, province, municipality)
 
 
-def business_number_message(text: str) -> str | None:
-    """Why a 사업자등록번호 is refused, or None when it is valid."""
-    check = check_business_number(text)
-    return None if check.problem is None else explanations.explain(check.problem)
-
-
 def parse_business_number(text: str) -> str:
     """The 10 digits of a valid 사업자등록번호; a column parser."""
     check = check_business_number(text)
     if check.problem is not None:
-        raise CellError(explanations.explain(check.problem))
+        raise CellError(check.problem.value)
     return check.digits
 
 
@@ -183,11 +176,7 @@ def register_supplier(
     _require_manage(by)
     check = check_business_number(business_number)
     if check.problem is not None:
-        raise SaramError(
-            check.problem.value,
-            explanations.lazy_explain(check.problem),
-            params={"field": "business_number"},
-        )
+        raise SaramError(check.problem.value, params={"field": "business_number"})
     number = check_business_number(business_number).digits
     place = resolve_place(address=address, dong=dong, area=city_area())
     with transaction.atomic():
@@ -368,7 +357,7 @@ def parse_flag(text: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(_("Y 또는 N으로 적으세요."))
+    raise CellError("economy_not_flag")
 
 
 def _social_types() -> dict[str, str]:
@@ -385,10 +374,7 @@ def parse_social_type(text: str) -> str:
     """A social-economy type by code or Korean or English name; a column parser."""
     found = _social_types().get(text.strip())
     if found is None:
-        raise CellError(
-            _("알 수 없는 사회적경제 유형입니다. 가능한 값: %(types)s")
-            % {"types": ", ".join(str(t.label) for t in SocialEconomyType if t.value)}
-        )
+        raise CellError("economy_unknown_social_type")
     return found
 
 
