@@ -795,6 +795,23 @@ def _welfare_providers(city: City) -> tuple[list[Supplier], list[Supplier]]:
     return local, elsewhere
 
 
+def _welfare_provider_surveys(local: list[Supplier], rng: np.random.Generator) -> None:
+    """The city's welfare providers answer the spring re-spend survey too: care work is mostly
+    local wages, so their money stays in the city more than most firms'."""
+    SupplierSurvey.objects.bulk_create(
+        SupplierSurvey(
+            supplier=supplier,
+            surveyed_on=dt.date(year, 3, 1) + dt.timedelta(days=int(rng.integers(0, 60))),
+            local_staff_bp=int(rng.integers(5000, 7000)),
+            local_supplier_bp=int(rng.integers(1500, 2500)),
+            note=_("데모 조사"),
+        )
+        for year in DEMO_YEARS
+        for supplier in local
+        if not supplier.surveys.filter(surveyed_on__year=year).exists()
+    )
+
+
 def _welfare_purchases(city: City, seed: int) -> int:
     """Three years of services bought for welfare cases, entered into the ledger under the
     welfare programmes (through the same service and checks as any welfare purchase), so the
@@ -806,6 +823,7 @@ def _welfare_purchases(city: City, seed: int) -> int:
     local, elsewhere = _welfare_providers(city)
     if not local:
         return 0  # a city without social-economy organisations buys nothing from them here
+    _welfare_provider_surveys(local, np.random.default_rng([seed, 10]))
     written = 0
     for year in DEMO_YEARS:
         rng = np.random.default_rng([seed, 9, year])
