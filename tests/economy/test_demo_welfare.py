@@ -57,6 +57,9 @@ def test_the_demo_buys_welfare_services_and_the_lm3_page_shows_them(
     firms = set(paid.values_list("supplier__organisation_id", flat=True))
     assert {p.pk for p in providers} & firms
     assert paid.exclude(supplier__locality="in_city").exists()
+    # Instalments of yearly agreements won in an open call: not flagged as split contracts.
+    flags = selectors.ledger_split_flags(make_user(Role.PROCUREMENT_OFFICER), fiscal_year=2025)
+    assert not [p for f in flags for p in f.purchase_ids if "welfare" in p]
 
     # A referral one of those organisations served in 2025 is counted with its programme.
     officer = make_user(Role.WELFARE_OFFICER, dong)

@@ -24,6 +24,7 @@ from saram.economy.demo_meals import load_meals_demo
 from saram.economy.engine.registry import business_number_check_digit
 from saram.economy.models import (
     Category,
+    ContractMethod,
     Department,
     EmployeeSurvey,
     ImportSource,
@@ -844,6 +845,10 @@ def _welfare_purchases(city: City, seed: int) -> int:
                         category=WELFARE_CATEGORY[0],
                         business_number=supplier.organisation.business_number,
                         amount_krw=amount,
+                        # Each provider serves cases under a yearly agreement chosen by open
+                        # call (공모): these are its instalments, not private contracts to sum
+                        # in the split check.
+                        method=ContractMethod.OPEN_BID,
                     )
                 )
         store_welfare_purchases(by=None, fiscal_year=year, purchases=purchases)

@@ -50,6 +50,9 @@ class WelfarePurchase:
     business_number: str
     amount_krw: int
     vat_basis: str = "exempt"  # social services are mostly VAT-exempt (부가가치세법 제26조)
+    # How the provider was contracted (a `ContractMethod` value); empty when not known. A
+    # payment under a yearly agreement won in an open call is an instalment, not a contract.
+    method: str = ""
 
 
 def welfare_programme(code: str, label: Any) -> Programme:
@@ -98,7 +101,7 @@ def store_welfare_purchases(
                 "business_number": [p.business_number for p in purchases],
                 "supplier_name": [None for _p in purchases],
                 "amount_krw": [str(p.amount_krw) for p in purchases],
-                "method": [None for _p in purchases],
+                "method": [p.method or None for p in purchases],
                 "currency": [None for _p in purchases],
                 "vat_basis": [p.vat_basis for p in purchases],
             },
