@@ -718,7 +718,7 @@ WELFARE_CATEGORY = ("social_services", "사회복지 서비스", "Social welfare
 WELFARE_DEPARTMENT = ("welfare-policy", "복지정책과", "Welfare Policy Division")
 WELFARE_PROVIDER_KINDS = {
     OrganisationKind.SOCIAL_ENTERPRISE: SocialEconomyType.SOCIAL_ENTERPRISE,
-    OrganisationKind.COOPERATIVE: SocialEconomyType.SOCIAL_COOPERATIVE,
+    OrganisationKind.COOPERATIVE: SocialEconomyType.COOPERATIVE,
     OrganisationKind.SELF_SUFFICIENCY: SocialEconomyType.SELF_SUFFICIENCY,
     OrganisationKind.VILLAGE_ENTERPRISE: SocialEconomyType.VILLAGE_ENTERPRISE,
 }
