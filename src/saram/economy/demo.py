@@ -819,11 +819,13 @@ def _welfare_purchases(city: City, seed: int) -> int:
     local-share and LM3 pages count them (#13 Part D). Linked to programmes, never to people."""
     if LedgerImport.objects.filter(source=ImportSource.WELFARE).exists():
         return 0
+    if not Organisation.objects.filter(kind__in=WELFARE_PROVIDER_KINDS, dong__city=city).exists():
+        return 0  # a city without social-economy organisations buys nothing from them here
     code, name, name_en = WELFARE_DEPARTMENT
     Department.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
     local, elsewhere = _welfare_providers(city)
     if not local:
-        return 0  # a city without social-economy organisations buys nothing from them here
+        return 0  # its organisations have no 사업자등록번호: nothing to pay them under
     _welfare_provider_surveys(local, np.random.default_rng([seed, 10]))
     written = 0
     for year in DEMO_YEARS:
