@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 import tablib
+from django.utils import translation
 
-from saram.core.errors import SaramError
+from saram.core.errors import RowError, SaramError
 from saram.core.imports import keep_upload
 from saram.core.models import AuditEntry, Organisation, OrganisationKind, Role
 from saram.economy.engine.registry import make_business_number
@@ -150,6 +151,18 @@ def test_every_bad_row_is_reported_and_nothing_is_written(
     assert "정수" in messages[(5, "금액")]
     assert "회계연도" in messages[(6, "지급일")]
     assert "검증 숫자" in messages[(9, "사업자등록번호")]
+    # Each row error is a registered code with parameters, rendered in the reader's language
+    # when read (a job stores the codes; an English reader sees English).
+    codes = {(e.row, e.field): (e.code, e.params) for e in exc.value.row_errors}
+    assert codes[(7, "지급번호")] == ("economy_payment_id_repeated", {"row": 2})
+    assert codes[(6, "지급일")] == ("economy_outside_fiscal_year", {"year": 2024})
+    assert codes[(9, "사업자등록번호")] == ("brn_checksum", {})
+    assert codes[(12, "계약방법")] == ("economy_unknown_method", {})
+    stored = [RowError.from_dict(e.as_dict()) for e in exc.value.row_errors]
+    with translation.override("en"):
+        english = {(e.row, e.field): e.message for e in stored}
+    assert english[(7, "지급번호")] == "Same payment id as row 2."
+    assert "Open bid" in english[(12, "계약방법")] and "일반" not in english[(12, "계약방법")]
     assert exc.value.params["unmatched"] == [
         {"business_number": unknown, "name": "모르는 서점", "rows": 1}
     ]

@@ -28,7 +28,7 @@ def spending(make_user: Any, make_supplier: Any, ledger_csv: Any) -> Any:
         ("S-1", "2024-01-10", "가과", "도서", "books", local, "", 600, ""),
         ("S-2", "2024-01-20", "가과", "도서", "books", province, "", 100, ""),
         ("S-3", "2024-02-05", "가과", "교복", "uniforms", outside, "", 300, ""),
-        ("S-4", "2024-02-06", "나과", "교복", "uniforms", outside, "", 1000, ""),
+        ("S-4", "2024-02-06", "나과", "교복", "uniforms", outside, "", 1000, "일반경쟁"),
     ]
     # The fixture's programmes are new to the register: accept them, as the user would.
     ledger.import_ledger(
@@ -98,6 +98,9 @@ def test_a_year_of_payments_streams_as_csv_audited_once(spending: Any, client_as
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     data = tablib.Dataset().load(text, format="csv")
     assert data.height == 4 and data.headers[0] == "지급번호"
+    # The contract method by its name, as the page shows it (and the import reads it back).
+    methods = dict(zip(data.get_col(0), data.get_col(data.headers.index("계약방법")), strict=True))
+    assert methods["S-4"] == "일반경쟁입찰" and methods["S-1"] == ""
     assert AuditEntry.objects.filter(target_type="economy.ledger", action="export").count() == 1
 
 

@@ -107,6 +107,32 @@ def test_a_firm_waiting_for_review_is_not_offered(
     assert not decision.eligible_suppliers and decision.notes
 
 
+def test_a_check_reads_the_rules_and_the_registry_in_two_queries(
+    rules: None,
+    officer: Any,
+    categories: Any,
+    make_supplier: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    for _i in range(12):
+        make_supplier("in_city", categories_=("books", "uniforms"))
+    _check(officer, categories, 45_000_000, dt.date(2025, 6, 1))  # the role read once
+    with django_assert_num_queries(2):  # the latest revision's id, the category's firms
+        decision = _check(officer, categories, 45_000_000, dt.date(2025, 6, 1))
+    assert len(decision.eligible_suppliers) == 12
+    assert all(s.categories == {"books", "uniforms"} for s in decision.eligible_suppliers)
+
+
+def test_a_check_sees_a_firm_changed_just_before(
+    rules: None, officer: Any, categories: Any, make_supplier: Any
+) -> None:
+    firm = make_supplier("in_city", categories_=("books",))
+    assert len(_check(officer, categories, 45_000_000, dt.date(2025, 6, 1)).eligible_suppliers)
+    firm.locality = "outside"
+    firm.save()
+    assert not _check(officer, categories, 45_000_000, dt.date(2025, 6, 1)).eligible_suppliers
+
+
 def _city(effective_from: str, effective_to: str | None) -> dict[str, Any]:
     return {
         "layer": "city",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import tablib
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from saram.core.errors import SaramError
 from saram.core.imports import keep_upload
@@ -29,6 +30,11 @@ def test_a_number_with_a_wrong_checksum_is_refused(officer: Any, rules: None) ->
     with pytest.raises(SaramError) as exc:
         suppliers.register_supplier(by=officer, name="틀린 번호", business_number=bad)
     assert "검증 숫자" in exc.value.message
+    # A code and parameters, not text: a reader in English reads it in English.
+    assert (exc.value.code, exc.value.params) == ("brn_checksum", {"field": "business_number"})
+    stored = SaramError.from_dict(exc.value.as_dict())
+    with translation.override("en"):
+        assert "check digit" in stored.message.lower()
     assert not Organisation.objects.filter(name="틀린 번호").exists()
 
 

@@ -24,6 +24,7 @@ from saram.economy.demo_meals import load_meals_demo
 from saram.economy.engine.registry import business_number_check_digit
 from saram.economy.models import (
     Category,
+    ContractMethod,
     Department,
     EmployeeSurvey,
     ImportSource,
@@ -45,6 +46,8 @@ from saram.economy.services.ledger import LedgerFile, validate_ledger, write_led
 from saram.economy.services.lots import LotSettings, store_lot_plan
 from saram.economy.services.rules import city_area, install_shipped_rules
 from saram.economy.services.suppliers import resolve_place
+from saram.economy.services.welfare_spending import WelfarePurchase, store_welfare_purchases
+from saram.welfare.models import Programme as WelfareProgramme
 
 Progress = Callable[[str], None]
 
@@ -692,11 +695,167 @@ def load_demo(
         _say(progress, _("자립경제: 재지출 조사와 지원 기록…"))
         _surveys(suppliers, np.random.default_rng([seed, 6]))
         _support(suppliers, np.random.default_rng([seed, 7]))
+    _say(progress, _("자립경제: 동네복지 서비스 구매…"))
+    welfare = _welfare_purchases(city, seed)
     meals = {}
     if with_meals:
         _say(progress, _("자립경제: 학교급식 식단과 농가, 교복…"))
         meals = load_meals_demo(city=city, year=PLAN_YEAR, seed=seed)
-    return {"suppliers": len(suppliers), "ledger_rows": rows, **meals}
+    return {
+        "suppliers": len(suppliers),
+        "ledger_rows": rows,
+        "welfare_purchases": welfare,
+        **meals,
+    }
+
+
+# --- Welfare money counted as local circulation (#13 Part D) --------------------------------
+
+# Services bought for welfare cases are paid from the welfare division's budget to the
+# providers that serve the cases' referrals: the city's social-economy organisations (the same
+# ones the welfare resource directory sends people to), and a few firms from elsewhere.
+WELFARE_CATEGORY = ("social_services", "사회복지 서비스", "Social welfare services", "services")
+WELFARE_DEPARTMENT = ("welfare-policy", "복지정책과", "Welfare Policy Division")
+WELFARE_PROVIDER_KINDS = {
+    OrganisationKind.SOCIAL_ENTERPRISE: SocialEconomyType.SOCIAL_ENTERPRISE,
+    OrganisationKind.COOPERATIVE: SocialEconomyType.COOPERATIVE,
+    OrganisationKind.SELF_SUFFICIENCY: SocialEconomyType.SELF_SUFFICIENCY,
+    OrganisationKind.VILLAGE_ENTERPRISE: SocialEconomyType.VILLAGE_ENTERPRISE,
+}
+WELFARE_PROVIDERS_PER_KIND = 3
+# Providers from elsewhere: (name, place, address key).
+WELFARE_OUTSIDE_PROVIDERS = (
+    ("(주)한국통합돌봄서비스", "outside", "서울"),
+    ("익산 재가복지센터", "province", "익산"),
+)
+# Per welfare programme: payments a year, and the range of one payment (KRW).
+WELFARE_PAYMENTS = {
+    WelfareProgramme.INTEGRATED: (90, 300_000, 1_500_000),
+    WelfareProgramme.EMERGENCY: (35, 500_000, 3_000_000),
+    WelfareProgramme.SIMPLE: (60, 100_000, 600_000),
+}
+# Share of each year's welfare payments made to the city's own providers (the rest to the
+# province's and outside firms): rising as the city steers referrals to local providers.
+WELFARE_LOCAL_SHARE = {2023: 0.55, 2024: 0.62, 2025: 0.71}
+
+
+def _welfare_providers(city: City) -> tuple[list[Supplier], list[Supplier]]:
+    """The social-economy organisations of the city that welfare resources point at, as
+    suppliers of social services (made on first use), and the providers from elsewhere."""
+    category, _created = Category.objects.get_or_create(
+        code=WELFARE_CATEGORY[0],
+        defaults={
+            "name": WELFARE_CATEGORY[1],
+            "name_en": WELFARE_CATEGORY[2],
+            "kind": WELFARE_CATEGORY[3],
+        },
+    )
+    area = city_area()
+    local: list[Supplier] = []
+    for kind, social_type in WELFARE_PROVIDER_KINDS.items():
+        orgs = Organisation.objects.filter(
+            kind=kind, dong__city=city, business_number__isnull=False
+        ).exclude(business_number="")
+        for org in orgs.select_related("supplier").order_by("id")[:WELFARE_PROVIDERS_PER_KIND]:
+            supplier = getattr(org, "supplier", None)
+            if supplier is None:
+                place = resolve_place(address=org.address, dong=org.dong, area=area)
+                supplier = Supplier.objects.create(
+                    organisation=org,
+                    locality=place.locality,
+                    province=place.province,
+                    municipality=place.municipality,
+                    social_economy_type=social_type,
+                    is_sme=True,
+                    is_small_firm=True,
+                )
+            supplier.categories.add(category)
+            local.append(supplier)
+    elsewhere: list[Supplier] = []
+    for i, (name, where, key) in enumerate(WELFARE_OUTSIDE_PROVIDERS):
+        number = _free_number("22081" if where == "outside" else "40305", 3000 + i, name)
+        supplier = Supplier.objects.filter(organisation__business_number=number).first()
+        if supplier is None:
+            addresses = OUTSIDE_ADDRESSES if where == "outside" else PROVINCE_ADDRESSES
+            address = addresses[key].format(n=70 + i)
+            place = resolve_place(address=address, dong=None, area=area)
+            org = Organisation.objects.filter(business_number=number).first() or (
+                Organisation.objects.create(
+                    kind=OrganisationKind.FIRM, name=name, business_number=number, address=address
+                )
+            )
+            supplier = Supplier.objects.create(
+                organisation=org,
+                locality=place.locality,
+                province=place.province,
+                municipality=place.municipality,
+                is_sme=True,
+            )
+        supplier.categories.add(category)
+        elsewhere.append(supplier)
+    return local, elsewhere
+
+
+def _welfare_provider_surveys(local: list[Supplier], rng: np.random.Generator) -> None:
+    """The city's welfare providers answer the spring re-spend survey too: care work is mostly
+    local wages, so their money stays in the city more than most firms'."""
+    SupplierSurvey.objects.bulk_create(
+        SupplierSurvey(
+            supplier=supplier,
+            surveyed_on=dt.date(year, 3, 1) + dt.timedelta(days=int(rng.integers(0, 60))),
+            local_staff_bp=int(rng.integers(5000, 7000)),
+            local_supplier_bp=int(rng.integers(1500, 2500)),
+            note=_("데모 조사"),
+        )
+        for year in DEMO_YEARS
+        for supplier in local
+        if not supplier.surveys.filter(surveyed_on__year=year).exists()
+    )
+
+
+def _welfare_purchases(city: City, seed: int) -> int:
+    """Three years of services bought for welfare cases, entered into the ledger under the
+    welfare programmes (through the same service and checks as any welfare purchase), so the
+    local-share and LM3 pages count them (#13 Part D). Linked to programmes, never to people."""
+    if LedgerImport.objects.filter(source=ImportSource.WELFARE).exists():
+        return 0
+    if not Organisation.objects.filter(kind__in=WELFARE_PROVIDER_KINDS, dong__city=city).exists():
+        return 0  # a city without social-economy organisations buys nothing from them here
+    code, name, name_en = WELFARE_DEPARTMENT
+    Department.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+    local, elsewhere = _welfare_providers(city)
+    if not local:
+        return 0  # its organisations have no 사업자등록번호: nothing to pay them under
+    _welfare_provider_surveys(local, np.random.default_rng([seed, 10]))
+    written = 0
+    for year in DEMO_YEARS:
+        rng = np.random.default_rng([seed, 9, year])
+        purchases = []
+        for programme, (count, low, high) in WELFARE_PAYMENTS.items():
+            for n in range(count):
+                is_local = not elsewhere or rng.random() < WELFARE_LOCAL_SHARE[year]
+                pool = local if is_local else elsewhere
+                supplier = pool[int(rng.integers(0, len(pool)))]
+                amount = int(rng.integers(low // 10_000, high // 10_000 + 1)) * 10_000
+                purchases.append(
+                    WelfarePurchase(
+                        payment_id=f"{year}-welfare-{programme.value}-{n + 1:04d}",
+                        paid_on=dt.date(year, 1, 15) + dt.timedelta(days=int(rng.integers(0, 345))),
+                        welfare_programme=programme.value,
+                        welfare_programme_label=programme.label,
+                        department=code,
+                        category=WELFARE_CATEGORY[0],
+                        business_number=supplier.organisation.business_number,
+                        amount_krw=amount,
+                        # Each provider serves cases under a yearly agreement chosen by open
+                        # call (공모): these are its instalments, not private contracts to sum
+                        # in the split check.
+                        method=ContractMethod.OPEN_BID,
+                    )
+                )
+        store_welfare_purchases(by=None, fiscal_year=year, purchases=purchases)
+        written += len(purchases)
+    return written
 
 
 def _has_rules() -> bool:

@@ -9,6 +9,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.errors import register
+from saram.economy.engine.registry import BusinessNumberProblem
+from saram.economy.explanations import MESSAGES as ENGINE_MESSAGES
+
+# A refused 사업자등록번호 (a ledger row, a supplier form or file) is named by the engine's own
+# code, with the one sentence `explanations` holds for it.
+register({problem.value: ENGINE_MESSAGES[problem] for problem in BusinessNumberProblem})
 
 register(
     {
@@ -87,6 +93,53 @@ register(
         "economy_bad_support_kind": _("알 수 없는 지원 종류입니다."),
         "economy_bad_support_amount": _("금액은 0원 이상이어야 합니다."),
         "economy_grant_without_amount": _("보조금에는 금액이 필요합니다."),
+        # A ledger file's rows (`services.ledger.validate_ledger`)
+        "economy_value_required": _("값이 필요합니다."),
+        "economy_payment_id_too_long": _("지급번호는 %(n)s자 이하여야 합니다."),
+        "economy_bad_date": _("날짜는 YYYY-MM-DD 형식이어야 합니다 (예: %(year)s-03-15)."),
+        "economy_outside_fiscal_year": _(
+            "%(year)s 회계연도(%(year)s-01-01 ~ %(year)s-12-31) 밖의 날짜입니다."
+        ),
+        "economy_amount_not_positive": _("금액은 1원 이상이어야 합니다."),
+        "economy_bad_currency": _("통화는 세 글자 코드로 적으세요 (예: KRW)."),
+        "economy_currency_without_rate": _(
+            "%(currency)s 금액은 가져오지 않습니다: 원화(KRW)로 바꾸어 적거나, "
+            "가져올 때 그 통화의 환율을 입력하세요."
+        ),
+        "economy_bad_foreign_amount": _("외화 금액은 0보다 큰 숫자여야 합니다 (예: 60000.50)."),
+        "economy_bad_vat_basis": _("부가세는 포함, 별도 또는 면세로 적으세요."),
+        "economy_unregistered_number": _(
+            "공급업체 등록부에 없는 사업자등록번호입니다. 검토 목록에 올린 뒤 다시 가져오세요."
+        ),
+        "economy_unknown_ledger_category": _(
+            "알 수 없는 품목입니다. 품목 코드나 이름을 쓰세요: %(names)s"
+        ),
+        # Every method the ledger reads (`ContractMethod`), named as the page names them.
+        "economy_unknown_method": _(
+            "알 수 없는 계약방법입니다. 가능한 값: 일반경쟁입찰, 제한경쟁입찰 (지역제한), "
+            "수의계약 (2인 이상 견적), 수의계약 (1인 견적)"
+        ),
+        "economy_negative_amount": _("금액은 음수일 수 없습니다. 반납·취소는 따로 처리하세요."),
+        "economy_amount_not_whole": _("금액은 원 단위 정수여야 합니다 (소수점 없이)."),
+        "economy_amount_not_number": _("금액은 숫자로만 적으세요 (예: 1250000 또는 1,250,000)."),
+        "economy_payment_id_repeated": _("%(row)s행과 같은 지급번호입니다."),
+        "economy_payment_id_exists": _("이미 지출 자료에 있는 지급번호입니다."),
+        "economy_unregistered_programme": _(
+            "등록되지 않은 사업입니다: %(programme)s. 사업 이름을 확인하거나, 새 사업을 검토한 "
+            "뒤 '파일의 새 사업을 검토했고 사업 목록에 추가합니다'를 골라 다시 가져오세요."
+        ),
+        # Cells of the supplier, survey and demand files
+        "economy_not_flag": _("Y 또는 N으로 적으세요."),
+        # Every social-economy type (`SocialEconomyType`), named as the page names them.
+        "economy_unknown_social_type": _(
+            "알 수 없는 사회적경제 유형입니다. 가능한 값: 사회적기업, 예비사회적기업, 마을기업, "
+            "협동조합, 사회적협동조합, 자활기업"
+        ),
+        "economy_share_not_number": _("비율은 0에서 100 사이의 숫자로 적으세요 (예: 35.5)."),
+        "economy_share_too_precise": _("비율은 소수점 둘째 자리까지 적을 수 있습니다."),
+        "economy_bad_survey_date": _("날짜는 YYYY-MM-DD 형식이어야 합니다."),
+        "economy_bad_quarter": _("분기는 1, 2, 3, 4 가운데 하나입니다."),
+        "economy_demand_amount_not_number": _("금액은 원 단위 정수로 적으세요 (예: 1250000)."),
         "economy_ledger_rejected": _("잘못된 행이 있어 아무것도 가져오지 않았습니다."),
         "economy_ledger_rejected_many": _(
             "잘못된 행이 있어 아무것도 가져오지 않았습니다. "

@@ -48,7 +48,8 @@ class RunForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["category"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Category.objects.order_by("code")
+        # Food is bought as goods: works, services and the like are no meal order's category.
+        field.queryset = Category.objects.filter(kind="goods").order_by("code")
         field.label_from_instance = lambda c: c.display_name  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:

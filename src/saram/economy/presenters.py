@@ -263,3 +263,104 @@ def share_table(rows: Sequence[selectors.ShareRow], *, by: str, year: int) -> li
             }
         )
     return out
+
+
+# --- The local multiplier (LM3) page ---------------------------------------------------------
+
+
+def multiplier_rows(
+    report: Any, shares: Mapping[Any, Any], focus: Iterable[int]
+) -> list[dict[str, Any]]:
+    """One row per programme: its LM3 rounds beside its local share; the programmes the city
+    plans purchases for first, then by first-round spending."""
+    focus = set(focus)
+    rows = []
+    for programme, result in report.per_programme:
+        share = shares.get(programme.pk if programme else None)
+        rows.append(
+            {
+                "programme": programme,
+                "result": result,
+                "lm3": round(result.lm3, 2),
+                "local_percent": share.local_percent if share else None,
+                "focus": bool(programme and programme.pk in focus),
+            }
+        )
+    rows.sort(key=lambda r: (not r["focus"], -r["result"].round1_krw))
+    return rows
+
+
+def multiplier_export_rows(rows: Iterable[Mapping[str, Any]]) -> Iterable[tuple[Any, ...]]:
+    """The LM3 table's rows as the export writes them (a generator: the export may stream)."""
+    return (
+        (
+            r["programme"].name if r["programme"] else "",
+            "" if r["local_percent"] is None else r["local_percent"],
+            r["lm3"],
+            r["result"].round1_krw,
+            r["result"].round2_krw,
+            r["result"].round3_krw,
+            r["result"].surveyed_spend_krw,
+        )
+        for r in rows
+    )
+
+
+def multiplier_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        "labels": [r["programme"].display_name if r["programme"] else "—" for r in rows],
+        "lm3": [r["lm3"] for r in rows],
+        "local": [r["local_percent"] or 0 for r in rows],
+        "lm3_label": "LM3",
+        "local_label": _("지역 비율 (%)"),
+    }
+
+
+def lm3_assumption_lines(report: Any) -> list[str]:
+    """What the city's LM3 assumes where surveys are missing, in words."""
+    if report.city is None:
+        return []
+    return [
+        explanations.explain(a.code, {"percent": explanations.percent_bp(float(a.value) * 10_000)})
+        for a in report.city.assumptions
+    ]
+
+
+# --- Rules and lots ----------------------------------------------------------------------------
+
+
+def rule_layers(law: Mapping[str, Any], city: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Both rule layers with their versions in date order and each rule's effect in words."""
+    layers = []
+    for layer, data in ((Layer.LAW, law), (Layer.CITY, city)):
+        versions = [
+            v
+            | {
+                "rules_shown": [
+                    r | {"effect_label": explanations.label(RuleEffect(r["effect"]))}
+                    for r in v.get("rules", [])
+                ]
+            }
+            for v in sorted(data.get("versions", []), key=lambda v: v["effective_from"])
+        ]
+        layers.append(
+            {
+                "layer": layer.value,
+                "label": explanations.label(layer),
+                "title": data.get("title", ""),
+                "note": data.get("note", ""),
+                "versions": versions,
+            }
+        )
+    return layers
+
+
+def lot_proposal_words(proposal: LotPlan | None, history_bp: int | None) -> dict[str, Any]:
+    """The lot planner's sentences: the open-bid history, the proposal's assumptions and notes."""
+    return {
+        "history_percent": explanations.percent_bp(history_bp) if history_bp is not None else "",
+        "assumptions": assumption_lines(
+            {a.code.value: a.value for a in proposal.assumptions} if proposal else {}
+        ),
+        "notes": [explanations.explain(n) for n in proposal.notes] if proposal else [],
+    }

@@ -27,7 +27,7 @@ from saram.core.selectors import job_for
 from saram.core.services import jobs
 from saram.economy import explanations, presenters, selectors
 from saram.economy.engine import LotPlan
-from saram.economy.engine.policy import Layer, RuleEffect
+from saram.economy.engine.policy import Layer
 from saram.economy.forms import (
     AwardForm,
     DemandImportForm,
@@ -52,6 +52,7 @@ from saram.economy.forms import (
 from saram.economy.models import (
     LOCALITY_CODE_CHOICES,
     Category,
+    ContractMethod,
     Department,
     Locality,
     PlanSource,
@@ -463,6 +464,7 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
     selection = _selection(request, year)
     qs = selectors.ledger_for(request.user, selection)
     localities = dict(LOCALITY_CODE_CHOICES)
+    methods = dict(ContractMethod.choices)
     if request.GET.get("format"):
         fmt = _fmt(request)
         rows = (
@@ -475,7 +477,7 @@ def ledger_rows(request: HttpRequest) -> HttpResponse:
                 e.supplier.organisation.business_number,
                 e.supplier.organisation.name,
                 e.amount_krw,
-                e.method,
+                str(methods.get(e.method, e.method)),  # the method's name, not its code
                 str(localities.get(e.locality, "")),
             )
             for e in qs.iterator(chunk_size=5000)
@@ -666,28 +668,7 @@ def policy_rules(request: HttpRequest) -> HttpResponse:
     if not (selectors.can_view(request.user) or scope.can(Can.CONFIGURE)):
         raise PermissionDenied("economy")
     law, city, revision = rules_service.current_rules()
-    layers = []
-    for layer, data in ((Layer.LAW, law), (Layer.CITY, city)):
-        versions = []
-        for v in sorted(data.get("versions", []), key=lambda v: v["effective_from"]):
-            versions.append(
-                v
-                | {
-                    "rules_shown": [
-                        r | {"effect_label": explanations.label(RuleEffect(r["effect"]))}
-                        for r in v.get("rules", [])
-                    ]
-                }
-            )
-        layers.append(
-            {
-                "layer": layer.value,
-                "label": explanations.label(layer),
-                "title": data.get("title", ""),
-                "note": data.get("note", ""),
-                "versions": versions,
-            }
-        )
+    layers = presenters.rule_layers(law, city)
     return render(
         request,
         "economy/policy_rules.html",
@@ -1036,15 +1017,9 @@ def lot_planner(request: HttpRequest) -> HttpResponse:
             "lots": lot_views,
             "programme": programme,
             "fiscal_year": fiscal_year,
-            "history_percent": explanations.percent_bp(history_bp)
-            if history_bp is not None
-            else "",
             "demand_total": demand_total,
             "demand_years": selectors.demand_years(programme) if programme else [],
-            "assumptions": presenters.assumption_lines(
-                {a.code.value: a.value for a in proposal.assumptions} if proposal else {}
-            ),
-            "notes": [explanations.explain(n) for n in proposal.notes] if proposal else [],
+            **presenters.lot_proposal_words(proposal, history_bp),
             "can_manage": selectors.can_manage(request.user),
             "query": request.GET.urlencode(),
         },
@@ -1107,20 +1082,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
         r.key: r
         for r in selectors.local_share(request.user, LedgerFilter(fiscal_year=year), by="programme")
     }
-    focus = selectors.programmes_with_demand()
-    rows = []
-    for programme, result in report.per_programme:
-        share = shares.get(programme.pk if programme else None)
-        rows.append(
-            {
-                "programme": programme,
-                "result": result,
-                "lm3": round(result.lm3, 2),
-                "local_percent": share.local_percent if share else None,
-                "focus": bool(programme and programme.pk in focus),
-            }
-        )
-    rows.sort(key=lambda r: (not r["focus"], -r["result"].round1_krw))
+    rows = presenters.multiplier_rows(report, shares, selectors.programmes_with_demand())
     if request.GET.get("format"):
         fmt = _fmt(request)
         content = ledger.export_table(
@@ -1134,31 +1096,12 @@ def multiplier(request: HttpRequest) -> HttpResponse:
                 "3차(원)",
                 "조사된지출(원)",
             ),
-            rows=[
-                (
-                    r["programme"].name if r["programme"] else "",
-                    "" if r["local_percent"] is None else r["local_percent"],
-                    r["lm3"],
-                    r["result"].round1_krw,
-                    r["result"].round2_krw,
-                    r["result"].round3_krw,
-                    r["result"].surveyed_spend_krw,
-                )
-                for r in rows
-            ],
+            rows=presenters.multiplier_export_rows(rows),
             fmt=fmt,
             what=_("지역승수 내보내기"),
             detail={"year": year},
         )
         return _download(content, fmt, f"lm3-{year}")
-    assumptions = []
-    if report.city is not None:
-        for a in report.city.assumptions:
-            assumptions.append(
-                explanations.explain(
-                    a.code, {"percent": explanations.percent_bp(float(a.value) * 10_000)}
-                )
-            )
     return render(
         request,
         "economy/multiplier.html",
@@ -1168,19 +1111,13 @@ def multiplier(request: HttpRequest) -> HttpResponse:
             "report": report,
             "rows": rows,
             "city_lm3": round(report.city.lm3, 2) if report.city else None,
-            "assumptions": assumptions,
+            "assumptions": presenters.lm3_assumption_lines(report),
             "surveys": selectors.surveys_for(request.user)[:20],
             "welfare": selectors.welfare_circulation(
                 request.user, fiscal_year=year, report=report, shares=shares
             ),
             "can_record": selectors.can_manage_suppliers(request.user),
-            "chart": {
-                "labels": [r["programme"].display_name if r["programme"] else "—" for r in rows],
-                "lm3": [r["lm3"] for r in rows],
-                "local": [r["local_percent"] or 0 for r in rows],
-                "lm3_label": "LM3",
-                "local_label": _("지역 비율 (%)"),
-            },
+            "chart": presenters.multiplier_chart(rows),
         },
     )
 

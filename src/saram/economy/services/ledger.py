@@ -34,7 +34,6 @@ from saram.core.imports import (
 )
 from saram.core.models import AuditAction, Organisation
 from saram.core.services.exports import stream_csv, write_table
-from saram.economy import explanations
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES
 from saram.economy.engine.registry import Locality as EngineLocality
@@ -268,19 +267,27 @@ def _lookup(
     return pl.lit(table).gather(pl.col(code_column)).alias(name)
 
 
-def _check(
-    frame: pl.DataFrame,
-    checks: Sequence[tuple[str, pl.Expr, str | pl.Expr]],
-    limit: int,
-) -> tuple[list[RowError], int]:
-    """Row errors for each (column, bad-row expression, message): message text or expression.
+@dataclass(frozen=True)
+class Check:
+    """One ledger check: the rows of `column` where `bad` holds get the registered `code`, with
+    `params` (the same for every row) and `row_params` (a value per row, from an expression)."""
+
+    column: str
+    bad: pl.Expr
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    row_params: Mapping[str, pl.Expr] = field(default_factory=dict)
+
+
+def _check(frame: pl.DataFrame, checks: Sequence[Check], limit: int) -> tuple[list[RowError], int]:
+    """Row errors (code and parameters, rendered when read) for each check that finds rows.
 
     One pass counts the bad rows of every check; only a file with errors pays for the rest.
     """
     if not checks:
         return [], 0
     counts = frame.select(
-        bad.fill_null(False).sum().alias(f"_bad{i}") for i, (_c, bad, _m) in enumerate(checks)
+        c.bad.fill_null(False).sum().alias(f"_bad{i}") for i, c in enumerate(checks)
     ).row(0)
     total = int(sum(counts))
     errors: list[RowError] = []
@@ -289,23 +296,29 @@ def _check(
     if "_row" not in frame.columns:
         # The file's row as a spreadsheet shows it: the header is row 1.
         frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-    for i, (column, bad, message) in enumerate(checks):
+    for i, check in enumerate(checks):
         if not counts[i] or len(errors) >= limit:
             continue
-        message_expr = message if isinstance(message, pl.Expr) else pl.lit(message)
+        names = list(check.row_params)
         bad_rows = (
-            frame.filter(bad.fill_null(False))
+            frame.filter(check.bad.fill_null(False))
             .head(limit - len(errors))
             .select(
                 pl.col("_row"),
-                pl.col(column).cast(pl.String).fill_null("").alias("_value"),
-                message_expr.alias("_message"),
+                pl.col(check.column).cast(pl.String).fill_null("").alias("_value"),
+                *(check.row_params[n].alias(f"_param_{n}") for n in names),
             )
         )
-        header = HEADER_OF.get(column, column)
+        header = HEADER_OF.get(check.column, check.column)
         errors += [
-            RowError(int(row), header, str(msg), str(value)[:200])
-            for row, value, msg in bad_rows.iter_rows()
+            RowError(
+                int(row),
+                header,
+                value=str(value)[:200],
+                code=check.code,
+                params=dict(check.params) | dict(zip(names, values, strict=True)),
+            )
+            for row, value, *values in bad_rows.iter_rows()
         ]
     return errors, total
 
@@ -433,9 +446,7 @@ def validate_ledger(
         if text is not None
     }
     number_problems = {
-        code: explanations.explain(c.problem)
-        for code, c in checked.items()
-        if c.problem is not None
+        code: c.problem.value for code, c in checked.items() if c.problem is not None
     }
     digits = {code: c.digits for code, c in checked.items() if c.problem is None}
     registry, organisations_only = _registry_frame(sorted(set(digits.values())))
@@ -525,100 +536,92 @@ def validate_ledger(
     duplicates = _has_duplicates(payment_ids)
     existing = _existing_payment_ids(payment_ids.drop_nulls())
     year_start, year_end = dt.date(fiscal_year, 1, 1), dt.date(fiscal_year, 12, 31)
-    checks: list[tuple[str, pl.Expr, str | pl.Expr]] = [
-        ("payment_id", pl.col("payment_id").is_null(), _("값이 필요합니다.")),
-        ("paid_on", pl.col("paid_on").is_null(), _("값이 필요합니다.")),
-        ("department", pl.col("department_id").is_null(), _("값이 필요합니다.")),
-        ("category", pl.col("category_id").is_null(), _("값이 필요합니다.")),
-        ("business_number", pl.col("_number_state").is_null(), _("값이 필요합니다.")),
-        ("amount_krw", pl.col("amount_krw").is_null(), _("값이 필요합니다.")),
-        (
+    year = {"year": fiscal_year}
+    checks: list[Check] = [
+        Check("payment_id", pl.col("payment_id").is_null(), "economy_value_required"),
+        Check("paid_on", pl.col("paid_on").is_null(), "economy_value_required"),
+        Check("department", pl.col("department_id").is_null(), "economy_value_required"),
+        Check("category", pl.col("category_id").is_null(), "economy_value_required"),
+        Check("business_number", pl.col("_number_state").is_null(), "economy_value_required"),
+        Check("amount_krw", pl.col("amount_krw").is_null(), "economy_value_required"),
+        Check(
             "payment_id",
             pl.col("payment_id").str.len_chars() > MAX_PAYMENT_ID,
-            _("지급번호는 %(n)s자 이하여야 합니다.") % {"n": MAX_PAYMENT_ID},
+            "economy_payment_id_too_long",
+            {"n": MAX_PAYMENT_ID},
         ),
-        (
+        Check(
             "paid_on",
             pl.col("paid_on").is_not_null() & pl.col("_paid_on").is_null(),
-            _("날짜는 YYYY-MM-DD 형식이어야 합니다 (예: %(year)s-03-15).") % {"year": fiscal_year},
+            "economy_bad_date",
+            year,
         ),
-        (
+        Check(
             "paid_on",
             (pl.col("_paid_on") < year_start) | (pl.col("_paid_on") > year_end),
-            _("%(year)s 회계연도(%(year)s-01-01 ~ %(year)s-12-31) 밖의 날짜입니다.")
-            % {"year": fiscal_year},
+            "economy_outside_fiscal_year",
+            year,
         ),
-        ("amount_krw", pl.col("_amount") <= 0, _("금액은 1원 이상이어야 합니다.")),
-        (
+        Check("amount_krw", pl.col("_amount") <= 0, "economy_amount_not_positive"),
+        Check(
             "currency",
             pl.col("_currency_problem") == CURRENCY_UNKNOWN,
-            _("통화는 세 글자 코드로 적으세요 (예: KRW)."),
+            "economy_bad_currency",
         ),
-        (
+        Check(
             "currency",
             pl.col("_currency_problem") == CURRENCY_NO_RATE,
-            pl.format(
-                _(
-                    "{} 금액은 가져오지 않습니다: 원화(KRW)로 바꾸어 적거나, "
-                    "가져올 때 그 통화의 환율을 입력하세요."
-                ),
-                pl.col("_currency"),
-            ),
+            "economy_currency_without_rate",
+            row_params={"currency": pl.col("_currency")},
         ),
-        (
+        Check(
             "amount_krw",
             pl.col("_currency_problem") == CURRENCY_BAD_AMOUNT,
-            _("외화 금액은 0보다 큰 숫자여야 합니다 (예: 60000.50)."),
+            "economy_bad_foreign_amount",
         ),
-        (
-            "vat_basis",
-            pl.col("_vat_basis") == "?",
-            _("부가세는 포함, 별도 또는 면세로 적으세요."),
+        Check("vat_basis", pl.col("_vat_basis") == "?", "economy_bad_vat_basis"),
+        *(
+            Check(
+                "business_number",
+                (pl.col("_number_state") == NUMBER_INVALID) & (pl.col("_number_problem") == p),
+                p,
+            )
+            for p in sorted(set(number_problems.values()))
         ),
-        (
-            "business_number",
-            pl.col("_number_state") == NUMBER_INVALID,
-            pl.col("_number_problem"),
-        ),
-        (
+        Check(
             "business_number",
             pl.col("_number_state") == NUMBER_UNKNOWN,
-            _("공급업체 등록부에 없는 사업자등록번호입니다. 검토 목록에 올린 뒤 다시 가져오세요."),
+            "economy_unregistered_number",
         ),
-        (
+        Check(
             "category",
             pl.col("category_id") == -1,
-            _("알 수 없는 품목입니다. 품목 코드나 이름을 쓰세요: %(names)s")
-            % {"names": ", ".join(sorted(c.code for c in Category.objects.all()))},
+            "economy_unknown_ledger_category",
+            {"names": ", ".join(sorted(c.code for c in Category.objects.all()))},
         ),
-        (
-            "method",
-            pl.col("_method") == "?",
-            _("알 수 없는 계약방법입니다. 가능한 값: %(methods)s")
-            % {"methods": ", ".join(str(m.label) for m in ContractMethod)},
-        ),
+        Check("method", pl.col("_method") == "?", "economy_unknown_method"),
     ]
     if f.get_column("_amount_text").null_count() < f.height:
         # Only a file whose amounts needed the slow path can hold these mistakes.
         decimal = pl.col("_amount_text").str.contains(r"^\d+[.]\d*$")
         checks += [
-            (
+            Check(
                 "amount_krw",
                 pl.col("_amount_text").str.starts_with("-"),
-                _("금액은 음수일 수 없습니다. 반납·취소는 따로 처리하세요."),
+                "economy_negative_amount",
             ),
-            (
+            Check(
                 "amount_krw",
                 decimal & pl.col("_amount").is_null(),
-                _("금액은 원 단위 정수여야 합니다 (소수점 없이)."),
+                "economy_amount_not_whole",
             ),
-            (
+            Check(
                 "amount_krw",
                 pl.col("amount_krw").is_not_null()
                 & pl.col("_amount").is_null()
                 & ~pl.col("_amount_text").str.starts_with("-")
                 & ~decimal,
-                _("금액은 숫자로만 적으세요 (예: 1250000 또는 1,250,000)."),
+                "economy_amount_not_number",
             ),
         ]
     if duplicates:
@@ -626,33 +629,28 @@ def validate_ledger(
             f = f.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
         f = f.with_columns(pl.col("_row").min().over("payment_id").alias("_first_row"))
         checks.append(
-            (
+            Check(
                 "payment_id",
                 pl.col("payment_id").is_not_null() & (pl.col("_row") != pl.col("_first_row")),
-                pl.format(_("{}행과 같은 지급번호입니다."), pl.col("_first_row")),
+                "economy_payment_id_repeated",
+                row_params={"row": pl.col("_first_row")},
             )
         )
     if existing:
         checks.append(
-            (
+            Check(
                 "payment_id",
                 pl.col("payment_id").is_in(list(existing)),
-                _("이미 지출 자료에 있는 지급번호입니다."),
+                "economy_payment_id_exists",
             )
         )
     if new_programmes and not accept_new_programmes:
         checks.append(
-            (
+            Check(
                 "programme",
                 pl.col("programme_id") < 0,
-                pl.format(
-                    _(
-                        "등록되지 않은 사업입니다: {}. 사업 이름을 확인하거나, 새 사업을 검토한 "
-                        "뒤 '파일의 새 사업을 검토했고 사업 목록에 추가합니다'를 골라 다시 "
-                        "가져오세요."
-                    ),
-                    pl.col("programme").str.strip_chars(),
-                ),
+                "economy_unregistered_programme",
+                row_params={"programme": pl.col("programme").str.strip_chars()},
             )
         )
     errors, error_count = _check(f, checks, limit)

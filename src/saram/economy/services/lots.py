@@ -330,7 +330,7 @@ def parse_quarter(text: str) -> int:
     """ "1", "1분기" or "Q1" → 1; a column parser of the demand file."""
     value = text.strip().removesuffix("분기").removeprefix("Q").removeprefix("q")
     if value not in {"1", "2", "3", "4"}:
-        raise CellError(_("분기는 1, 2, 3, 4 가운데 하나입니다."))
+        raise CellError("economy_bad_quarter")
     return int(value)
 
 
@@ -340,11 +340,11 @@ def parse_amount_krw(text: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise CellError(_("금액은 원 단위 정수로 적으세요 (예: 1250000).")) from None
+        raise CellError("economy_demand_amount_not_number") from None
     if value != value.to_integral_value():
-        raise CellError(_("금액은 원 단위 정수여야 합니다 (소수점 없이)."))
+        raise CellError("economy_amount_not_whole")
     if value <= 0:
-        raise CellError(_("금액은 1원 이상이어야 합니다."))
+        raise CellError("economy_amount_not_positive")
     return int(value)
 
 

@@ -44,12 +44,12 @@ def percent_to_bp(text: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise CellError(_("비율은 0에서 100 사이의 숫자(%)로 적으세요.")) from None
+        raise CellError("economy_share_not_number") from None
     bp = value * 100
     if bp != bp.to_integral_value():
-        raise CellError(_("비율은 소수점 둘째 자리까지 적을 수 있습니다."))
+        raise CellError("economy_share_too_precise")
     if not 0 <= bp <= BP_IN_ONE:
-        raise CellError(_("비율은 0에서 100 사이여야 합니다."))
+        raise CellError("economy_share_out_of_range", low=0, high=100)
     return int(bp)
 
 
@@ -116,7 +116,7 @@ def parse_day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip().replace(".", "-").replace("/", "-"))
     except ValueError:
-        raise CellError(_("날짜는 YYYY-MM-DD 형식이어야 합니다.")) from None
+        raise CellError("economy_bad_survey_date") from None
 
 
 SURVEY_COLUMNS = (

@@ -18,6 +18,8 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from saram.core.access import Can, scope_of
@@ -41,19 +43,29 @@ class WelfarePurchase:
     payment_id: str
     paid_on: dt.date
     welfare_programme: str  # the welfare programme's code
-    welfare_programme_label: str  # its name as the welfare app shows it
+    welfare_programme_label: Any  # its name as the welfare app shows it (a lazy label: both
+    # languages are kept on the economy programme)
     department: str
     category: str
     business_number: str
     amount_krw: int
     vat_basis: str = "exempt"  # social services are mostly VAT-exempt (부가가치세법 제26조)
+    # How the provider was contracted (a `ContractMethod` value); empty when not known. A
+    # payment under a yearly agreement won in an open call is an instalment, not a contract.
+    method: str = ""
 
 
-def welfare_programme(code: str, label: str) -> Programme:
-    """The economy programme that stands for a welfare programme (made on first use)."""
+def welfare_programme(code: str, label: Any) -> Programme:
+    """The economy programme that stands for a welfare programme (made on first use), named
+    in Korean and English when `label` is the welfare app's lazy label."""
+    with translation.override("ko"):
+        name = _("동네복지: %(programme)s") % {"programme": str(label)}
+    name_en = ""
+    if isinstance(label, Promise):
+        with translation.override("en"):
+            name_en = _("동네복지: %(programme)s") % {"programme": str(label)}
     programme, _created = Programme.objects.get_or_create(
-        code=f"{WELFARE_PROGRAMME_PREFIX}{code}",
-        defaults={"name": _("동네복지: %(programme)s") % {"programme": label}},
+        code=f"{WELFARE_PROGRAMME_PREFIX}{code}", defaults={"name": name, "name_en": name_en}
     )
     return programme
 
@@ -64,6 +76,14 @@ def record_welfare_purchases(
     """Enter payments for services bought for welfare cases into the ledger, all or nothing,
     with the same checks as any ledger file; needs MANAGE_ECONOMY."""
     scope_of(by).require(Can.MANAGE_ECONOMY)
+    return store_welfare_purchases(by=by, fiscal_year=fiscal_year, purchases=purchases)
+
+
+def store_welfare_purchases(
+    *, by: Any, fiscal_year: int, purchases: Sequence[WelfarePurchase]
+) -> LedgerImport:
+    """`record_welfare_purchases` without the permission check: for the demo loader and
+    services that have checked it already."""
     if not purchases:
         raise SaramError("no_welfare_purchases")
     with transaction.atomic():
@@ -81,7 +101,7 @@ def record_welfare_purchases(
                 "business_number": [p.business_number for p in purchases],
                 "supplier_name": [None for _p in purchases],
                 "amount_krw": [str(p.amount_krw) for p in purchases],
-                "method": [None for _p in purchases],
+                "method": [p.method or None for p in purchases],
                 "currency": [None for _p in purchases],
                 "vat_basis": [p.vat_basis for p in purchases],
             },
