@@ -15,7 +15,7 @@ def from_first_of_year(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("making", "0008_print_discounts_credits_device_budgets"),
+        ("making", "0009_milestone_progress"),
     ]
 
     operations = [
