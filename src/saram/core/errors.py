@@ -57,15 +57,21 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     """
     template = _MESSAGES.get(code, _UNKNOWN)
     text = str(template)
-    if not params:
-        return text
-    values = {
-        key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()
-    }
+    values = _Lenient(
+        (key, str(value) if isinstance(value, Promise) else value)
+        for key, value in (params or {}).items()
+    )
+    # Formatted always, with or without parameters, so "%%" reads "%" either way; a missing
+    # parameter reads empty rather than losing the message.
     try:
         return text % values
-    except (KeyError, TypeError, ValueError):
-        return text
+    except (TypeError, ValueError):
+        return text.replace("%%", "%")
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 class RowError:
