@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,10 +35,6 @@ PAGE_SIZE = 50
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
-
-
-def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    return attachment(content, fmt, stem)
 
 
 def _fmt(request: HttpRequest) -> str:
@@ -211,7 +208,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: HttpRequest) -> HttpResponseBase:
     scope_of(request.user).require(Can.VIEW_PEOPLE)
     dong_code = request.GET.get("dong", "")
     dong = selectors.dong_for(request.user, dong_code) if dong_code else None
@@ -223,7 +220,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
         query=request.GET.get("q", "").strip(),
         purpose=_("주민 목록 내보내기"),
     )
-    return _download(content, fmt, "people")
+    return attachment(content, fmt, "people")
 
 
 def _start_import(
@@ -302,7 +299,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
     scope = scope_of(request.user)
     scope.require(Can.VIEW_ORGANISATIONS)
     dong_code = request.GET.get("dong", "")
@@ -315,7 +312,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         content = organisations.export_organisations(
             by=request.user, fmt=fmt, dong=dong, kind=kind, query=query
         )
-        return _download(content, fmt, "organisations")
+        return attachment(content, fmt, "organisations")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
