@@ -253,6 +253,7 @@ register(
             "운영 환경(SARAM_ENV=production)에서는 데모 계정을 만들지 않습니다."
         ),
         "bad_size": gettext_lazy("주민 수는 0 이상이어야 합니다."),
+        "bad_filter": gettext_lazy("검색 조건이 올바르지 않습니다: %(fields)s"),
         "job_crashed": gettext_lazy("작업이 예기치 않게 멈췄습니다. 관리자에게 알려 주세요."),
     }
 )
