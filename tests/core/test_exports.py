@@ -108,7 +108,7 @@ def test_people_export_is_sent_as_a_file_not_built_in_the_response(
 def test_a_control_character_in_an_address_does_not_break_the_xlsx_export(
     client_as: Any, dong: Any, make_person: Any
 ) -> None:
-    make_person(dong, address="송천동\x0b 1-2\x00")
+    make_person(dong, address="송천동\x0b 1-2\x1f")
     response = client_as(Role.WELFARE_OFFICER, dong).get("/people/export/", {"format": "xlsx"})
     assert response.status_code == 200
     assert "송천동 1-2" in [c.value for c in _xlsx_cells(response.getvalue())]
