@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import stat
 from collections.abc import Callable
 from typing import Any
 
@@ -187,3 +188,17 @@ def test_each_checkpoint_is_also_a_log_line_for_syslog(
         audit.record(actor=user, action="view", target_type="p", purpose="t")
     (message,) = [r.getMessage() for r in caplog.records if r.name == "saram.audit.checkpoint"]
     assert message.startswith("saram-audit-checkpoint {") and '"seq": 1' in message
+
+
+def test_the_checkpoint_file_and_its_folder_are_the_service_users_alone(
+    make_user: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    settings.SARAM_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.log"
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.record(actor=make_user(Role.CITY_ADMIN), action="view", target_type="p", purpose="t")
+    path = settings.SARAM_AUDIT_CHECKPOINT_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

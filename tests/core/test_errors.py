@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from saram.api import saram_error
-from saram.core.errors import RowError, SaramError, is_registered, render
+from saram.core.errors import RowError, SaramError, is_registered, register, render
 from saram.core.models import Job, JobStatus, Role
 from saram.core.services import jobs
 
@@ -124,3 +124,18 @@ def test_every_code_core_raises_is_registered_and_translated() -> None:
         with translation.override("en"):
             english = render(code, {"path": "p", "detail": "d", "key": "k", "file": "f"})
         assert not any("\uac00" <= ch <= "\ud7a3" for ch in english), (code, english)
+
+
+def test_a_percent_sign_reads_the_same_with_and_without_parameters() -> None:
+    register(
+        {
+            "test_full_percent": "정원의 100%%가 찼습니다.",
+            "test_share_percent": "정원의 %(share)s%%가 찼습니다.",
+        }
+    )
+    assert render("test_full_percent") == "정원의 100%가 찼습니다."
+    assert SaramError("test_full_percent").message == "정원의 100%가 찼습니다."
+    assert RowError(2, "정원", code="test_full_percent").message == "정원의 100%가 찼습니다."
+    assert SaramError("test_share_percent", share=90).message == "정원의 90%가 찼습니다."
+    # A parameter the caller forgot leaves the rest of the message readable.
+    assert SaramError("test_share_percent").message == "정원의 %가 찼습니다."

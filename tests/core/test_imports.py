@@ -321,3 +321,15 @@ def test_a_jobs_error_file_is_its_starters_alone_and_read_only(
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert Client().get("/imports/people/template.xlsx").status_code == 302
     assert review.exists(str(job.pk))
+
+
+def test_a_file_that_is_no_table_shows_no_row_zero(
+    client_as: Any, dong: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_as(Role.WELFARE_OFFICER, dong)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "/people/import/", b"PK\x03\x04 not a workbook", "people.xlsx")
+    page = client.get(f"/jobs/{Job.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert "cannot be read as a table" in body
+    assert "<td>0</td>" not in body

@@ -118,7 +118,9 @@ def write_checkpoint(checkpoint: Checkpoint) -> None:
     processes do not mix) and to syslog when configured."""
     line = sign_checkpoint(checkpoint, checkpoint_key()).as_line()
     path = checkpoint_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by the service's user alone, like the data directory: the file tells who did
+    # what and when.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, (line + "\n").encode())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import BinaryIO
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from saram.core.services.exports import FORMATS
 
@@ -15,9 +16,17 @@ def export_format(request: HttpRequest) -> str:
     return fmt if fmt in FORMATS else "csv"
 
 
-def attachment(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    """An export file; `no-store`, because exports carry personal or unpublished data."""
-    response = HttpResponse(content, content_type=FORMATS[fmt])
+def attachment(content: bytes | BinaryIO, fmt: str, stem: str) -> HttpResponse | FileResponse:
+    """An export file; `no-store`, because exports carry personal or unpublished data.
+
+    `content` is the file `exports.write_table_file` wrote (sent in chunks, closed when sent)
+    or, for small exports, its bytes.
+    """
+    response: HttpResponse | FileResponse
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=FORMATS[fmt])
+    else:
+        response = FileResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response

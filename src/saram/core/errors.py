@@ -57,15 +57,21 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     """
     template = _MESSAGES.get(code, _UNKNOWN)
     text = str(template)
-    if not params:
-        return text
-    values = {
-        key: (str(value) if isinstance(value, Promise) else value) for key, value in params.items()
-    }
+    values = _Lenient(
+        (key, str(value) if isinstance(value, Promise) else value)
+        for key, value in (params or {}).items()
+    )
+    # Formatted always, with or without parameters, so "%%" reads "%" either way; a missing
+    # parameter reads empty rather than losing the message.
     try:
         return text % values
-    except (KeyError, TypeError, ValueError):
-        return text
+    except (TypeError, ValueError):
+        return text.replace("%%", "%")
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 class RowError:
@@ -247,6 +253,7 @@ register(
             "운영 환경(SARAM_ENV=production)에서는 데모 계정을 만들지 않습니다."
         ),
         "bad_size": gettext_lazy("주민 수는 0 이상이어야 합니다."),
+        "bad_filter": gettext_lazy("검색 조건이 올바르지 않습니다: %(fields)s"),
         "job_crashed": gettext_lazy("작업이 예기치 않게 멈췄습니다. 관리자에게 알려 주세요."),
     }
 )

@@ -5,10 +5,43 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from saram.core.errors import render
+from saram.core.errors import SaramError, render
 from saram.core.imports import CellError
 from saram.core.models import Dong
 from saram.core.services.people import parse_rrn
+
+
+class FilterForm(forms.Form):
+    """A list page's filters, read from the query string: bounded text without control
+    characters (a NUL byte is refused here rather than by the database). `filters()` gives the
+    cleaned values or raises `bad_filter`, which the error middleware shows as a 400 page."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__({k: data.get(k, "") for k in self.base_fields})
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            labels = [str(self.fields[name].label or name) for name in self.errors]
+            raise SaramError("bad_filter", fields=", ".join(labels))
+        return {k: (v or "").strip() for k, v in self.cleaned_data.items()}
+
+
+class PeopleFilterForm(FilterForm):
+    dong = forms.CharField(label=_("행정동"), max_length=10, required=False)
+    q = forms.CharField(label=_("이름"), max_length=50, required=False)
+
+
+class OrganisationFilterForm(FilterForm):
+    dong = forms.CharField(label=_("행정동"), max_length=10, required=False)
+    kind = forms.CharField(label=_("유형"), max_length=40, required=False)
+    q = forms.CharField(label=_("이름"), max_length=100, required=False)
+
+
+class AuditFilterForm(FilterForm):
+    actor = forms.CharField(label=_("누가"), max_length=150, required=False)
+    target_type = forms.CharField(label=_("대상"), max_length=40, required=False)
+    target_id = forms.CharField(label=_("대상 번호"), max_length=64, required=False)
+    action = forms.CharField(label=_("행위"), max_length=20, required=False)
 
 
 class ImportForm(forms.Form):

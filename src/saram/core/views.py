@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,14 @@ from saram.core import audit, imports, selectors
 from saram.core.access import Can, scope_of
 from saram.core.downloads import attachment, export_format
 from saram.core.errors import SaramError
-from saram.core.forms import ImportForm, PersonEditForm, PersonForm
+from saram.core.forms import (
+    AuditFilterForm,
+    ImportForm,
+    OrganisationFilterForm,
+    PeopleFilterForm,
+    PersonEditForm,
+    PersonForm,
+)
 from saram.core.imports import review
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.navigation import start_page_for
@@ -34,10 +42,6 @@ PAGE_SIZE = 50
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
-
-
-def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
-    return attachment(content, fmt, stem)
 
 
 def _fmt(request: HttpRequest) -> str:
@@ -83,7 +87,7 @@ def dongs_geojson(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dong_detail(request: HttpRequest, code: str) -> HttpResponse:
     dong = selectors.dong_for(request.user, code)
-    kind = request.GET.get("kind", "")
+    kind = OrganisationFilterForm(request.GET).filters()["kind"]
     orgs = selectors.organisations_for(request.user, dong=dong, kind=kind)
     page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -109,9 +113,9 @@ def dong_detail(request: HttpRequest, code: str) -> HttpResponse:
 def people_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     scope.require(Can.VIEW_PEOPLE)
-    dong_code = request.GET.get("dong", "")
+    filters = PeopleFilterForm(request.GET).filters()
+    dong_code, query = filters["dong"], filters["q"]
     dong = selectors.dong_for(request.user, dong_code) if dong_code else None
-    query = request.GET.get("q", "").strip()
     qs = selectors.people_for(request.user, dong=dong, query=query)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
@@ -201,19 +205,20 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: HttpRequest) -> HttpResponseBase:
     scope_of(request.user).require(Can.VIEW_PEOPLE)
-    dong_code = request.GET.get("dong", "")
+    filters = PeopleFilterForm(request.GET).filters()
+    dong_code = filters["dong"]
     dong = selectors.dong_for(request.user, dong_code) if dong_code else None
     fmt = _fmt(request)
     content = people.export_people(
         by=request.user,
         fmt=fmt,
         dong=dong,
-        query=request.GET.get("q", "").strip(),
+        query=filters["q"],
         purpose=_("주민 목록 내보내기"),
     )
-    return _download(content, fmt, "people")
+    return attachment(content, fmt, "people")
 
 
 def _start_import(
@@ -292,20 +297,19 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: HttpRequest) -> HttpResponseBase:
     scope = scope_of(request.user)
     scope.require(Can.VIEW_ORGANISATIONS)
-    dong_code = request.GET.get("dong", "")
+    filters = OrganisationFilterForm(request.GET).filters()
+    dong_code, kind, query = filters["dong"], filters["kind"], filters["q"]
     dong = selectors.dong_for(request.user, dong_code) if dong_code else None
-    kind = request.GET.get("kind", "")
-    query = request.GET.get("q", "").strip()
     qs = selectors.organisations_for(request.user, dong=dong, kind=kind, query=query)
     if request.GET.get("format"):
         fmt = _fmt(request)
         content = organisations.export_organisations(
             by=request.user, fmt=fmt, dong=dong, kind=kind, query=query
         )
-        return _download(content, fmt, "organisations")
+        return attachment(content, fmt, "organisations")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -341,9 +345,7 @@ def organisations_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     scope_of(request.user).require(Can.VIEW_AUDIT)
-    filters = {
-        k: request.GET.get(k, "").strip() for k in ("actor", "target_type", "target_id", "action")
-    }
+    filters = AuditFilterForm(request.GET).filters()
     qs = selectors.audit_entries_for(request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -108,6 +108,16 @@ def test_a_title_row_above_the_header_is_recognised(tmp_path: Path) -> None:
     assert _refused(tmp_path, data) == Problem.TITLE_ROW
 
 
+def test_a_title_on_a_line_of_its_own_is_recognised(tmp_path: Path) -> None:
+    expected = ("이름", "주소", "금액")
+    data = "주민 명단 2025\n이름,주소,금액\n가,1,2\n".encode()
+    assert _refused(tmp_path, data, expected=expected) == Problem.TITLE_ROW
+    tabs = "주민 명단 2025\r\n이름\t주소\t금액\r\n가\t1\t2\r\n".encode("utf-16")
+    assert _refused(tmp_path, tabs, expected=expected) == Problem.TITLE_ROW
+    # A file of one column whose first line is its header is no title.
+    assert _read(tmp_path, "이름\n가\n".encode(), expected=("이름",)).frame.height == 1
+
+
 def test_bad_encoding_empty_and_unknown_formats_are_refused(tmp_path: Path) -> None:
     assert _refused(tmp_path, b"\xff\xfe\xfa") == Problem.BAD_ENCODING
     assert _refused(tmp_path, b"") == Problem.EMPTY_FILE

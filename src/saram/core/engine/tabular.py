@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 ROW = "_row"
 _CHUNK = 1 << 20
+_SECOND_LINE_BYTES = 1 << 20
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -189,6 +190,17 @@ def _first_line(path: Path, limits: Limits) -> tuple[str, str]:
     return text, separator
 
 
+def _title_above(path: Path, headers: list[str], expected: tuple[str, ...]) -> bool:
+    """A title typed on a line of its own (no separators after it, as a text editor saves it)
+    above the real header: the polars frame of one column cannot show the second line whole,
+    so it is read here (at most a megabyte of it)."""
+    with path.open("rb") as f:
+        f.readline(_SECOND_LINE_BYTES)
+        second = f.readline(_SECOND_LINE_BYTES).decode("utf-8", errors="replace").rstrip("\r\n")
+    separator = "\t" if second.count("\t") > second.count(",") else ","
+    return _looks_like_title(headers, [c.strip() for c in _split(second, separator)], expected)
+
+
 def _split(line: str, separator: str) -> list[str]:
     return next(csv.reader([line], delimiter=separator), [])
 
@@ -232,6 +244,8 @@ def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Tabl
         if not any(headers):
             raise Refused(Issue(Problem.EMPTY_FILE, row=1))
         width = len(headers)
+        if width == 1 and _title_above(source, headers, expected):
+            raise Refused(Issue(Problem.TITLE_ROW, row=1, params={"header_row": 2}))
         if _more_lines_than(source, limits.max_rows):
             raise Refused(Issue(Problem.TOO_MANY_ROWS, params={"limit": f"{limits.max_rows:,}"}))
         import polars as pl

@@ -20,6 +20,7 @@ from saram.core.engine.tabular import ROW
 from saram.core.errors import RowError, SaramError
 from saram.core.imports.reading import redacted_rows
 from saram.core.imports.uploads import PRIVATE_FILE, review_dir
+from saram.core.services.exports import stream_csv
 
 
 def _paths(key: str) -> tuple[Path, Path]:
@@ -81,27 +82,11 @@ def error_csv(key: str) -> Iterator[bytes]:
     if frame is not None:
         by_row = {int(r[ROW]): r for r in frame.iter_rows(named=True)}
     header = [_("행"), _("무엇이 잘못됐나"), *columns]
-    yield "\ufeff".encode()
-    yield _csv_line(header)
-    for row in sorted(messages):
-        cells = by_row.get(row, {})
-        yield _csv_line(
-            [str(row), " / ".join(messages[row]), *(cells.get(c) or "" for c in columns)]
-        )
-
-
-def _csv_line(cells: list[str]) -> bytes:
-    import csv
-    import io
-
-    out = io.StringIO()
-    csv.writer(out).writerow([_safe(c) for c in cells])
-    return out.getvalue().encode("utf-8")
-
-
-def _safe(value: Any) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    rows = (
+        [str(row), " / ".join(messages[row]), *(by_row.get(row, {}).get(c) or "" for c in columns)]
+        for row in sorted(messages)
+    )
+    # One export helper for every file Saram writes: a masked value the user typed as a
+    # formula stays text.
+    for line in stream_csv(header, rows):
+        yield line.encode("utf-8")

@@ -9,12 +9,18 @@ advice), which spreadsheets show as text; numbers stay numbers.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from decimal import Decimal
+from typing import Any, BinaryIO
 
+import openpyxl
 import polars as pl
-import tablib
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from saram.core.errors import SaramError, register
 
@@ -34,17 +40,66 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
-    """Rows as CSV (UTF-8 with BOM, so Excel shows Korean) or XLSX bytes, every cell safe."""
+def write_table_file(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> BinaryIO:
+    """Rows as CSV (UTF-8 with BOM, so Excel shows Korean) or XLSX, every cell safe, written
+    row by row to an unnamed temporary file that is handed back at its start.
+
+    Neither format holds the table in memory: rows are consumed as they come (pass a generator
+    over `.iterator()`), XLSX through openpyxl's write-only mode (inline strings, rows spooled to
+    disk). The caller closes the file; `saram.core.downloads.attachment` sends and closes it.
+    """
     if fmt not in FORMATS:
         raise SaramError("bad_export_format", fmt=fmt)
-    data = tablib.Dataset(headers=[safe_cell(h) for h in headers])
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    try:
+        if fmt == "csv":
+            _write_csv(out, headers, rows)
+        else:
+            _write_xlsx(out, headers, rows)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+def write_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str) -> bytes:
+    """The same file as `write_table_file`, as bytes: for small tables only (a test, an email);
+    exports of people or ledgers use `write_table_file`."""
+    with write_table_file(headers, rows, fmt) as out:
+        return out.read()
+
+
+def _write_csv(out: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow([safe_cell(h) for h in headers])
     for row in rows:
-        data.append([safe_cell(v) for v in row])
-    if fmt == "csv":
-        return ("\ufeff" + data.export("csv")).encode("utf-8")
-    out = data.export("xlsx")
-    return out if isinstance(out, bytes) else bytes(out)
+        writer.writerow([safe_cell(v) for v in row])
+    text.flush()
+    text.detach()
+
+
+def _write_xlsx(out: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append([_xlsx_cell(h) for h in headers])
+    for row in rows:
+        sheet.append([_xlsx_cell(v) for v in row])
+    book.save(out)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell as XLSX can hold it: safe, without the control characters XML cannot carry (a
+    stray one in an address would otherwise fail the whole export), times local and naive."""
+    if isinstance(value, str):
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)
+    if value is None or isinstance(value, (int, float, Decimal, dt.date, dt.time)):
+        return value
+    return safe_cell(str(value))
 
 
 class _Line:
@@ -56,7 +111,7 @@ class _Line:
 
 def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """Rows as CSV text, one line at a time (UTF-8 BOM first, every cell safe): for exports
-    too large to build in memory; `write_table` for the rest."""
+    sent as a streamed response; `write_table_file` when the whole file is wanted first."""
     writer = csv.writer(_Line())
     yield "\ufeff"
     yield writer.writerow([safe_cell(h) for h in headers])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import translation
@@ -25,7 +25,7 @@ from saram.core.imports import (
 )
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import organisations_for
-from saram.core.services.exports import write_table
+from saram.core.services.exports import write_table_file
 
 
 def _kinds() -> dict[str, str]:
@@ -151,11 +151,12 @@ EXPORT_HEADERS = ("유형", "이름", "행정동코드", "주소", "사업자등
 
 def export_organisations(
     *, by: Any, fmt: str, dong: Dong | None = None, kind: str = "", query: str = ""
-) -> bytes:
+) -> BinaryIO:
+    """The organisations the user may see, written row by row to a temporary file."""
     qs = organisations_for(by, dong=dong, kind=kind, query=query)
     with translation.override("ko"):
         labels = {k.value: str(k.label) for k in OrganisationKind}
-    rows = [
+    rows = (
         (
             labels[o.kind],
             o.name,
@@ -165,5 +166,5 @@ def export_organisations(
             o.phone,
         )
         for o in qs.iterator(chunk_size=5000)
-    ]
-    return write_table(EXPORT_HEADERS, rows, fmt)
+    )
+    return write_table_file(EXPORT_HEADERS, rows, fmt)

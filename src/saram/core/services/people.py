@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +41,7 @@ from saram.core.models import (
 )
 from saram.core.personal_data import rrn_digest, seal_rrn
 from saram.core.selectors import forget_population, people_for
-from saram.core.services.exports import write_table
+from saram.core.services.exports import write_table_file
 
 _RRN_CODES = {
     RrnProblem.FORMAT: "import_rrn_format",
@@ -429,24 +429,30 @@ EXPORT_HEADERS = (
 
 def export_people(
     *, by: Any, fmt: str, dong: Dong | None = None, query: str = "", purpose: str
-) -> bytes:
-    """The people the user may see, masked where the full value is not needed; audited."""
+) -> BinaryIO:
+    """The people the user may see, masked where the full value is not needed, written row by
+    row to a temporary file (never the whole list in memory); audited with the count."""
     qs = people_for(by, dong=dong, query=query)
-    rows = [
-        (
-            p.key,
-            p.name,
-            p.masked_rrn,
-            p.birth_date.isoformat(),
-            p.get_sex_display(),
-            p.dong.code,
-            p.dong.name,
-            p.address,
-            p.phone,
-            "Y" if p.lives_alone else "N",
-        )
-        for p in qs.iterator(chunk_size=5000)
-    ]
+    count = 0
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        nonlocal count
+        for p in qs.iterator(chunk_size=5000):
+            count += 1
+            yield (
+                p.key,
+                p.name,
+                p.masked_rrn,
+                p.birth_date.isoformat(),
+                p.get_sex_display(),
+                p.dong.code,
+                p.dong.name,
+                p.address,
+                p.phone,
+                "Y" if p.lives_alone else "N",
+            )
+
+    out = write_table_file(EXPORT_HEADERS, rows(), fmt)
     audit.record(
         actor=by,
         action=AuditAction.EXPORT,
@@ -455,11 +461,11 @@ def export_people(
         detail={
             "dong": dong.code if dong else "",
             "query": query,
-            "count": len(rows),
+            "count": count,
             "format": fmt,
         },
     )
-    return write_table(EXPORT_HEADERS, rows, fmt)
+    return out
 
 
 def age_on(birth_date: dt.date, today: dt.date) -> int:
