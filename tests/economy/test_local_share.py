@@ -83,10 +83,12 @@ def test_the_page_has_the_chart_data_and_each_bar_drills_down(
 def test_every_table_exports_as_csv_and_xlsx(spending: Any, client_as: Any) -> None:
     client = client_as(Role.PROCUREMENT_OFFICER)
     shares = client.get("/economy/ledger/?year=2024&by=month&format=csv")
-    data = tablib.Dataset().load(shares.content.decode("utf-8-sig"), format="csv")
+    data = tablib.Dataset().load(
+        b"".join(shares.streaming_content).decode("utf-8-sig"), format="csv"
+    )
     assert data.headers[0] == "구분" and data.height == 2
     rows = client.get("/economy/ledger/rows/?year=2024&format=xlsx")
-    sheet = tablib.Dataset().load(rows.content, format="xlsx")
+    sheet = tablib.Dataset().load(b"".join(rows.streaming_content), format="xlsx")
     assert sheet.height == 4 and sheet.headers[0] == "지급번호"
     assert AuditEntry.objects.filter(target_type="economy.ledger", action="export").count() == 2
 

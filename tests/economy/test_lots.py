@@ -131,12 +131,12 @@ def test_the_saved_plan_keeps_each_lots_method_firms_and_reasons(officer: Any, b
 def test_lots_are_exported_as_csv_and_xlsx(officer: Any, books: Any) -> None:
     plan = lots.save_lot_plan(by=officer, programme=books, fiscal_year=2026)
 
-    csv_text = lots.export_lots(by=officer, plan=plan, fmt="csv").decode("utf-8-sig")
+    csv_text = lots.export_lots(by=officer, plan=plan, fmt="csv").read().decode("utf-8-sig")
     data = tablib.Dataset().load(csv_text, format="csv")
     assert data.height == plan.purchases.count()
     assert data.headers[0] == "번호" and "적법한이유" in data.headers
     assert all(row[data.headers.index("적법한이유")] for row in data)
-    xlsx = tablib.Dataset().load(lots.export_lots(by=officer, plan=plan, fmt="xlsx"), "xlsx")
+    xlsx = tablib.Dataset().load(lots.export_lots(by=officer, plan=plan, fmt="xlsx").read(), "xlsx")
     assert xlsx.height == data.height
 
 

@@ -138,7 +138,9 @@ def test_import_reports_every_bad_row_and_writes_nothing(
 def test_export_then_import_round_trips(officer: Any, rules: None, make_supplier: Any) -> None:
     make_supplier("in_city", categories_=("books", "uniforms"), social_economy_type="cooperative")
     make_supplier("outside")
-    exported = suppliers.export_suppliers(by=officer, fmt="xlsx", suppliers=Supplier.objects.all())
+    exported = suppliers.export_suppliers(
+        by=officer, fmt="xlsx", suppliers=Supplier.objects.all()
+    ).read()
     count = suppliers.import_suppliers(by=officer, upload=keep_upload(exported, "s.xlsx"))
     assert count == 2 and Supplier.objects.count() == 2
     coop = Supplier.objects.get(social_economy_type="cooperative")
@@ -175,5 +177,6 @@ def test_the_list_filters_and_exports(rules: None, make_supplier: Any, client_as
     assert "나 총판" in page and "가 서점" not in page
     review = client.get("/economy/suppliers/?review=1").content.decode()
     assert "나 총판" in review and "가 서점" not in review
-    csv_text = client.get("/economy/suppliers/?format=csv").content.decode("utf-8-sig")
+    exported = client.get("/economy/suppliers/?format=csv")
+    csv_text = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("사업자등록번호,상호")

@@ -74,19 +74,20 @@ def test_the_list_exports_csv_and_xlsx_and_the_export_is_audited(manager: Client
     _tenant("카본웍스", founder_name="박탄소")
     response = manager.get(reverse("making:incubator"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("입주 기업,사업 분야,창업자")
     assert "카본웍스,복합소재,박탄소" in text
     assert AuditEntry.objects.filter(target_type="making_tenant", action="export").count() == 1
 
     xlsx = manager.get(reverse("making:incubator"), {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert [c.value for c in sheet[2]][:3] == ["카본웍스", "복합소재", "박탄소"]
 
 
 def test_a_founder_name_that_looks_like_a_formula_is_exported_as_text(manager: Client) -> None:
     _tenant("카본웍스", founder_name="=HYPERLINK(1)")
-    text = manager.get(reverse("making:incubator"), {"format": "csv"}).content.decode("utf-8-sig")
+    exported = manager.get(reverse("making:incubator"), {"format": "csv"})
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
 
 
@@ -424,11 +425,8 @@ def test_the_project_directory_filters_by_member_and_state_and_exports(
     assert "진행 과제" in page and "끝난 과제" not in page
     ended = Client().get(reverse("making:projects"), {"status": "ended"}).content.decode()
     assert "끝난 과제" in ended and "진행 과제" not in ended
-    text = (
-        Client()
-        .get(reverse("making:projects"), {"format": "csv", "status": "ongoing"})
-        .content.decode("utf-8-sig")
-    )
+    exported = Client().get(reverse("making:projects"), {"format": "csv", "status": "ongoing"})
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert "진행 과제,전북대학교,출력공방,,5000000,2026-01-01,2027-12-31,진행 중" in text
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +94,7 @@ def _fmt(request: HttpRequest) -> str:
     return export_format(request)
 
 
-def _download(content: bytes, fmt: str, stem: str) -> HttpResponse:
+def _download(content: bytes | BinaryIO, fmt: str, stem: str) -> HttpResponse | FileResponse:
     return attachment(content, fmt, stem)
 
 

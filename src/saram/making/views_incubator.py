@@ -8,11 +8,11 @@ Thin: a form parses, a selector finds (scoped), a service writes, a presenter sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core.access import Can, scope_of
+from saram.core.downloads import attachment
 from saram.core.errors import SaramError
 from saram.core.middleware import public
-from saram.core.services.exports import FORMATS, write_table
+from saram.core.services.exports import write_table_file
 from saram.making import forms as making_forms
 from saram.making import forms_incubator as forms
 from saram.making import presenters, presenters_incubator, selectors
@@ -80,10 +81,9 @@ def _form_page(
     )
 
 
-def _export(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+def _export(content: BinaryIO, fmt: str, name: str) -> HttpResponse | FileResponse:
+    """A list as CSV or XLSX: written row by row, sent `no-store` (tenants name founders)."""
+    return attachment(content, fmt, name)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -123,7 +123,7 @@ def incubator(request: HttpRequest) -> HttpResponse:
         request.user, count=len(rows), filters=filters, export=fmt or ""
     )
     if fmt:
-        content = write_table(
+        content = write_table_file(
             presenters_incubator.tenant_headers(), presenters_incubator.tenant_table(rows), fmt
         )
         return _export(content, fmt, "incubator-tenants")
@@ -340,7 +340,9 @@ def cluster(request: HttpRequest) -> HttpResponse:
     )
     fmt = data.get("format")
     if fmt:
-        content = write_table(presenters.cluster_headers(), presenters.cluster_rows(members), fmt)
+        content = write_table_file(
+            presenters.cluster_headers(), presenters.cluster_rows(members), fmt
+        )
         return _export(content, fmt, "cluster")
     members = list(members)
     return render(
@@ -448,7 +450,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
     fmt = data.get("format")
     if fmt:
-        content = write_table(
+        content = write_table_file(
             presenters_incubator.project_headers(),
             presenters_incubator.project_table(found, today=today),
             fmt,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
@@ -33,7 +33,7 @@ from saram.core.imports import (
     register_spec,
 )
 from saram.core.models import AuditAction, Organisation
-from saram.core.services.exports import stream_csv, write_table
+from saram.core.services.exports import stream_csv, write_table_file
 from saram.economy.engine import check_business_number
 from saram.economy.engine.registry import LOCALITY_CODES
 from saram.economy.engine.registry import Locality as EngineLocality
@@ -1078,9 +1078,9 @@ def export_table(
     fmt: str,
     what: str,
     detail: dict[str, Any] | None = None,
-) -> bytes:
+) -> BinaryIO:
     """Any economy table as CSV or XLSX; exports of spending are audited."""
-    content = write_table(headers, rows, fmt)
+    content = write_table_file(headers, rows, fmt)
     audit.record(
         actor=by,
         action=AuditAction.EXPORT,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -30,7 +30,7 @@ from saram.core.imports import (
     typed_rows,
 )
 from saram.core.models import AuditAction
-from saram.core.services.exports import write_table
+from saram.core.services.exports import write_table_file
 from saram.economy import explanations
 from saram.economy.engine import (
     DemandLine,
@@ -461,9 +461,9 @@ def _lot_code(code: str) -> Any:
         return code
 
 
-def export_lots(*, by: Any, plan: PurchasePlan, fmt: str) -> bytes:
+def export_lots(*, by: Any, plan: PurchasePlan, fmt: str) -> BinaryIO:
     """A plan's lots as CSV or XLSX (audited)."""
-    content = write_table(LOT_EXPORT_HEADERS, lot_rows(plan), fmt)
+    content = write_table_file(LOT_EXPORT_HEADERS, lot_rows(plan), fmt)
     audit.record(
         actor=by,
         action=AuditAction.EXPORT,

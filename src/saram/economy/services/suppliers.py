@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import translation
@@ -31,7 +31,7 @@ from saram.core.imports import (
 )
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
 from saram.core.selectors import current_city
-from saram.core.services.exports import write_table
+from saram.core.services.exports import write_table_file
 from saram.core.services.organisations import check_dongs_and_numbers, parse_kind
 from saram.economy.engine import CityArea, FirmClass, check_business_number, classify_address
 from saram.economy.engine import Supplier as PolicySupplier
@@ -540,7 +540,7 @@ def import_suppliers(*, by: Any, upload: Upload) -> int:
 EXPORT_HEADERS = tuple(c.name for c in SUPPLIER_COLUMNS)
 
 
-def export_suppliers(*, by: Any, fmt: str, suppliers: Iterable[Supplier]) -> bytes:
+def export_suppliers(*, by: Any, fmt: str, suppliers: Iterable[Supplier]) -> BinaryIO:
     """Suppliers as CSV or XLSX with the import's columns."""
     with translation.override("ko"):
         kinds = {k.value: str(k.label) for k in OrganisationKind}
@@ -570,4 +570,4 @@ def export_suppliers(*, by: Any, fmt: str, suppliers: Iterable[Supplier]) -> byt
         purpose=_("공급업체 내보내기"),
         detail={"rows": len(rows), "format": fmt},
     )
-    return write_table(EXPORT_HEADERS, rows, fmt)
+    return write_table_file(EXPORT_HEADERS, rows, fmt)
