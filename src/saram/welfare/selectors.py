@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong, Job, Person, Role, RoleAssignment
@@ -512,6 +513,16 @@ def config_for(user: Any, pk: int) -> SignalConfig:
     return found
 
 
+def config_weights(version: SignalConfig) -> list[Any]:
+    """A configuration version's signal weights with their kinds, for its page and its form."""
+    return list(version.weights.select_related("kind"))
+
+
+def rounds_of_config_for(user: Any, version: SignalConfig, *, limit: int = 50) -> list[Round]:
+    """The latest rounds (in the user's area) that ranked people under this version."""
+    return list(rounds_for(user).filter(config=version)[:limit])
+
+
 def person_for_officer(user: Any, pk: int) -> Person:
     found = (
         Person.objects.filter(pk=pk, dong_id__in=_ids(user, Can.VIEW_PEOPLE))
@@ -668,6 +679,40 @@ def active_member_counts(committees: Any) -> dict[int, int]:
         .values_list("committee__dong_id")
         .annotate(n=Count("id"))
     )
+
+
+def committee_members(committee: Committee | None, *, serving_only: bool = False) -> list[Any]:
+    """A committee's members with their organisation and login (none without a committee)."""
+    if committee is None:
+        return []
+    members = committee.members.select_related("organisation", "user")
+    if serving_only:
+        members = members.filter(left_on__isnull=True)
+    return list(members)
+
+
+def committee_meetings(committee: Committee | None, *, limit: int = 20) -> list[Any]:
+    """A committee's latest meetings with their decisions (none without a committee)."""
+    if committee is None:
+        return []
+    return list(committee.meetings.prefetch_related("decisions")[:limit])
+
+
+def overdue_assignments_for(user: Any) -> QuerySet[Assignment]:
+    """Open assignments in the user's area whose due day has passed."""
+    return assignments_for(user, statuses=(AssignmentStatus.OPEN,)).filter(
+        due_on__lt=timezone.localdate()
+    )
+
+
+def follow_ups_due_for(user: Any) -> QuerySet[Case]:
+    """Cases in the user's area whose next follow-up falls today or earlier."""
+    return cases_for(user).filter(next_follow_up_on__lte=timezone.localdate())
+
+
+def config_versions_for(user: Any, city: Any, *, limit: int = 30) -> list[SignalConfig]:
+    """The latest configuration versions of the city that the user may read."""
+    return list(configs_for(user).filter(city=city)[:limit])
 
 
 def member_choices(dong: Dong) -> tuple[list[Any], list[Any]]:

@@ -105,12 +105,8 @@ def home(request: HttpRequest) -> HttpResponse:
         dong_ids=[d.pk for d in officer_dongs], now=timezone.now()
     )
     returned = selectors.assignments_for(request.user, statuses=(AssignmentStatus.RETURNED,))
-    overdue = selectors.assignments_for(request.user, statuses=(AssignmentStatus.OPEN,)).filter(
-        due_on__lt=timezone.localdate()
-    )
-    follow_ups = selectors.cases_for(request.user).filter(
-        next_follow_up_on__lte=timezone.localdate()
-    )
+    overdue = selectors.overdue_assignments_for(request.user)
+    follow_ups = selectors.follow_ups_due_for(request.user)
     return render(
         request,
         "welfare/home.html",
@@ -863,7 +859,7 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
             committees.ensure_committee(by=request.user, dong=dong, **form.cleaned_data)
             messages.success(request, _("저장했습니다."))
             return redirect("welfare:committee_detail", code=code)
-    members = list(committee.members.select_related("organisation", "user")) if committee else []
+    members = selectors.committee_members(committee)
     return render(
         request,
         "welfare/committee.html",
@@ -873,7 +869,7 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "is_admin": is_admin,
             "members": members,
-            "meetings": committee.meetings.prefetch_related("decisions")[:20] if committee else [],
+            "meetings": selectors.committee_meetings(committee),
             "member_form": _member_form(dong) if committee and is_admin else None,
             "meeting_form": forms.MeetingForm(members=[m for m in members if m.is_active])
             if committee
@@ -932,7 +928,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     committee = selectors.committee_of(dong)
     if committee is None:
         raise not_found()
-    members = list(committee.members.filter(left_on__isnull=True))
+    members = selectors.committee_members(committee, serving_only=True)
     form = forms.MeetingForm(request.POST, members=members)
     if form.is_valid():
         data = form.cleaned_data
@@ -972,8 +968,8 @@ def config_view(request: HttpRequest) -> HttpResponse:
         "welfare/config.html",
         {
             "current": current,
-            "weights": current.weights.select_related("kind"),
-            "versions": versions.filter(city=city)[:30],
+            "weights": selectors.config_weights(current),
+            "versions": selectors.config_versions_for(request.user, city),
             "is_admin": scope_of(request.user).can(Can.CONFIGURE),
             "dongs": selectors.committee_dongs_for(request.user)
             if scope_of(request.user).can(Can.CONFIGURE)
@@ -991,9 +987,9 @@ def config_version(request: HttpRequest, pk: int) -> HttpResponse:
         "welfare/config_version.html",
         {
             "version": version,
-            "weights": version.weights.select_related("kind"),
+            "weights": selectors.config_weights(version),
             "changes": [(c, kinds.get(c.get("kind", ""))) for c in version.changes],
-            "rounds": selectors.rounds_for(request.user).filter(config=version)[:50],
+            "rounds": selectors.rounds_of_config_for(request.user, version),
         },
     )
 
@@ -1004,7 +1000,7 @@ def config_edit(request: HttpRequest) -> HttpResponse:
         raise not_found()
     city = _city()
     current = config.ensure_default_config(city=city, by=request.user)
-    weights = list(current.weights.select_related("kind"))
+    weights = selectors.config_weights(current)
     form = forms.ConfigForm(
         request.POST or None,
         weights=weights,
