@@ -164,8 +164,8 @@ class SplitOut(Schema):
 def ledger_splits(request: HttpRequest, year: Year) -> Any:
     """Privately contracted payments that together cross a threshold none of them crosses."""
     _require_view(request)
-    departments = {str(d.id): d.display_name for d in Department.objects.all()}
-    categories = {str(c.id): c.display_name for c in Category.objects.all()}
+    departments = selectors.display_names(Department)
+    categories = selectors.display_names(Category)
     return [
         {
             "department": departments.get(f.department, f.department),
@@ -319,12 +319,10 @@ def check_purchase(request: HttpRequest, payload: Query[PurchaseRequestIn]) -> A
     """The contract method, bid restriction, eligible local suppliers and rules applied to one
     purchase request (a read: nothing is saved)."""
     _require_view(request)
-    category = Category.objects.filter(code=payload.category).first()
+    category = selectors.by_code(Category, payload.category)
     if category is None:
         raise SaramError("economy_unknown_category", category=payload.category)
-    department = (
-        Department.objects.filter(code=payload.department).first() if payload.department else None
-    )
+    department = selectors.by_code(Department, payload.department)
     decision = policy.check_purchase(
         by=request.user,
         category=category,
@@ -398,10 +396,7 @@ def _plan_out(p: Any) -> dict[str, Any]:
 @router.get("/plans", response=list[PlanOut])
 def list_plans(request: HttpRequest, year: Year | None = None) -> Any:
     _require_view(request)
-    qs = selectors.plans_for(request.user)
-    if year is not None:
-        qs = qs.filter(fiscal_year=year)
-    return [_plan_out(p) for p in qs]
+    return [_plan_out(p) for p in selectors.plans_of_year_for(request.user, year)]
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
@@ -501,7 +496,7 @@ def _lot_plan_out(plan: LotPlan) -> dict[str, Any]:
 @router.get("/lots", response=LotPlanOut)
 def propose_lots(request: HttpRequest, payload: Query[LotsIn]) -> Any:
     """Lawful lots for a programme's demand in a year; nothing is saved."""
-    programme = Programme.objects.filter(code=payload.programme).first()
+    programme = selectors.by_code(Programme, payload.programme)
     if programme is None:
         raise SaramError("economy_unknown_programme", programme=payload.programme)
     plan = lots.propose_lots(

@@ -153,6 +153,11 @@ def display_names(model: Any) -> dict[str, str]:
     return {str(o.id): o.display_name for o in model.objects.all()}
 
 
+def by_code(model: Any, code: str | None) -> Any:
+    """A reference row (category, department, programme) by its code, or None."""
+    return model.objects.filter(code=code).first() if code else None
+
+
 def award_candidates(user: Any, purchase: PlannedPurchase) -> QuerySet[Supplier]:
     """The registry's reviewed suppliers of the purchase's category, by name."""
     if not can_manage(user):
@@ -576,6 +581,12 @@ def plans_for(user: Any) -> QuerySet[PurchasePlan]:
     )
 
 
+def plans_of_year_for(user: Any, year: int | None) -> QuerySet[PurchasePlan]:
+    """The plans the user may read, of one fiscal year or of all years."""
+    found = plans_for(user)
+    return found if year is None else found.filter(fiscal_year=year)
+
+
 def plan_for(user: Any, pk: int) -> PurchasePlan:
     plan = plans_for(user).filter(pk=pk).first()
     if plan is None:
@@ -754,6 +765,11 @@ def surveys_for(user: Any) -> QuerySet[SupplierSurvey]:
     return SupplierSurvey.objects.select_related("supplier__organisation").order_by(
         "-surveyed_on", "-id"
     )
+
+
+def latest_surveys_of(user: Any, supplier: Supplier, *, limit: int = 5) -> list[SupplierSurvey]:
+    """A firm's latest re-spend surveys, if the user may read surveys."""
+    return list(surveys_for(user).filter(supplier=supplier)[:limit])
 
 
 def employee_surveys_for(user: Any) -> QuerySet[EmployeeSurvey]:

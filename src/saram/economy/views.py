@@ -193,7 +193,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supplier": supplier,
             "sales": selectors.supplier_sales(request.user, supplier),
             "support": selectors.support_for(request.user, supplier=supplier)[:20],
-            "surveys": selectors.surveys_for(request.user).filter(supplier=supplier)[:5],
+            "surveys": selectors.latest_surveys_of(request.user, supplier),
             "can_manage": selectors.can_manage_suppliers(request.user),
             "can_support": scope_of(request.user).can(Can.MANAGE_SOCIAL_ECONOMY),
         },

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from saram.core.access import Can, not_found, scope_of
+from saram.core.models import Dong
 from saram.making.models import DeviceBudget, Discount, JobStatus, Machine, Material, PrintJob
 
 
@@ -82,6 +83,11 @@ def queue_for(user: Any) -> QuerySet[PrintJob]:
 
 def printable_materials() -> QuerySet[Material]:
     return Material.objects.filter(is_active=True, machines__link__isnull=False).distinct()
+
+
+def budget_dongs() -> QuerySet[Dong]:
+    """The dongs a device budget can be set for, by name, without their map boundaries."""
+    return Dong.objects.defer("boundary").order_by("name")
 
 
 def networked_printers(user: Any) -> QuerySet[Machine]:

@@ -219,7 +219,7 @@ class BudgetForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["dong"]
-        field.queryset = Dong.objects.order_by("name")  # type: ignore[attr-defined]
+        field.queryset = selectors.budget_dongs()  # type: ignore[attr-defined]
         field.label_from_instance = lambda dong: dong.display_name  # type: ignore[attr-defined]
 
 
@@ -248,7 +248,8 @@ def device_budgets(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("making:device_budgets")
     uses = charges.budgets_for(request.user, year=year, now=now)
-    history = charges.visible_budgets(request.user, year=year).exclude(valid_until__isnull=True)
+    # Earlier versions: those that ended (the visible ones, read once by the service).
+    history = [b for b in charges.visible_budgets(request.user, year=year) if b.valid_until]
     context = {
         "year": year,
         "rows": present.budget_rows(uses),

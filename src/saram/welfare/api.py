@@ -210,7 +210,7 @@ def current_config(request: HttpRequest) -> Any:
                 "half_life_days": w.half_life_days,
                 "is_active": w.is_active,
             }
-            for w in found.weights.select_related("kind")
+            for w in selectors.config_weights(found)
         ],
     }
 
@@ -411,7 +411,7 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
                 "sent_at": r.sent_at,
                 "decline_reason": r.decline_reason,
             }
-            for r in case.referrals.select_related("resource")
+            for r in selectors.referrals_of(case)
         ],
         "notes": [
             {"written_at": n.written_at, "text": n.text}
@@ -440,7 +440,7 @@ def case_referrals(request: HttpRequest, case_id: int) -> Any:
         target_id=case.pk,
         purpose="API: 사례 의뢰 열람",
     )
-    return [_referral_out(r) for r in case.referrals.select_related("resource")]
+    return [_referral_out(r) for r in selectors.referrals_of(case)]
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)

@@ -698,6 +698,11 @@ def committee_meetings(committee: Committee | None, *, limit: int = 20) -> list[
     return list(committee.meetings.prefetch_related("decisions")[:limit])
 
 
+def referrals_of(case: Case) -> list[Any]:
+    """A case's referrals with their resource (the case already read through `case_for`)."""
+    return list(case.referrals.select_related("resource"))
+
+
 def overdue_assignments_for(user: Any) -> QuerySet[Assignment]:
     """Open assignments in the user's area whose due day has passed."""
     return assignments_for(user, statuses=(AssignmentStatus.OPEN,)).filter(
