@@ -26,7 +26,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope_of(request.user).require(Can.CONFIGURE)
-    case = people.open_duplicate_cases(request.user).filter(pk=pk).first()
+    case = people.open_duplicate_case(request.user, pk)
     if case is None:
         raise Http404
     if request.method == "POST":

@@ -45,6 +45,11 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
     return found
 
 
+def decided_approvals_for(user: Any, *, limit: int = 20) -> list[CaseApproval]:
+    """The team lead's latest decided 결재 (approved or returned)."""
+    return list(approvals_for(user, pending_only=False).exclude(status="pending")[:limit])
+
+
 def approvals_for(user: Any, *, pending_only: bool = True) -> QuerySet[CaseApproval]:
     """결재 requests of the team lead's dongs."""
     qs = CaseApproval.objects.filter(

@@ -105,7 +105,7 @@ def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     visit = None
     visit_id = request.POST.get("visit")
     if visit_id and visit_id.isdigit():
-        visit = selectors.visits_of(request.user, found).filter(pk=int(visit_id)).first()
+        visit = selectors.visit_of(request.user, found, int(visit_id))
     detail = form.cleaned_data["detail"]
     case = cases.open_case(
         by=request.user,
@@ -312,9 +312,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "decision_form": case_forms.DecisionForm(),
-            "done": case_selectors.approvals_for(request.user, pending_only=False).exclude(
-                status="pending"
-            )[:20],
+            "done": case_selectors.decided_approvals_for(request.user),
         },
     )
 

@@ -331,6 +331,11 @@ def visits_of(user: Any, person: Person) -> QuerySet[Visit]:
     return Visit.objects.filter(person=person).select_related("visitor").order_by("-visited_at")
 
 
+def visit_of(user: Any, person: Person, pk: int) -> Visit | None:
+    """One of the person's visits (in the user's area), or None."""
+    return visits_of(user, person).filter(pk=pk).first()
+
+
 # A met visit that found needs should become a case (or be looked at) within this many days.
 CASE_BACKLOG_DAYS = 7
 

@@ -221,6 +221,11 @@ def flagged_lookups(*, since: dt.datetime) -> list[RrnLookup]:
     )
 
 
+def open_duplicate_case(by: Any, pk: int) -> Any:
+    """One open duplicate case the user may handle, or None."""
+    return open_duplicate_cases(by).filter(pk=pk).first()
+
+
 def open_duplicate_cases(by: Any) -> Any:
     """The duplicate cases the city administrator decides on (none for anyone else)."""
     if not scope_of(by).can(Can.CONFIGURE):
