@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyHeader, SessionAuth
 
+from saram.core.api import router as core_router
 from saram.core.errors import SaramError, register, render
 from saram.core.tokens import user_for_token
 
@@ -176,8 +177,6 @@ def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _add_routers() -> None:
-    from saram.core.api import router as core_router
-
     api.add_router("/", core_router)
     for app in ("welfare", "economy", "making"):
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import signal
 import socket
@@ -56,9 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def settings_refusal() -> str:
     """Why the settings refuse to load (production with weak keys, debug...), or ''."""
-    import importlib
-
-    from django.core.exceptions import ImproperlyConfigured
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415 -- Django only once settings are chosen
 
     try:
         importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
@@ -69,7 +68,7 @@ def settings_refusal() -> str:
 
 def manage(args: Sequence[str]) -> int:
     """Run a Django management command as `saram <command>`."""
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- `saram --help` runs without Django
 
     try:
         execute_from_command_line(["saram", *args])
@@ -149,9 +148,9 @@ def demo(args: argparse.Namespace) -> int:
             f"saram: {HOST}:{args.port} is already in use; choose another --port", file=sys.stderr
         )
         return 1
-    import django
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
+    import django  # noqa: PLC0415 -- `saram --help` runs without Django
+    from django.core.management import call_command  # noqa: PLC0415 -- `saram --help` runs without Django
+    from django.core.management.base import CommandError  # noqa: PLC0415 -- `saram --help` runs without Django
 
     django.setup()
     try:
@@ -161,7 +160,7 @@ def demo(args: argparse.Namespace) -> int:
         return 1
     if not args.serve:
         return 0
-    from django.db import connections
+    from django.db import connections  # noqa: PLC0415 -- `saram --help` runs without Django
 
     connections.close_all()  # the children open their own
     printers = _demo_printers()  # the demo's virtual printers live as long as the site
@@ -217,7 +216,7 @@ def child_environment() -> dict[str, str]:
 def _die_with_parent() -> None:
     # Linux: if `saram demo` itself is killed, its children get SIGTERM instead of lingering.
     with contextlib.suppress(Exception):
-        import ctypes
+        import ctypes  # noqa: PLC0415 -- only `saram demo` needs it, on Linux
 
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
@@ -275,9 +274,9 @@ def stop(children: Sequence[subprocess.Popen[bytes]], timeout_s: float = STOP_TI
 
 def _demo_printers() -> list[Any]:
     """The print service's OctoPrint virtual printers, when OctoPrint is installed."""
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415 -- Django only after django.setup()
 
-    from saram.making.demo_printing import start_demo_printers
+    from saram.making.demo_printing import start_demo_printers  # noqa: PLC0415 -- Django models only after django.setup()
 
     try:
         printers = start_demo_printers(Path(settings.DATA_DIR))

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from saram.core.engine.identity import mask_name, mask_rrn_from
 from saram.core.errors import SaramError
 
 
@@ -227,14 +228,10 @@ class Person(models.Model):
 
     @property
     def masked_name(self) -> str:
-        from saram.core.engine.identity import mask_name
-
         return mask_name(self.name)
 
     @property
     def masked_rrn(self) -> str:
-        from saram.core.engine.identity import mask_rrn_from
-
         return mask_rrn_from(self.birth_date, self.sex)
 
 

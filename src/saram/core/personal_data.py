@@ -8,6 +8,7 @@ from functools import cache
 from django.conf import settings
 
 from saram.core.engine.sealing import Sealer, derive
+from saram.core.models import KeyCheck, Person
 
 
 @cache
@@ -46,8 +47,6 @@ def key_check_value(master: str) -> str:
 def verify_personal_data_key() -> str:
     """Compare the key with the database's key check value; record it on the first start (after
     making sure a sealed number, if any, opens with it). Raises WrongPersonalDataKey."""
-    from saram.core.models import KeyCheck, Person
-
     expected = key_check_value(settings.PERSONAL_DATA_KEY)
     recorded = KeyCheck.objects.order_by("pk").values_list("value", flat=True).first()
     if recorded is None:

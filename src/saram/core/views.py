@@ -36,6 +36,7 @@ from saram.core.navigation import start_page_for
 from saram.core.presenters import TARGETS, audit_rows, dong_table, organisation_table_key
 from saram.core.services import jobs, organisations, people
 from saram.core.services.exports import FORMATS
+from saram.core.tasks import import_organisations_task, import_people_task
 
 PAGE_SIZE = 50
 
@@ -284,8 +285,6 @@ def job_errors(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def people_import(request: HttpRequest) -> HttpResponse:
-    from saram.core.tasks import import_people_task
-
     scope_of(request.user).require(Can.MANAGE_PEOPLE)
     return _start_import(
         request,
@@ -334,8 +333,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organisations_import(request: HttpRequest) -> HttpResponse:
-    from saram.core.tasks import import_organisations_task
-
     scope_of(request.user).require(Can.MANAGE_ORGANISATIONS)
     return _start_import(
         request, kind="organisations", label=_("기관·단체 가져오기"), task=import_organisations_task

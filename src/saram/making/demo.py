@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saram.core.models import City, Dong, Organisation, OrganisationKind, Role, RoleAssignment
+from saram.making.demo_printing import seed_print_rules
 from saram.making.models import (
     Audience,
     Certificate,
@@ -483,7 +484,6 @@ def _people(rng: np.random.Generator, count: int, dongs: list[Dong]) -> list[dic
 def load_demo(*, city: City, seed: int, progress: Progress | None = None) -> dict[str, int]:
     """Load the centre's demo; nothing happens when it is already there."""
     say = progress or _quiet
-    from saram.making.demo_printing import seed_print_rules
 
     officer_dong = Dong.objects.filter(city=city, name="송천1동").first()
     seed_print_rules(today=timezone.localdate(), dongs=[officer_dong] if officer_dong else [])

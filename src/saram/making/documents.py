@@ -17,7 +17,7 @@ def qr_svg_data_uri(url: str) -> str:
 
 
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only where a PDF is made
+    from weasyprint import HTML  # noqa: PLC0415 -- heavy (weasyprint), only where a PDF is made
 
     return bytes(HTML(string=html, base_url=base_url).write_pdf())
 

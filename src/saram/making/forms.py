@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from saram.core.models import Organisation, OrganisationKind
 from saram.making.models import (
     Audience,
     ClusterRole,
@@ -21,6 +22,7 @@ from saram.making.models import (
     Material,
     Room,
 )
+from saram.making.photos import PhotoRefused, check_photo
 
 
 class BookingForm(forms.Form):
@@ -221,8 +223,6 @@ class CourseForm(forms.ModelForm):
 
 
 def _schools() -> Any:
-    from saram.core.models import Organisation, OrganisationKind
-
     return Organisation.objects.filter(kind=OrganisationKind.SCHOOL).order_by("name")
 
 
@@ -346,7 +346,6 @@ class GalleryForm(forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if not photo or not hasattr(photo, "content_type"):
             return photo  # unchanged, or cleared
-        from saram.making.photos import PhotoRefused, check_photo
 
         try:
             check_photo(photo, max_bytes=PHOTO_MAX_MB * 1024 * 1024)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PIL import Image, UnidentifiedImageError
+
 from saram.core.errors import SaramError
 
 FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -20,8 +22,6 @@ class PhotoRefused(SaramError):
 
 def check_photo(upload: Any, *, max_bytes: int) -> None:
     """Refuse an upload that is too large or not a JPEG/PNG/WebP image (raises PhotoRefused)."""
-    from PIL import Image, UnidentifiedImageError
-
     if upload.size > max_bytes:
         raise PhotoRefused("making_photo_too_large", limit_mb=max_bytes // (1024 * 1024))
     upload.seek(0)

@@ -7,10 +7,12 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from saram.core import audit
 from saram.core.access import Can, not_found, scope_of
+from saram.core.models import AuditAction, Dong, RoleAssignment
 from saram.making.models import (
     MAX_SPAN,
     Certificate,
@@ -28,6 +30,8 @@ from saram.making.models import (
     Notice,
     RegistrationStatus,
     Reservation,
+    ReservationKind,
+    ReservationStatus,
     Tenant,
 )
 
@@ -100,8 +104,6 @@ def material_to_edit(user: Any, pk: int) -> Material:
 
 
 def materials_to_reorder(user: Any) -> QuerySet[Material]:
-    from django.db.models import F
-
     return materials_for(user).filter(is_active=True, stock_g__lte=F("reorder_level_g"))
 
 
@@ -453,8 +455,6 @@ def published_photo(pk: int) -> GalleryProject:
 def profile_of(user: Any) -> dict[str, Any]:
     """The dong and birth year of the user's own resident record, for the statistics; reading
     the record, even one's own, is audited."""
-    from saram.core import audit
-    from saram.core.models import AuditAction, RoleAssignment
 
     row = (
         RoleAssignment.objects.filter(user=user, person__isnull=False)
@@ -489,8 +489,6 @@ def is_founder(user: Any) -> bool:
 
 def participation_rows(start: dt.datetime, end: dt.datetime) -> dict[str, list[tuple[Any, ...]]]:
     """Course places, event places and machine bookings of a period, as plain tuples."""
-    from saram.making.models import ReservationKind, ReservationStatus
-
     return {
         "enrol": list(
             Enrolment.objects.filter(
@@ -518,6 +516,4 @@ def participation_rows(start: dt.datetime, end: dt.datetime) -> dict[str, list[t
 
 
 def dongs_by_id(ids: set[int]) -> dict[int, Any]:
-    from saram.core.models import Dong
-
     return {d.id: d for d in Dong.objects.filter(id__in=ids)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from saram.making.services import printing
+from saram.core.models import Job
+from saram.core.services import jobs
+from saram.making.services import catalogue_imports, printing
 
 
 @task()
@@ -16,12 +20,6 @@ def slice_print_job(job_id: int) -> None:
 @task()
 def import_catalogue_task(job_id: str) -> None:
     """Machines or materials from a file (`job.params["what"]`), all or nothing."""
-    from django.contrib.auth import get_user_model
-    from django.utils.translation import gettext_noop
-
-    from saram.core.models import Job
-    from saram.core.services import jobs
-    from saram.making.services import catalogue_imports
 
     def work(job: Job) -> dict[str, object]:
         user = get_user_model().objects.get(pk=job.created_by_id)

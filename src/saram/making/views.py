@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -223,7 +224,6 @@ def maintenance(request: HttpRequest, pk: int) -> HttpResponse:
         now=timezone.now(),
         reason=form.cleaned_data.get("reason", ""),
     )
-    from django.contrib import messages
 
     messages.success(
         request,
@@ -347,7 +347,6 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = courses.enrol(
         by=request.user, session=session, now=timezone.now(), **_profile(request.user)
     )
-    from django.contrib import messages
 
     if enrolment.status == "waiting":
         messages.info(request, _("정원이 차서 대기 명단에 올렸습니다. 자리가 나면 알려 드립니다."))
@@ -452,7 +451,6 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         audience=_audience_of(request.user),
         **_profile(request.user),
     )
-    from django.contrib import messages
 
     if registration.status == "waiting":
         messages.info(request, _("정원이 차서 대기 명단에 올렸습니다."))

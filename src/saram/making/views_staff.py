@@ -24,8 +24,11 @@ from saram.core.forms import ImportForm
 from saram.core.middleware import public
 from saram.core.services import jobs
 from saram.making import forms, selectors
+from saram.making.photos import content_type_of
 from saram.making.services import courses, events, gallery, machines
 from saram.making.services._common import SEOUL
+from saram.making.services.catalogue_imports import MACHINE_SPEC, MATERIAL_SPEC
+from saram.making.tasks import import_catalogue_task
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -211,8 +214,6 @@ def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _import(request: HttpRequest, *, what: str, kind: str, label: str) -> HttpResponse:
-    from saram.making.services.catalogue_imports import MACHINE_SPEC, MATERIAL_SPEC
-    from saram.making.tasks import import_catalogue_task
 
     scope_of(request.user).require(Can.MANAGE_MAKING)
     if request.method == "POST":
@@ -521,8 +522,6 @@ def gallery_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 @require_GET
 def gallery_photo(request: HttpRequest, pk: int) -> FileResponse:
-    from saram.making.photos import content_type_of
-
     project = selectors.published_photo(pk)
     handle = project.photo.open("rb")
     head = handle.read(16)

@@ -13,6 +13,7 @@ from saram.core import audit
 from saram.core.access import Can, not_found, scope_of
 from saram.core.bounds import Limit, Offset
 from saram.core.models import AuditAction
+from saram.core.selectors import current_city
 from saram.welfare import presenters, reasons, selectors
 from saram.welfare.services import config, coverage, referrals, visits
 
@@ -189,7 +190,6 @@ def current_config(request: HttpRequest) -> Any:
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()
-    from saram.core.selectors import current_city
 
     city = current_city()
     if city is None:

@@ -21,11 +21,19 @@ import numpy.typing as npt
 import polars as pl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saram.core.bulk import bulk_writes
-from saram.core.models import City, Dong, Organisation, OrganisationKind, Role, RoleAssignment
+from saram.core.models import (
+    City,
+    Dong,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    RoleAssignment,
+)
 from saram.welfare import engine
 from saram.welfare.models import (
     Assignment,
@@ -55,6 +63,7 @@ from saram.welfare.models import (
     Visit,
     VisitOutcome,
 )
+from saram.welfare.services import rounds
 from saram.welfare.services.config import EngineConfig, engine_config, ensure_default_config
 from saram.welfare.services.rounds import DEFAULT_PURPOSE, Population
 from saram.welfare.services.rounds import _ceiling as rounds_ceiling
@@ -450,18 +459,12 @@ def _staff(city: City, rng: np.random.Generator) -> dict[int, DongStaff]:
 
 
 def _population(city: City, today: dt.date) -> Population:
-    from saram.welfare.services import rounds
-
     dong_ids = list(Dong.objects.filter(city=city).values_list("id", flat=True))
     marks = ", ".join(["%s"] * len(dong_ids))
     return rounds.population_where(f"dong_id IN ({marks})", dong_ids, today)
 
 
 def _dong_of(person_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    from django.db import connection
-
-    from saram.core.models import Person
-
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, dong_id FROM {Person._meta.db_table} ORDER BY id")
         rows = cursor.fetchall()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DateTimeField,
@@ -24,7 +25,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from saram.core.access import Can, not_found, scope_of
-from saram.core.models import Dong, Job, Person, Role, RoleAssignment
+from saram.core.models import Dong, Job, Organisation, Person, Role, RoleAssignment
 from saram.welfare.models import (
     Alert,
     AlertLevel,
@@ -93,8 +94,6 @@ def coverage_dong_for(user: Any, code: str) -> Dong:
 
 def dong_officers(dong: Dong) -> list[Any]:
     """Active users holding the welfare-officer role over the dong, its gu or its city."""
-    from django.contrib.auth import get_user_model
-
     user_ids = (
         RoleAssignment.objects.filter(role__in=(Role.WELFARE_OFFICER, Role.WELFARE_SUPERVISOR))
         .filter(dong.covering())
@@ -728,10 +727,6 @@ def config_versions_for(user: Any, city: Any, *, limit: int = 30) -> list[Signal
 def member_choices(dong: Dong) -> tuple[list[Any], list[Any]]:
     """What a new member of the dong's committee can be tied to: the dong's organisations and
     the accounts holding the dong's committee-member role."""
-    from django.contrib.auth import get_user_model
-
-    from saram.core.models import Organisation
-
     organisations = list(Organisation.objects.filter(dong=dong).order_by("kind", "name"))
     users = list(
         get_user_model()
@@ -747,16 +742,12 @@ def member_choices(dong: Dong) -> tuple[list[Any], list[Any]]:
 
 def organisation_of_dong(dong: Dong, pk: int | None) -> Any:
     """The dong's organisation with this id, or None (none chosen, or another dong's)."""
-    from saram.core.models import Organisation
-
     return Organisation.objects.filter(dong=dong, pk=pk or 0).first()
 
 
 def member_account_of_dong(dong: Dong, pk: str | int | None) -> Any:
     """The account with this id among those holding the dong's committee-member role, or None
     (none chosen, or not one of them)."""
-    from django.contrib.auth import get_user_model
-
     if not pk:
         return None
     return (

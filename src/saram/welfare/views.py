@@ -48,6 +48,7 @@ from saram.welfare.services import (
     signals,
     visits,
 )
+from saram.welfare.tasks import compare_models_task, import_signals_task, score_round_task
 
 PAGE_SIZE = 50
 
@@ -167,8 +168,6 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 def _start_import_job(request: HttpRequest, batch: Any, *, only_valid: bool) -> None:
-    from saram.welfare.tasks import import_signals_task
-
     signals.queue_import(
         by=request.user, batch=batch, only_valid=only_valid, enqueue=import_signals_task.enqueue
     )
@@ -416,8 +415,6 @@ def _outreach_lines(
 
 @require_POST
 def round_plan(request: HttpRequest, code: str) -> HttpResponse:
-    from saram.welfare.tasks import score_round_task
-
     dong = selectors.welfare_dong_for(request.user, code)
     form = forms.PlanRoundForm(request.POST)
     if not form.is_valid():
@@ -1070,8 +1067,6 @@ def model_check(request: HttpRequest) -> HttpResponse:
     """The learned model beside the points model on held-out past rounds: the page shows the
     stored models (results, who switching adds and drops, coefficients, windows) and which is
     in use; a POST asks a task to fit and compare a new one (no fitting here)."""
-    from saram.welfare.tasks import compare_models_task
-
     scope = scope_of(request.user)
     if not (scope.can(Can.CONFIGURE) or scope.dong_ids(Can.VIEW_PEOPLE)):
         raise not_found()

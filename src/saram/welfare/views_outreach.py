@@ -159,7 +159,7 @@ def round_visit_list(request: HttpRequest, pk: int) -> HttpResponse:
         round_.pk,
         shown=len(items),
     )
-    from weasyprint import HTML  # heavy: loaded only for this page
+    from weasyprint import HTML  # noqa: PLC0415 -- heavy (weasyprint), only for this page
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

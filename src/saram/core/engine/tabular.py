@@ -248,7 +248,7 @@ def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Tabl
             raise Refused(Issue(Problem.TITLE_ROW, row=1, params={"header_row": 2}))
         if _more_lines_than(source, limits.max_rows):
             raise Refused(Issue(Problem.TOO_MANY_ROWS, params={"limit": f"{limits.max_rows:,}"}))
-        import polars as pl
+        import polars as pl  # noqa: PLC0415 -- polars only for a file that passed the cheap checks
 
         names = [f"c{i}" for i in range(width + 1)]  # one more: a value there is a ragged row
         try:
@@ -301,8 +301,8 @@ def _check_archive(path: Path, limits: Limits) -> None:
 
 
 def _read_xlsx(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Table:
-    import fastexcel  # the CSV path should not pay for it
-    import polars as pl
+    import fastexcel  # noqa: PLC0415 -- the CSV path should not pay for it
+    import polars as pl  # noqa: PLC0415 -- polars only for a file that passed the cheap checks
 
     _check_archive(path, limits)
     try:
@@ -366,7 +366,7 @@ def _looks_like_title(
 def _finish(
     frame: pl.DataFrame, headers: list[str], *, fmt: str, limits: Limits, expected: tuple[str, ...]
 ) -> Table:
-    import polars as pl
+    import polars as pl  # noqa: PLC0415 -- polars only for a file that passed the cheap checks
 
     width = len(headers)
     if frame.height > limits.max_rows:
@@ -474,7 +474,7 @@ def main(argv: list[str]) -> int:
 
 def load_report(outdir: Path) -> Table:
     """What a child process wrote to `outdir`: the table, or `Refused`."""
-    import polars as pl
+    import polars as pl  # noqa: PLC0415 -- polars only once the child has answered
 
     report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
     if "refused" in report:

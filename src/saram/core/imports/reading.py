@@ -11,6 +11,7 @@ Problems come back as codes; values in row errors are masked by their column's s
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import resource
@@ -36,9 +37,9 @@ from saram.core.engine.tabular import (
     Table,
     load_report,
 )
-from saram.core.errors import RowError, SaramError
+from saram.core.errors import RowError, SaramError, is_registered
 from saram.core.imports.uploads import Upload
-from saram.core.redaction import Sensitivity, redact
+from saram.core.redaction import Sensitivity, redact, redact_expr
 
 MAX_HEADER_ERRORS = 20
 
@@ -55,8 +56,6 @@ class CellError(ValueError):
 
 
 def _is_code(value: Any) -> bool:
-    from saram.core.errors import is_registered
-
     return isinstance(value, str) and is_registered(value)
 
 
@@ -142,8 +141,6 @@ def _memory_ceiling(limit_bytes: int) -> Callable[[], None]:
         # Background work: pages people are waiting for get the processor first.
         os.nice(10)
         with contextlib.suppress(Exception):  # Linux: the child ends with the worker
-            import ctypes
-
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 
     return apply
@@ -324,7 +321,6 @@ def redacted_rows(frame: pl.DataFrame, rows: Iterable[int], spec: ImportSpec) ->
     """The whole rows numbered `rows`, every personal value masked (what an error file holds)."""
     wanted = pl.Series(ROW, sorted(set(rows)), dtype=pl.Int64)
     bad = frame.filter(pl.col(ROW).is_in(wanted.implode()))
-    from saram.core.redaction import redact_expr
 
     return bad.with_columns(
         redact_expr(pl.col(c), spec.sensitivity_of(c)).alias(c) for c in bad.columns if c != ROW

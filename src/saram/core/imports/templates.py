@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 from saram.core.imports.reading import ImportSpec
@@ -24,8 +25,6 @@ def spec_for(kind: str) -> ImportSpec | None:
 def template_xlsx(spec: ImportSpec) -> bytes:
     """An XLSX with the headers and one example row on the first sheet, and on the second
     each column's meaning: required or not, and the values it allows."""
-    import openpyxl
-
     book = openpyxl.Workbook(write_only=True)
     data = book.create_sheet(_("자료"))
     data.append(list(spec.names))

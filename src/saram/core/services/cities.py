@@ -19,6 +19,7 @@ from saram.core.engine.boundaries import BoundaryProblem, Issue, PropertyNames, 
 from saram.core.errors import RowError, SaramError
 from saram.core.imports import Upload, read_rows
 from saram.core.models import AreaKind, City, CityKind, Dong, Gu, Organisation
+from saram.core.services.organisations import ORGANISATION_SPEC
 
 ORGANISATION_FILE = "organisations.csv"
 
@@ -122,8 +123,6 @@ def load_city(directory: Path | str) -> CityLoad:
 def read_organisations(directory: Path) -> list[dict[str, Any]]:
     """The city's own list of organisations (`organisations` in city.json; the same columns as
     an organisation import), or none."""
-    from saram.core.services.organisations import ORGANISATION_SPEC
-
     name = _manifest(directory).get("organisations") or ORGANISATION_FILE
     path = directory / name
     if not path.exists():

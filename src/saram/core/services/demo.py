@@ -42,6 +42,7 @@ from saram.core.models import (
     RoleAssignment,
 )
 from saram.core.personal_data import seal_rrn
+from saram.core.selectors import forget_population
 from saram.core.services.cities import load_listed_organisations
 
 DEFAULT_RESIDENTS = 30_000
@@ -673,7 +674,6 @@ def write_residents(prepared: PreparedResidents) -> int:
             purpose=_("데모 주민 불러오기"),
             detail={"created": len(prepared.people), "removed": removed, "seed": prepared.seed},
         )
-    from saram.core.selectors import forget_population
 
     forget_population()
     return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,8 +27,6 @@ def slice_corpus(
     samples: Iterable[Sample], *, profile: str, density: float = 1.24, workers: int = 2
 ) -> list[Run]:
     """Slice every sample with PrusaSlicer (in `workers` processes at once)."""
-    import time
-
     with tempfile.TemporaryDirectory(prefix="saram-corpus-") as tmp:
         folder = Path(tmp)
 

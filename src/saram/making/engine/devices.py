@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import numpy as np
 import trimesh
+from shapely.geometry import Polygon
 
 
 class DeviceReason(StrEnum):
@@ -87,7 +88,6 @@ def _tablet_stand(p: Mapping[str, float]) -> trimesh.Trimesh:
     width, depth = p["width"], 80.0
     height = depth * np.tan(np.radians(p["angle"]))
     profile = np.array([[0, 0], [depth, 0], [depth, height], [depth - 12, height]])
-    from shapely.geometry import Polygon
 
     wedge = trimesh.creation.extrude_polygon(Polygon(profile), width)
     slot = trimesh.creation.box([p["tablet_thickness"], 30.0, width + 2])

@@ -254,7 +254,7 @@ class Observation:
 
 def fit(observations: Sequence[Observation], profile: Profile) -> Coefficients:
     """Coefficients minimising the relative error against the slicer's own figures."""
-    from scipy.optimize import least_squares, nnls  # type: ignore[import-untyped]
+    from scipy.optimize import least_squares, nnls  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scipy), only when fitting
 
     rows = np.array([material_features(o.layers) for o in observations])
     target = np.array([o.filament_mm3 for o in observations])

@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import struct
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -417,8 +418,6 @@ def _obj_corners(
 
 def _numbers(text: bytes, expected: int | None) -> NDArray[np.float64]:
     """Whitespace-separated numbers (exactly `expected` of them), else the file is no mesh."""
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
@@ -721,8 +720,8 @@ def _count_parts(faces: NDArray[np.int64], n: int) -> int:
 
     That graph is already in compressed-row form (three corners per face), so nothing is sorted.
     """
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scipy), only for the mesh check
+    from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scipy), only for the mesh check
 
     count = len(faces)
     corners = faces.reshape(-1)
@@ -757,7 +756,7 @@ def thin_wall_fraction(
     the nozzle's width behind it: two sides of a sheet closer than one extrusion line. Walls are
     only seen where the sampling is at least as fine as the nozzle.
     """
-    from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+    from scipy.spatial import cKDTree  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scipy), only for the mesh check
 
     total = float(geo.areas.sum())
     if total <= 0:
@@ -795,7 +794,7 @@ def suggest_orientation(
     faces pointing down more steeply than `overhang_deg` and not resting on the plate count as
     overhang (they need support); a taller pose is a little worse (longer, less stable).
     """
-    from scipy.spatial import ConvexHull, QhullError
+    from scipy.spatial import ConvexHull, QhullError  # noqa: PLC0415 -- heavy (scipy), only for the mesh check
 
     geo = geometry or Geometry.of(mesh)
     candidates = [np.array(v, dtype=np.float64) for v in np.vstack([np.eye(3), -np.eye(3)])]

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saram.making.models.machines import Machine, Material
@@ -100,8 +101,6 @@ class Discount(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "ko").startswith("en") else self.name
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
+from saram.core.models import Organisation
 from saram.making.models import (
     Certificate,
     Course,
@@ -81,8 +82,6 @@ def enrol(
 
 
 def _school_name(session: CourseSession) -> str:
-    from saram.core.models import Organisation
-
     return str(
         Organisation.objects.filter(pk=session.school_id).values_list("name", flat=True).first()
         or ""

@@ -18,6 +18,8 @@ from saram.making.models import (
     Material,
 )
 from saram.making.services._common import SEOUL, require
+from saram.making.services.reservations import cancel_future_bookings
+from saram.making.services.stock import receive_stock
 
 
 def log_machine(
@@ -133,8 +135,6 @@ def retire_machine(*, by: Any, machine: Machine, now: dt.datetime) -> list[Any]:
     """Staff take a machine out of use: it leaves every list and calendar, its future bookings
     are cancelled (credits refunded) and each person told; its history stays. Returns the
     cancelled bookings."""
-    from saram.making.services.reservations import cancel_future_bookings
-
     require(by, Can.MANAGE_MAKING)
     with transaction.atomic():
         locked = Machine.objects.select_for_update().get(pk=machine.pk)
@@ -170,8 +170,6 @@ def add_material(
     *, by: Any, values: dict[str, Any], now: dt.datetime, stock_g: int = 0
 ) -> Material:
     """Staff register a material; what is on the shelf goes in as its first stock receipt."""
-    from saram.making.services.stock import receive_stock
-
     require(by, Can.MANAGE_MAKING)
     with transaction.atomic():
         material = Material.objects.create(**{k: values[k] for k in MATERIAL_FIELDS if k in values})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 
 from saram.core.access import Can, scope_of
@@ -270,8 +271,6 @@ def budgets_for(user: Any, *, year: int, now: dt.datetime) -> list[BudgetUse]:
 
 def visible_budgets(user: Any, *, year: int) -> Any:
     """Every version of the year's budgets the user may see, ended ones included."""
-    from django.core.exceptions import PermissionDenied
-
     scope = scope_of(user)
     rows = DeviceBudget.objects.filter(year=year).select_related("dong")
     if not scope.can(Can.CONFIGURE):

@@ -14,16 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saram.core.access import Can
 from saram.core.errors import SaramError
 from saram.core.personal_data import sealer
 from saram.making.engine import estimate as estimating
-from saram.making.engine.mesh import BuildVolume, Geometry, MeshRefused, check_mesh, read_mesh
+from saram.making.engine.devices import DeviceRefused, make
+from saram.making.engine.mesh import (
+    BuildVolume,
+    Geometry,
+    MeshRefused,
+    check_mesh,
+    read_mesh,
+    repair_mesh,
+)
 from saram.making.engine.slicer import SliceError, SliceSettings, slice_model
 from saram.making.models import (
     DeviceRequest,
@@ -40,6 +50,7 @@ from saram.making.printers import OctoPrint, PrinterError, State
 from saram.making.services import print_charges as charges
 from saram.making.services._common import notify, require
 from saram.making.services.stock import withdraw_stock
+from saram.welfare.services.cases import require_case_officer, set_need_met
 
 FORMATS = (".stl", ".obj", ".3mf")
 LAYER_HEIGHTS = (Decimal("0.10"), Decimal("0.15"), Decimal("0.20"), Decimal("0.30"))
@@ -239,7 +250,7 @@ def _profile_for(job: PrintJob) -> str:
 
 def request_slice(*, by: Any, job: PrintJob) -> PrintJob:
     """Queue the real slicer for a checked job (a background task with progress)."""
-    from saram.making.tasks import slice_print_job
+    from saram.making.tasks import slice_print_job  # noqa: PLC0415 -- cycle: the task calls this module's services
 
     if job.requester_id != by.pk:
         require(by, Can.MANAGE_MAKING)
@@ -544,8 +555,6 @@ def _finish(job: PrintJob, *, now: dt.datetime) -> PrintJob:
             )
         notify(user=job.requester, now=now, code="print_done", title=job.title)
     if job.requester.email:
-        from django.utils.translation import gettext as _
-
         send_mail(
             _("[사람] 출력이 끝났습니다"),
             _("'%(title)s' 출력이 끝났습니다. 센터에서 찾아가세요.") % {"title": job.title},
@@ -585,8 +594,6 @@ def deliver(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
         device = DeviceRequest.objects.filter(job=locked).select_related("need__case").first()
         if device is not None:
             # Delivery meets the welfare need, recorded by the officer who asked for it.
-            from saram.welfare.services.cases import set_need_met
-
             set_need_met(by=device.requested_by, need=device.need, is_met=True)
     return locked
 
@@ -602,10 +609,6 @@ def request_device(
     now: dt.datetime,
 ) -> DeviceRequest:
     """A case officer asks the centre for an assistive device for a need (with consent)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from saram.making.engine.devices import DeviceRefused, make
-    from saram.welfare.services.cases import require_case_officer
 
     require_case_officer(by, need.case)
     if not need.case.is_open:
@@ -649,10 +652,6 @@ def request_device(
 
 def repair_job(*, by: Any, job: PrintJob) -> PrintJob:
     """Repair the model where trimesh can (merge, fill holes, fix normals), keep before/after."""
-    from django.core.files.base import ContentFile
-
-    from saram.making.engine.mesh import repair_mesh
-
     if job.requester_id != by.pk:
         require(by, Can.MANAGE_MAKING)
     if job.status not in (JobStatus.CHECKED, JobStatus.QUOTED):

@@ -130,9 +130,9 @@ def fit_outcome_model(
     """
     # Imported here: the web process imports this package on every start, and only fitting
     # needs scikit-learn (a fitted model scores through its own methods).
-    from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+    from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scikit-learn), only when fitting
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scikit-learn), only when fitting
+    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]  # noqa: PLC0415 -- heavy (scikit-learn), only when fitting
 
     if not rounds:
         raise ValueError("no past rounds to learn from")

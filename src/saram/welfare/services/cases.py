@@ -37,6 +37,7 @@ from saram.welfare.models import (
     ReferralStatus,
     Visit,
 )
+from saram.welfare.selectors import dong_officers
 from saram.welfare.services import life_events
 from saram.welfare.services.visits import record_follow_up
 
@@ -520,6 +521,4 @@ def close_on_death(*, by: Any, case: Case, note: str = "", now: dt.datetime) -> 
 
 def officers_of(case: Case) -> list[Any]:
     """Officers who may be given plan steps or join the case."""
-    from saram.welfare.selectors import dong_officers
-
     return dong_officers(case.dong)

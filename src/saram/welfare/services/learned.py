@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 
 from saram.core import audit
@@ -16,9 +15,13 @@ from saram.core.access import Can, not_found, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, City
 from saram.welfare import engine
-from saram.welfare.models import LearnedModel, SignalConfig
+from saram.welfare.models import LearnedModel
 from saram.welfare.services.config import engine_config, ensure_default_config
-from saram.welfare.services.rounds import _round_outcomes, past_outcomes
+from saram.welfare.services.rounds import (
+    _round_outcomes,
+    model_in_use,
+    past_outcomes,
+)
 
 
 def _plain(result: engine.TopKResult) -> dict[str, int]:
@@ -79,36 +82,6 @@ def fit_and_compare(
         is_better=evaluation.learned.found > evaluation.points.found,
         fitted_at=now,
         fitted_by=by,
-    )
-
-
-def engine_model(stored: LearnedModel, config: SignalConfig) -> engine.OutcomeModel:
-    """The stored model as the engine scores with it, for a round under `config`: refused when
-    the configuration's signal types are not those the model was fitted on."""
-    types = engine_config(config).signal_types
-    if [t.code for t in types] != list(stored.signal_codes):
-        raise SaramError(
-            "learned_model_other_config",
-            model_version=stored.config.version,
-            round_version=config.version,
-        )
-    return engine.OutcomeModel(
-        signal_types=types,
-        signal_coefficients=np.asarray(stored.signal_coefficients, dtype=np.float64),
-        household_coefficients=np.asarray(stored.household_coefficients, dtype=np.float64),
-        intercept=stored.intercept,
-        calibration_slope=stored.calibration_slope,
-        calibration_offset=stored.calibration_offset,
-        trained_rows=stored.trained_rows,
-        confirmed_share=stored.confirmed_share,
-    )
-
-
-def model_in_use(city: City) -> LearnedModel | None:
-    return (
-        LearnedModel.objects.filter(city=city, chosen_at__isnull=False, retired_at__isnull=True)
-        .select_related("config")
-        .first()
     )
 
 

@@ -31,6 +31,7 @@ from saram.welfare.models import (
     CommitteeMember,
     Death,
     FlaggedPerson,
+    LearnedModel,
     MemberConflict,
     ModelKind,
     NotListed,
@@ -38,6 +39,7 @@ from saram.welfare.models import (
     Round,
     RoundStatus,
     Signal,
+    SignalConfig,
     Visit,
     VisitOutcome,
 )
@@ -264,6 +266,36 @@ def _round_outcomes(
     ]
 
 
+def engine_model(stored: LearnedModel, config: SignalConfig) -> engine.OutcomeModel:
+    """The stored model as the engine scores with it, for a round under `config`: refused when
+    the configuration's signal types are not those the model was fitted on."""
+    types = engine_config(config).signal_types
+    if [t.code for t in types] != list(stored.signal_codes):
+        raise SaramError(
+            "learned_model_other_config",
+            model_version=stored.config.version,
+            round_version=config.version,
+        )
+    return engine.OutcomeModel(
+        signal_types=types,
+        signal_coefficients=np.asarray(stored.signal_coefficients, dtype=np.float64),
+        household_coefficients=np.asarray(stored.household_coefficients, dtype=np.float64),
+        intercept=stored.intercept,
+        calibration_slope=stored.calibration_slope,
+        calibration_offset=stored.calibration_offset,
+        trained_rows=stored.trained_rows,
+        confirmed_share=stored.confirmed_share,
+    )
+
+
+def model_in_use(city: City) -> LearnedModel | None:
+    return (
+        LearnedModel.objects.filter(city=city, chosen_at__isnull=False, retired_at__isnull=True)
+        .select_related("config")
+        .first()
+    )
+
+
 # --- Scoring a round ----------------------------------------------------------------------------
 
 
@@ -385,8 +417,6 @@ def _learned_model_for(city: City, as_of: dt.date) -> Any:
     """The learned model the city put in use, for a round of `as_of`: refused when there is
     none, or when it learned from rounds on or after that day (a round's list may use only
     what was known on its day)."""
-    from saram.welfare.services.learned import model_in_use
-
     stored = model_in_use(city)
     if stored is None:
         raise SaramError("no_learned_model_in_use")
@@ -419,8 +449,6 @@ def _score(round_: Round, progress: Progress) -> Round:
     model: engine.RiskModel = config.model
     summary: dict[str, Any] = {"model": round_.model_kind, "config_version": round_.config.version}
     if round_.model_kind == ModelKind.LEARNED:
-        from saram.welfare.services.learned import engine_model
-
         # The stored model the round was planned with: scoring it again gives the same list.
         stored = round_.learned_model
         if stored is None:
