@@ -28,6 +28,7 @@ from saram.core.models import (
     RoleAssignment,
 )
 from saram.core.personal_data import open_rrn, rrn_digest, seal_rrn
+from saram.core.presenters import person_name
 from saram.core.services import demo
 from saram.core.services.cities import load_city
 
@@ -192,6 +193,8 @@ def test_demo_users_hold_their_roles_and_areas(loaded: demo.DemoLoad) -> None:
     assert {login.role for login in loaded.logins} == set(Role.values)
     for user in users.values():
         assert user.check_password(demo.DEMO_PASSWORD)
+        # People are shown by name wherever they act (an alert's raiser, the audit log).
+        assert person_name(user) not in ("", user.username)
 
     def dongs(username: str, capability: Can) -> set[str]:
         ids = scope_of(users[username]).dong_ids(capability)

@@ -909,20 +909,23 @@ class DemoUser:
     area: str  # "city", "largest_dong" or "largest_dong_other_gu"
     with_organisation: bool = False
     with_person: bool = False
+    name: str = ""  # shown wherever the account acts (people are shown by name, not login)
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("admin", Role.CITY_ADMIN, "city"),
-    DemoUser("officer", Role.WELFARE_OFFICER, "largest_dong"),
-    DemoUser("officer2", Role.WELFARE_OFFICER, "largest_dong_other_gu"),
-    DemoUser("supervisor", Role.WELFARE_SUPERVISOR, "largest_dong"),
-    DemoUser("member", Role.COMMITTEE_MEMBER, "largest_dong", with_organisation=True),
-    DemoUser("procurement", Role.PROCUREMENT_OFFICER, "city"),
-    DemoUser("socialeconomy", Role.SOCIAL_ECONOMY_OFFICER, "city"),
-    DemoUser("nutritionist", Role.NUTRITIONIST, "city"),
-    DemoUser("making", Role.MAKING_STAFF, "city"),
-    DemoUser("instructor", Role.INSTRUCTOR, "city"),
-    DemoUser("incubator", Role.INCUBATOR_MANAGER, "city"),
+    DemoUser("admin", Role.CITY_ADMIN, "city", name="김도윤"),
+    DemoUser("officer", Role.WELFARE_OFFICER, "largest_dong", name="박서연"),
+    DemoUser("officer2", Role.WELFARE_OFFICER, "largest_dong_other_gu", name="이준호"),
+    DemoUser("supervisor", Role.WELFARE_SUPERVISOR, "largest_dong", name="최민정"),
+    DemoUser(
+        "member", Role.COMMITTEE_MEMBER, "largest_dong", with_organisation=True, name="정영숙"
+    ),
+    DemoUser("procurement", Role.PROCUREMENT_OFFICER, "city", name="강태현"),
+    DemoUser("socialeconomy", Role.SOCIAL_ECONOMY_OFFICER, "city", name="윤하은"),
+    DemoUser("nutritionist", Role.NUTRITIONIST, "city", name="조수민"),
+    DemoUser("making", Role.MAKING_STAFF, "city", name="임재원"),
+    DemoUser("instructor", Role.INSTRUCTOR, "city", name="한지우"),
+    DemoUser("incubator", Role.INCUBATOR_MANAGER, "city", name="오세훈"),
     DemoUser("citizen", Role.CITIZEN, "city", with_person=True),
 )
 
@@ -988,9 +991,16 @@ def ensure_demo_users(*, city: City, directory: Path | None = None) -> list[Demo
             user, _created = user_model._base_manager.get_or_create(
                 username=spec.username, defaults={"password": encoded}
             )
+            changed = []
             if user.password != encoded:
                 user.password = encoded
-                user.save(update_fields=["password"])
+                changed.append("password")
+            name = spec.name or (person.name if spec.with_person and person else "")
+            if name and not user.first_name:
+                user.first_name = name
+                changed.append("first_name")
+            if changed:
+                user.save(update_fields=changed)
             wanted = {
                 "role": spec.role,
                 "city": None,
