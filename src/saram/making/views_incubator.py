@@ -8,11 +8,11 @@ Thin: a form parses, a selector finds (scoped), a service writes, a presenter sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,11 +81,6 @@ def _form_page(
     )
 
 
-def _export(content: BinaryIO, fmt: str, name: str) -> HttpResponse | FileResponse:
-    """A list as CSV or XLSX: written row by row, sent `no-store` (tenants name founders)."""
-    return attachment(content, fmt, name)
-
-
 def _require_manager(request: HttpRequest) -> None:
     if not incubator_selectors.is_incubator_staff(request.user):
         scope_of(request.user).require(Can.MANAGE_INCUBATOR)
@@ -126,7 +121,7 @@ def incubator(request: HttpRequest) -> HttpResponse:
         content = write_table_file(
             presenters_incubator.tenant_headers(), presenters_incubator.tenant_table(rows), fmt
         )
-        return _export(content, fmt, "incubator-tenants")
+        return attachment(content, fmt, "incubator-tenants")
     chart = incubator_selectors.credit_chart(tenants)
     return render(
         request,
@@ -343,7 +338,7 @@ def cluster(request: HttpRequest) -> HttpResponse:
         content = write_table_file(
             presenters.cluster_headers(), presenters.cluster_rows(members), fmt
         )
-        return _export(content, fmt, "cluster")
+        return attachment(content, fmt, "cluster")
     members = list(members)
     return render(
         request,
@@ -455,7 +450,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             presenters_incubator.project_table(found, today=today),
             fmt,
         )
-        return _export(content, fmt, "rnd-projects")
+        return attachment(content, fmt, "rnd-projects")
     rows = presenters_incubator.project_rows(found, today=today)
     return render(
         request,
