@@ -9,6 +9,7 @@ test mode too; scripts/test sets it before pytest starts.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import os
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 from model_bakery import baker
@@ -38,6 +40,41 @@ TEST_PASSWORD = "saram-test-password-2024"
 _serial = itertools.count(1)
 
 Area = City | Gu | Dong
+
+
+# The test database is made from the models (`--no-migrations` in pyproject.toml): replaying
+# every migration costs each test process about 40 s of CPU, mostly Django re-rendering model
+# states. What the migrations add beyond the models is raw SQL, applied here from the migrations
+# themselves so that it cannot drift: the database's own refusal of overlapping or over-long
+# machine reservations. The real migrations still run wherever Saram's own commands make a
+# database (`saram demo` and `saram migrate` in tests/core, the e2e leg).
+_RAW_SCHEMA_MIGRATIONS = {
+    # migration module -> the name of its list of statements, per database vendor
+    "saram.making.migrations.0003_reservation_no_overlap": {"postgresql": "PG_FORWARD"},
+    "saram.making.migrations.0004_reservation_bounded_span": {
+        "postgresql": "PG_FORWARD",
+        "sqlite": "SQLITE_FORWARD",
+    },
+}
+_RAW_SCHEMA_MARK = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+    "AND name = 'reservation_no_overlap_insert'",
+    "postgresql": "SELECT 1 FROM pg_constraint WHERE conname = 'reservation_no_overlap'",
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database as pytest-django makes it, plus the migrations' raw SQL if missing."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(_RAW_SCHEMA_MARK[connection.vendor])
+        if cursor.fetchone():
+            return  # made by the migrations (pytest run with --migrations)
+        for module_name, names in _RAW_SCHEMA_MIGRATIONS.items():
+            name = names.get(connection.vendor)
+            if name:
+                for sql in getattr(importlib.import_module(module_name), name):
+                    cursor.execute(sql)
 
 
 @pytest.fixture(scope="session", autouse=True)
