@@ -49,7 +49,8 @@ from .matrix import (
     watched_writes,
 )
 
-pytestmark = pytest.mark.django_db
+# One process walks the whole matrix, so its world (the demo of every app) is built once a leg.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access-matrix")]
 
 REFUSED = frozenset({401, 403, 404})
 # The API validates a request before its handler runs (422), and a service refuses with a domain

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 
 from saram.core.models import City, Dong, Organisation, OrganisationKind
+from saram.core.services.cities import load_city
 from saram.economy.demo import load_demo
 from saram.economy.engine.registry import make_business_number
 from saram.economy.models import Category, Department, Locality, Programme, Supplier
@@ -18,10 +21,25 @@ from saram.economy.services.rules import install_shipped_rules
 LEDGER_HEADER = "지급번호,지급일,부서,사업,품목,사업자등록번호,거래처명,금액,계약방법"
 
 
+DEMO_SEED = 20150215
+
+
 @pytest.fixture
 def demo_economy(city: City) -> dict[str, Any]:
     """The demo economy of Jeonju (suppliers, three years of spending, rules, plans)."""
-    return load_demo(city=city, seed=20150215, with_meals=False)
+    return load_demo(city=city, seed=DEMO_SEED, with_meals=False)
+
+
+@pytest.fixture(scope="module")
+def shared_demo_economy(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The demo economy loaded once for a whole module (a few seconds of CPU each time), inside a
+    transaction rolled back at the module's end; each test's own changes roll back to it. A module
+    whose every test reads the demo uses it by overriding `demo_economy` with this one (and is
+    kept on one test process with `pytest.mark.xdist_group`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        city = load_city(settings.SARAM_CITY_DIR).city
+        yield load_demo(city=city, seed=DEMO_SEED, with_meals=False)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -9,7 +9,14 @@ import pytest
 from saram.core.models import Job, Role
 from saram.economy.models import PlannedPurchase, PurchasePlan, Supplier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-access")]
+
+
+@pytest.fixture
+def demo_economy(shared_demo_economy: dict[str, Any]) -> dict[str, Any]:
+    """Every test here reads the demo economy: loaded once for the module."""
+    return shared_demo_economy
+
 
 LISTS = (
     "/economy/",

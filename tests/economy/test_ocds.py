@@ -17,7 +17,13 @@ from saram.economy.engine import validate_release, validate_release_package
 from saram.economy.models import LedgerEntry, PlannedPurchase, Programme, PurchasePlan, Stage
 from saram.economy.services import ledger, lots, ocds, plans
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-ocds")]
+
+
+@pytest.fixture
+def demo_economy(shared_demo_economy: dict[str, Any]) -> dict[str, Any]:
+    """Every test here reads the demo economy: loaded once for the module."""
+    return shared_demo_economy
 
 
 @pytest.fixture

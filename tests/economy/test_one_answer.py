@@ -11,7 +11,13 @@ from saram.core.models import Role
 from saram.economy.models import LedgerEntry, Programme, PurchasePlan
 from saram.economy.services import lots
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-one_answer")]
+
+
+@pytest.fixture
+def demo_economy(shared_demo_economy: dict[str, Any]) -> dict[str, Any]:
+    """Every test here reads the demo economy: loaded once for the module."""
+    return shared_demo_economy
 
 
 def test_the_policy_check_api_returns_the_firm_class_routes_the_page_shows(

@@ -9,6 +9,15 @@ import pytest
 from saram.core.models import Role
 from saram.economy.models import LedgerImport, PlannedPurchase, PurchasePlan, Supplier
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-pages")]
+
+
+@pytest.fixture
+def demo_economy(shared_demo_economy: dict[str, Any]) -> dict[str, Any]:
+    """Every test here reads the demo economy: loaded once for the module."""
+    return shared_demo_economy
+
+
 PAGES = (
     "/economy/",
     "/economy/?year=2023",

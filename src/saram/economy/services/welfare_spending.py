@@ -87,10 +87,8 @@ def store_welfare_purchases(
     if not purchases:
         raise SaramError("no_welfare_purchases")
     with transaction.atomic():
-        names = {
-            p.welfare_programme: welfare_programme(p.welfare_programme, p.welfare_programme_label)
-            for p in purchases
-        }
+        labels = {p.welfare_programme: p.welfare_programme_label for p in purchases}
+        names = {code: welfare_programme(code, label) for code, label in labels.items()}
         frame = pl.DataFrame(
             {
                 "payment_id": [p.payment_id for p in purchases],
