@@ -3,11 +3,13 @@ and every page of each role renders over it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 
 from saram.core.models import City, Dong, OrganisationKind, Person
@@ -19,11 +21,18 @@ from saram.welfare.services import coverage, learned
 RESIDENTS = 4000
 
 
-@pytest.fixture
-def loaded(db: None) -> tuple[City, dict[str, int]]:
-    city = load_city(settings.SARAM_CITY_DIR).city
-    core_demo.load_demo(residents=RESIDENTS)
-    return city, demo.load_demo(city=city, seed=core_demo.DEMO_SEED)
+# Every test here reads the demo: it is loaded once for the module (about 10 s of CPU), inside a
+# transaction rolled back at the module's end; each test's own changes roll back to it.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("welfare-demo")]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[City, dict[str, int]]]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        city = load_city(settings.SARAM_CITY_DIR).city
+        core_demo.load_demo(residents=RESIDENTS)
+        yield city, demo.load_demo(city=city, seed=core_demo.DEMO_SEED)
+        transaction.set_rollback(True)
 
 
 def test_the_demo_fills_every_part_of_the_programme(loaded: Any) -> None:
