@@ -5,8 +5,12 @@ the classification lets some role GET, rendered as one role allowed to see it. E
 rendered, then every table of Saram's apps grows by a second batch of rows (copies of the rows
 already there, hanging from the same parents: more cases in the dong, more notes on the case,
 more jobs in the queue), and the page is rendered again: its query count must not grow (an N+1
-grows it), and must stay within its ceiling in CEILINGS. A page route missing from CEILINGS
-fails with the line to paste, as an unclassified route fails the matrix.
+grows it), no query may run once per row of a full page (the same query, values aside, more
+than MOST_REPEATS times), and the count must stay within its ceiling in CEILINGS. A page route
+missing from CEILINGS fails with the line to paste, as an unclassified route fails the matrix.
+The session's save and the savepoints around writes are not counted; the audit of a read is.
+One world and two passes over the pages for the whole module: it costs the world's build and
+about four requests a page.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -85,7 +89,7 @@ CEILINGS: dict[str, int] = {
     "economy:plan_export": 8,
     "economy:plan_list": 6,
     "economy:plan_ocds": 8,
-    "economy:policy_check": 5,
+    "economy:policy_check": 10,
     "economy:policy_revision": 4,
     "economy:policy_rules": 5,
     "economy:policy_version_edit": 5,
@@ -276,7 +280,7 @@ def _varied(field: models.Field, value: Any, n: int) -> Any:
     if isinstance(field, models.DateTimeField | models.DateField) and value is not None:
         return value + dt.timedelta(days=n * 3000)
     if isinstance(field, models.IntegerField) and value is not None:
-        return value + 100_000 * n
+        return value + 10_000 * n  # within a small integer (a year becomes 12026)
     if isinstance(field, models.UUIDField):
         return uuid.uuid4()
     return None
@@ -346,7 +350,7 @@ def _copy_table(model: type[models.Model], n: int, copied: dict[str, dict[Any, A
     try:
         with transaction.atomic():
             model._default_manager.bulk_create(copies, batch_size=500)
-    except IntegrityError:
+    except (IntegrityError, DataError):
         # A conditional constraint (one open case per person) refuses some copies: the others
         # (closed cases) one by one.
         kept = []
@@ -355,7 +359,7 @@ def _copy_table(model: type[models.Model], n: int, copied: dict[str, dict[Any, A
                 with transaction.atomic():
                     copy.save(force_insert=True)
                 kept.append((original, copy))
-            except IntegrityError:
+            except (IntegrityError, DataError):
                 continue
         originals, copies = [o for o, _ in kept], [c for _, c in kept]
     copied[model._meta.label] = {o: c.pk for o, c in zip(originals, copies, strict=True)}
@@ -390,8 +394,34 @@ _NOISE = re.compile(r'^\s*(?:(?:RELEASE |ROLLBACK TO )?SAVEPOINT\b|UPDATE "djang
 MOST_REPEATS = 4
 # Pages that answer a redirect, not a page, whatever the row (the role's start page elsewhere).
 REDIRECTS = frozenset({"welfare:home", "welfare:outreach", "welfare:help_done"})
-# A query string a page needs to answer (the year of the export).
-QUERIES = {"economy:ocds_export": "year=2025"}
+
+
+def _lots(world: World) -> str:
+    from saram.economy.models import Programme
+
+    books = Programme.objects.get(code="library-books")
+    return f"programme={books.pk}&fiscal_year=2026&bid_award_ratio_percent=90"
+
+
+def _check(world: World) -> str:
+    from saram.economy.models import Programme
+
+    books = Programme.objects.get(code="library-books")
+    return f"category={books.category_id}&estimated_amount_krw=60000000&requested_on=2025-05-01"
+
+
+# A query string a page needs to answer, or to show its rows rather than its empty form (the
+# lot planner's proposal, the policy check's answer, a year of the ledger).
+QUERIES: dict[str, Any] = {
+    "economy:ocds_export": "year=2025",
+    "economy:lot_planner": _lots,
+    "economy:policy_check": _check,
+    "economy:local_share": "year=2024",
+    "economy:ledger_rows": "year=2024",
+    "economy:ledger_splits": "year=2024",
+    "economy:multiplier": "year=2024",
+    "economy:social_economy": "year=2024",
+}
 
 
 def shape(sql: str) -> str:
@@ -434,6 +464,7 @@ def pages(world: World) -> Iterator[dict[str, tuple[str, list[str]]]]:
             missing.append(str(e).splitlines()[0])
             continue
         query = QUERIES.get(key)
+        query = query(world) if callable(query) else query
         out[key] = (role, [f"{u}?{query}" if query else u for u in urls])
     assert not missing, "\n".join(missing)
     yield out
@@ -484,6 +515,8 @@ def test_every_page_reads_as_many_queries_with_a_second_batch_of_rows(
         f"{sum(1 for v in added.values() if v)} tables (not grown: "
         f"{', '.join(sorted(k for k, v in added.items() if not v))})"
     )
+    below = {k: f"{counts[k]}/{CEILINGS[k]}" for k in counts if counts[k] < CEILINGS.get(k, 0)}
+    print(f"pages under their ceiling (measured/ceiling): {below}")
     assert not failures, f"{len(failures)} pages:\n" + "\n".join(failures)
     assert not over, "more queries than the page's ceiling:\n" + "\n".join(over)
     assert not unpinned, (
