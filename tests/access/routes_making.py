@@ -4,6 +4,8 @@ Routes over one person's own records (their booking, enrolment or certificate) a
 anyone else holding the same role: the roles listed may use the route on what is theirs.
 """
 
+from typing import Any
+
 from tests.access.matrix import citywide
 
 # Walked route × method × role with its own people and rows by tests/making/test_access_making.py;
@@ -134,3 +136,23 @@ PARAMS = {
     "print": citywide("making.PrintJob", 1),
     "printers": citywide("making.Machine", 1),
 }
+
+
+def populate(world: Any) -> None:
+    """A photo on the first gallery project (a 1×1 PNG, published), so its photo route serves a
+    file."""
+    import base64
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from saram.making.models import GalleryProject
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    )
+    project = GalleryProject.objects.order_by("pk").first()
+    if project is not None and not project.photo:
+        project.is_published = True
+        project.photo.save("matrix.png", ContentFile(png), save=True)
+        world.extra.setdefault("files", []).append(Path(project.photo.path))

@@ -2,6 +2,11 @@
 matrix). A citizen's job answers 404 to any other citizen: the roles listed may use a job route
 on their own jobs; staff on every job."""
 
+from pathlib import Path
+from typing import Any
+
+from tests.access.matrix import citywide
+
 # Access is tested route by route in tests/making/printing/test_pages.py (roles refused, another
 # citizen's job 404, GET on writes refused, refused writes change nothing); the global matrix
 # checks only that every route and method is classified here, until PARAMS for its owned rows
@@ -50,3 +55,47 @@ ROUTES = {
 
 # The welfare case's hook into the print service (an officer of the case's dong).
 ROUTES["welfare:case_device"] = {"POST": {"welfare_officer", "welfare_supervisor"}}
+
+# Which rows fill a parameter when a route is probed or read (the print jobs and printers are
+# in routes_making.py's PARAMS): the city's device budgets and the centre's discounts.
+PARAMS = {
+    "device-budgets": citywide("making.DeviceBudget", 1),
+    "discounts": citywide("making.Discount", 1),
+}
+
+
+def populate(world: Any) -> None:
+    """A quoted print job of the citizen (a small cube as its model), for the job's pages."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from saram.making.models import Material, PrintJob
+
+    cube = (
+        "solid cube\n"
+        + "".join(
+            f"facet normal 0 0 0\nouter loop\nvertex {a}\nvertex {b}\nvertex {c}\n"
+            "endloop\nendfacet\n"
+            for a, b, c in (
+                ("0 0 0", "1 0 0", "0 1 0"),
+                ("0 0 0", "0 1 0", "0 0 1"),
+                ("0 0 0", "0 0 1", "1 0 0"),
+                ("1 0 0", "0 0 1", "0 1 0"),
+            )
+        )
+        + "endsolid cube\n"
+    )
+    material = Material.objects.order_by("pk").first()
+    assert material is not None, "the making demo has no material"
+    job = PrintJob(
+        requester=world.users["citizen"],
+        created_at=timezone.now(),
+        title="매트릭스 출력",
+        model_name="cube.stl",
+        material=material,
+        status="quoted",
+        total_krw=1000,
+    )
+    job.model_file.save("cube.stl", ContentFile(cube.encode()), save=False)
+    job.save()
+    world.extra.setdefault("files", []).append(Path(job.model_file.path))

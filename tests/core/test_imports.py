@@ -189,6 +189,28 @@ def test_a_title_row_duplicate_headers_and_ragged_rows_are_explained(
         assert "title" in title.message.lower() and "twice" in duplicate.message.lower()
 
 
+def test_an_unclosed_quote_is_named_with_its_row_not_taken_for_an_empty_file(
+    officer: Any, dong: Any
+) -> None:
+    rows = [f"{_rrn(n)},주민{n},{dong.code},전주시 완산구,,N,Y" for n in range(20, 23)]
+    rows[1] = rows[1].replace("주민21", '"주민21')  # row 3 opens a quote that never closes
+    refused = _refusal(officer, ("\n".join([HEADER, *rows]) + "\n").encode())
+    assert refused.code == "import_unclosed_quote"
+    assert "3행" in refused.message and "큰따옴표" in refused.message
+    assert "데이터 행이 없습니다" not in refused.message
+    with translation.override("en"):
+        assert "row 3" in refused.message and "quote" in refused.message
+    assert Person.objects.filter(dong=dong).count() == 0  # nothing half-written
+    # A quoted cell holding the separator is fine.
+    rows[1] = f'{_rrn(21)},"주민, 21",{dong.code},전주시 완산구,,N,Y'
+    import_people(
+        by=officer,
+        upload=keep_upload(("\n".join([HEADER, *rows]) + "\n").encode(), "p.csv"),
+        purpose="t",
+    )
+    assert Person.objects.filter(dong=dong).count() == 3
+
+
 @pytest.mark.parametrize(
     ("encoding", "separator", "name"),
     [("cp949", ",", "p.csv"), ("utf-8-sig", ",", "p.csv"), ("utf-16", "\t", "p.txt")],

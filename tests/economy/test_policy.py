@@ -335,3 +335,32 @@ def test_a_revision_reads_as_korean_rules_not_data(rules: None, client_as: Any) 
     assert "합산 기간: 회계연도" in body and "지방계약법 시행령 제25조" in body
     for raw in ('"effect"', "youth_startup", "private_contract", "window_days", "{"):
         assert raw not in body.split("<main", 1)[1], raw
+
+
+def test_the_rules_page_names_kinds_firms_and_reach_in_words_not_the_rule_books_codes() -> None:
+    from django.utils import translation
+
+    from saram.economy.presenters import rule_layers
+
+    rule = {
+        "rule_id": "law.private.youth_startup",
+        "effect": "private_contract",
+        "kinds": ["goods", "services"],
+        "firm_class": "youth_startup",
+        "limit_krw": 50_000_000,
+    }
+    city = {"rule_id": "jeonju.city_bid", "effect": "regional_restriction", "scope": "city"}
+    lots = {"rule_id": "jeonju.lots", "effect": "lot_boundary", "dimensions": ["library"]}
+    book = {"versions": [{"version_id": "v", "effective_from": "2024-01-01"}]}
+    law = {"versions": [book["versions"][0] | {"rules": [rule]}]}
+    mine = {"versions": [book["versions"][0] | {"rules": [city, lots]}]}
+    with translation.override("ko"):
+        shown = [r for layer in rule_layers(law, mine) for r in layer["versions"][0]["rules_shown"]]
+        assert [(r["kinds_label"], r["applies_label"]) for r in shown] == [
+            ("물품, 용역", "청년창업"),
+            ("", "시 안의 업체"),
+            ("", "도서관"),
+        ]
+    with translation.override("en"):
+        shown = rule_layers(law, mine)[0]["versions"][0]["rules_shown"]
+        assert shown[0]["kinds_label"] == "Goods, Services"

@@ -484,3 +484,13 @@ def test_a_citizen_gives_up_an_event_place_and_the_first_waiting_moves_up(
         HTTP_REFERER=reverse("making:mine"),
     )
     assert "이미 취소된 행사 신청입니다." in response.content.decode()
+
+
+def test_a_flat_machine_shows_its_bed_without_a_missing_height(client_as: Any) -> None:
+    laser = m.Machine.objects.create(
+        code="LC-9", name="레이저 커터 9", kind="laser_cutter", build_x_mm=900, build_y_mm=600
+    )
+    client = client_as(Role.MAKING_STAFF)
+    for url in (reverse("making:machines"), reverse("making:machine", args=[laser.pk])):
+        page = client.get(url).content.decode()
+        assert "900×600 mm" in page and "None" not in page

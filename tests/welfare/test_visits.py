@@ -88,6 +88,21 @@ def test_a_visit_that_cannot_be_true_is_refused(
     assert caught.value.code == code
 
 
+def test_only_a_member_is_offered_to_tell_of_a_worried_neighbour_on_the_visits_page(
+    given: Any, officer: Any
+) -> None:
+    """The officer's own visits page showed the member's button, whose form answers them 404."""
+    from django.test import Client
+
+    member, _ = given
+    for user, offered in ((member, True), (officer, False)):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        page = client.get("/welfare/my/").content.decode()
+        assert ('id="report-concern"' in page) is offered
+        assert client.get("/welfare/my/concern/").status_code == (200 if offered else 404)
+
+
 def test_a_member_records_a_visit_on_their_phone_page(given: Any, client: Any) -> None:
     member, a = given
     client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")

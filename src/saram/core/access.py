@@ -6,6 +6,7 @@ the assignment. Selectors ask `scope_of(user).dongs(capability)` and filter in t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -154,6 +155,25 @@ def scope_of(user: Any) -> Scope:
         cached = Scope(user.pk, tuple(RoleAssignment.objects.filter(user=user)))
         user._saram_scope = cached
     return cached
+
+
+def scopes_of(users: Iterable[Any]) -> list[Scope]:
+    """The scopes of many users, their role assignments read in one query (a list of them)."""
+    users = list(users)
+    missing = [
+        u
+        for u in users
+        if getattr(u, "is_authenticated", False)
+        and u.is_active
+        and getattr(u, "_saram_scope", None) is None
+    ]
+    held: dict[Any, list[RoleAssignment]] = {u.pk: [] for u in missing}
+    if missing:
+        for ra in RoleAssignment.objects.filter(user__in=[u.pk for u in missing]):
+            held[ra.user_id].append(ra)
+    for u in missing:
+        u._saram_scope = Scope(u.pk, tuple(held[u.pk]))
+    return [scope_of(u) for u in users]
 
 
 def not_found() -> Http404:

@@ -23,10 +23,12 @@ from saram.economy.engine.lots import (
 )
 from saram.economy.engine.multiplier import LM3Assumption, SurveyProblem
 from saram.economy.engine.policy import (
+    BidScope,
     DecisionNote,
     FirmClass,
     Layer,
     PolicyProblem,
+    PurchaseKind,
     ReasonCode,
     RuleEffect,
     RuleProblemCode,
@@ -201,6 +203,12 @@ LABELS: dict[StrEnum, str | Promise] = {
     FirmClass.WOMEN_OWNED: _("여성기업"),
     FirmClass.DISABLED_OWNED: _("장애인기업"),
     FirmClass.SOCIAL_ECONOMY: _("사회적경제 기업"),
+    PurchaseKind.GOODS: _("물품"),
+    PurchaseKind.SERVICES: _("용역"),
+    PurchaseKind.WORKS: _("공사"),
+    BidScope.CITY: _("시 안의 업체"),
+    BidScope.PROVINCE: _("도 안의 업체"),
+    BidScope.NATIONAL: _("전국 업체"),
     RuleEffect.PRIVATE_CONTRACT: _("수의계약 한도"),
     RuleEffect.REGIONAL_RESTRICTION: _("지역제한 입찰"),
     RuleEffect.REMAINDER_PRIVATE_CONTRACT: _("발주 후 잔액 수의계약"),

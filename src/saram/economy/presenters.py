@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.urls import reverse
@@ -18,7 +19,9 @@ from django.utils.translation import gettext as _
 from saram.economy import explanations, selectors
 from saram.economy.engine import LotPlan, PolicyDecision
 from saram.economy.engine.lots import AssumptionCode, PlanNote
+from saram.economy.engine.policy import BidScope as Reach
 from saram.economy.engine.policy import FirmClass, Layer, LotDimension, RuleEffect
+from saram.economy.engine.policy import PurchaseKind as RuleKind
 from saram.economy.models import BidScope, ContractMethod, PlannedPurchase, PolicyRevision
 from saram.economy.models import PurchaseKind as KindChoice
 from saram.economy.services.rules import rule_index
@@ -329,18 +332,40 @@ def lm3_assumption_lines(report: Any) -> list[str]:
 # --- Rules and lots ----------------------------------------------------------------------------
 
 
+def _words(enum: type[StrEnum], value: Any) -> str:
+    """An engine value by its short name; a value the engine does not know stays as it is."""
+    try:
+        return explanations.label(enum(value))
+    except ValueError:
+        return str(value)
+
+
+def _rule_words(rule: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored rule's effect, purchase kinds, firm class, bid scope and lot dimensions in
+    words (never the rule book's codes on the page)."""
+    return {
+        "effect_label": explanations.label(RuleEffect(rule["effect"])),
+        "kinds_label": ", ".join(_words(RuleKind, k) for k in rule.get("kinds") or []),
+        "applies_label": " ".join(
+            [
+                *([_words(FirmClass, rule["firm_class"])] if rule.get("firm_class") else []),
+                *([_words(Reach, rule["scope"])] if rule.get("scope") else []),
+                *(
+                    [", ".join(_words(LotDimension, d) for d in rule["dimensions"])]
+                    if rule.get("dimensions")
+                    else []
+                ),
+            ]
+        ),
+    }
+
+
 def rule_layers(law: Mapping[str, Any], city: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Both rule layers with their versions in date order and each rule's effect in words."""
     layers = []
     for layer, data in ((Layer.LAW, law), (Layer.CITY, city)):
         versions = [
-            v
-            | {
-                "rules_shown": [
-                    r | {"effect_label": explanations.label(RuleEffect(r["effect"]))}
-                    for r in v.get("rules", [])
-                ]
-            }
+            v | {"rules_shown": [r | _rule_words(r) for r in v.get("rules", [])]}
             for v in sorted(data.get("versions", []), key=lambda v: v["effective_from"])
         ]
         layers.append(

@@ -24,6 +24,7 @@ from saram.making.models import (
     EnrolmentStatus,
     Event,
     EventRegistration,
+    Founder,
     GalleryProject,
     Machine,
     Material,
@@ -348,7 +349,9 @@ def credit_use(tenant_ids: list[int]) -> dict[int, int]:
 
 
 def tenants_of_founder(user: Any) -> QuerySet[Tenant]:
-    return Tenant.objects.filter(founders__user=user).select_related("organisation")
+    """The firms the user founded, each once (even if listed twice among its founders)."""
+    founded = Founder.objects.filter(user=user).values("tenant")
+    return Tenant.objects.filter(pk__in=founded).select_related("organisation")
 
 
 # --- Cluster, events, gallery (public) -----------------------------------------------------------

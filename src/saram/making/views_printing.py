@@ -16,42 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saram.core.errors import SaramError
 from saram.core.errors import render as render_code
-from saram.core.models import Dong
+from saram.making import forms_printing as printing_forms
 from saram.making import presenters_printing as present
 from saram.making import selectors_printing as selectors
-from saram.making.models import JobStatus, Machine, Material
+from saram.making.models import JobStatus, Machine
 from saram.making.services import print_charges as charges
 from saram.making.services import print_rules as rules
 from saram.making.services import printing
-
-
-class UploadForm(forms.Form):
-    title = forms.CharField(label=_("제목"), max_length=120)
-    model = forms.FileField(label=_("모델 파일(STL, OBJ, 3MF)"))
-    material = forms.ModelChoiceField(label=_("소재·색상"), queryset=Material.objects.none())
-    layer_height_mm = forms.ChoiceField(
-        label=_("품질(레이어 높이)"),
-        choices=[
-            ("0.10", _("아주 곱게 (0.10mm)")),
-            ("0.15", _("곱게 (0.15mm)")),
-            ("0.20", _("보통 (0.20mm)")),
-            ("0.30", _("빠르게 (0.30mm)")),
-        ],
-        initial="0.20",
-    )
-    infill_percent = forms.IntegerField(label=_("채움(%)"), min_value=0, max_value=100, initial=20)
-    quantity = forms.IntegerField(label=_("수량"), min_value=1, max_value=50, initial=1)
-    pupil_birth_year = forms.IntegerField(
-        label=_("학생 할인: 출생 연도 (초·중·고 학생만)"),
-        required=False,
-        min_value=1901,
-        max_value=2100,
-        help_text=_("적으면 학생 할인이 견적에 들어갑니다. 찾아갈 때 학생증을 보여 주세요."),
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["material"].queryset = selectors.printable_materials()  # type: ignore[attr-defined]
 
 
 def _bad_form(form: forms.Form) -> SaramError:
@@ -66,7 +37,7 @@ def print_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "making/print/home.html",
-        {"jobs": jobs, "form": UploadForm(), "minutes": present.minutes},
+        {"jobs": jobs, "form": printing_forms.UploadForm(), "minutes": present.minutes},
     )
 
 
@@ -100,7 +71,7 @@ def _print_upload(request: HttpRequest) -> HttpResponse:
         raise SaramError(
             "print_file_too_large", limit_mb=printing.max_upload_bytes() // (1024 * 1024)
         )
-    form = UploadForm(post, files)
+    form = printing_forms.UploadForm(post, files)
     if not form.is_valid():
         raise _bad_form(form)
     data = form.cleaned_data
@@ -200,29 +171,6 @@ def print_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("making:print_job", pk=pk)
 
 
-class BudgetForm(forms.Form):
-    dong = forms.ModelChoiceField(
-        label=_("동"),
-        queryset=Dong.objects.none(),
-        required=False,
-        empty_label=_("시 전체 (자체 예산이 없는 동)"),
-    )
-    amount_krw = forms.IntegerField(label=_("예산(원)"), min_value=0)
-    source = forms.CharField(label=_("근거"), max_length=200)
-    valid_from = forms.DateField(
-        label=_("시행일"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("비우면 오늘부터. 이미 예산이 있으면 이 날부터 새 판이 됩니다."),
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["dong"]
-        field.queryset = selectors.budget_dongs()  # type: ignore[attr-defined]
-        field.label_from_instance = lambda dong: dong.display_name  # type: ignore[attr-defined]
-
-
 def device_budgets(request: HttpRequest) -> HttpResponse:
     """The year's assistive-device budgets with their spending and earlier versions; the city
     sets them (POST: a new budget, or a new version of one in force, from a day)."""
@@ -231,7 +179,11 @@ def device_budgets(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate()
     year = today.year
-    form = BudgetForm(request.POST or None) if selectors.may_configure(request.user) else None
+    form = (
+        printing_forms.BudgetForm(request.POST or None)
+        if selectors.may_configure(request.user)
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied

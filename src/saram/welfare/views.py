@@ -652,6 +652,9 @@ def my(request: HttpRequest) -> HttpResponse:
             "items": items,
             "today": timezone.localdate(),
             "done": presenters.finished_rows(selectors.my_finished(request.user)),
+            # A committee member tells of a worried neighbour; an officer records concerns on
+            # the concerns page instead (the member's form is not theirs).
+            "can_report": scope_of(request.user).can(Can.VISIT_ASSIGNED),
         },
     )
 

@@ -54,6 +54,7 @@ class Problem(StrEnum):
     TITLE_ROW = "import_title_row"
     BLANK_HEADER = "import_blank_header"
     RAGGED_ROW = "import_ragged_row"
+    UNCLOSED_QUOTE = "import_unclosed_quote"
     CELL_TOO_LONG = "import_cell_too_long"
 
 
@@ -233,6 +234,31 @@ def _more_lines_than(path: Path, limit: int) -> bool:
     return False
 
 
+def _unclosed_quote(path: Path, separator: str, limits: Limits) -> int | None:
+    """The row (1 = the header) where a cell opens a quote that never closes, if one does: the
+    parser would take the rest of the file as that one cell and lose every row after it. Read
+    only for a file holding a quote, up to the row limit; a cell over the csv module's size
+    limit (128 KiB, far over any import's) is such a quote too."""
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            if b'"' in chunk:
+                break
+        else:
+            return None
+    rows = 0
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=separator, strict=True)
+        try:
+            for _ in reader:
+                rows += 1
+                if rows > limits.max_rows + 1:
+                    return None
+        except csv.Error as exc:
+            if "end of data" in str(exc) or "field limit" in str(exc):
+                return rows + 1
+    return None
+
+
 def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Table:
     if path.stat().st_size == 0:
         raise Refused(Issue(Problem.EMPTY_FILE, row=1))
@@ -248,6 +274,8 @@ def _read_text(path: Path, *, limits: Limits, expected: tuple[str, ...]) -> Tabl
             raise Refused(Issue(Problem.TITLE_ROW, row=1, params={"header_row": 2}))
         if _more_lines_than(source, limits.max_rows):
             raise Refused(Issue(Problem.TOO_MANY_ROWS, params={"limit": f"{limits.max_rows:,}"}))
+        if (row := _unclosed_quote(source, separator, limits)) is not None:
+            raise Refused(Issue(Problem.UNCLOSED_QUOTE, row=row, params={"row": row}))
         import polars as pl  # noqa: PLC0415 -- polars only for a file that passed the cheap checks
 
         names = [f"c{i}" for i in range(width + 1)]  # one more: a value there is a ragged row

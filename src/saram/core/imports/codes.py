@@ -47,6 +47,10 @@ register(
             "이 행의 칸이 머리글(%(width)s개 열)보다 많습니다: 값 안의 쉼표는 큰따옴표로 "
             "감싸 주세요."
         ),
+        Problem.UNCLOSED_QUOTE.value: _(
+            '%(row)s행에서 연 큰따옴표(")가 닫히지 않아 그 뒤의 행을 읽을 수 없습니다: 값을 '
+            "감싼 큰따옴표를 닫거나 지워 주세요."
+        ),
         Problem.CELL_TOO_LONG.value: _("값이 너무 깁니다: %(limit)s자까지 적을 수 있습니다."),
         # Uploading and running.
         "import_too_large": _("파일이 너무 큽니다: %(limit_mb)s MB까지 올릴 수 있습니다."),

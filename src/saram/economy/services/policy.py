@@ -60,22 +60,49 @@ def check_purchase(
     is_remainder: bool = False,
 ) -> PolicyDecision:
     """The engine's answer for one purchase request, with the registry's local suppliers."""
+    (decision,) = check_purchases(
+        by=by,
+        category=category,
+        department=department,
+        requests=[(amount_krw, requested_on)],
+        is_remainder=is_remainder,
+    )
+    return decision
+
+
+def check_purchases(
+    *,
+    by: Any,
+    category: Category,
+    department: Department | None,
+    requests: Iterable[tuple[int, dt.date]],
+    is_remainder: bool = False,
+) -> list[PolicyDecision]:
+    """The engine's answers for purchases of one category, as (amount, requested on): the rule
+    book and the registry's local suppliers are read once for all of them."""
     scope = scope_of(by)
     if not (
         scope.can(Can.MANAGE_ECONOMY) or scope.can(Can.VIEW_REPORTS) or scope.can(Can.PLAN_MEALS)
     ):
         scope.require(Can.MANAGE_ECONOMY)
-    request = PurchaseRequest(
-        category=category.code,
-        estimated_amount_krw=amount_krw,
-        department=department.code if department else "",
-        requested_on=requested_on,
-        kind=PurchaseKind(category.kind),
-        is_remainder=is_remainder,
-    )
-    try:
-        return evaluate(request, current_rule_book(), policy_suppliers(category=category.code))
-    except PolicyError as exc:
-        raise SaramError(
-            exc.code.value, explanations.lazy_explain(exc.code, exc.params), params=dict(exc.params)
-        ) from exc
+    book = current_rule_book()
+    suppliers = policy_suppliers(category=category.code)
+    decisions = []
+    for amount_krw, requested_on in requests:
+        request = PurchaseRequest(
+            category=category.code,
+            estimated_amount_krw=amount_krw,
+            department=department.code if department else "",
+            requested_on=requested_on,
+            kind=PurchaseKind(category.kind),
+            is_remainder=is_remainder,
+        )
+        try:
+            decisions.append(evaluate(request, book, suppliers))
+        except PolicyError as exc:
+            raise SaramError(
+                exc.code.value,
+                explanations.lazy_explain(exc.code, exc.params),
+                params=dict(exc.params),
+            ) from exc
+    return decisions

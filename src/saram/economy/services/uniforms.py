@@ -9,7 +9,7 @@ from typing import Any
 from saram.core.errors import SaramError
 from saram.economy import errors_meals  # noqa: F401  (registers the codes raised here)
 from saram.economy.models import Category, Locality, UniformDemand, UniformOffer
-from saram.economy.services.policy import check_purchase, citation_data
+from saram.economy.services.policy import check_purchases, citation_data
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,15 @@ def plan_uniform_lots(*, by: Any, year: int, category: Category) -> UniformPlan:
             "supplier__organisation"
         )
     )
+    decisions = check_purchases(
+        by=by,
+        category=category,
+        department=None,
+        requests=[(d.new_pupils * d.budget_per_set_krw, d.purchase_on) for d in demand],
+    )
     lots = []
-    for d in demand:
+    for d, decision in zip(demand, decisions, strict=True):
         amount = d.new_pupils * d.budget_per_set_krw
-        decision = check_purchase(
-            by=by,
-            category=category,
-            amount_krw=amount,
-            department=None,
-            requested_on=d.purchase_on,
-        )
         firms = tuple(
             o.supplier.organisation.name
             for o in offers

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from saram.core import audit
-from saram.core.access import Can, Scope, scope_of
+from saram.core.access import Can, Scope, scope_of, scopes_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, City, Dong, Person, Role, RoleAssignment
 from saram.core.services import jobs
@@ -615,11 +615,12 @@ def eligible_visitors(dong: Dong) -> list[Any]:
             committee__dong=dong, left_on__isnull=True, user__isnull=False
         ).values_list("user_id", flat=True)
     )
+    candidates = list(users.filter(pk__in=officers | members).order_by("username"))
     chosen = [
         u
-        for u in users.filter(pk__in=officers | members).order_by("username")
-        if dong.pk in scope_of(u).dong_ids(Can.VISIT_ASSIGNED)
-        or dong.pk in scope_of(u).dong_ids(Can.MANAGE_PEOPLE)
+        for u, scope in zip(candidates, scopes_of(candidates), strict=True)
+        if dong.pk in scope.dong_ids(Can.VISIT_ASSIGNED)
+        or dong.pk in scope.dong_ids(Can.MANAGE_PEOPLE)
     ]
     # Committee members first: the round is theirs; officers take what is left over.
     return sorted(chosen, key=lambda u: (u.pk in officers, u.username))
