@@ -60,13 +60,21 @@ def _bad_form(form: forms.Form) -> SaramError:
     return SaramError("print_bad_field", field=str(label or field), problem=str(errs[0]))
 
 
+def _lead_materials(form: forms.Form) -> forms.Form:
+    """Each material in the list says whether a printer has it loaded now (else a longer wait)."""
+    field = form.fields["material"]
+    field.label_from_instance = present.material_label  # type: ignore[attr-defined]
+    field.help_text = present.MATERIAL_HELP
+    return form
+
+
 @require_GET
 def print_home(request: HttpRequest) -> HttpResponse:
     jobs = selectors.jobs_of(request.user)
     return render(
         request,
         "making/print/home.html",
-        {"jobs": jobs, "form": UploadForm(), "minutes": present.minutes},
+        {"jobs": jobs, "form": _lead_materials(UploadForm()), "minutes": present.minutes},
     )
 
 
@@ -130,6 +138,12 @@ def print_job(request: HttpRequest, pk: int) -> HttpResponse:
         "sliced_time": present.minutes(job.sliced_seconds),
         "failure": present.failure_text(job),
         "discount": present.discount_text(job),
+        "material_wait": present.material_wait(
+            job,
+            selectors.material_state(job.material)
+            if job.status in present.BEFORE_PRINTER
+            else None,
+        ),
         "is_owner": job.requester_id == request.user.pk,
         "is_staff": staff,
         "today": timezone.localdate(),

@@ -47,6 +47,7 @@ from saram.making.models import (
     StockReason,
 )
 from saram.making.printers import OctoPrint, PrinterError, State
+from saram.making.selectors_printing import is_printable, printers_in_service
 from saram.making.services import print_charges as charges
 from saram.making.services._common import notify, require
 from saram.making.services.stock import withdraw_stock
@@ -120,7 +121,9 @@ def confirm_plate_clear(*, by: Any, machine: Machine, now: dt.datetime) -> Print
 
 
 def _volumes(material: Material) -> list[BuildVolume]:
-    machines = Machine.objects.filter(accepted_materials=material).exclude(build_x_mm=None)
+    # Only the printers the service can send the job to: a model that fits a machine nobody
+    # can send it to would wait in the queue for ever.
+    machines = printers_in_service().filter(accepted_materials=material).exclude(build_x_mm=None)
     return [
         BuildVolume(m.code, m.build_x_mm or 0, m.build_y_mm or 0, m.build_z_mm or 0)
         for m in machines
@@ -185,6 +188,8 @@ def submit_model(
         raise SaramError("print_bad_quantity")
     if not material.is_active:
         raise SaramError("print_material_inactive", material=str(material))
+    if not is_printable(material):
+        raise SaramError("print_no_machine_for_material", material=str(material))
     if pupil_birth_year is not None and not 1900 < pupil_birth_year <= now.year:
         raise SaramError("print_bad_birth_year", year=pupil_birth_year)
     job = PrintJob(
@@ -358,6 +363,8 @@ def accept_quote(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
                 raise SaramError("print_wrong_state", status=locked.get_status_display())
             if locked.quote_valid_until and now.date() > locked.quote_valid_until:
                 raise SaramError("print_quote_expired", until=str(locked.quote_valid_until))
+            if not is_printable(locked.material):
+                raise SaramError("print_no_machine_for_material", material=str(locked.material))
             if locked.funding == Funding.WELFARE:
                 _charge_device(locked, now=now)
             charges.draw_credits(job=locked, now=now)
@@ -456,7 +463,7 @@ def refusals(job: PrintJob, machine: Machine, *, live: bool = True) -> list[dict
 
 def propose_printer(job: PrintJob) -> Machine | None:
     """The first networked printer that can take the job now, cheapest first."""
-    machines = Machine.objects.filter(link__isnull=False).order_by("hourly_rate_krw", "code")
+    machines = printers_in_service().order_by("hourly_rate_krw", "code")
     for machine in machines:
         if not refusals(job, machine):
             return machine
