@@ -12,7 +12,15 @@ from django.shortcuts import get_object_or_404
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong
-from saram.making.models import DeviceBudget, Discount, JobStatus, Machine, Material, PrintJob
+from saram.making.models import (
+    DeviceBudget,
+    DeviceRequest,
+    Discount,
+    JobStatus,
+    Machine,
+    Material,
+    PrintJob,
+)
 
 
 def _can(user: Any, cap: Can) -> bool:
@@ -60,6 +68,12 @@ def _is_device_requester(user: Any) -> bool:
         and _can(user, Can.MANAGE_PEOPLE)
         and PrintJob.objects.filter(requester=user, device_request__isnull=False).exists()
     )
+
+
+def device_case_id(job: PrintJob) -> int | None:
+    """The welfare case an assistive-device job was asked for (for its requesting officer's way
+    back to the case; the centre's staff are never sent there)."""
+    return DeviceRequest.objects.filter(job=job).values_list("need__case_id", flat=True).first()
 
 
 def queue_for(user: Any) -> QuerySet[PrintJob]:

@@ -89,7 +89,9 @@ def test_the_form_offers_what_a_networked_printer_takes_loaded_first(
 
 
 def test_a_material_no_networked_printer_takes_is_refused_and_nothing_stored(
-    citizen: Any, small: Machine, offline_only: Material  # noqa: F811
+    citizen: Any,
+    small: Machine,  # noqa: F811
+    offline_only: Material,
 ) -> None:
     with pytest.raises(SaramError) as caught:
         _submit(citizen, offline_only)
@@ -99,7 +101,9 @@ def test_a_material_no_networked_printer_takes_is_refused_and_nothing_stored(
 
 
 def test_a_retired_printer_no_longer_offers_its_material(
-    citizen: Any, pla: Material, small: Machine  # noqa: F811
+    citizen: Any,
+    pla: Material,
+    small: Machine,  # noqa: F811
 ) -> None:
     Machine.objects.filter(pk=small.pk).update(retired_on=NOW.date())
     assert not selectors_printing.printable_materials().exists()
@@ -130,7 +134,9 @@ def test_the_job_page_says_the_material_must_be_loaded_first(
 
 
 def test_a_quote_whose_material_lost_its_printer_cannot_be_accepted(
-    citizen: Any, pla: Material, small: Machine  # noqa: F811
+    citizen: Any,
+    pla: Material,
+    small: Machine,  # noqa: F811
 ) -> None:
     job = _submit(citizen, pla)
     PrintJob.objects.filter(pk=job.pk).update(

@@ -66,8 +66,10 @@ if (bar) {
     const data = await answer.json();
     const value = data.status === "slicing" ? data.slice_progress : data.print_progress;
     bar.value = value;
+    const percent = document.getElementById("print-percent");
+    if (percent && data.status === "printing") percent.textContent = value.toFixed(1);
     if (data.status !== start) { window.location.reload(); return; }
-    setTimeout(tick, 1000);
+    setTimeout(tick, start === "printing" ? 5000 : 1000);
   };
   setTimeout(tick, 1000);
 }
