@@ -11,7 +11,7 @@ import trimesh
 from django.urls import reverse
 
 from saram.core.models import Role
-from saram.making.models import JobStatus, Machine, Material, PrintJob
+from saram.making.models import JobStatus, Machine, Material, Notice, PrintJob, StockMovement
 from saram.making.services import printing
 
 from .conftest import stl_upload
@@ -68,3 +68,20 @@ def test_staff_home_shows_no_citizen_notice(
     _job(citizen.user, pla, "열쇠고리", JobStatus.DONE)
     admin = client_as(Role.CITY_ADMIN)
     assert 'id="home-notices"' not in admin.get(reverse("home")).content.decode()
+
+
+def test_a_job_seen_finished_twice_is_finished_once(
+    client_as: Any,
+    pla: Material,
+    small: Machine,  # noqa: F811
+) -> None:
+    # The timer and an open page may both read the printer's end: one stock draw, one notice.
+    client = client_as(Role.CITIZEN)
+    job = _job(client.user, pla, "열쇠고리", JobStatus.PRINTING)
+    job.refresh_from_db()
+    stale = PrintJob.objects.get(pk=job.pk)
+    printing._finish(job, now=NOW)
+    printing._finish(stale, now=NOW)
+    assert PrintJob.objects.get(pk=job.pk).status == JobStatus.DONE
+    assert StockMovement.objects.filter(source_type="print_job", source_id=job.pk).count() == 1
+    assert Notice.objects.filter(user=client.user, code="print_done").count() == 1

@@ -523,7 +523,10 @@ def follow_print(*, job: PrintJob, now: dt.datetime) -> PrintJob:
         job.progress_percent = Decimal(str(round(status.progress_percent or 0, 1)))
         job.nozzle_c = _temp(status.nozzle_c)
         job.bed_c = _temp(status.bed_c)
-        job.save(update_fields=["progress_percent", "nozzle_c", "bed_c"])
+        # Only while still printing: another reader (the timer, an open page) may have ended it.
+        PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+            progress_percent=job.progress_percent, nozzle_c=job.nozzle_c, bed_c=job.bed_c
+        )
         return job
     if status.state == State.READY and ours and (status.progress_percent or 0) >= 100:
         return _finish(job, now=now)
@@ -537,18 +540,24 @@ def _temp(value: float | None) -> Decimal | None:
 
 
 def _interrupt(job: PrintJob, *, code: str, reason: str) -> PrintJob:
-    job.status = JobStatus.INTERRUPTED
-    job.failure = {"code": code, "params": {"printer": str(job.printer), "state": reason}}
-    job.save(update_fields=["status", "failure"])
+    failure = {"code": code, "params": {"printer": str(job.printer), "state": reason}}
+    PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+        status=JobStatus.INTERRUPTED, failure=failure
+    )
+    job.refresh_from_db()
     return job
 
 
 def _finish(job: PrintJob, *, now: dt.datetime) -> PrintJob:
+    """Done: stock drawn and the requester told, once, whoever reads the printer first (the
+    timer and an open page may both see the end; the conditional update lets one through)."""
     with transaction.atomic():
-        job.status = JobStatus.DONE
-        job.progress_percent = Decimal(100)
-        job.finished_at = now
-        job.save(update_fields=["status", "progress_percent", "finished_at"])
+        claimed = PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+            status=JobStatus.DONE, progress_percent=Decimal(100), finished_at=now
+        )
+        job.refresh_from_db()
+        if not claimed:
+            return job
         grams = math.ceil(job.sliced_grams or job.estimate_grams or 0)
         if grams > 0:
             withdraw_stock(
