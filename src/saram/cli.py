@@ -164,8 +164,10 @@ def demo(args: argparse.Namespace) -> int:
 
     connections.close_all()  # the children open their own
     printers = _demo_printers()  # the demo's virtual printers live as long as the site
+    # With printers, jobs printing on them are followed every few seconds (cron in production).
+    follow = [[sys.executable, "-m", "saram.cli", "follow_prints", "--every", "10"]]
     try:
-        return serve(port=args.port)
+        return serve(port=args.port, also=follow if printers else [])
     finally:
         for printer in printers:
             printer.stop()
@@ -288,8 +290,9 @@ def _demo_printers() -> list[Any]:
     return printers
 
 
-def serve(*, port: int) -> int:
-    """Run the web server and the task worker until Ctrl-C or SIGTERM, or until one fails."""
+def serve(*, port: int, also: Sequence[Sequence[str]] = ()) -> int:
+    """Run the web server and the task worker until Ctrl-C or SIGTERM, or until one fails;
+    `also`: more commands to run beside them (stopped with them, not watched)."""
     stop_signals: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -302,6 +305,7 @@ def serve(*, port: int) -> int:
         children.append(start(gunicorn_command(port=port, workers=workers, threads=threads)))
         children.append(start(worker_command()))
         web, worker = children
+        children.extend(start(command) for command in also)
         if wait_until_listening(port, children, stop_signals):
             print(
                 f"\nSaram: http://{HOST}:{port}/  (웹 서버 {workers}×{threads}, 작업 처리기 1개; "

@@ -30,6 +30,7 @@ from saram.core.forms import (
     PersonEditForm,
     PersonForm,
 )
+from saram.core.home_notices import notices_for
 from saram.core.imports import review
 from saram.core.models import AuditAction, AuditEntry, JobStatus, OrganisationKind
 from saram.core.navigation import start_page_for
@@ -53,7 +54,8 @@ def _fmt(request: HttpRequest) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     scope_of(request.user).require(Can.VIEW_AREAS)
     table = dong_table(selectors.dong_facts_for(request.user), selectors.population_by_dong())
-    return render(request, "core/home.html", {"table": table})
+    notices = notices_for(request.user)
+    return render(request, "core/home.html", {"table": table, "notices": notices})
 
 
 @require_GET

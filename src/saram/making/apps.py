@@ -9,6 +9,7 @@ class MakingConfig(AppConfig):
 
     def ready(self) -> None:
         from saram.core.access import Can
+        from saram.core.home_notices import add_source
         from saram.core.navigation import NavItem, add
         from saram.making import (
             errors,  # noqa: F401  (registers the app's codes)
@@ -26,3 +27,7 @@ class MakingConfig(AppConfig):
         add(NavItem("making:catalogue", _("교육 과정"), Can.SELF_SERVICE, order=63))
         add(NavItem("making:incubator", _("창업보육"), Can.MANAGE_INCUBATOR, order=64))
         add(NavItem("making:stats", _("이용 통계"), Can.MANAGE_MAKING, order=65))
+        # A citizen's printed job waiting to be collected shows on their home page (the map).
+        from saram.making.presenters_printing import ready_notices
+
+        add_source(ready_notices)

@@ -30,7 +30,10 @@ register(
             "모델 크기(%(size)s mm)가 어느 프린터에도 들어가지 않습니다. "
             "가장 큰 출력 크기는 %(volume)s mm입니다."
         ),
-        "print_no_machine_for_material": _("%(material)s을(를) 쓰는 프린터가 없습니다."),
+        "print_no_machine_for_material": _(
+            "센터의 프린터 중 %(material)s을(를) 출력할 수 있는 것이 없습니다. "
+            "다른 소재를 고르세요."
+        ),
         "print_not_printable": _(
             "모델 검사에서 출력할 수 없는 문제가 나왔습니다. 먼저 고쳐 주세요."
         ),

@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saram.core.errors import render
+from saram.core.home_notices import HomeNotice
+from saram.making import selectors_printing as selectors
 from saram.making.models import PrintJob
 
 
@@ -154,4 +157,53 @@ def discount_groups(rows: Any, *, today: dt.date) -> list[DiscountGroup]:
         DiscountGroup("in-force", str(_("지금 적용 중")), now),
         DiscountGroup("coming", str(_("시행 예정")), coming),
         DiscountGroup("ended", str(_("끝난 판")), ended),
+    ]
+
+
+# --- Materials: what a printer has loaded now ----------------------------------------------------
+
+
+def material_label(material: Any) -> str:
+    """A material in the upload form's list, saying whether a printer has it loaded now (from
+    `is_loaded`, annotated by `selectors_printing.printable_materials`)."""
+    if getattr(material, "is_loaded", False):
+        return _("%(material)s — 지금 장착됨, 바로 출력") % {"material": material}
+    return _("%(material)s — 장착 후 출력 (더 오래 기다림)") % {"material": material}
+
+
+MATERIAL_HELP = gettext_lazy(
+    "'지금 장착됨'인 소재는 프린터에 이미 걸려 있어 바로 출력할 수 있습니다. "
+    "다른 소재는 센터에서 프린터에 장착한 뒤 출력하므로 더 오래 기다립니다."
+)
+
+# Before the job is on a printer, the material's state on the printers matters to its wait.
+BEFORE_PRINTER = ("checked", "slicing", "quoted", "accepted", "interrupted")
+
+
+def material_wait(job: PrintJob, state: Any) -> str:
+    """What the job's material means for its wait (`state`: selectors_printing.MaterialState,
+    None once the job is past waiting): nothing when loaded now, a longer wait when a printer
+    takes it but none has it loaded, no printer at all (the quote cannot be accepted)."""
+    if state is None or (state.is_printable and state.is_loaded):
+        return ""
+    if not state.is_printable:
+        return render("print_no_machine_for_material", {"material": str(job.material)})
+    return _(
+        "지금 %(material)s을(를) 장착한 프린터가 없습니다. 센터에서 소재를 장착한 뒤 "
+        "출력하므로 평소보다 오래 기다릴 수 있습니다."
+    ) % {"material": job.material}
+
+
+def ready_notices(user: Any) -> list[HomeNotice]:
+    """The home page's notice for each of the user's jobs printed and waiting to be collected
+    (a source of `saram.core.home_notices`, registered in the app's ready())."""
+    if not selectors.may_print(user):
+        return []
+    return [
+        HomeNotice(
+            text=render("print_done", {"title": job.title}),
+            url=reverse("making:print_job", args=[job.pk]),
+            kind="print_ready",
+        )
+        for job in selectors.ready_to_collect(user).only("pk", "title")
     ]

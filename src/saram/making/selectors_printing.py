@@ -3,15 +3,24 @@ them for the centre's staff; anything else is 404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong
-from saram.making.models import DeviceBudget, Discount, JobStatus, Machine, Material, PrintJob
+from saram.making.models import (
+    DeviceBudget,
+    DeviceRequest,
+    Discount,
+    JobStatus,
+    Machine,
+    Material,
+    PrintJob,
+)
 
 
 def _can(user: Any, cap: Can) -> bool:
@@ -61,6 +70,12 @@ def _is_device_requester(user: Any) -> bool:
     )
 
 
+def device_case_id(job: PrintJob) -> int | None:
+    """The welfare case an assistive-device job was asked for (for its requesting officer's way
+    back to the case; the centre's staff are never sent there)."""
+    return DeviceRequest.objects.filter(job=job).values_list("need__case_id", flat=True).first()
+
+
 def queue_for(user: Any) -> QuerySet[PrintJob]:
     """The staff board: accepted, printing, interrupted and finished-not-delivered jobs."""
     if not _can(user, Can.MANAGE_MAKING):
@@ -81,8 +96,53 @@ def queue_for(user: Any) -> QuerySet[PrintJob]:
     )
 
 
+def printers_in_service() -> QuerySet[Machine]:
+    """The networked printers the print service sends jobs to (retired ones left out)."""
+    return Machine.objects.filter(link__isnull=False, retired_on__isnull=True)
+
+
 def printable_materials() -> QuerySet[Material]:
-    return Material.objects.filter(is_active=True, machines__link__isnull=False).distinct()
+    """Active materials a networked printer in service accepts, those loaded in one now first
+    (each carries `is_loaded`): what a citizen or an officer may choose."""
+    loaded = printers_in_service().filter(
+        loaded_material=OuterRef("pk"), accepted_materials=OuterRef("pk")
+    )
+    return (
+        Material.objects.filter(
+            is_active=True, machines__link__isnull=False, machines__retired_on__isnull=True
+        )
+        .annotate(is_loaded=Exists(loaded))
+        .order_by("-is_loaded", "kind", "name", "pk")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class MaterialState:
+    is_printable: bool  # a networked printer in service accepts it
+    is_loaded: bool  # and one of them has it loaded now
+
+
+def material_state(material: Material) -> MaterialState:
+    """Whether the service's printers take this material, and whether one has it loaded now."""
+    loaded = list(
+        printers_in_service()
+        .filter(accepted_materials=material)
+        .values_list("loaded_material_id", flat=True)
+    )
+    return MaterialState(is_printable=bool(loaded), is_loaded=material.pk in loaded)
+
+
+def is_printable(material: Material) -> bool:
+    """Whether a networked printer in service accepts this material at all."""
+    return printers_in_service().filter(accepted_materials=material).exists()
+
+
+def ready_to_collect(user: Any) -> QuerySet[PrintJob]:
+    """The user's jobs that are printed and wait to be collected, oldest first."""
+    return PrintJob.objects.filter(requester=user, status=JobStatus.DONE).order_by(
+        "finished_at", "pk"
+    )
 
 
 def budget_dongs() -> QuerySet[Dong]:
@@ -93,7 +153,7 @@ def budget_dongs() -> QuerySet[Dong]:
 def networked_printers(user: Any) -> QuerySet[Machine]:
     if not _can(user, Can.MANAGE_MAKING):
         raise PermissionDenied
-    return Machine.objects.filter(link__isnull=False).select_related("link", "loaded_material")
+    return printers_in_service().select_related("link", "loaded_material")
 
 
 def printer_for(user: Any, pk: int) -> Machine:

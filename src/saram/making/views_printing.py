@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -19,7 +21,7 @@ from saram.core.errors import render as render_code
 from saram.making import forms_printing as printing_forms
 from saram.making import presenters_printing as present
 from saram.making import selectors_printing as selectors
-from saram.making.models import JobStatus, Machine
+from saram.making.models import Funding, JobStatus, Machine, PrintJob
 from saram.making.services import print_charges as charges
 from saram.making.services import print_rules as rules
 from saram.making.services import printing
@@ -31,13 +33,25 @@ def _bad_form(form: forms.Form) -> SaramError:
     return SaramError("print_bad_field", field=str(label or field), problem=str(errs[0]))
 
 
+def _lead_materials(form: forms.Form) -> forms.Form:
+    """Each material in the list says whether a printer has it loaded now (else a longer wait)."""
+    field = form.fields["material"]
+    field.label_from_instance = present.material_label  # type: ignore[attr-defined]
+    field.help_text = present.MATERIAL_HELP
+    return form
+
+
 @require_GET
 def print_home(request: HttpRequest) -> HttpResponse:
     jobs = selectors.jobs_of(request.user)
     return render(
         request,
         "making/print/home.html",
-        {"jobs": jobs, "form": printing_forms.UploadForm(), "minutes": present.minutes},
+        {
+            "jobs": jobs,
+            "form": _lead_materials(printing_forms.UploadForm()),
+            "minutes": present.minutes,
+        },
     )
 
 
@@ -101,8 +115,15 @@ def print_job(request: HttpRequest, pk: int) -> HttpResponse:
         "sliced_time": present.minutes(job.sliced_seconds),
         "failure": present.failure_text(job),
         "discount": present.discount_text(job),
+        "material_wait": present.material_wait(
+            job,
+            selectors.material_state(job.material)
+            if job.status in present.BEFORE_PRINTER
+            else None,
+        ),
         "is_owner": job.requester_id == request.user.pk,
         "is_staff": staff,
+        "back_url": _back_from_job(job, staff=staff, is_owner=job.requester_id == request.user.pk),
         "today": timezone.localdate(),
     }
     if staff and job.status in (JobStatus.ACCEPTED, JobStatus.INTERRUPTED):
@@ -115,6 +136,18 @@ def print_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "making/print/job.html", context)
 
 
+def _back_from_job(job: PrintJob, *, staff: bool, is_owner: bool) -> str:
+    """Staff go back to the queue, a citizen to their print page, the officer who asked for an
+    assistive device to the welfare case."""
+    if staff and not is_owner:
+        return reverse("making:print_queue")
+    if job.funding == Funding.WELFARE and not staff:
+        case_id = selectors.device_case_id(job)
+        if case_id is not None:
+            return reverse("welfare:case_detail", args=[case_id])
+    return reverse("making:print_home")
+
+
 @require_GET
 def print_model(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for(request.user, pk)
@@ -123,9 +156,20 @@ def print_model(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# While someone watches a printing job, its printer is read at most this often (per process).
+FOLLOW_EVERY_S = 5
+
+
 @require_GET
 def print_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's state for its page's bar. A printing job's printer is read here too (at most
+    every few seconds), so the bar moves while the page is open, without waiting for the
+    `follow_prints` timer."""
     job = selectors.job_for(request.user, pk)
+    if job.status == JobStatus.PRINTING and cache.add(
+        f"saram:print-follow:{pk}", 1, FOLLOW_EVERY_S
+    ):
+        job = printing.follow_print(job=job, now=timezone.now())
     return JsonResponse(
         {
             "status": job.status,

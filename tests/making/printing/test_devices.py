@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from saram.core.models import Role
@@ -91,6 +92,12 @@ def test_from_a_case_to_a_delivered_device(
     assert "손잡이 보조기구" in queue
     for secret in ("비밀 사례 기록 메모", "손 떨림", str(case.person.name)):
         assert secret not in page and secret not in queue
+    # Staff read who asked (by name, not login); the officer's way back is the case.
+    assert f"의뢰인: {officer.get_full_name() or officer.username}" in page
+    officer_client = Client()
+    officer_client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    mine = officer_client.get(reverse("making:print_job", args=[job.pk])).content.decode()
+    assert f'href="{reverse("welfare:case_detail", args=[case.pk])}" id="back-link"' in mine
     assert CaseNote.objects.filter(case=case).exists()
     # Printed (the printing itself is tested against OctoPrint elsewhere), then delivered.
     PrintJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)

@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 import trimesh
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
 
 from saram.core.errors import SaramError
 from saram.making import virtual_printers
@@ -107,7 +110,13 @@ def test_a_printer_lost_mid_print_leaves_the_job_resumable_elsewhere(
         printing.accept_quote(by=citizen, job=job, now=NOW)
         job = printing.start_print(by=staff, job=job, machine=doomed, now=NOW)
         lost_server.stop()
-        job = printing.follow_print(job=job, now=NOW)
+        # The citizen's open page polls the job's progress, which reads the printer: lost.
+        cache.clear()
+        client = Client()
+        client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+        answer = client.get(reverse("making:print_progress", args=[job.pk])).json()
+        assert answer["status"] == JobStatus.INTERRUPTED
+        job.refresh_from_db()
     finally:
         lost_server.stop()
     assert job.status == JobStatus.INTERRUPTED

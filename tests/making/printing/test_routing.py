@@ -61,8 +61,10 @@ def _submit(citizen: Any, material: Material, mesh: trimesh.Trimesh, **kw: Any) 
 
 
 def test_routing_refuses_a_printer_the_model_does_not_fit(
-    citizen: Any, pla: Material, small: Machine, printer: Machine
+    citizen: Any, pla: Material, small: Machine, printer: Machine, staff: Any
 ) -> None:
+    # Only networked printers count: the big one is linked too.
+    printing.link_printer(by=staff, machine=printer, url="http://127.0.0.1:9", api_key="k-12345")
     job = _submit(citizen, pla, trimesh.creation.box((150, 20, 20)))
     assert job.mesh_check["fits"] == ["FDM-01"]
     codes = {r["code"] for r in printing.refusals(job, small, live=False)}

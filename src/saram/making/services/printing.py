@@ -47,6 +47,7 @@ from saram.making.models import (
     StockReason,
 )
 from saram.making.printers import OctoPrint, PrinterError, State
+from saram.making.selectors_printing import is_printable, printers_in_service
 from saram.making.services import print_charges as charges
 from saram.making.services._common import notify, require
 from saram.making.services.stock import withdraw_stock
@@ -120,7 +121,9 @@ def confirm_plate_clear(*, by: Any, machine: Machine, now: dt.datetime) -> Print
 
 
 def _volumes(material: Material) -> list[BuildVolume]:
-    machines = Machine.objects.filter(accepted_materials=material).exclude(build_x_mm=None)
+    # Only the printers the service can send the job to: a model that fits a machine nobody
+    # can send it to would wait in the queue for ever.
+    machines = printers_in_service().filter(accepted_materials=material).exclude(build_x_mm=None)
     return [
         BuildVolume(m.code, m.build_x_mm or 0, m.build_y_mm or 0, m.build_z_mm or 0)
         for m in machines
@@ -185,6 +188,8 @@ def submit_model(
         raise SaramError("print_bad_quantity")
     if not material.is_active:
         raise SaramError("print_material_inactive", material=str(material))
+    if not is_printable(material):
+        raise SaramError("print_no_machine_for_material", material=str(material))
     if pupil_birth_year is not None and not 1900 < pupil_birth_year <= now.year:
         raise SaramError("print_bad_birth_year", year=pupil_birth_year)
     job = PrintJob(
@@ -358,6 +363,8 @@ def accept_quote(*, by: Any, job: PrintJob, now: dt.datetime) -> PrintJob:
                 raise SaramError("print_wrong_state", status=locked.get_status_display())
             if locked.quote_valid_until and now.date() > locked.quote_valid_until:
                 raise SaramError("print_quote_expired", until=str(locked.quote_valid_until))
+            if not is_printable(locked.material):
+                raise SaramError("print_no_machine_for_material", material=str(locked.material))
             if locked.funding == Funding.WELFARE:
                 _charge_device(locked, now=now)
             charges.draw_credits(job=locked, now=now)
@@ -456,7 +463,7 @@ def refusals(job: PrintJob, machine: Machine, *, live: bool = True) -> list[dict
 
 def propose_printer(job: PrintJob) -> Machine | None:
     """The first networked printer that can take the job now, cheapest first."""
-    machines = Machine.objects.filter(link__isnull=False).order_by("hourly_rate_krw", "code")
+    machines = printers_in_service().order_by("hourly_rate_krw", "code")
     for machine in machines:
         if not refusals(job, machine):
             return machine
@@ -516,7 +523,10 @@ def follow_print(*, job: PrintJob, now: dt.datetime) -> PrintJob:
         job.progress_percent = Decimal(str(round(status.progress_percent or 0, 1)))
         job.nozzle_c = _temp(status.nozzle_c)
         job.bed_c = _temp(status.bed_c)
-        job.save(update_fields=["progress_percent", "nozzle_c", "bed_c"])
+        # Only while still printing: another reader (the timer, an open page) may have ended it.
+        PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+            progress_percent=job.progress_percent, nozzle_c=job.nozzle_c, bed_c=job.bed_c
+        )
         return job
     if status.state == State.READY and ours and (status.progress_percent or 0) >= 100:
         return _finish(job, now=now)
@@ -530,18 +540,24 @@ def _temp(value: float | None) -> Decimal | None:
 
 
 def _interrupt(job: PrintJob, *, code: str, reason: str) -> PrintJob:
-    job.status = JobStatus.INTERRUPTED
-    job.failure = {"code": code, "params": {"printer": str(job.printer), "state": reason}}
-    job.save(update_fields=["status", "failure"])
+    failure = {"code": code, "params": {"printer": str(job.printer), "state": reason}}
+    PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+        status=JobStatus.INTERRUPTED, failure=failure
+    )
+    job.refresh_from_db()
     return job
 
 
 def _finish(job: PrintJob, *, now: dt.datetime) -> PrintJob:
+    """Done: stock drawn and the requester told, once, whoever reads the printer first (the
+    timer and an open page may both see the end; the conditional update lets one through)."""
     with transaction.atomic():
-        job.status = JobStatus.DONE
-        job.progress_percent = Decimal(100)
-        job.finished_at = now
-        job.save(update_fields=["status", "progress_percent", "finished_at"])
+        claimed = PrintJob.objects.filter(pk=job.pk, status=JobStatus.PRINTING).update(
+            status=JobStatus.DONE, progress_percent=Decimal(100), finished_at=now
+        )
+        job.refresh_from_db()
+        if not claimed:
+            return job
         grams = math.ceil(job.sliced_grams or job.estimate_grams or 0)
         if grams > 0:
             withdraw_stock(

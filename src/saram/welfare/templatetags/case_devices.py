@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from saram.making.engine.devices import DESIGNS
 from saram.making.models import DeviceRequest, JobStatus
-from saram.making.presenters_printing import budget_rows, failure_text
+from saram.making.presenters_printing import budget_rows, failure_text, material_label
 from saram.making.selectors_printing import printable_materials
 from saram.making.services import print_charges
 from saram.making.services.printing import DEVICE_NAMES, PARAMETER_NAMES
@@ -57,7 +57,8 @@ def case_devices(context: dict[str, Any], case: Any) -> dict[str, Any]:
         ],
         "designs": designs,
         "needs": [n for n in case.needs.all() if not n.is_met],
-        "materials": printable_materials(),
+        # Each says whether a printer has it loaded now (else the device waits longer).
+        "materials": [(m.pk, material_label(m)) for m in printable_materials()],
         "can_manage": context.get("can_manage", False),
         "csrf_token": context.get("csrf_token"),
     }

@@ -16,17 +16,20 @@ function parseStl(buffer) {
   return geometry;
 }
 
-async function show(el) {
+async function draw(el) {
   const answer = await fetch(el.dataset.model, { credentials: "same-origin" });
-  if (!answer.ok) return;
+  if (!answer.ok) throw new Error(`model ${answer.status}`);
   const geometry = parseStl(await answer.arrayBuffer());
-  geometry.computeBoundingSphere();
+  geometry.computeBoundingBox();
   geometry.center();
+  geometry.computeBoundingSphere();
   const radius = geometry.boundingSphere.radius || 1;
   const width = el.clientWidth || 320;
   const height = el.clientHeight || 240;
+  // Throws when the browser has no WebGL: the caller says so instead of leaving a blank box.
   const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
   renderer.setSize(width, height);
+  el.textContent = "";
   el.appendChild(renderer.domElement);
   const scene = new THREE.Scene();
   scene.background = new THREE.Color(0xf4f6f8);
@@ -38,7 +41,9 @@ async function show(el) {
   const light = new THREE.DirectionalLight(0xffffff, 1.5);
   light.position.set(1, -1, 2);
   scene.add(light);
-  const model = new THREE.Mesh(geometry, new THREE.MeshStandardMaterial({ color: 0x3b82c4 }));
+  // Both sides: a model with inverted normals (a check finding) would otherwise look empty.
+  const material = new THREE.MeshStandardMaterial({ color: 0x3b82c4, side: THREE.DoubleSide });
+  const model = new THREE.Mesh(geometry, material);
   scene.add(model);
   let dragging = null;
   renderer.domElement.addEventListener("pointerdown", (e) => { dragging = [e.clientX, e.clientY]; });
@@ -51,7 +56,18 @@ async function show(el) {
     renderer.render(scene, camera);
   });
   renderer.render(scene, camera);
-  el.dataset.ready = "true";
+}
+
+async function show(el) {
+  if (el.dataset.loadingText) el.textContent = el.dataset.loadingText;
+  try {
+    await draw(el);
+    el.dataset.ready = "true";
+  } catch (error) {
+    console.error("3D view:", error);
+    el.textContent = el.dataset.errorText || "";
+    el.dataset.ready = "error";
+  }
 }
 
 document.querySelectorAll("[data-model]").forEach((el) => { show(el); });
@@ -66,8 +82,10 @@ if (bar) {
     const data = await answer.json();
     const value = data.status === "slicing" ? data.slice_progress : data.print_progress;
     bar.value = value;
+    const percent = document.getElementById("print-percent");
+    if (percent && data.status === "printing") percent.textContent = value.toFixed(1);
     if (data.status !== start) { window.location.reload(); return; }
-    setTimeout(tick, 1000);
+    setTimeout(tick, start === "printing" ? 5000 : 1000);
   };
   setTimeout(tick, 1000);
 }
