@@ -101,6 +101,14 @@ INCUBATOR_ROUTES = {
     "making:project": {"GET": EVERYONE},
     "making:project_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:project_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    # The incubator's staff change a tenant's milestones, mentoring sessions and founders.
+    "making:milestone_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:mentoring_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:founder_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    # Last: these end their object (a confirmation page, then the removal).
+    "making:milestone_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:mentoring_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:founder_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
 }
 FOUNDERS_OWN = {"making:milestone_progress"}
 ROUTES |= INCUBATOR_ROUTES
@@ -129,6 +137,8 @@ PARAMS = {
     "gallery": citywide("making.GalleryProject", 1),
     "incubator": citywide("making.Tenant", 1),
     "milestones": citywide("making.Milestone", 1),
+    "mentoring": citywide("making.MentoringSession", 1),
+    "founders": citywide("making.Founder", 1),
     "cluster": citywide("making.ClusterMember", 1),
     "rnd": citywide("making.RndProject", 1),
     "print": citywide("making.PrintJob", 1),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.access.routes_making import FOUNDERS_OWN, INCUBATOR_ROUTES, STAFF
 
 from saram.core.models import Organisation, OrganisationKind, Role
@@ -36,7 +37,9 @@ def _counts() -> dict[str, Any]:
                 )
             )
         ),
-        "mentoring": m.MentoringSession.objects.count(),
+        "mentoring": hash(
+            tuple(m.MentoringSession.objects.order_by("pk").values_list("at", "mentor", "topic"))
+        ),
         "credits": m.CreditEntry.objects.count(),
         "members": hash(
             tuple(m.ClusterMember.objects.order_by("pk").values_list("role", "sector", "summary"))
@@ -60,7 +63,15 @@ def world(make_user: Any) -> dict[str, int]:
         term_starts_on=dt.date(2026, 3, 1),
         term_ends_on=dt.date(2028, 2, 28),
     )
-    m.Founder.objects.create(tenant=tenant, name="김창업", user=make_user(Role.CITIZEN))
+    founder = m.Founder.objects.create(
+        tenant=tenant, name="김창업", user=make_user(Role.CITIZEN)
+    )
+    mentoring = m.MentoringSession.objects.create(
+        tenant=tenant,
+        at=timezone.now() + dt.timedelta(days=30),
+        mentor="변리사",
+        topic="특허 출원",
+    )
     milestone = m.Milestone.objects.create(
         tenant=tenant, title="시제품 완성", due_on=dt.date(2026, 12, 31)
     )
@@ -77,6 +88,8 @@ def world(make_user: Any) -> dict[str, int]:
     return {
         "tenant": tenant.pk,
         "milestone": milestone.pk,
+        "mentoring": mentoring.pk,
+        "founder": founder.pk,
         "member": member.pk,
         "project": project.pk,
     }
@@ -90,6 +103,12 @@ ARGS = {
     "making:milestone_add": "tenant",
     "making:mentoring_add": "tenant",
     "making:milestone_progress": "milestone",
+    "making:milestone_edit": "milestone",
+    "making:milestone_remove": "milestone",
+    "making:mentoring_edit": "mentoring",
+    "making:mentoring_remove": "mentoring",
+    "making:founder_edit": "founder",
+    "making:founder_remove": "founder",
     "making:cluster_member": "member",
     "making:cluster_member_edit": "member",
     "making:project": "project",
@@ -116,6 +135,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "making:milestone_add": {"title": "첫 판매", "due_on": "2027-03-31"},
     "making:mentoring_add": {"at": "2026-12-10T14:00", "mentor": "변리사", "topic": "특허"},
     "making:milestone_progress": {"progress_pct": "40"},
+    "making:milestone_edit": {"title": "시제품 완성 (2차)", "due_on": "2027-01-31"},
+    "making:mentoring_edit": {"at": "2030-01-10T14:00", "mentor": "세무사", "topic": "세무"},
+    "making:founder_edit": {"name": "김창업가", "title": "대표", "login": ""},
     "making:cluster_member_new": {
         "name": "복합재대학",
         "role": "university",

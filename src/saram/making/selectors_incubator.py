@@ -20,6 +20,8 @@ from saram.making.models import (
     Founder,
     MentoringSession,
     Milestone,
+    Reservation,
+    ReservationStatus,
     RndProject,
     Room,
     Tenant,
@@ -134,6 +136,58 @@ def tenant_page(user: Any, tenant: Tenant) -> dict[str, Any]:
         "mentoring": list(MentoringSession.objects.filter(tenant=tenant).order_by("-at")[:50]),
         "founders": list(tenant.founders.select_related("user").order_by("id")),
     }
+
+
+def milestone_to_manage(user: Any, pk: int) -> Milestone:
+    """A milestone the incubator's (or centre's) staff may change or remove; else 403/404."""
+    return get_object_or_404(
+        Milestone.objects.filter(tenant__in=tenants_for(user)).select_related(
+            "tenant__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def mentoring_to_manage(user: Any, pk: int) -> MentoringSession:
+    """A mentoring session the incubator's (or centre's) staff may change or remove."""
+    return get_object_or_404(
+        MentoringSession.objects.filter(tenant__in=tenants_for(user)).select_related(
+            "tenant__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def founder_to_manage(user: Any, pk: int) -> Founder:
+    """A founder the incubator's (or centre's) staff may change or remove; reading it is
+    audited (a person's name and account)."""
+    found = get_object_or_404(
+        Founder.objects.filter(tenant__in=tenants_for(user)).select_related(
+            "tenant__organisation", "user"
+        ),
+        pk=pk,
+    )
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target_type="making_founder",
+        target_id=found.pk,
+        purpose="창업보육 창업자 정보",
+        detail={"tenant": found.tenant_id},
+    )
+    return found
+
+
+def founder_bookings_ahead(founder: Founder, *, now: dt.datetime) -> int:
+    """The founder's bookings still ahead on the firm's credits (what removing them strands)."""
+    if founder.user_id is None:
+        return 0
+    return Reservation.objects.filter(
+        tenant_id=founder.tenant_id,
+        user_id=founder.user_id,
+        status=ReservationStatus.BOOKED,
+        ends_at__gt=now,
+    ).count()
 
 
 def own_tenants(user: Any) -> list[Tenant]:

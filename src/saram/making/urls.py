@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.making import views, views_incubator, views_staff
+from saram.making import views, views_incubator, views_incubator_records, views_staff
 
 app_name = "making"
 urlpatterns = [
@@ -65,6 +65,24 @@ urlpatterns += [
         "milestones/<int:pk>/progress/",
         views_incubator.milestone_progress,
         name="milestone_progress",
+    ),
+    path(
+        "milestones/<int:pk>/edit/", views_incubator_records.milestone_edit, name="milestone_edit"
+    ),
+    path(
+        "milestones/<int:pk>/remove/",
+        views_incubator_records.milestone_remove,
+        name="milestone_remove",
+    ),
+    path("mentoring/<int:pk>/edit/", views_incubator_records.mentoring_edit, name="mentoring_edit"),
+    path(
+        "mentoring/<int:pk>/remove/",
+        views_incubator_records.mentoring_remove,
+        name="mentoring_remove",
+    ),
+    path("founders/<int:pk>/edit/", views_incubator_records.founder_edit, name="founder_edit"),
+    path(
+        "founders/<int:pk>/remove/", views_incubator_records.founder_remove, name="founder_remove"
     ),
     path("company/", views_incubator.company, name="company"),
     path("cluster/", views_incubator.cluster, name="cluster"),

@@ -201,6 +201,7 @@ def _tenant_context(request: HttpRequest, tenant: Any) -> dict[str, Any]:
         "balance_h": round(page["balance_minutes"] / 60, 1),
         "used_h": round(page["used_minutes"] / 60, 1),
         "today": today,
+        "now": timezone.now(),
     }
 
 
