@@ -94,6 +94,8 @@ INCUBATOR_ROUTES = {
     "making:milestone_progress": {"POST": INCUBATOR | {"citizen"}},
     "making:company": {"GET": {"citizen"}},
     "making:cluster": {"GET": EVERYONE},
+    # The dong boundaries under the public cluster maps: public geography, nothing personal.
+    "making:dong_shapes": {"GET": EVERYONE},
     "making:cluster_member": {"GET": EVERYONE},
     "making:cluster_member_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:cluster_member_edit": {"GET": {STAFF}, "POST": {STAFF}},

@@ -63,9 +63,7 @@ def world(make_user: Any) -> dict[str, int]:
         term_starts_on=dt.date(2026, 3, 1),
         term_ends_on=dt.date(2028, 2, 28),
     )
-    founder = m.Founder.objects.create(
-        tenant=tenant, name="김창업", user=make_user(Role.CITIZEN)
-    )
+    founder = m.Founder.objects.create(tenant=tenant, name="김창업", user=make_user(Role.CITIZEN))
     mentoring = m.MentoringSession.objects.create(
         tenant=tenant,
         at=timezone.now() + dt.timedelta(days=30),

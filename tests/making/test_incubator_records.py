@@ -178,3 +178,25 @@ def test_a_founders_new_name_shows_and_a_login_already_a_founder_is_refused(
     page = firm["manager"].get(reverse("making:tenant", args=[firm["tenant"].pk])).content
     assert "김대표".encode() in page and "대표이사".encode() in page
     assert b"park-founder" not in page  # people by name, never by login
+
+
+# --- The public cluster map's dong boundaries ----------------------------------------------------
+
+
+def test_anonymous_readers_get_the_dong_boundaries_and_nothing_about_residents(
+    dong: Any, make_person: Any
+) -> None:
+    make_person(dong=dong)
+    anonymous = Client()
+    page = anonymous.get(reverse("making:cluster")).content.decode()
+    url = reverse("making:dong_shapes")
+    assert f'data-boundaries="{url}"' in page
+    response = anonymous.get(url)
+    assert response.status_code == 200
+    feature = next(f for f in response.json()["features"] if f["properties"]["code"] == dong.code)
+    assert feature["geometry"] == dong.boundary
+    assert set(feature["properties"]) == {"code", "name", "gu"}  # no population, no staff link
+    english = anonymous.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["features"]
+    assert dong.name_en in {f["properties"]["name"] for f in english}
+    # The staff's own boundary file still needs a sign-in.
+    assert anonymous.get(reverse("dongs_geojson")).status_code in (302, 403)

@@ -301,5 +301,15 @@ def project_to_edit(user: Any, pk: int) -> RndProject:
     return project(pk)
 
 
+def dong_shapes() -> list[dict[str, Any]]:
+    """Every dong's boundary and names for the public maps: public geography only (no counts
+    of residents, no link to the dong's staff page)."""
+    return list(
+        Dong.objects.order_by("code").values(
+            "code", "name", "name_en", "boundary", "gu__name", "gu__name_en"
+        )
+    )
+
+
 def city_dongs() -> QuerySet[Dong]:
     return Dong.objects.order_by("name")

@@ -86,6 +86,7 @@ urlpatterns += [
     ),
     path("company/", views_incubator.company, name="company"),
     path("cluster/", views_incubator.cluster, name="cluster"),
+    path("cluster/dongs.geojson", views_incubator.dong_shapes, name="dong_shapes"),
     path("cluster/new/", views_incubator.member_new, name="cluster_member_new"),
     path("cluster/<int:pk>/", views_incubator.member_detail, name="cluster_member"),
     path("cluster/<int:pk>/edit/", views_incubator.member_edit, name="cluster_member_edit"),

@@ -7,10 +7,12 @@ Thin: a form parses, a selector finds (scoped), a service writes, a presenter sh
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -372,6 +374,22 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": scope_of(request.user).can(Can.MANAGE_MAKING),
         },
     )
+
+
+@public
+@require_GET
+def dong_shapes(request: HttpRequest) -> HttpResponse:
+    """The dong boundaries under the public cluster maps: public geography, nothing personal."""
+    lang = request.LANGUAGE_CODE
+    key = f"saram:making:dong-shapes:{lang}"
+    body = cache.get(key)
+    if body is None:
+        shapes = presenters_incubator.dong_shapes(incubator_selectors.dong_shapes(), lang=lang)
+        body = json.dumps(shapes, ensure_ascii=False)
+        cache.set(key, body, 3600)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _member_kind(form: forms.MemberForm) -> str:
