@@ -99,10 +99,12 @@ INCUBATOR_ROUTES = {
     "making:cluster_member": {"GET": EVERYONE},
     "making:cluster_member_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:cluster_member_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:cluster_member_import": {"GET": {STAFF}, "POST": {STAFF}},
     "making:projects": {"GET": EVERYONE},
     "making:project": {"GET": EVERYONE},
     "making:project_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:project_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:project_import": {"GET": {STAFF}, "POST": {STAFF}},
     # The incubator's staff change a tenant's milestones, mentoring sessions and founders.
     "making:milestone_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
     "making:mentoring_edit": {"GET": INCUBATOR, "POST": INCUBATOR},

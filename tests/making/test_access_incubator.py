@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from tests.access.routes_making import FOUNDERS_OWN, INCUBATOR_ROUTES, STAFF
 
-from saram.core.models import Organisation, OrganisationKind, Role
+from saram.core.models import Job, Organisation, OrganisationKind, Role
 from saram.making import models as m
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ def _counts() -> dict[str, Any]:
             tuple(m.RndProject.objects.order_by("pk").values_list("title", "funding_krw"))
         ),
         "partners": m.RndProject.partners.through.objects.count(),
+        "jobs": Job.objects.count(),
         "organisations": hash(
             tuple(Organisation.objects.order_by("pk").values_list("name", "dong_id"))
         ),
@@ -155,7 +157,18 @@ def _url(name: str, world: dict[str, int]) -> str:
     return reverse(name, args=[world[key]]) if key else reverse(name)
 
 
+# A one-row file for each import, new each time (an upload is read once).
+IMPORTS = {
+    "making:cluster_member_import": "이름,구분,분야\n복합재연구소,연구기관,3D프린팅\n",
+    "making:project_import": (
+        "과제명,주관기관,시작일,종료일\n새 과제,탄소연구원,2026-01-01,2027-12-31\n"
+    ),
+}
+
+
 def _body(name: str, world: dict[str, int]) -> dict[str, Any]:
+    if name in IMPORTS:
+        return {"file": SimpleUploadedFile("rows.csv", IMPORTS[name].encode(), "text/csv")}
     if name in ("making:project_new", "making:project_edit"):
         return {
             "title": "새 과제" if name == "making:project_new" else "바뀐 과제",

@@ -9,7 +9,7 @@ from django_tasks import task
 
 from saram.core.models import Job
 from saram.core.services import jobs
-from saram.making.services import catalogue_imports, printing
+from saram.making.services import catalogue_imports, cluster_imports, printing
 
 
 @task()
@@ -30,5 +30,26 @@ def import_catalogue_task(job_id: str) -> None:
             else catalogue_imports.import_materials
         )
         return {"imported": run(by=user, upload=jobs.upload_of(job), now=timezone.now())}
+
+    jobs.run_job(job_id, work)
+
+
+@task()
+def import_cluster_task(job_id: str) -> None:
+    """Cluster members or R&D projects from a file (`job.params["what"]`), all or nothing."""
+
+    def work(job: Job) -> dict[str, object]:
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        jobs.report_progress(job_id, done=0, total=1, message=gettext_noop("검증 중"))
+        run = (
+            cluster_imports.import_members
+            if job.params.get("what") == "members"
+            else cluster_imports.import_projects
+        )
+
+        def progress(done: int, total: int) -> None:
+            jobs.report_progress(job_id, done=done, total=total, message=gettext_noop("저장 중"))
+
+        return {"imported": run(by=user, upload=jobs.upload_of(job), progress=progress)}
 
     jobs.run_job(job_id, work)

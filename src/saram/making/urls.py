@@ -88,10 +88,12 @@ urlpatterns += [
     path("cluster/", views_incubator.cluster, name="cluster"),
     path("cluster/dongs.geojson", views_incubator.dong_shapes, name="dong_shapes"),
     path("cluster/new/", views_incubator.member_new, name="cluster_member_new"),
+    path("cluster/import/", views_incubator.member_import, name="cluster_member_import"),
     path("cluster/<int:pk>/", views_incubator.member_detail, name="cluster_member"),
     path("cluster/<int:pk>/edit/", views_incubator.member_edit, name="cluster_member_edit"),
     path("rnd/", views_incubator.projects, name="projects"),
     path("rnd/new/", views_incubator.project_new, name="project_new"),
+    path("rnd/import/", views_incubator.project_import, name="project_import"),
     path("rnd/<int:pk>/", views_incubator.project_detail, name="project"),
     path("rnd/<int:pk>/edit/", views_incubator.project_edit, name="project_edit"),
 ]

@@ -35,6 +35,9 @@ from saram.making.services import cluster as cluster_services
 from saram.making.services import incubator as incubator_services
 from saram.making.services import reservations
 from saram.making.services._common import SEOUL
+from saram.making.services.cluster_imports import MEMBER_SPEC, PROJECT_SPEC
+from saram.making.tasks import import_cluster_task
+from saram.making.views_staff import import_page
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -393,7 +396,7 @@ def dong_shapes(request: HttpRequest) -> HttpResponse:
 
 
 def _member_kind(form: forms.MemberForm) -> str:
-    return forms.organisation_kind_of(form.cleaned_data.get("role", ClusterRole.FIRM))
+    return cluster_services.organisation_kind_of(form.cleaned_data.get("role", ClusterRole.FIRM))
 
 
 @GET_POST
@@ -443,6 +446,28 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("참여 기관 고치기: %(name)s") % {"name": member.organisation.name},
         back=reverse("making:cluster_member", args=[member.pk]),
+    )
+
+
+@GET_POST
+def member_import(request: HttpRequest) -> HttpResponse:
+    return import_page(
+        request,
+        what="members",
+        spec=MEMBER_SPEC,
+        label=_("클러스터 참여 기관 가져오기"),
+        task=import_cluster_task,
+    )
+
+
+@GET_POST
+def project_import(request: HttpRequest) -> HttpResponse:
+    return import_page(
+        request,
+        what="projects",
+        spec=PROJECT_SPEC,
+        label=_("R&D 과제 가져오기"),
+        task=import_cluster_task,
     )
 
 
