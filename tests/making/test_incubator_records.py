@@ -200,3 +200,25 @@ def test_anonymous_readers_get_the_dong_boundaries_and_nothing_about_residents(
     assert dong.name_en in {f["properties"]["name"] for f in english}
     # The staff's own boundary file still needs a sign-in.
     assert anonymous.get(reverse("dongs_geojson")).status_code in (302, 403)
+
+
+# --- Booking on the firm's credits -------------------------------------------------------------
+
+
+def test_a_founder_books_on_the_firms_credits_seeing_the_balance_and_the_booking_says_so(
+    firm: dict[str, Any], printer: m.Machine, certify: Any, staff: Any
+) -> None:
+    from saram.making.services import reservations
+
+    client, tenant = firm["founder_client"], firm["tenant"]
+    certify(client.user)
+    reservations.credit_tenant(by=staff, tenant=tenant, minutes=600, now=NOW)
+    page = client.get(reverse("making:machine", args=[printer.pk])).content.decode()
+    assert f'<option value="{tenant.pk}">카본웍스 (잔액 10.0시간)</option>' in page
+    client.post(
+        reverse("making:book", args=[printer.pk]),
+        {"starts_at": "2026-12-08T10:00", "ends_at": "2026-12-08T12:00", "tenant": tenant.pk},
+    )
+    assert tenant.credits.order_by("-at", "-id").first().balance_minutes == 480
+    mine = client.get(reverse("making:mine")).content.decode()
+    assert "카본웍스 크레딧 사용" in mine
