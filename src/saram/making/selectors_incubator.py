@@ -138,35 +138,29 @@ def tenant_page(user: Any, tenant: Tenant) -> dict[str, Any]:
     }
 
 
-def milestone_to_manage(user: Any, pk: int) -> Milestone:
-    """A milestone the incubator's (or centre's) staff may change or remove; else 403/404."""
+def _of_managed_tenant(user: Any, qs: QuerySet[Any], pk: int) -> Any:
+    """A row of a tenant the incubator's (or centre's) staff manage; else 403/404."""
     return get_object_or_404(
-        Milestone.objects.filter(tenant__in=tenants_for(user)).select_related(
-            "tenant__organisation"
-        ),
-        pk=pk,
+        qs.filter(tenant__in=tenants_for(user)).select_related("tenant__organisation"), pk=pk
     )
+
+
+def milestone_to_manage(user: Any, pk: int) -> Milestone:
+    """A milestone the incubator's (or centre's) staff may change or remove."""
+    found: Milestone = _of_managed_tenant(user, Milestone.objects.all(), pk)
+    return found
 
 
 def mentoring_to_manage(user: Any, pk: int) -> MentoringSession:
     """A mentoring session the incubator's (or centre's) staff may change or remove."""
-    return get_object_or_404(
-        MentoringSession.objects.filter(tenant__in=tenants_for(user)).select_related(
-            "tenant__organisation"
-        ),
-        pk=pk,
-    )
+    found: MentoringSession = _of_managed_tenant(user, MentoringSession.objects.all(), pk)
+    return found
 
 
 def founder_to_manage(user: Any, pk: int) -> Founder:
     """A founder the incubator's (or centre's) staff may change or remove; reading it is
     audited (a person's name and account)."""
-    found = get_object_or_404(
-        Founder.objects.filter(tenant__in=tenants_for(user)).select_related(
-            "tenant__organisation", "user"
-        ),
-        pk=pk,
-    )
+    found: Founder = _of_managed_tenant(user, Founder.objects.select_related("user"), pk)
     audit.record(
         actor=user,
         action=AuditAction.VIEW,

@@ -36,7 +36,6 @@ from saram.making.services import incubator as incubator_services
 from saram.making.services import reservations
 from saram.making.services._common import SEOUL
 from saram.making.services.cluster_imports import MEMBER_SPEC, PROJECT_SPEC
-from saram.making.tasks import import_cluster_task
 from saram.making.views_staff import import_page
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -456,7 +455,6 @@ def member_import(request: HttpRequest) -> HttpResponse:
         what="members",
         spec=MEMBER_SPEC,
         label=_("클러스터 참여 기관 가져오기"),
-        task=import_cluster_task,
     )
 
 
@@ -467,7 +465,6 @@ def project_import(request: HttpRequest) -> HttpResponse:
         what="projects",
         spec=PROJECT_SPEC,
         label=_("R&D 과제 가져오기"),
-        task=import_cluster_task,
     )
 
 

@@ -219,7 +219,6 @@ def import_page(
     what: str,
     spec: core_imports.ImportSpec,
     label: str,
-    task: Any = import_catalogue_task,
 ) -> HttpResponse:
     """An import's page (the columns, the template) and, on upload, its job in the worker."""
     scope_of(request.user).require(Can.MANAGE_MAKING)
@@ -233,7 +232,7 @@ def import_page(
             kind=spec.kind,
             label=label,
             params={"what": what},
-            enqueue=task.enqueue,
+            enqueue=import_catalogue_task.enqueue,
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("job_detail", job_id=job.pk)
