@@ -96,13 +96,25 @@ INCUBATOR_ROUTES = {
     "making:milestone_progress": {"POST": INCUBATOR | {"citizen"}},
     "making:company": {"GET": {"citizen"}},
     "making:cluster": {"GET": EVERYONE},
+    # The dong boundaries under the public cluster maps: public geography, nothing personal.
+    "making:dong_shapes": {"GET": EVERYONE},
     "making:cluster_member": {"GET": EVERYONE},
     "making:cluster_member_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:cluster_member_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:cluster_member_import": {"GET": {STAFF}, "POST": {STAFF}},
     "making:projects": {"GET": EVERYONE},
     "making:project": {"GET": EVERYONE},
     "making:project_new": {"GET": {STAFF}, "POST": {STAFF}},
     "making:project_edit": {"GET": {STAFF}, "POST": {STAFF}},
+    "making:project_import": {"GET": {STAFF}, "POST": {STAFF}},
+    # The incubator's staff change a tenant's milestones, mentoring sessions and founders.
+    "making:milestone_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:mentoring_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:founder_edit": {"GET": INCUBATOR, "POST": INCUBATOR},
+    # Last: these end their object (a confirmation page, then the removal).
+    "making:milestone_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:mentoring_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
+    "making:founder_remove": {"GET": INCUBATOR, "POST": INCUBATOR},
 }
 FOUNDERS_OWN = {"making:milestone_progress"}
 ROUTES |= INCUBATOR_ROUTES
@@ -131,6 +143,8 @@ PARAMS = {
     "gallery": citywide("making.GalleryProject", 1),
     "incubator": citywide("making.Tenant", 1),
     "milestones": citywide("making.Milestone", 1),
+    "mentoring": citywide("making.MentoringSession", 1),
+    "founders": citywide("making.Founder", 1),
     "cluster": citywide("making.ClusterMember", 1),
     "rnd": citywide("making.RndProject", 1),
     "print": citywide("making.PrintJob", 1),

@@ -7,11 +7,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.access.routes_making import FOUNDERS_OWN, INCUBATOR_ROUTES, STAFF
 
-from saram.core.models import Organisation, OrganisationKind, Role
+from saram.core.models import Job, Organisation, OrganisationKind, Role
 from saram.making import models as m
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,9 @@ def _counts() -> dict[str, Any]:
                 )
             )
         ),
-        "mentoring": m.MentoringSession.objects.count(),
+        "mentoring": hash(
+            tuple(m.MentoringSession.objects.order_by("pk").values_list("at", "mentor", "topic"))
+        ),
         "credits": m.CreditEntry.objects.count(),
         "members": hash(
             tuple(m.ClusterMember.objects.order_by("pk").values_list("role", "sector", "summary"))
@@ -45,6 +49,7 @@ def _counts() -> dict[str, Any]:
             tuple(m.RndProject.objects.order_by("pk").values_list("title", "funding_krw"))
         ),
         "partners": m.RndProject.partners.through.objects.count(),
+        "jobs": Job.objects.count(),
         "organisations": hash(
             tuple(Organisation.objects.order_by("pk").values_list("name", "dong_id"))
         ),
@@ -60,7 +65,13 @@ def world(make_user: Any) -> dict[str, int]:
         term_starts_on=dt.date(2026, 3, 1),
         term_ends_on=dt.date(2028, 2, 28),
     )
-    m.Founder.objects.create(tenant=tenant, name="김창업", user=make_user(Role.CITIZEN))
+    founder = m.Founder.objects.create(tenant=tenant, name="김창업", user=make_user(Role.CITIZEN))
+    mentoring = m.MentoringSession.objects.create(
+        tenant=tenant,
+        at=timezone.now() + dt.timedelta(days=30),
+        mentor="변리사",
+        topic="특허 출원",
+    )
     milestone = m.Milestone.objects.create(
         tenant=tenant, title="시제품 완성", due_on=dt.date(2026, 12, 31)
     )
@@ -77,6 +88,8 @@ def world(make_user: Any) -> dict[str, int]:
     return {
         "tenant": tenant.pk,
         "milestone": milestone.pk,
+        "mentoring": mentoring.pk,
+        "founder": founder.pk,
         "member": member.pk,
         "project": project.pk,
     }
@@ -90,6 +103,12 @@ ARGS = {
     "making:milestone_add": "tenant",
     "making:mentoring_add": "tenant",
     "making:milestone_progress": "milestone",
+    "making:milestone_edit": "milestone",
+    "making:milestone_remove": "milestone",
+    "making:mentoring_edit": "mentoring",
+    "making:mentoring_remove": "mentoring",
+    "making:founder_edit": "founder",
+    "making:founder_remove": "founder",
     "making:cluster_member": "member",
     "making:cluster_member_edit": "member",
     "making:project": "project",
@@ -116,6 +135,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "making:milestone_add": {"title": "첫 판매", "due_on": "2027-03-31"},
     "making:mentoring_add": {"at": "2026-12-10T14:00", "mentor": "변리사", "topic": "특허"},
     "making:milestone_progress": {"progress_pct": "40"},
+    "making:milestone_edit": {"title": "시제품 완성 (2차)", "due_on": "2027-01-31"},
+    "making:mentoring_edit": {"at": "2030-01-10T14:00", "mentor": "세무사", "topic": "세무"},
+    "making:founder_edit": {"name": "김창업가", "title": "대표", "login": ""},
     "making:cluster_member_new": {
         "name": "복합재대학",
         "role": "university",
@@ -135,7 +157,18 @@ def _url(name: str, world: dict[str, int]) -> str:
     return reverse(name, args=[world[key]]) if key else reverse(name)
 
 
+# A one-row file for each import, new each time (an upload is read once).
+IMPORTS = {
+    "making:cluster_member_import": "이름,구분,분야\n복합재연구소,연구기관,3D프린팅\n",
+    "making:project_import": (
+        "과제명,주관기관,시작일,종료일\n새 과제,탄소연구원,2026-01-01,2027-12-31\n"
+    ),
+}
+
+
 def _body(name: str, world: dict[str, int]) -> dict[str, Any]:
+    if name in IMPORTS:
+        return {"file": SimpleUploadedFile("rows.csv", IMPORTS[name].encode(), "text/csv")}
     if name in ("making:project_new", "making:project_edit"):
         return {
             "title": "새 과제" if name == "making:project_new" else "바뀐 과제",

@@ -25,5 +25,27 @@ register(
         ),
         "making_lead_is_partner": _("주관 기관은 참여 기관에 다시 넣을 수 없습니다."),
         "making_tenant_has_founder": _("%(name)s은(는) 이미 이 기업의 창업자로 등록되어 있습니다."),
+        "making_import_date": _("날짜는 2026-03-01처럼 적으세요."),
+        "making_import_website": _("누리집 주소가 올바르지 않습니다 (예: https://example.kr)."),
+        "making_import_degrees": _("%(low)s에서 %(high)s 사이의 숫자로 적으세요."),
+        "making_import_both_degrees": _("위도와 경도는 둘 다 적거나 둘 다 비우세요."),
+        "making_import_unknown_choice": _("알 수 없는 값입니다. 쓸 수 있는 값: %(values)s"),
+        "making_import_unknown_member": _(
+            "클러스터에 없는 기관입니다. 참여 기관의 이름이나 사업자등록번호를 적거나, "
+            "그 기관을 먼저 등록하세요."
+        ),
+        "making_import_same_value": _("%(row)s행과 같은 값입니다. 한 번만 적으세요."),
+        "making_milestone_has_progress": _(
+            "'%(title)s'에는 창업자가 적은 진행률 %(pct)s%%가 있어 지울 수 없습니다. "
+            "제목이나 기한을 고치거나, 진행률을 0%%로 되돌린 뒤 지우세요."
+        ),
+        "making_mentoring_held": _(
+            "%(at)s %(mentor)s 멘토링은 이미 열린 보육 실적이라 지울 수 없습니다. "
+            "잘못 적었다면 고치세요."
+        ),
+        "making_founder_has_bookings": _(
+            "%(name)s 님은 회사 크레딧으로 잡은 예약이 %(count)s건 남아 있어 빼거나 계정을 "
+            "바꿀 수 없습니다. 그 예약을 먼저 취소하세요."
+        ),
     }
 )

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.engine.identity import normalize_business_number
-from saram.core.models import Dong, OrganisationKind
+from saram.core.models import Dong
 from saram.making.models import ClusterMember, ClusterRole, ClusterSector, RndProject, Room
 from saram.making.services.incubator import OrganisationValues, TenantValues
 
@@ -199,18 +199,6 @@ class MentoringForm(forms.Form):
 
 
 # --- Cluster and R&D -----------------------------------------------------------------------------
-
-_MEMBER_KIND = {
-    ClusterRole.FIRM: OrganisationKind.FIRM,
-    ClusterRole.INSTITUTE: OrganisationKind.PUBLIC,
-    ClusterRole.UNIVERSITY: OrganisationKind.SCHOOL,
-    ClusterRole.PUBLIC_BODY: OrganisationKind.PUBLIC,
-}
-
-
-def organisation_kind_of(role: str) -> str:
-    """The kind core files a cluster member under (a university is a school there)."""
-    return str(_MEMBER_KIND.get(role, OrganisationKind.FIRM))
 
 
 class MemberForm(OrganisationFields):

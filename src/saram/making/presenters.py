@@ -190,3 +190,13 @@ __all__ = [
     "notices",
     "statistics",
 ]
+
+
+def credit_choices(tenants: list[Any], balances_of: Any) -> list[dict[str, Any]]:
+    """The firms a founder may book on, each with its machine-hour balance (hours, one decimal),
+    so the choice says what is left before the booking draws on it."""
+    balances = balances_of([t.pk for t in tenants])
+    return [
+        {"pk": t.pk, "name": t.organisation.name, "hours": round(balances.get(t.pk, 0) / 60, 1)}
+        for t in tenants
+    ]

@@ -163,3 +163,23 @@ def sector_counts(members: Any) -> list[tuple[str, int]]:
     for m in members:
         counts[m.sector] = counts.get(m.sector, 0) + 1
     return [(str(labels[k]), counts.get(k, 0)) for k in labels]
+
+
+def dong_shapes(rows: list[dict[str, Any]], *, lang: str) -> dict[str, Any]:
+    """The dongs as a GeoJSON FeatureCollection named in the reader's language."""
+    english = lang.startswith("en")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": r["boundary"],
+                "properties": {
+                    "code": r["code"],
+                    "name": r["name_en"] if english else r["name"],
+                    "gu": (r["gu__name_en"] if english else r["gu__name"]) or "",
+                },
+            }
+            for r in rows
+        ],
+    }

@@ -147,7 +147,7 @@ def reservation_for(user: Any, pk: int) -> Reservation:
 def reservations_of(user: Any, *, since: dt.datetime) -> QuerySet[Reservation]:
     return (
         Reservation.objects.filter(user=user, kind="booking", ends_at__gte=since)
-        .select_related("machine")
+        .select_related("machine", "tenant__organisation")
         .order_by("starts_at")
     )
 

@@ -20,6 +20,8 @@ from saram.making.models import (
     Founder,
     MentoringSession,
     Milestone,
+    Reservation,
+    ReservationStatus,
     RndProject,
     Room,
     Tenant,
@@ -136,6 +138,52 @@ def tenant_page(user: Any, tenant: Tenant) -> dict[str, Any]:
     }
 
 
+def _of_managed_tenant(user: Any, qs: QuerySet[Any], pk: int) -> Any:
+    """A row of a tenant the incubator's (or centre's) staff manage; else 403/404."""
+    return get_object_or_404(
+        qs.filter(tenant__in=tenants_for(user)).select_related("tenant__organisation"), pk=pk
+    )
+
+
+def milestone_to_manage(user: Any, pk: int) -> Milestone:
+    """A milestone the incubator's (or centre's) staff may change or remove."""
+    found: Milestone = _of_managed_tenant(user, Milestone.objects.all(), pk)
+    return found
+
+
+def mentoring_to_manage(user: Any, pk: int) -> MentoringSession:
+    """A mentoring session the incubator's (or centre's) staff may change or remove."""
+    found: MentoringSession = _of_managed_tenant(user, MentoringSession.objects.all(), pk)
+    return found
+
+
+def founder_to_manage(user: Any, pk: int) -> Founder:
+    """A founder the incubator's (or centre's) staff may change or remove; reading it is
+    audited (a person's name and account)."""
+    found: Founder = _of_managed_tenant(user, Founder.objects.select_related("user"), pk)
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target_type="making_founder",
+        target_id=found.pk,
+        purpose="창업보육 창업자 정보",
+        detail={"tenant": found.tenant_id},
+    )
+    return found
+
+
+def founder_bookings_ahead(founder: Founder, *, now: dt.datetime) -> int:
+    """The founder's bookings still ahead on the firm's credits (what removing them strands)."""
+    if founder.user_id is None:
+        return 0
+    return Reservation.objects.filter(
+        tenant_id=founder.tenant_id,
+        user_id=founder.user_id,
+        status=ReservationStatus.BOOKED,
+        ends_at__gt=now,
+    ).count()
+
+
 def own_tenants(user: Any) -> list[Tenant]:
     """The firms the user founded (a founder's own page); none for anyone else."""
     if not getattr(user, "is_authenticated", False):
@@ -245,6 +293,16 @@ def project(pk: int) -> RndProject:
 def project_to_edit(user: Any, pk: int) -> RndProject:
     scope_of(user).require(Can.MANAGE_MAKING)
     return project(pk)
+
+
+def dong_shapes() -> list[dict[str, Any]]:
+    """Every dong's boundary and names for the public maps: public geography only (no counts
+    of residents, no link to the dong's staff page)."""
+    return list(
+        Dong.objects.order_by("code").values(
+            "code", "name", "name_en", "boundary", "gu__name", "gu__name_en"
+        )
+    )
 
 
 def city_dongs() -> QuerySet[Dong]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.making import views, views_incubator, views_staff
+from saram.making import views, views_incubator, views_incubator_records, views_staff
 
 app_name = "making"
 urlpatterns = [
@@ -66,13 +66,34 @@ urlpatterns += [
         views_incubator.milestone_progress,
         name="milestone_progress",
     ),
+    path(
+        "milestones/<int:pk>/edit/", views_incubator_records.milestone_edit, name="milestone_edit"
+    ),
+    path(
+        "milestones/<int:pk>/remove/",
+        views_incubator_records.milestone_remove,
+        name="milestone_remove",
+    ),
+    path("mentoring/<int:pk>/edit/", views_incubator_records.mentoring_edit, name="mentoring_edit"),
+    path(
+        "mentoring/<int:pk>/remove/",
+        views_incubator_records.mentoring_remove,
+        name="mentoring_remove",
+    ),
+    path("founders/<int:pk>/edit/", views_incubator_records.founder_edit, name="founder_edit"),
+    path(
+        "founders/<int:pk>/remove/", views_incubator_records.founder_remove, name="founder_remove"
+    ),
     path("company/", views_incubator.company, name="company"),
     path("cluster/", views_incubator.cluster, name="cluster"),
+    path("cluster/dongs.geojson", views_incubator.dong_shapes, name="dong_shapes"),
     path("cluster/new/", views_incubator.member_new, name="cluster_member_new"),
+    path("cluster/import/", views_incubator.member_import, name="cluster_member_import"),
     path("cluster/<int:pk>/", views_incubator.member_detail, name="cluster_member"),
     path("cluster/<int:pk>/edit/", views_incubator.member_edit, name="cluster_member_edit"),
     path("rnd/", views_incubator.projects, name="projects"),
     path("rnd/new/", views_incubator.project_new, name="project_new"),
+    path("rnd/import/", views_incubator.project_import, name="project_import"),
     path("rnd/<int:pk>/", views_incubator.project_detail, name="project"),
     path("rnd/<int:pk>/edit/", views_incubator.project_edit, name="project_edit"),
 ]

@@ -136,7 +136,9 @@ def machine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking_form": forms.BookingForm(),
             "maintenance_form": forms.MaintenanceForm(),
             "log_form": forms.MachineLogForm(),
-            "tenants": selectors.tenants_of_founder(request.user),
+            "tenants": presenters.credit_choices(
+                list(selectors.tenants_of_founder(request.user)), selectors.credit_balances
+            ),
             "rules": RULES,
             **selectors.machine_page(machine, staff=staff),
             "initial_date": _iso_day(request.GET.get("week", "")),

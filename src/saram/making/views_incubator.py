@@ -7,10 +7,12 @@ Thin: a form parses, a selector finds (scoped), a service writes, a presenter sh
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +35,8 @@ from saram.making.services import cluster as cluster_services
 from saram.making.services import incubator as incubator_services
 from saram.making.services import reservations
 from saram.making.services._common import SEOUL
+from saram.making.services.cluster_imports import MEMBER_SPEC, PROJECT_SPEC
+from saram.making.views_staff import import_page
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -201,6 +205,7 @@ def _tenant_context(request: HttpRequest, tenant: Any) -> dict[str, Any]:
         "balance_h": round(page["balance_minutes"] / 60, 1),
         "used_h": round(page["used_minutes"] / 60, 1),
         "today": today,
+        "now": timezone.now(),
     }
 
 
@@ -373,8 +378,24 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public
+@require_GET
+def dong_shapes(request: HttpRequest) -> HttpResponse:
+    """The dong boundaries under the public cluster maps: public geography, nothing personal."""
+    lang = request.LANGUAGE_CODE
+    key = f"saram:making:dong-shapes:{lang}"
+    body = cache.get(key)
+    if body is None:
+        shapes = presenters_incubator.dong_shapes(incubator_selectors.dong_shapes(), lang=lang)
+        body = json.dumps(shapes, ensure_ascii=False)
+        cache.set(key, body, 3600)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def _member_kind(form: forms.MemberForm) -> str:
-    return forms.organisation_kind_of(form.cleaned_data.get("role", ClusterRole.FIRM))
+    return cluster_services.organisation_kind_of(form.cleaned_data.get("role", ClusterRole.FIRM))
 
 
 @GET_POST
@@ -424,6 +445,26 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("참여 기관 고치기: %(name)s") % {"name": member.organisation.name},
         back=reverse("making:cluster_member", args=[member.pk]),
+    )
+
+
+@GET_POST
+def member_import(request: HttpRequest) -> HttpResponse:
+    return import_page(
+        request,
+        what="members",
+        spec=MEMBER_SPEC,
+        label=_("클러스터 참여 기관 가져오기"),
+    )
+
+
+@GET_POST
+def project_import(request: HttpRequest) -> HttpResponse:
+    return import_page(
+        request,
+        what="projects",
+        spec=PROJECT_SPEC,
+        label=_("R&D 과제 가져오기"),
     )
 
 

@@ -213,8 +213,14 @@ def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Imports of machines and materials (core's pipeline: a job in the worker) -------------------
 
 
-def _import(request: HttpRequest, *, what: str, kind: str, label: str) -> HttpResponse:
-
+def import_page(
+    request: HttpRequest,
+    *,
+    what: str,
+    spec: core_imports.ImportSpec,
+    label: str,
+) -> HttpResponse:
+    """An import's page (the columns, the template) and, on upload, its job in the worker."""
     scope_of(request.user).require(Can.MANAGE_MAKING)
     if request.method == "POST":
         core_imports.refuse_oversized(request)
@@ -223,14 +229,13 @@ def _import(request: HttpRequest, *, what: str, kind: str, label: str) -> HttpRe
         upload = form.cleaned_data["file"]
         job = jobs.start_job(
             by=request.user,
-            kind=kind,
+            kind=spec.kind,
             label=label,
             params={"what": what},
             enqueue=import_catalogue_task.enqueue,
             upload=core_imports.keep_upload(upload, upload.name),
         )
         return redirect("job_detail", job_id=job.pk)
-    spec = MACHINE_SPEC if what == "machines" else MATERIAL_SPEC
     return render(
         request,
         "core/import_form.html",
@@ -246,12 +251,12 @@ def _import(request: HttpRequest, *, what: str, kind: str, label: str) -> HttpRe
 
 @GET_POST
 def machine_import(request: HttpRequest) -> HttpResponse:
-    return _import(request, what="machines", kind="making_machines", label=_("장비 가져오기"))
+    return import_page(request, what="machines", spec=MACHINE_SPEC, label=_("장비 가져오기"))
 
 
 @GET_POST
 def material_import(request: HttpRequest) -> HttpResponse:
-    return _import(request, what="materials", kind="making_materials", label=_("소재 가져오기"))
+    return import_page(request, what="materials", spec=MATERIAL_SPEC, label=_("소재 가져오기"))
 
 
 # --- Courses and sessions ------------------------------------------------------------------------

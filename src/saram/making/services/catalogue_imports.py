@@ -145,25 +145,22 @@ MATERIAL_SPEC = register_spec(ImportSpec("making_materials", MATERIAL_COLUMNS))
 _ROW = "_row"
 
 
-def _same_codes(rows: list[dict[str, Any]], column: str) -> list[RowError]:
+def _same_codes(
+    rows: list[dict[str, Any]], column: str, *, code: str = "making_import_same_code"
+) -> list[RowError]:
+    """An error on each row whose `column` repeats an earlier row's, naming that row."""
     first: dict[str, int] = {}
     errors = []
     for row in rows:
-        code = row.get(column)
-        if not code:
+        value = row.get(column)
+        if not value:
             continue
-        if code in first:
+        if value in first:
             errors.append(
-                RowError(
-                    row[_ROW],
-                    column,
-                    value=code,
-                    code="making_import_same_code",
-                    params={"row": first[code]},
-                )
+                RowError(row[_ROW], column, value=value, code=code, params={"row": first[value]})
             )
         else:
-            first[code] = row[_ROW]
+            first[value] = row[_ROW]
     return errors
 
 

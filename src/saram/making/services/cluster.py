@@ -11,8 +11,8 @@ from django.db import transaction
 from saram.core import audit
 from saram.core.access import Can
 from saram.core.errors import SaramError
-from saram.core.models import AuditAction
-from saram.making.models import ClusterMember, RndProject
+from saram.core.models import AuditAction, OrganisationKind
+from saram.making.models import ClusterMember, ClusterRole, RndProject
 from saram.making.services._common import require
 from saram.making.services.incubator import OrganisationValues, organisation_for
 
@@ -28,6 +28,19 @@ MEMBER_FIELDS = (
     "joined_on",
 )
 PROJECT_FIELDS = ("title", "lead", "funder", "funding_krw", "starts_on", "ends_on", "outputs")
+
+
+_MEMBER_KIND = {
+    ClusterRole.FIRM: OrganisationKind.FIRM,
+    ClusterRole.INSTITUTE: OrganisationKind.PUBLIC,
+    ClusterRole.UNIVERSITY: OrganisationKind.SCHOOL,
+    ClusterRole.PUBLIC_BODY: OrganisationKind.PUBLIC,
+}
+
+
+def organisation_kind_of(role: str) -> str:
+    """The kind core files a cluster member under (a university is a school there)."""
+    return str(_MEMBER_KIND.get(role, OrganisationKind.FIRM))
 
 
 def _check_position(values: dict[str, Any]) -> None:

@@ -15,8 +15,15 @@ from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
 from saram.core.models import AuditAction, Dong, Organisation, OrganisationKind
-from saram.making.models import Founder, MentoringSession, Milestone, Room, Tenant
-from saram.making.services._common import require
+from saram.making.models import (
+    Founder,
+    MentoringSession,
+    Milestone,
+    Room,
+    Tenant,
+)
+from saram.making.selectors_incubator import founder_bookings_ahead
+from saram.making.services._common import local, require
 
 MANAGERS = (Can.MANAGE_INCUBATOR, Can.MANAGE_MAKING)
 
@@ -175,6 +182,17 @@ def add_founder(
         return founder
 
 
+def _audit(by: Any, action: str, target: str, pk: int, purpose: str, tenant_id: int) -> None:
+    audit.record(
+        actor=by,
+        action=action,
+        target_type=target,
+        target_id=pk,
+        purpose=purpose,
+        detail={"tenant": tenant_id},
+    )
+
+
 def set_milestone(
     *, by: Any, tenant: Tenant, title: str, due_on: dt.date, milestone: Milestone | None = None
 ) -> Milestone:
@@ -182,11 +200,95 @@ def set_milestone(
     require(by, *MANAGERS)
     with transaction.atomic():
         if milestone is None:
-            return Milestone.objects.create(tenant=tenant, title=title, due_on=due_on)
+            made = Milestone.objects.create(tenant=tenant, title=title, due_on=due_on)
+            _audit(
+                by, AuditAction.CREATE, "making_milestone", made.pk, "창업보육 목표 등록", tenant.pk
+            )
+            return made
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk, tenant=tenant)
         locked.title, locked.due_on = title, due_on
         locked.save(update_fields=["title", "due_on"])
+        _audit(
+            by, AuditAction.UPDATE, "making_milestone", locked.pk, "창업보육 목표 수정", tenant.pk
+        )
         return locked
+
+
+def remove_milestone(*, by: Any, milestone: Milestone) -> None:
+    """Take a milestone off the firm's plan; one the founders have reported progress on stays
+    (their report would be lost): change its title or due date instead."""
+    require(by, *MANAGERS)
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.progress_pct > 0:
+            raise SaramError(
+                "making_milestone_has_progress", title=locked.title, pct=locked.progress_pct
+            )
+        _audit(
+            by,
+            AuditAction.DELETE,
+            "making_milestone",
+            locked.pk,
+            "창업보육 목표 삭제",
+            locked.tenant_id,
+        )
+        locked.delete()
+
+
+def update_founder(
+    *, by: Any, founder: Founder, name: str, title: str, user: Any, now: dt.datetime
+) -> Founder:
+    """Change a founder's name, title or linked account (the account sees the firm's page and
+    books on its credits)."""
+    require(by, *MANAGERS)
+    with transaction.atomic():
+        locked = Founder.objects.select_for_update().get(pk=founder.pk)
+        if (
+            user is not None
+            and Founder.objects.filter(tenant_id=locked.tenant_id, user=user)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise SaramError("making_tenant_has_founder", name=name)
+        if locked.user_id is not None and locked.user_id != getattr(user, "pk", None):
+            _refuse_if_booked(locked, now=now)
+        locked.name, locked.title, locked.user = name, title, user
+        locked.save(update_fields=["name", "title", "user"])
+        _audit(
+            by,
+            AuditAction.UPDATE,
+            "making_founder",
+            locked.pk,
+            "창업보육 창업자 수정",
+            locked.tenant_id,
+        )
+        return locked
+
+
+def _refuse_if_booked(founder: Founder, *, now: dt.datetime) -> None:
+    """A founder whose account has bookings ahead on the firm's credits keeps that account:
+    unlinking it would leave bookings the firm pays for with no one of the firm behind them."""
+    ahead = founder_bookings_ahead(founder, now=now)
+    if ahead:
+        raise SaramError("making_founder_has_bookings", name=founder.name, count=ahead)
+
+
+def remove_founder(*, by: Any, founder: Founder, now: dt.datetime) -> None:
+    """Take a founder off the firm; refused while their bookings on its credits lie ahead."""
+    require(by, *MANAGERS)
+    with transaction.atomic():
+        locked = Founder.objects.select_for_update().get(pk=founder.pk)
+        if locked.user_id is not None:
+            _refuse_if_booked(locked, now=now)
+        _audit(
+            by,
+            AuditAction.DELETE,
+            "making_founder",
+            locked.pk,
+            "창업보육 창업자 삭제",
+            locked.tenant_id,
+        )
+        locked.delete()
 
 
 def report_progress(
@@ -217,4 +319,48 @@ def record_mentoring(
 ) -> MentoringSession:
     """Write down a mentoring session held (or booked) with the firm."""
     require(by, *MANAGERS)
-    return MentoringSession.objects.create(tenant=tenant, at=at, mentor=mentor, topic=topic)
+    with transaction.atomic():
+        made = MentoringSession.objects.create(tenant=tenant, at=at, mentor=mentor, topic=topic)
+        _audit(
+            by, AuditAction.CREATE, "making_mentoring", made.pk, "창업보육 멘토링 기록", tenant.pk
+        )
+        return made
+
+
+def update_mentoring(
+    *, by: Any, session: MentoringSession, at: dt.datetime, mentor: str, topic: str
+) -> MentoringSession:
+    """Change a mentoring session's time, mentor or topic."""
+    require(by, *MANAGERS)
+    with transaction.atomic():
+        locked = MentoringSession.objects.select_for_update().get(pk=session.pk)
+        locked.at, locked.mentor, locked.topic = at, mentor, topic
+        locked.save(update_fields=["at", "mentor", "topic"])
+        _audit(
+            by,
+            AuditAction.UPDATE,
+            "making_mentoring",
+            locked.pk,
+            "창업보육 멘토링 수정",
+            locked.tenant_id,
+        )
+        return locked
+
+
+def remove_mentoring(*, by: Any, session: MentoringSession, now: dt.datetime) -> None:
+    """Take a booked mentoring session off; one already held is the incubator's record of
+    support given (correct it instead)."""
+    require(by, *MANAGERS)
+    with transaction.atomic():
+        locked = MentoringSession.objects.select_for_update().get(pk=session.pk)
+        if locked.at <= now:
+            raise SaramError("making_mentoring_held", at=local(locked.at), mentor=locked.mentor)
+        _audit(
+            by,
+            AuditAction.DELETE,
+            "making_mentoring",
+            locked.pk,
+            "창업보육 멘토링 삭제",
+            locked.tenant_id,
+        )
+        locked.delete()

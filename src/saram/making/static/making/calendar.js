@@ -14,6 +14,10 @@ document.addEventListener("DOMContentLoaded", function () {
     allDaySlot: false,
     height: "auto",
     nowIndicator: true,
+    // The library's arrow icons are an inline (data:) font that the page's Content Security
+    // Policy blocks: plain arrows instead (the locale's hints still name them for screen readers).
+    buttonIcons: false,
+    buttonText: { prev: "\u2039", next: "\u203a" },
     events: el.dataset.events,
     selectable: true,
     select: function (info) {

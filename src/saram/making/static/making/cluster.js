@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   markers();
   if (!el.dataset.boundaries) return;
-  // The dong boundaries are drawn under the markers once they arrive (signed-in readers).
+  // The dong boundaries (public geography, for every reader) are drawn under the markers.
   fetch(el.dataset.boundaries, { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (geo) {
