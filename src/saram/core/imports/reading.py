@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import datetime as dt
 import json
 import os
 import resource
@@ -53,6 +54,19 @@ class CellError(ValueError):
         self.code = str(code_or_message) if params or _is_code(code_or_message) else ""
         self.params = params
         self.text = code_or_message
+
+
+def date_parser(code: str) -> Callable[[str], dt.date]:
+    """A column parser for a date written 2026-03-01 (dots or slashes allowed); a cell that is not
+    one is the cell error `code`, an import's registered message."""
+
+    def parse(text: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text.strip().replace(".", "-").replace("/", "-"))
+        except ValueError:
+            raise CellError(code) from None
+
+    return parse
 
 
 def _is_code(value: Any) -> bool:

@@ -20,6 +20,7 @@ from saram.core.imports import (
     Column,
     ImportSpec,
     Upload,
+    date_parser,
     read_table,
     register_spec,
     rejected,
@@ -111,12 +112,8 @@ def record_employee_survey(
     return survey
 
 
-def parse_day(text: str) -> dt.date:
-    """A survey date (YYYY-MM-DD, dots or slashes allowed); a column parser."""
-    try:
-        return dt.date.fromisoformat(text.strip().replace(".", "-").replace("/", "-"))
-    except ValueError:
-        raise CellError("economy_bad_survey_date") from None
+# A survey date (YYYY-MM-DD, dots or slashes allowed); a column parser.
+parse_day = date_parser("economy_bad_survey_date")
 
 
 SURVEY_COLUMNS = (

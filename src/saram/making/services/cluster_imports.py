@@ -9,7 +9,6 @@ row is good; the writes go through the same services as the pages.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from saram.core.imports import (
     Column,
     ImportSpec,
     Upload,
+    date_parser,
     read_table,
     register_spec,
     rejected,
@@ -52,12 +52,8 @@ def _labels(choices: Any) -> Callable[[], list[str]]:
     return labels
 
 
-def parse_date(text: str) -> dt.date:
-    """A date as 2026-03-01 (dots or slashes allowed)."""
-    try:
-        return dt.date.fromisoformat(text.strip().replace(".", "-").replace("/", "-"))
-    except ValueError:
-        raise CellError("making_import_date") from None
+# A date as 2026-03-01 (dots or slashes allowed).
+parse_date = date_parser("making_import_date")
 
 
 def parse_website(text: str) -> str:
