@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 
 from .matrix import ANONYMOUS, INSIDE, World, classification, fill, page_routes, param_sources
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access-matrix")]
 
 # The role each page is read as: the first allowed one in this order (the widest view first, so
 # the page lists the most rows).
