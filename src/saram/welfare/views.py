@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core import audit
@@ -1077,7 +1078,7 @@ def model_check(request: HttpRequest) -> HttpResponse:
         jobs.start_job(
             by=request.user,
             kind=selectors.MODEL_CHECK_JOB,
-            label=_("두 모형 비교"),
+            label=gettext_noop("두 모형 비교"),  # a msgid, shown in the reader's language
             params={"city": city.pk, "k": k},
             enqueue=compare_models_task.enqueue,
         )
