@@ -185,6 +185,13 @@ class OpenCaseForm(forms.Form):
         required=False,
     )
     detail = forms.CharField(label=_("욕구 내용"), max_length=300, required=False)
+    intake_note = forms.CharField(
+        label=_("초기상담 내용"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("주된 호소, 가구 상황, 당장 필요한 것"),
+    )
 
 
 class NeedForm(forms.Form):

@@ -38,6 +38,7 @@ from saram.welfare.models import (
     ModelKind,
     ReviewStatus,
     RoundStatus,
+    VisitOutcome,
 )
 from saram.welfare.services import (
     committees,
@@ -571,13 +572,17 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         for s in selectors.signals_of(request.user, found)[:100]
     ]
     can_manage = found.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    person_visits = list(selectors.visits_of(request.user, found)[:50])
+    # 초기상담 links the latest visit that met the person; 욕구 사정 starts from its needs.
+    met = next((v for v in person_visits if v.outcome == VisitOutcome.MET), None)
     return render(
         request,
         "welfare/person.html",
         {
             "person": found,
             "signals": signal_rows,
-            "visits": selectors.visits_of(request.user, found)[:50],
+            "visits": person_visits,
+            "met_visit": met,
             "cases": selectors.cases_for(request.user, person=found, open_only=False),
             "can_manage": can_manage,
             "case_form": forms.OpenCaseForm(),
