@@ -1050,8 +1050,8 @@ class ApprovalKind(models.TextChoices):
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("결재 대기")
-    APPROVED = "approved", _("승인")
-    REJECTED = "rejected", _("반려")
+    APPROVED = "approved", _("승인됨")
+    REJECTED = "rejected", _("반려됨")
     CANCELLED = "cancelled", _("결재 취소(사망)")
 
 
