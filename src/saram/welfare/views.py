@@ -694,7 +694,7 @@ def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assignment,
             "form": form,
             "return_form": forms.ReturnForm(),
-            "alert_form": forms.AlertForm(),
+            "alert_form": forms.AlertForm(auto_id="urgent_%s"),  # ids apart from the visit form's
             "why": presenters.why_listed(
                 selectors.entry_reasons(request.user, assignment), _kinds()
             ),
