@@ -443,4 +443,6 @@ class ConfirmForm(forms.Form):
 class ModelCheckForm(forms.Form):
     """The list length k the two models are compared at."""
 
-    k = forms.IntegerField(label="k", min_value=5, max_value=1000, initial=20)
+    k = forms.IntegerField(
+        label=_("비교할 목록 상위 인원 (k)"), min_value=5, max_value=1000, initial=20
+    )
