@@ -167,7 +167,11 @@ def test_the_inbox_shows_the_plan_asked_for_and_each_request_has_its_own_fields(
     """The team lead decides on a plan seeing its steps; with two requests, a label ticks the
     choice of its own request."""
     planned = cases.open_case(
-        by=officer, person=make_person(dong), programme="integrated", needs=[], now=NOW
+        by=officer, person=make_person(dong), programme="integrated", needs=[("food", "")], now=NOW
+    )
+    cases.assess(by=officer, case=planned, needs=[], now=NOW)
+    cases.hold_conference(
+        by=officer, case=planned, held_on=TODAY, attendees="팀장", decisions="연계", now=NOW
     )
     cases.add_action(by=officer, case=planned, action="푸드뱅크 연계", due_on=TODAY, owner=officer)
     plan = cases.request_plan_approval(by=officer, case=planned, now=NOW)
