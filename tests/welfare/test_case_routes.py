@@ -159,3 +159,48 @@ def test_the_team_lead_lands_on_the_approvals_and_finds_them_in_the_menu(
     assert response.status_code == 302 and response["Location"] == "/welfare/approvals/"
     page = client.get("/welfare/cases/").content.decode()
     assert '<a href="/welfare/approvals/">결재함</a>' in page
+
+
+def test_the_inbox_shows_the_plan_asked_for_and_each_request_has_its_own_fields(
+    world: Any, officer: Any, make_user: Any, make_person: Any, dong: Any
+) -> None:
+    """The team lead decides on a plan seeing its steps; with two requests, a label ticks the
+    choice of its own request."""
+    planned = cases.open_case(
+        by=officer, person=make_person(dong), programme="integrated", needs=[("food", "")], now=NOW
+    )
+    cases.assess(by=officer, case=planned, needs=[], now=NOW)
+    cases.hold_conference(
+        by=officer, case=planned, held_on=TODAY, attendees="팀장", decisions="연계", now=NOW
+    )
+    cases.add_action(by=officer, case=planned, action="푸드뱅크 연계", due_on=TODAY, owner=officer)
+    plan = cases.request_plan_approval(by=officer, case=planned, now=NOW)
+    page = _client(make_user("welfare_supervisor", dong)).get("/welfare/approvals/")
+    text = page.content.decode()
+    assert "푸드뱅크 연계" in text and "김주무관" in text
+    assert f'id="a{plan.pk}_decision_0"' in text
+    assert f'id="a{world["approval"].pk}_decision_0"' in text
+
+
+def test_intake_keeps_its_note_and_links_the_visit_that_met_the_person(
+    officer: Any, dong: Any, make_person: Any, make_member: Any, add_signal: Any
+) -> None:
+    from saram.welfare.services import rounds, visits
+
+    person = make_person(dong)
+    add_signal(person, "gas_cut_off")
+    round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY)
+    (a,) = rounds.start_round(by=officer, round_=round_, assignees=[make_member()], now=NOW)
+    visit = visits.record_visit(
+        by=a.assignee, assignment=a, visited_at=NOW, outcome="met", needs=["food"], now=NOW
+    )
+    client = _client(officer)
+    page = client.get(f"/welfare/people/{person.pk}/").content.decode()
+    assert f'name="visit" value="{visit.pk}"' in page and 'name="intake_note"' in page
+    client.post(
+        f"/welfare/cases/new/{person.pk}/",
+        {"programme": "integrated", "visit": str(visit.pk), "intake_note": "식비가 모자람"},
+    )
+    case = Case.objects.get(person=person)
+    assert (case.intake_note, case.visit_id) == ("식비가 모자람", visit.pk)
+    assert cases.prefilled_needs(case) == ["food"]  # 욕구 사정 starts from the visit

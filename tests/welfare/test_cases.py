@@ -297,7 +297,7 @@ def test_closure_is_refused_while_a_referral_waits_or_a_follow_up_is_due(
     cases.schedule_follow_up(by=officer, case=case, on=TODAY)
     with pytest.raises(SaramError) as caught:
         cases.request_closure(by=officer, case=case, reason="connected", now=NOW)
-    assert "회신을 기다리는 의뢰 1건" in caught.value.message
+    assert "끝나지 않은 의뢰 1건" in caught.value.message
     assert "점검 기한이 지났습니다" in caught.value.message
 
     referrals.update_referral(by=officer, referral=referral, status="accepted", now=NOW)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from saram.core.errors import SaramError
 from saram.core.models import Role
@@ -303,3 +304,29 @@ def test_a_met_visit_with_needs_leaves_the_case_backlog_when_the_person_dies(
     assert visits_needing_a_case(officer).count() == 1
     life_events.record_death(by=officer, person=listed["person"], now=NOW)
     assert visits_needing_a_case(officer).count() == 0
+
+
+def test_a_death_recorded_in_korean_reads_in_english_for_an_english_reader(
+    officer: Any, listed: Any, resource: Any, sharing_consent: Any
+) -> None:
+    """The closures a death writes are note codes: the Korean officer's record reads English
+    to an English reader and Korean to a Korean one; the closure note keeps only the
+    recorder's own words."""
+    person = listed["person"]
+    case, referral, approval = _open_work(officer, person, resource, sharing_consent)
+    life_events.record_death(by=officer, person=person, note="딸이 전화로 알림", now=NOW)
+
+    case.refresh_from_db()
+    approval.refresh_from_db()
+    event = referral.events.get(status="withdrawn")
+    assert case.closure_note == "딸이 전화로 알림"
+    assert (approval.decision_note, event.note) == ("closed_by_death", "withdrawn_died")
+    with translation.override("en"):
+        assert approval.decision_text == "Case closed by death"
+        assert event.note_text == "Referral withdrawn: the person died"
+        page = _client(officer).get(f"/welfare/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "Referral withdrawn: the person died" in text and "사망" not in text
+    assert (approval.decision_text, event.note_text) == ("사망으로 사례 종결", "사망으로 의뢰 철회")
+    korean = _client(officer).get(f"/welfare/cases/{case.pk}/").content.decode()
+    assert "사망으로 의뢰 철회" in korean and "withdrawn_died" not in korean

@@ -69,6 +69,8 @@ def test_the_bundle_holds_only_what_the_visit_page_shows(given: Any) -> None:
         "version",
     }
     assert bundle["expires_at"] > bundle["fetched_at"]
+    # 긴급 can be raised from the offline app too: the reasons a member may choose.
+    assert [r["value"] for r in bundle["alert_reasons"]] == ["not_seen", "no_answer", "danger"]
 
 
 def test_queued_visits_are_stored_once_however_often_they_are_sent(given: Any) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from saram.core.errors import SaramError
 from saram.welfare.models import (
@@ -367,5 +368,8 @@ def test_planning_in_the_background_links_the_round_to_its_job(
     round_ = rounds.plan_round(by=officer, dong=dong, today=TODAY, enqueue=queued.append)
     round_.refresh_from_db()
     job = Job.objects.get()
-    assert round_.job_id == job.pk and job.params == {"round": round_.pk}
+    assert round_.job_id == job.pk and job.params["round"] == round_.pk
+    with translation.override("en"):  # the label is a message shown in the reader's language
+        assert job.title == f"Calculating the {dong.name_en} outreach list"
+    assert job.title == f"{dong.name} 발굴 목록 계산"
     assert round_.status == "scoring"  # left to the task

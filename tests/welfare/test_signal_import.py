@@ -266,7 +266,15 @@ def test_an_upload_runs_as_a_job_and_its_page_reports_the_result(
         response = client.post("/welfare/signals/", {"file": upload, "dong": dong.code})
     batch = SignalImport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/welfare/signals/{batch.pk}/"
-    assert Job.objects.get(kind="welfare_signals").status == JobStatus.FAILED
+    job = Job.objects.get(kind="welfare_signals")
+    assert job.status == JobStatus.FAILED
+    # The job's title is kept as a message and its parameters, read in the reader's language.
+    english = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Import risk signals: signals.csv</h1>" in english
+    assert (
+        "<h1>위험 신호 가져오기: signals.csv</h1>"
+        in client.get(f"/jobs/{job.pk}/").content.decode()
+    )
 
     page = client.get(f"/welfare/signals/{batch.pk}/").content.decode()
     assert "알 수 없는 신호 유형" in page and "올바른 1행만 가져오기" in page

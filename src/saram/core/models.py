@@ -373,6 +373,25 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     @property
+    def title(self) -> str:
+        """The label in the reader's language: a Korean msgid (`gettext_noop`) filled with
+        `params["label_params"]` (a value given per language, {"ko": ..., "en": ...}, is read
+        in the reader's). A label stored as plain text is shown as written."""
+        text = gettext(self.label) if self.label else ""
+        values = self.params.get("label_params") if isinstance(self.params, dict) else None
+        if not values:
+            return text
+        lang = "en" if (get_language() or "ko").startswith("en") else "ko"
+        filled = {
+            key: (value.get(lang) or value.get("ko", "")) if isinstance(value, dict) else value
+            for key, value in values.items()
+        }
+        try:
+            return text % filled
+        except (KeyError, TypeError, ValueError):
+            return text
+
+    @property
     def percent(self) -> int:
         if self.status == JobStatus.SUCCEEDED:
             return 100

@@ -81,6 +81,19 @@ class ReferralAnswerForm(forms.Form):
     )
     note = forms.CharField(label=_("메모"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown in one row of each open referral without <label>s: every field names itself,
+        # and no field carries an id (the rows would repeat it).
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = str(field.label)
+        self.fields["note"].widget.attrs["placeholder"] = str(_("회신 메모"))
+        self.fields["decline_reason"].choices = [
+            ("", str(_("거절 사유 (거절된 경우)"))),
+            *[c for c in DeclineReason.choices if c[0] != DeclineReason.DIED],
+        ]
+
 
 class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label=_("동의 종류"), choices=ConsentKind.choices)

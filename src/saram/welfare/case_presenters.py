@@ -77,19 +77,26 @@ def case_page(user: Any, case: Case, *, today: dt.date) -> dict[str, Any]:
         "is_worker": is_worker,
         "can_manage": can_manage,
         "can_approve": can_approve,
-        "need_form": forms.NeedForm(),
+        "need_form": forms.NeedForm(auto_id="need_%s"),
         "assess_form": case_forms.AssessForm(
-            initial={"needs": cases.prefilled_needs(case) if case.is_open else []}
+            initial={"needs": cases.prefilled_needs(case) if case.is_open else []},
+            auto_id="assess_%s",
         ),
-        "conference_form": case_forms.ConferenceForm(initial={"held_on": today}),
-        "approval_form": case_forms.ApprovalRequestForm(),
-        "decision_form": case_forms.DecisionForm(),
-        "action_form": forms.ActionForm(officers=officers, needs=needs),
-        "note_form": forms.NoteForm(),
-        "referral_form": forms.ReferralForm(resources=resources, needs=needs),
+        "conference_form": case_forms.ConferenceForm(initial={"held_on": today}, auto_id="conf_%s"),
+        "approval_form": case_forms.ApprovalRequestForm(auto_id="ask_%s"),
+        # Each form its own field ids: the page holds many forms, and a label must point to
+        # its own field.
+        "decision_form": case_forms.DecisionForm(auto_id="decide_%s"),
+        "action_form": forms.ActionForm(officers=officers, needs=needs, auto_id="action_%s"),
+        "note_form": forms.NoteForm(auto_id="casenote_%s"),
+        "referral_form": forms.ReferralForm(resources=resources, needs=needs, auto_id="refer_%s"),
         "answer_form": case_forms.ReferralAnswerForm(initial={"answered_on": today}),
-        "close_form": case_forms.ClosureRequestForm(),
-        "follow_up_form": forms.FollowUpForm(dongs=case_selectors.transfer_targets(case.person)),
-        "worker_form": forms.WorkerForm(officers=[o for o in officers if o not in workers]),
+        "close_form": case_forms.ClosureRequestForm(auto_id="close_%s"),
+        "follow_up_form": forms.FollowUpForm(
+            dongs=case_selectors.transfer_targets(case.person), auto_id="follow_%s"
+        ),
+        "worker_form": forms.WorkerForm(
+            officers=[o for o in officers if o not in workers], auto_id="worker_%s"
+        ),
         "today": today,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from saram.core.access import Can, not_found, scope_of
 from saram.core.models import Dong, Person
@@ -56,7 +56,14 @@ def approvals_for(user: Any, *, pending_only: bool = True) -> QuerySet[CaseAppro
         case__dong_id__in=_ids(user, Can.APPROVE_CASES)
     ).select_related("case", "case__person", "requested_by")
     if pending_only:
-        qs = qs.filter(status=ApprovalStatus.PENDING)
+        qs = qs.filter(status=ApprovalStatus.PENDING).prefetch_related(
+            Prefetch(
+                "case__actions",
+                queryset=PlanAction.objects.select_related("owner", "need").order_by(
+                    "due_on", "id"
+                ),
+            )
+        )
     return qs.order_by("requested_at", "id")
 
 

@@ -113,7 +113,7 @@ def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
         programme=form.cleaned_data["programme"],
         needs=[(c, detail) for c in form.cleaned_data["needs"]],
         visit=visit,
-        intake_note=request.POST.get("intake_note", "")[:5000],
+        intake_note=form.cleaned_data["intake_note"],
         now=timezone.now(),
     )
     messages.success(request, _("사례를 열었습니다."))
@@ -310,8 +310,16 @@ def approvals(request: HttpRequest) -> HttpResponse:
         request,
         "welfare/approvals.html",
         {
-            "items": items,
-            "decision_form": case_forms.DecisionForm(),
+            # Each request's own form (its own field ids, so a label ticks its own choice),
+            # and what is asked: the plan's steps or what is still open at closure.
+            "items": [
+                (
+                    a,
+                    case_forms.DecisionForm(auto_id=f"a{a.pk}_%s"),
+                    cases.describe_blockers(a.blockers) if a.blockers else "",
+                )
+                for a in items
+            ],
             "done": case_selectors.decided_approvals_for(request.user),
         },
     )

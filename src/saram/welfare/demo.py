@@ -394,6 +394,13 @@ def _staff(city: City, rng: np.random.Generator) -> dict[int, DongStaff]:
                 )
                 role = MemberRole.CHAIR if i == 0 else MemberRole.MEMBER
                 user = logins[i] if i < len(logins) else None
+                # A login is the member's: both carry one name, so pages that show the user
+                # (a visit's visitor) show the member's name, never the login.
+                if user is not None and user.first_name:
+                    name = user.first_name
+                elif user is not None:
+                    user.first_name = name
+                    user.save(update_fields=["first_name"])
                 rows.append(
                     CommitteeMember(
                         committee=committee,
@@ -406,10 +413,16 @@ def _staff(city: City, rng: np.random.Generator) -> dict[int, DongStaff]:
                     )
                 )
             for user in logins[len(orgs) :]:
+                if not user.first_name:
+                    user.first_name = (
+                        SURNAMES[int(rng.integers(len(SURNAMES)))]
+                        + GIVEN[int(rng.integers(len(GIVEN)))]
+                    )
+                    user.save(update_fields=["first_name"])
                 rows.append(
                     CommitteeMember(
                         committee=committee,
-                        name=user.username,
+                        name=user.first_name,
                         user=user,
                         joined_on=dt.date(2024, 3, 1),
                     )

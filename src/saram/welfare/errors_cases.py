@@ -35,7 +35,7 @@ MESSAGES = {
     "rejection_reason_required": _("반려하는 까닭을 적어 주세요."),
     "closure_reason_required": _("종결 사유를 골라 주세요."),
     "closure_open_needs": _("해결되지 않은 욕구 %(n)s건."),
-    "closure_pending_referrals": _("회신을 기다리는 의뢰 %(n)s건."),
+    "closure_pending_referrals": _("끝나지 않은 의뢰 %(n)s건 (회신 전이거나 서비스 전)."),
     "closure_follow_up_due": _("점검 기한이 지났습니다."),
     "closure_blocked_note_required": _(
         "아직 끝나지 않은 일이 있습니다: %(what)s 그래도 종결하려면 까닭을 적어 결재를 요청하세요."

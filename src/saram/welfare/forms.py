@@ -185,6 +185,13 @@ class OpenCaseForm(forms.Form):
         required=False,
     )
     detail = forms.CharField(label=_("욕구 내용"), max_length=300, required=False)
+    intake_note = forms.CharField(
+        label=_("초기상담 내용"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("주된 호소, 가구 상황, 당장 필요한 것"),
+    )
 
 
 class NeedForm(forms.Form):
@@ -436,4 +443,6 @@ class ConfirmForm(forms.Form):
 class ModelCheckForm(forms.Form):
     """The list length k the two models are compared at."""
 
-    k = forms.IntegerField(label="k", min_value=5, max_value=1000, initial=20)
+    k = forms.IntegerField(
+        label=_("비교할 목록 상위 인원 (k)"), min_value=5, max_value=1000, initial=20
+    )

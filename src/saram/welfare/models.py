@@ -812,6 +812,11 @@ class ReferralEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def note_text(self) -> str:
+        """The note: a person's words, or Saram's (a note code) in the reader's language."""
+        return notes.render(self.note)
+
 
 class ConcernStatus(models.TextChoices):
     NEW = "new", _("확인 대기")
@@ -1045,8 +1050,8 @@ class ApprovalKind(models.TextChoices):
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("결재 대기")
-    APPROVED = "approved", _("승인")
-    REJECTED = "rejected", _("반려")
+    APPROVED = "approved", _("승인됨")
+    REJECTED = "rejected", _("반려됨")
     CANCELLED = "cancelled", _("결재 취소(사망)")
 
 
@@ -1079,6 +1084,11 @@ class CaseApproval(models.Model):
                 name="one_pending_approval_per_case_and_kind",
             )
         ]
+
+    @property
+    def decision_text(self) -> str:
+        """The decider's words, or Saram's (a note code) in the reader's language."""
+        return notes.render(self.decision_note)
 
 
 class ConsentKind(models.TextChoices):

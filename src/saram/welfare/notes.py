@@ -1,6 +1,6 @@
-"""Notes Saram writes by itself (a transfer's hand-over, a visit's move): stored as a code and
-its parameters, rendered when read, in the reader's language. A note that holds no known code
-(written before the codes, or by a person) is shown as it was written."""
+"""Notes Saram writes by itself (a transfer's hand-over, a visit's move, a death's closures):
+stored as a code and its parameters, rendered when read, in the reader's language. A note that
+holds no known code (written before the codes, or by a person) is shown as it was written."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ MESSAGES = {
     "find_new_dong": _("전출: 새 행정동을 확인해 이관해야 합니다."),
     "transfer_requested": _("전출: %(dong)s(으)로 이관을 요청했습니다."),
     "transferred_away": _("전출로 이관"),
+    # A death closes what is open: the 결재 request it cancels and the referral it withdraws.
+    "closed_by_death": _("사망으로 사례 종결"),
+    "withdrawn_died": _("사망으로 의뢰 철회"),
 }
 
 

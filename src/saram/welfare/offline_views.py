@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saram.core.access import Can, not_found, scope_of
 from saram.core.errors import SaramError
 from saram.core.middleware import public
+from saram.welfare import forms
 from saram.welfare.models import NeedCategory, VisitOutcome
 from saram.welfare.services import sync
 
@@ -36,6 +37,10 @@ def offline_bundle(request: HttpRequest) -> JsonResponse:
     bundle = sync.offline_bundle(by=request.user, now=timezone.now())
     bundle["outcomes"] = [{"value": v, "label": str(label)} for v, label in VisitOutcome.choices]
     bundle["needs"] = [{"value": v, "label": str(label)} for v, label in NeedCategory.choices]
+    # 긴급 is raised offline too: the reasons a member may choose, as the visit page offers them.
+    bundle["alert_reasons"] = [
+        {"value": v, "label": str(label)} for v, label in forms.AlertForm().fields["reason"].choices
+    ]
     response = JsonResponse(bundle)
     response["Cache-Control"] = "no-store"
     return response

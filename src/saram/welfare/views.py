@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from saram.core import audit
@@ -37,6 +38,7 @@ from saram.welfare.models import (
     ModelKind,
     ReviewStatus,
     RoundStatus,
+    VisitOutcome,
 )
 from saram.welfare.services import (
     committees,
@@ -570,13 +572,17 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         for s in selectors.signals_of(request.user, found)[:100]
     ]
     can_manage = found.dong_id in scope_of(request.user).dong_ids(Can.MANAGE_PEOPLE)
+    person_visits = list(selectors.visits_of(request.user, found)[:50])
+    # 초기상담 links the latest visit that met the person; 욕구 사정 starts from its needs.
+    met = next((v for v in person_visits if v.outcome == VisitOutcome.MET), None)
     return render(
         request,
         "welfare/person.html",
         {
             "person": found,
             "signals": signal_rows,
-            "visits": selectors.visits_of(request.user, found)[:50],
+            "visits": person_visits,
+            "met_visit": met,
             "cases": selectors.cases_for(request.user, person=found, open_only=False),
             "can_manage": can_manage,
             "case_form": forms.OpenCaseForm(),
@@ -691,7 +697,7 @@ def my_visit(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assignment,
             "form": form,
             "return_form": forms.ReturnForm(),
-            "alert_form": forms.AlertForm(),
+            "alert_form": forms.AlertForm(auto_id="urgent_%s"),  # ids apart from the visit form's
             "why": presenters.why_listed(
                 selectors.entry_reasons(request.user, assignment), _kinds()
             ),
@@ -1080,7 +1086,7 @@ def model_check(request: HttpRequest) -> HttpResponse:
         jobs.start_job(
             by=request.user,
             kind=selectors.MODEL_CHECK_JOB,
-            label=_("두 모형 비교"),
+            label=gettext_noop("두 모형 비교"),  # a msgid, shown in the reader's language
             params={"city": city.pk, "k": k},
             enqueue=compare_models_task.enqueue,
         )

@@ -101,7 +101,6 @@ def death_learned(
             )
     except IntegrityError:  # the same death recorded at the same moment from elsewhere
         return Death.objects.get(person=person)
-    closure_note = str(_("사망 기록")) + (f": {text}" if text else "")
     case_ids = list(
         Case.objects.select_for_update()
         .filter(person=person, closed_at__isnull=True)
@@ -111,7 +110,9 @@ def death_learned(
         closed_at=now,
         closed_by=by,
         closure_reason=ClosureReason.DECEASED,
-        closure_note=closure_note[:300],
+        # The reason (died) is shown from its code in the reader's language; the note keeps
+        # only the recorder's own words.
+        closure_note=text,
         next_follow_up_on=None,
         stage=CaseStage.CLOSED,
     )
@@ -119,7 +120,7 @@ def death_learned(
         status=ApprovalStatus.CANCELLED,
         decided_by=by,
         decided_at=now,
-        decision_note=str(_("사망으로 사례 종결"))[:300],
+        decision_note="closed_by_death",  # a note code of `welfare.notes`
     )
     referrals = list(
         Referral.objects.select_for_update().filter(case__person=person, status__in=OPEN_REFERRALS)
@@ -133,7 +134,7 @@ def death_learned(
             status=ReferralStatus.WITHDRAWN,
             at=now,
             by=by,
-            note=str(DeclineReason.DIED.label),
+            note="withdrawn_died",  # a note code of `welfare.notes`
         )
         for r in referrals
     )

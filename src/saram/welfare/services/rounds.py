@@ -402,8 +402,12 @@ def plan_round(
             round_.job = jobs.start_job(
                 by=by,
                 kind="welfare_round",
-                label=_("%(dong)s 발굴 목록 계산") % {"dong": dong.name},
-                params={"round": round_.pk},
+                # Stored as its msgid and parameters, shown in the reader's language.
+                label=gettext_noop("%(dong)s 발굴 목록 계산"),
+                params={
+                    "round": round_.pk,
+                    "label_params": {"dong": {"ko": dong.name, "en": dong.name_en}},
+                },
                 enqueue=enqueue,
             )
             round_.save(update_fields=["job"])

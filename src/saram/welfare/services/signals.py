@@ -20,6 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
@@ -638,8 +639,13 @@ def queue_import(
         job = jobs.start_job(
             by=by,
             kind="welfare_signals",
-            label=_("위험 신호 가져오기: %(file)s") % {"file": batch.filename},
-            params={"batch": batch.pk, "only_valid": only_valid},
+            # Stored as its msgid and parameters, shown in the reader's language.
+            label=gettext_noop("위험 신호 가져오기: %(file)s"),
+            params={
+                "batch": batch.pk,
+                "only_valid": only_valid,
+                "label_params": {"file": batch.filename},
+            },
             enqueue=enqueue,
         )
         SignalImport.objects.filter(pk=batch.pk).update(job=job)

@@ -177,7 +177,36 @@
     if (chosen.phone) card.appendChild(el("a", { class: "tel", href: "tel:" + chosen.phone }, chosen.phone));
     card.appendChild(el("p", {}, chosen.purpose));
     body.appendChild(card);
+    // 긴급 first, as on the visit page: one tap with a reason, kept and sent like a visit.
+    if (bundle.alert_reasons && bundle.alert_reasons.length) {
+      var urgent = el("form", { class: "card urgent", id: "offline-urgent-form" });
+      urgent.appendChild(el("h2", {}, words.urgent));
+      var reasons = el("fieldset", { class: "outcomes" });
+      reasons.appendChild(el("legend", {}, words.reason));
+      bundle.alert_reasons.forEach(function (r, i) {
+        var label = el("label");
+        var input = el("input", { type: "radio", name: "reason", value: r.value });
+        if (i === 0) input.required = true;
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + r.label));
+        reasons.appendChild(label);
+      });
+      urgent.appendChild(reasons);
+      urgent.appendChild(el("label", { for: "offline-urgent-note" }, words.urgentNote));
+      urgent.appendChild(el("input", { type: "text", name: "note", id: "offline-urgent-note", maxlength: "300" }));
+      urgent.appendChild(el("button", { type: "submit", class: "danger", id: "offline-raise" }, words.raise));
+      urgent.appendChild(el("p", { class: "muted" }, words.urgentHint));
+      urgent.addEventListener("submit", function (event) {
+        event.preventDefault();
+        queue(db, fromForm(urgent, "urgent", chosen.id)).then(function () {
+          if (navigator.onLine) return flush(db).then(function () { location.href = BASE; });
+          location.href = BASE + "app/";
+        });
+      });
+      body.appendChild(urgent);
+    }
     var form = el("form", { class: "card", id: "offline-visit-form" });
+    form.appendChild(el("h2", {}, words.visit));
     var when = el("input", { type: "datetime-local", name: "visited_at", id: "offline-when" });
     var now = new Date(); now.setSeconds(0, 0);
     when.value = isoLocal(now.toISOString()).slice(0, 16);
