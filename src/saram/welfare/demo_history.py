@@ -71,7 +71,9 @@ def load_past_cases(
     zone = timezone.get_current_timezone()
     plans: list[tuple[Case, Resource, str, dt.datetime]] = []
     for resource in resources:
-        dong_id = resource.dong_id or (resource.organisation.dong_id if resource.organisation else None)
+        dong_id = resource.dong_id or (
+            resource.organisation.dong_id if resource.organisation else None
+        )
         officer_id = officers.get(dong_id) if dong_id else None
         if officer_id is None:
             continue
