@@ -4,7 +4,6 @@ ledger's checks name the field, and only procurement may write."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
