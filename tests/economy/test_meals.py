@@ -122,6 +122,9 @@ def test_the_officer_runs_the_plan_and_reads_it(
     assert {(line.month, round(line.kg)) for line in local} == {(3, 60), (4, 100)}
     page = officer.get(f"/economy/meals/runs/{run.pk}/").content.decode()
     assert "가온 영농조합" in page
+    # The page that polled while it ran loads again whole when it is done (plan, curve, orders).
+    polled = officer.get(f"/economy/meals/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true"
     assert "감자 3월 공급 가능량 60kg을 모두 씁니다" in page  # what holds the local share back
     assert 'id="tradeoff-data"' in page
 
