@@ -186,8 +186,22 @@ def test_deliveries_show_the_local_share_achieved(
         amount_krw=60_000,
         delivered_on=dt.date(2026, 3, 20),
     )
+    wholesale_order = next(o for o in orders if o.supplier_id == world["wholesale"].pk)
+    meals.record_delivery(
+        by=officer.user,
+        order=wholesale_order,
+        school=world["school"],
+        ingredient=world["potato"],
+        month=4,
+        kg=10,
+        amount_krw=8_000,
+        delivered_on=dt.date(2026, 4, 20),
+        paid_on=dt.date(2026, 4, 30),
+    )
     rows = {r.month: r for r in meals.tracking(run)}
     assert rows[3].achieved_share == 1.0
+    # Paid is counted apart from delivered: March's local delivery is not paid yet.
+    assert (rows[3].paid_krw, rows[4].paid_krw, rows[4].paid_local_krw) == (0, 8_000, 0)
     assert rows[3].planned_share == pytest.approx(60_000 / (60_000 + 40 * 800))
     page = officer.get(f"/economy/meals/runs/{run.pk}/tracking/?school={world['school'].pk}")
     assert page.status_code == 200
@@ -212,6 +226,9 @@ def test_a_menu_file_with_bad_rows_is_refused_whole(
     assert "월은 1부터 12 사이의 숫자여야 합니다." in page
     assert "0보다 커야 합니다." in page
     assert not MenuItem.objects.filter(year=YEAR, month=5).exists()
+    # The page offers the error file it speaks of: the bad rows whole, to fix and send again.
+    link = page.split('id="error-file"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert "truffle" in b"".join(officer.get(link).streaming_content).decode()
 
 
 def test_a_capacity_in_tonnes_is_refused(world: dict, officer: Any) -> None:

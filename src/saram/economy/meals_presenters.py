@@ -297,6 +297,8 @@ def tracking_view(rows: list[TrackRow]) -> dict[str, Any]:
                 "month": r.month,
                 "planned_krw": r.planned_krw,
                 "delivered_krw": r.delivered_krw,
+                "paid_krw": r.paid_krw,
+                "paid_local_krw": r.paid_local_krw,
                 "planned_share": _pct(r.planned_share),
                 "achieved_share": _pct(r.achieved_share),
             }
