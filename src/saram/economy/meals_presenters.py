@@ -350,7 +350,7 @@ def uniform_plan(plan: UniformPlan) -> dict[str, Any]:
         "restricted": sum(1 for lot in plan.lots if lot.is_city_restricted),
         "lots": [
             {
-                "school": lot.demand.school.name,
+                "school": lot.demand.school.display_name,
                 "purchase_on": lot.demand.purchase_on,
                 "pupils": lot.demand.new_pupils,
                 "amount_krw": lot.amount_krw,
