@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -167,6 +168,8 @@ def test_orders_are_one_per_supplier_for_the_year_decided_by_the_rules(
     assert MealOrder.objects.filter(run=run).count() == 2  # a second click adds nothing
     page = officer.get(f"/economy/meals/runs/{run.pk}/").content.decode()
     assert "수의계약 (1인 견적)" in page
+    # Each order's grounds are said in words with the layer and the law, not by rule id.
+    assert "법령" in page and not re.search(r"\b(law|jeonju)\.[a-z_.]+", page)
 
 
 @time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC))

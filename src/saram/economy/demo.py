@@ -835,14 +835,14 @@ def _welfare_purchases(city: City, seed: int) -> int:
         rng = np.random.default_rng([seed, 9, year])
         purchases = []
         for programme, (count, low, high) in WELFARE_PAYMENTS.items():
-            for n in range(count):
+            for _n in range(count):
                 is_local = not elsewhere or rng.random() < WELFARE_LOCAL_SHARE[year]
                 pool = local if is_local else elsewhere
                 supplier = pool[int(rng.integers(0, len(pool)))]
                 amount = int(rng.integers(low // 10_000, high // 10_000 + 1)) * 10_000
                 purchases.append(
                     WelfarePurchase(
-                        payment_id=f"{year}-welfare-{programme.value}-{n + 1:04d}",
+                        payment_id=f"W{year}-{len(purchases) + 1:05d}",
                         paid_on=dt.date(year, 1, 15) + dt.timedelta(days=int(rng.integers(0, 345))),
                         welfare_programme=programme.value,
                         welfare_programme_label=programme.label,

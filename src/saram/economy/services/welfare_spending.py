@@ -137,7 +137,7 @@ def store_welfare_purchases(
 
 def new_payment_id(paid_on: dt.date) -> str:
     """A payment number for a purchase entered without one (the e-호조 number is better)."""
-    return f"welfare-{paid_on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    return f"W{paid_on:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}"
 
 
 def _store_one(*, by: Any, purchase: WelfarePurchase) -> LedgerEntry:
@@ -145,7 +145,7 @@ def _store_one(*, by: Any, purchase: WelfarePurchase) -> LedgerEntry:
         by=by,
         fiscal_year=purchase.paid_on.year,
         purchases=[purchase],
-        filename=f"welfare-{purchase.payment_id}",
+        filename=purchase.payment_id,
     )
     return LedgerEntry.objects.get(ledger_import=ledger_import)
 
