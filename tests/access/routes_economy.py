@@ -31,6 +31,13 @@ MEAL_READERS = READERS | {"nutritionist"}
 MEAL_PLANNERS = MANAGERS | {"nutritionist"}
 
 
+def _welfare_purchases(world: Any, role: str) -> tuple[list[int], list[int]]:
+    from saram.economy.models import LedgerEntry
+
+    entries = LedgerEntry.objects.filter(programme__code__startswith="welfare-").order_by("pk")
+    return list(entries.values_list("pk", flat=True)[:1]), []
+
+
 def _meal_files(world: Any, role: str) -> tuple[list[str], list[str]]:
     # The farms' offers are procurement's alone: a nutritionist is walked on the menus.
     return (["menus"] if role == "nutritionist" else ["menus", "offers"]), []
@@ -115,6 +122,11 @@ ROUTES: dict[str, dict[str, set[str]]] = {
     "economy:policy_version_edit": {"GET": {"city_admin"}, "POST": {"city_admin"}},
     "economy:policy_version_new": {"GET": {"city_admin"}, "POST": {"city_admin"}},
     "economy:purchase_award": {"GET": MANAGERS, "POST": MANAGERS},
+    # Welfare purchases (#13 Part D): read with the economy, recorded by procurement.
+    "economy:welfare_purchases": {"GET": READERS},
+    "economy:welfare_purchase_create": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:welfare_purchase_edit": {"GET": MANAGERS, "POST": MANAGERS},
+    "economy:welfare_purchase_remove": {"POST": MANAGERS},
     "economy:support_create": {
         "GET": {"social_economy_officer"},
         "POST": {"social_economy_officer"},
@@ -146,6 +158,8 @@ PARAMS: dict[str, Any] = {
     "runs": citywide("economy.SourcingRun", 1),
     "substitutions": citywide("economy.Substitution", 1),
     "upload": _meal_files,
+    "economy:welfare_purchase_edit <pk>": _welfare_purchases,
+    "economy:welfare_purchase_remove <pk>": _welfare_purchases,
 }
 
 

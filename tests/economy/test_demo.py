@@ -61,3 +61,21 @@ def test_only_the_planted_split_is_flagged(demo_economy: Any, make_user: Any) ->
         assert [sorted(f.purchase_ids) for f in flags] == [
             [f"{year}-office-split-{i}" for i in (1, 2, 3)]
         ]
+
+
+def test_the_demo_schools_have_one_name_each_and_an_english_name_without_korean(
+    city: Any,
+) -> None:
+    import numpy as np
+
+    from saram.core.models import Dong
+    from saram.economy.demo_meals import _schools
+
+    schools = _schools(
+        list(Dong.objects.filter(city=city).order_by("code")), np.random.default_rng(1)
+    )
+
+    names = [s.name for s in schools]
+    assert len(names) == len(set(names))  # 인후1동, 2동, 3동's daycares are not all 인후어린이집
+    assert all(s.name_en.isascii() and s.name_en for s in schools)
+    assert len({s.name_en for s in schools}) == len(schools)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from saram.core.models import Organisation, OrganisationKind, Role
 from saram.economy import selectors
@@ -47,6 +46,15 @@ def providers(city: Any, dong: Any) -> list[Organisation]:
 def test_the_demo_buys_welfare_services_and_the_lm3_page_shows_them(
     city: Any, providers: list[Organisation], make_user: Any, make_person: Any, dong: Any
 ) -> None:
+    # What the welfare demo leaves: a directory entry for one provider, its dong's officer and
+    # residents.
+    resource = Resource.objects.create(
+        city=city, name="반찬 배달", kind="local", organisation=providers[0], provider="x",
+        needs=["food"],
+    )  # fmt: skip
+    make_user(Role.WELFARE_OFFICER, dong)
+    for _n in range(12):
+        make_person()
     loaded = load_demo(city=city, seed=7, with_meals=False)
 
     assert loaded["welfare_purchases"] > 0
@@ -59,22 +67,18 @@ def test_the_demo_buys_welfare_services_and_the_lm3_page_shows_them(
     assert paid.exclude(supplier__locality="in_city").exists()
     # Instalments of yearly agreements won in an open call: not flagged as split contracts.
     flags = selectors.ledger_split_flags(make_user(Role.PROCUREMENT_OFFICER), fiscal_year=2025)
-    assert not [p for f in flags for p in f.purchase_ids if "welfare" in p]
+    welfare_ids = set(paid.values_list("payment_id", flat=True))
+    assert all(p.startswith("W2025-") for p in welfare_ids)  # a number, no internal code
+    assert not [p for f in flags for p in f.purchase_ids if p in welfare_ids]
 
-    # A referral one of those organisations served in 2025 is counted with its programme.
-    officer = make_user(Role.WELFARE_OFFICER, dong)
-    served_at = timezone.now().replace(year=2025, month=6, day=2)
-    resource = Resource.objects.create(
-        city=city, name="반찬 배달", kind="local", organisation=providers[0], provider="x"
-    )
-    case = Case.objects.create(
-        person=make_person(), dong=dong, programme="integrated", opened_by=officer,
-        opened_at=served_at,
-    )  # fmt: skip
-    Referral.objects.create(
-        case=case, resource=resource, dong=dong, status="served", sent_by=officer,
-        sent_at=served_at, served_at=served_at,
-    )  # fmt: skip
+    # The organisations' referrals fall in the ledger's years too (the welfare demo's own cases
+    # are this year's): closed cases of 2023-2025 whose referrals they served, counted per
+    # programme beside the spending. A second load adds none.
+    assert loaded["welfare_past_referrals"] > 0
+    served = Referral.objects.filter(status="served", resource=resource)
+    assert {r.served_at.year for r in served} == {2023, 2024, 2025}
+    assert not Case.objects.filter(referrals__in=served, closed_at__isnull=True).exists()
+    assert load_demo(city=city, seed=7, with_meals=False)["welfare_past_referrals"] == 0
 
     reader = make_user(Role.PROCUREMENT_OFFICER)
     shares = {
@@ -93,7 +97,8 @@ def test_the_demo_buys_welfare_services_and_the_lm3_page_shows_them(
         assert row.spent_krw > row.in_city_krw > 0
         assert row.local_percent is not None and 40 < row.local_percent < 95
         assert row.lm3 is not None and row.lm3 > 1
-    assert by_label["동네복지: 통합사례관리"].referrals == 1
+    assert sum(r.referrals for r in rows) == served.filter(served_at__year=2025).count() > 0
+    assert {r.firms for r in rows if r.referrals} == {1}
 
     client = Client()
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -122,6 +123,9 @@ def test_the_officer_runs_the_plan_and_reads_it(
     assert {(line.month, round(line.kg)) for line in local} == {(3, 60), (4, 100)}
     page = officer.get(f"/economy/meals/runs/{run.pk}/").content.decode()
     assert "가온 영농조합" in page
+    # The page that polled while it ran loads again whole when it is done (plan, curve, orders).
+    polled = officer.get(f"/economy/meals/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    assert polled["HX-Refresh"] == "true"
     assert "감자 3월 공급 가능량 60kg을 모두 씁니다" in page  # what holds the local share back
     assert 'id="tradeoff-data"' in page
 
@@ -164,6 +168,8 @@ def test_orders_are_one_per_supplier_for_the_year_decided_by_the_rules(
     assert MealOrder.objects.filter(run=run).count() == 2  # a second click adds nothing
     page = officer.get(f"/economy/meals/runs/{run.pk}/").content.decode()
     assert "수의계약 (1인 견적)" in page
+    # Each order's grounds are said in words with the layer and the law, not by rule id.
+    assert "법령" in page and not re.search(r"\b(law|jeonju)\.[a-z_.]+", page)
 
 
 @time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC))
@@ -183,8 +189,22 @@ def test_deliveries_show_the_local_share_achieved(
         amount_krw=60_000,
         delivered_on=dt.date(2026, 3, 20),
     )
+    wholesale_order = next(o for o in orders if o.supplier_id == world["wholesale"].pk)
+    meals.record_delivery(
+        by=officer.user,
+        order=wholesale_order,
+        school=world["school"],
+        ingredient=world["potato"],
+        month=4,
+        kg=10,
+        amount_krw=8_000,
+        delivered_on=dt.date(2026, 4, 20),
+        paid_on=dt.date(2026, 4, 30),
+    )
     rows = {r.month: r for r in meals.tracking(run)}
     assert rows[3].achieved_share == 1.0
+    # Paid is counted apart from delivered: March's local delivery is not paid yet.
+    assert (rows[3].paid_krw, rows[4].paid_krw, rows[4].paid_local_krw) == (0, 8_000, 0)
     assert rows[3].planned_share == pytest.approx(60_000 / (60_000 + 40 * 800))
     page = officer.get(f"/economy/meals/runs/{run.pk}/tracking/?school={world['school'].pk}")
     assert page.status_code == 200
@@ -209,6 +229,9 @@ def test_a_menu_file_with_bad_rows_is_refused_whole(
     assert "월은 1부터 12 사이의 숫자여야 합니다." in page
     assert "0보다 커야 합니다." in page
     assert not MenuItem.objects.filter(year=YEAR, month=5).exists()
+    # The page offers the error file it speaks of: the bad rows whole, to fix and send again.
+    link = page.split('id="error-file"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert "truffle" in b"".join(officer.get(link).streaming_content).decode()
 
 
 def test_a_capacity_in_tonnes_is_refused(world: dict, officer: Any) -> None:

@@ -326,7 +326,9 @@ def test_the_check_page_shows_method_scope_suppliers_and_citations(
     ).content.decode()
     assert "제한경쟁입찰" in body and "시내 업체로 제한" in body
     assert firm.name in body
-    assert "jeonju.city_bid" in body and "50,000,000" in body
+    # The city rule cited by its layer and its source in words, not by its id.
+    assert "[시 방침: 전주시 방침: 물품·용역" in body and "jeonju.city_bid" not in body
+    assert "50,000,000" in body
 
 
 def test_a_revision_reads_as_korean_rules_not_data(rules: None, client_as: Any) -> None:

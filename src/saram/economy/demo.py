@@ -47,6 +47,7 @@ from saram.economy.services.lots import LotSettings, store_lot_plan
 from saram.economy.services.rules import city_area, install_shipped_rules
 from saram.economy.services.suppliers import resolve_place
 from saram.economy.services.welfare_spending import WelfarePurchase, store_welfare_purchases
+from saram.welfare.demo_history import load_past_cases
 from saram.welfare.models import Programme as WelfareProgramme
 
 Progress = Callable[[str], None]
@@ -697,6 +698,7 @@ def load_demo(
         _support(suppliers, np.random.default_rng([seed, 7]))
     _say(progress, _("자립경제: 동네복지 서비스 구매…"))
     welfare = _welfare_purchases(city, seed)
+    past_referrals = _welfare_history(city, seed)
     meals = {}
     if with_meals:
         _say(progress, _("자립경제: 학교급식 식단과 농가, 교복…"))
@@ -705,6 +707,7 @@ def load_demo(
         "suppliers": len(suppliers),
         "ledger_rows": rows,
         "welfare_purchases": welfare,
+        "welfare_past_referrals": past_referrals,
         **meals,
     }
 
@@ -832,14 +835,14 @@ def _welfare_purchases(city: City, seed: int) -> int:
         rng = np.random.default_rng([seed, 9, year])
         purchases = []
         for programme, (count, low, high) in WELFARE_PAYMENTS.items():
-            for n in range(count):
+            for _n in range(count):
                 is_local = not elsewhere or rng.random() < WELFARE_LOCAL_SHARE[year]
                 pool = local if is_local else elsewhere
                 supplier = pool[int(rng.integers(0, len(pool)))]
                 amount = int(rng.integers(low // 10_000, high // 10_000 + 1)) * 10_000
                 purchases.append(
                     WelfarePurchase(
-                        payment_id=f"{year}-welfare-{programme.value}-{n + 1:04d}",
+                        payment_id=f"W{year}-{len(purchases) + 1:05d}",
                         paid_on=dt.date(year, 1, 15) + dt.timedelta(days=int(rng.integers(0, 345))),
                         welfare_programme=programme.value,
                         welfare_programme_label=programme.label,
@@ -856,6 +859,21 @@ def _welfare_purchases(city: City, seed: int) -> int:
         store_welfare_purchases(by=None, fiscal_year=year, purchases=purchases)
         written += len(purchases)
     return written
+
+
+def _welfare_history(city: City, seed: int) -> int:
+    """Closed welfare cases of the ledger's years whose referrals the city's welfare providers
+    served: the welfare demo's own cases are this year's, the ledger's years are past ones, and
+    Part D reads both for the same year."""
+    providers = Supplier.objects.filter(categories__code=WELFARE_CATEGORY[0]).exclude(
+        social_economy_type=""
+    )
+    return load_past_cases(
+        city=city,
+        years=DEMO_YEARS,
+        organisation_ids=providers.values_list("organisation_id", flat=True),
+        seed=seed,
+    )
 
 
 def _has_rules() -> bool:

@@ -9,6 +9,8 @@ suppliers to the figure the issue names).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,6 +266,13 @@ def load_meals_demo(
     return {"schools": len(schools), "offers": offers}
 
 
+def _english_stem(name_en: str) -> str:
+    """A dong's English name without its number and "-dong": "Junghwasan 1(il)-dong" ->
+    "Junghwasan"."""
+    stem = re.sub(r"\s*\d.*$", "", name_en.strip())
+    return re.sub(r"-?dong$", "", stem).strip()
+
+
 def _schools(dongs: list[Dong], rng: np.random.Generator) -> list[School]:
     plan = (
         (SchoolKind.ELEMENTARY, "초등학교", "Elementary School", 110, (200, 1200)),
@@ -272,16 +281,21 @@ def _schools(dongs: list[Dong], rng: np.random.Generator) -> list[School]:
         (SchoolKind.DAYCARE, "어린이집", "Daycare", 390, (20, 90)),
     )
     rows: list[School] = []
+    seen: Counter[tuple[str, str]] = Counter()
     for kind, ko, en, count, (low, high) in plan:
         for i in range(count):
             dong = dongs[i % len(dongs)] if dongs else None
             stem = (dong.name.rstrip("0123456789동") if dong else "전주") or "전주"
-            nth = i // max(len(dongs), 1) + 1
+            stem_en = _english_stem(dong.name_en if dong else "") or "Jeonju"
+            # 인후1동, 인후2동 and 인후3동 share a stem: number the schools of the stem in turn,
+            # so no two have the same name.
+            seen[(kind, stem)] += 1
+            nth = seen[(kind, stem)]
             rows.append(
                 School(
                     code=f"{kind.value[:2].upper()}{i + 1:04d}",
                     name=f"{stem}{'' if nth == 1 else f'제{nth}'}{ko}",
-                    name_en=f"{stem} {en}" + ("" if nth == 1 else f" No. {nth}"),
+                    name_en=f"{stem_en} {en}" + ("" if nth == 1 else f" No. {nth}"),
                     kind=kind,
                     dong=dong,
                     pupils=int(rng.integers(low, high)),

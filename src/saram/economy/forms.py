@@ -16,13 +16,16 @@ from saram.economy.engine.policy import BidScope, FirmClass, LotDimension, RuleE
 from saram.economy.explanations import label
 from saram.economy.models import (
     Category,
+    ContractMethod,
     Department,
     Programme,
     PurchaseKind,
     SocialEconomyType,
     Supplier,
     SupportKind,
+    VatBasis,
 )
+from saram.welfare.models import Programme as WelfareProgramme
 
 
 class NamedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -421,3 +424,50 @@ class LedgerFilterForm(forms.Form):
             name: data.get(name)
             for name in ("department", "programme", "category", "supplier", "locality", "month")
         }
+
+
+# --- A welfare purchase, one at a time ---------------------------------------------------------
+
+
+class ProviderChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A provider by its name, with its social-economy kind where it has one."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        kind = obj.get_social_economy_type_display() if obj.social_economy_type else ""
+        return f"{obj.organisation.name} ({kind})" if kind else str(obj.organisation.name)
+
+
+class WelfarePurchaseForm(forms.Form):
+    """A payment for a service bought for welfare cases: programme and provider, never the
+    person. Field names are the ledger file's columns, so the ledger's checks name them."""
+
+    paid_on = forms.DateField(label=_("지급일"), widget=forms.DateInput(attrs={"type": "date"}))
+    programme = forms.ChoiceField(label=_("복지 사업"), choices=WelfareProgramme.choices)
+    business_number = ProviderChoiceField(
+        label=_("제공 기관"), queryset=Supplier.objects.none(), to_field_name="pk"
+    )
+    amount_krw = forms.IntegerField(label=_("금액 (원)"), min_value=1)
+    vat_basis = forms.ChoiceField(
+        label=_("부가세"), choices=VatBasis.choices, initial=VatBasis.EXEMPT
+    )
+    method = forms.ChoiceField(
+        label=_("계약 방법"),
+        choices=[("", _("모름")), *ContractMethod.choices],
+        required=False,
+    )
+    department = NamedChoiceField(label=_("부서"), queryset=Department.objects.none())
+    category = NamedChoiceField(label=_("품목"), queryset=Category.objects.none())
+    payment_id = forms.CharField(
+        label=_("지급 번호"),
+        max_length=64,
+        required=False,
+        help_text=_("e-호조 지급 번호. 비워 두면 새 번호를 붙입니다."),
+    )
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["business_number"].queryset = providers  # type: ignore[attr-defined]
+        self.fields["department"].queryset = Department.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["category"].queryset = Category.objects.filter(  # type: ignore[attr-defined]
+            kind="services"
+        ).order_by("name")

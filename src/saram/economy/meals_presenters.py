@@ -297,6 +297,8 @@ def tracking_view(rows: list[TrackRow]) -> dict[str, Any]:
                 "month": r.month,
                 "planned_krw": r.planned_krw,
                 "delivered_krw": r.delivered_krw,
+                "paid_krw": r.paid_krw,
+                "paid_local_krw": r.paid_local_krw,
                 "planned_share": _pct(r.planned_share),
                 "achieved_share": _pct(r.achieved_share),
             }
@@ -348,7 +350,7 @@ def uniform_plan(plan: UniformPlan) -> dict[str, Any]:
         "restricted": sum(1 for lot in plan.lots if lot.is_city_restricted),
         "lots": [
             {
-                "school": lot.demand.school.name,
+                "school": lot.demand.school.display_name,
                 "purchase_on": lot.demand.purchase_on,
                 "pupils": lot.demand.new_pupils,
                 "amount_krw": lot.amount_krw,

@@ -191,7 +191,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _plan_csv(run)
     view = present.run_view(run)
     if request.headers.get("HX-Request"):
-        return render(request, "economy/_meals_run_status.html", {"run": run, "view": view})
+        answer = render(request, "economy/_meals_run_status.html", {"run": run, "view": view})
+        if view.finished:
+            # The plan, its curve and the order button are the whole page's: load it again.
+            answer["HX-Refresh"] = "true"
+        return answer
     return _render(
         request,
         "economy/meals_run.html",

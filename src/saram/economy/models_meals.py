@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from saram.core.models import Dong, Job
@@ -41,6 +42,13 @@ class School(models.Model):
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the Korean one when no English name is kept)."""
+        if (get_language() or "ko").startswith("en") and self.name_en:
+            return self.name_en
         return self.name
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -60,7 +60,10 @@ from saram.economy.models import (
     amount_before_vat,
 )
 from saram.economy.services.rules import current_rule_book, target_share_bp
-from saram.economy.services.welfare_spending import WELFARE_PROGRAMME_PREFIX
+from saram.economy.services.welfare_spending import (
+    WELFARE_CATEGORY_CODE,
+    WELFARE_PROGRAMME_PREFIX,
+)
 from saram.welfare.selectors import served_referrals_by_organisation
 
 __all__ = ["not_found"]
@@ -994,4 +997,57 @@ def supplier_sales(user: Any, supplier: Supplier) -> list[dict[str, Any]]:
         .values("fiscal_year")
         .annotate(total=Sum("amount_krw"), n=Count("id"))
         .order_by("-fiscal_year")
+    )
+
+
+# --- Welfare purchases, one at a time -------------------------------------------------------
+
+
+def welfare_purchases(user: Any, *, fiscal_year: int) -> QuerySet[LedgerEntry]:
+    """Payments for services bought for welfare cases in a year, newest first (programme and
+    provider only: a welfare purchase names no person)."""
+    if not can_view(user):
+        return LedgerEntry.objects.none()
+    return (
+        LedgerEntry.objects.filter(
+            fiscal_year=fiscal_year, programme__code__startswith=WELFARE_PROGRAMME_PREFIX
+        )
+        .select_related("programme", "supplier__organisation", "department", "category")
+        .order_by("-paid_on", "-id")
+    )
+
+
+def welfare_purchase_for(user: Any, pk: int) -> LedgerEntry:
+    """One welfare purchase; any other ledger row, or a reader without the economy, is 404."""
+    if not can_view(user):
+        raise not_found()
+    found = (
+        LedgerEntry.objects.filter(pk=pk, programme__code__startswith=WELFARE_PROGRAMME_PREFIX)
+        .select_related("programme", "supplier__organisation")
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    return found
+
+
+def welfare_providers() -> QuerySet[Supplier]:
+    """Suppliers a welfare service may be bought from: the registry's social-economy
+    organisations first, then firms registered for social services."""
+    return (
+        Supplier.objects.filter(
+            ~Q(social_economy_type="")
+            | Q(
+                pk__in=Supplier.categories.through.objects.filter(
+                    category__code=WELFARE_CATEGORY_CODE
+                ).values("supplier_id")
+            )
+        )
+        .exclude(organisation__business_number__isnull=True)
+        .exclude(organisation__business_number="")
+        .select_related("organisation")
+        .order_by(
+            Case(When(social_economy_type="", then=Value(1)), default=Value(0)),
+            "organisation__name",
+        )
     )

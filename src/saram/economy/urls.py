@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saram.economy import meals_views, views
+from saram.economy import meals_views, views, welfare_views
 
 app_name = "economy"
 urlpatterns = [
@@ -55,6 +55,18 @@ urlpatterns = [
     path("surveys/import/", views.survey_import, name="survey_import"),
     path("social/", views.social_economy, name="social_economy"),
     path("social/support/new/", views.support_create, name="support_create"),
+    path("welfare/", welfare_views.welfare_purchases, name="welfare_purchases"),
+    path("welfare/new/", welfare_views.welfare_purchase_create, name="welfare_purchase_create"),
+    path(
+        "welfare/<int:pk>/edit/",
+        welfare_views.welfare_purchase_edit,
+        name="welfare_purchase_edit",
+    ),
+    path(
+        "welfare/<int:pk>/remove/",
+        welfare_views.welfare_purchase_remove,
+        name="welfare_purchase_remove",
+    ),
     # School meals and uniforms
     path("meals/", meals_views.meals_home, name="meals_home"),
     path("meals/upload/<str:kind>/", meals_views.meals_import, name="meals_import"),

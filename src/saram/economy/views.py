@@ -1117,6 +1117,7 @@ def multiplier(request: HttpRequest) -> HttpResponse:
                 request.user, fiscal_year=year, report=report, shares=shares
             ),
             "can_record": selectors.can_manage_suppliers(request.user),
+            "can_manage": selectors.can_manage(request.user),
             "chart": presenters.multiplier_chart(rows),
         },
     )

@@ -147,3 +147,27 @@ def rebuild_totals(*, fiscal_year: int | None = None) -> int:
             batch_size=2000,
         )
     return len(made)
+
+
+def take_out_entry(entry: LedgerEntry) -> None:
+    """Remove one payment from the ledger with its share of the totals (a correcting row of
+    its import) and of its import's count and sum; an import left empty goes with it."""
+    LedgerTotal.objects.create(
+        ledger_import_id=entry.ledger_import_id,
+        fiscal_year=entry.fiscal_year,
+        month=entry.paid_on.replace(day=1),
+        department_id=entry.department_id,
+        programme_id=entry.programme_id,
+        category_id=entry.category_id,
+        locality=entry.locality,
+        row_count=-1,
+        amount_krw=-entry.amount_krw,
+    )
+    LedgerEntry.objects.filter(pk=entry.pk).delete()
+    ledger_import = LedgerImport.objects.select_for_update().get(pk=entry.ledger_import_id)
+    if ledger_import.row_count <= 1:
+        ledger_import.delete()
+        return
+    ledger_import.row_count -= 1
+    ledger_import.total_krw -= entry.amount_krw
+    ledger_import.save(update_fields=["row_count", "total_krw"])

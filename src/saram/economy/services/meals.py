@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saram.core import audit
 from saram.core.access import Can, scope_of
@@ -239,7 +240,7 @@ def start_run(
             action=AuditAction.CREATE,
             target_type="sourcing_run",
             target_id=run.pk,
-            purpose="school-meal sourcing",
+            purpose=_("학교급식 조달 계획 계산"),
             detail={"year": year},
         )
     return run
@@ -392,7 +393,7 @@ def issue_orders(*, by: Any, run: SourcingRun, on: dt.date) -> list[MealOrder]:
             action=AuditAction.CREATE,
             target_type="meal_orders",
             target_id=locked.pk,
-            purpose="school-meal orders",
+            purpose=_("학교급식 발주"),
             detail={"orders": len(orders), "on": on.isoformat()},
         )
     return list(MealOrder.objects.filter(run=run))
@@ -502,7 +503,7 @@ def import_menus(*, by: Any, upload: Upload, year: int) -> int:
             actor=by,
             action=AuditAction.IMPORT,
             target_type="menus",
-            purpose="school-meal menus",
+            purpose=_("학교급식 식단 가져오기"),
             detail={"year": year, "rows": len(rows), "dishes": len(recipes)},
         )
     return len(rows)
@@ -578,7 +579,7 @@ def import_offers(*, by: Any, upload: Upload, year: int) -> int:
             actor=by,
             action=AuditAction.IMPORT,
             target_type="farm_offers",
-            purpose="school-meal supply",
+            purpose=_("농가 공급 계획 가져오기"),
             detail={"year": year, "rows": count},
         )
     return count
@@ -594,6 +595,8 @@ class TrackRow:
     planned_local_krw: int
     delivered_krw: int
     delivered_local_krw: int
+    paid_krw: int = 0  # of the delivered amount, what the city has paid
+    paid_local_krw: int = 0  # of which to firms in the city: the money that stayed
 
     @property
     def planned_share(self) -> float | None:
@@ -626,18 +629,21 @@ def tracking(run: SourcingRun, *, school: School | None = None) -> list[TrackRow
                 for m, v in planned.items()
             },
         )
-    delivered: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    delivered: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     deliveries = MealDelivery.objects.filter(order__run=run)
     if school is not None:
         deliveries = deliveries.filter(school=school)
-    for month, locality, amount in (
+    for month, locality, amount, paid in (
         deliveries.values("month", "order__supplier__locality")
-        .annotate(total=Sum("amount_krw"))
-        .values_list("month", "order__supplier__locality", "total")
+        .annotate(total=Sum("amount_krw"), paid=Sum("amount_krw", filter=Q(paid_on__isnull=False)))
+        .values_list("month", "order__supplier__locality", "total", "paid")
     ):
+        is_local = locality == Locality.IN_CITY
         delivered[month][0] += int(amount or 0)
-        if locality == Locality.IN_CITY:
+        delivered[month][2] += int(paid or 0)
+        if is_local:
             delivered[month][1] += int(amount or 0)
+            delivered[month][3] += int(paid or 0)
     return [
         TrackRow(
             month=m,
@@ -645,6 +651,8 @@ def tracking(run: SourcingRun, *, school: School | None = None) -> list[TrackRow
             planned_local_krw=planned[m][1],
             delivered_krw=delivered[m][0],
             delivered_local_krw=delivered[m][1],
+            paid_krw=delivered[m][2],
+            paid_local_krw=delivered[m][3],
         )
         for m in MONTHS
     ]
@@ -672,8 +680,9 @@ def record_delivery(
     kg: float,
     amount_krw: int,
     delivered_on: dt.date,
+    paid_on: dt.date | None = None,
 ) -> MealDelivery:
-    """Record what arrived at a school against an order."""
+    """Record what arrived at a school against an order (and when it was paid, if it was)."""
     _require(by)
     if kg <= 0:
         raise SaramError("meals_not_positive")
@@ -690,13 +699,14 @@ def record_delivery(
             kg=kg,
             amount_krw=amount_krw,
             delivered_on=delivered_on,
+            paid_on=paid_on,
         )
         audit.record(
             actor=by,
             action=AuditAction.CREATE,
             target_type="meal_delivery",
             target_id=delivery.pk,
-            purpose="school-meal delivery",
+            purpose=_("학교급식 배송 기록"),
         )
     return delivery
 
@@ -782,7 +792,7 @@ def import_deliveries(*, by: Any, upload: Upload, run: SourcingRun) -> int:
             action=AuditAction.IMPORT,
             target_type="meal_deliveries",
             target_id=run.pk,
-            purpose="school-meal deliveries",
+            purpose=_("학교급식 배송 기록 가져오기"),
             detail={"rows": len(rows)},
         )
     return len(rows)
@@ -816,7 +826,7 @@ def set_substitution(
             action=AuditAction.UPDATE,
             target_type="meal_substitution",
             target_id=rule.pk,
-            purpose="school-meal substitutions",
+            purpose=_("대체 식재료 규칙"),
             detail={"original": original.code, "substitute": substitute.code, "pct": max_share_pct},
         )
     return rule
@@ -830,6 +840,6 @@ def remove_substitution(*, by: Any, rule: Substitution) -> None:
             action=AuditAction.DELETE,
             target_type="meal_substitution",
             target_id=rule.pk,
-            purpose="school-meal substitutions",
+            purpose=_("대체 식재료 규칙"),
         )
         rule.delete()

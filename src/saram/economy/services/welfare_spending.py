@@ -12,6 +12,7 @@ read per firm and programme from the welfare app's aggregate (no case, no person
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,11 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from saram.core import audit
 from saram.core.access import Can, scope_of
 from saram.core.errors import SaramError
-from saram.economy.models import ImportSource, LedgerImport, Programme
+from saram.core.models import AuditAction
+from saram.economy.models import ImportSource, LedgerEntry, LedgerImport, Programme
 from saram.economy.services.ledger import (
     LedgerFile,
     rejected_ledger,
@@ -32,8 +35,11 @@ from saram.economy.services.ledger import (
     write_ledger,
 )
 from saram.economy.services.ledger_files import HEADER_OF
+from saram.economy.services.ledger_totals import take_out_entry
 
 WELFARE_PROGRAMME_PREFIX = "welfare-"
+# The ledger category of social services bought for cases (the demo's and the page's default).
+WELFARE_CATEGORY_CODE = "social_services"
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,11 @@ def record_welfare_purchases(
 
 
 def store_welfare_purchases(
-    *, by: Any, fiscal_year: int, purchases: Sequence[WelfarePurchase]
+    *,
+    by: Any,
+    fiscal_year: int,
+    purchases: Sequence[WelfarePurchase],
+    filename: str = "",
 ) -> LedgerImport:
     """`record_welfare_purchases` without the permission check: for the demo loader and
     services that have checked it already."""
@@ -105,7 +115,7 @@ def store_welfare_purchases(
             },
             schema={name: pl.String for name in HEADER_OF},
         )
-        filename = f"welfare-{fiscal_year}"
+        filename = filename or f"welfare-{fiscal_year}"
         validated = validate_ledger(
             LedgerFile(frame, ImportSource.WELFARE, filename), fiscal_year=fiscal_year
         )
@@ -118,3 +128,84 @@ def store_welfare_purchases(
             filename=filename,
             source=ImportSource.WELFARE,
         )
+
+
+# --- One purchase at a time, from the page ---------------------------------------------------
+
+
+def new_payment_id(paid_on: dt.date) -> str:
+    """A payment number for a purchase entered without one (the e-호조 number is better)."""
+    return f"W{paid_on:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}"
+
+
+def _store_one(*, by: Any, purchase: WelfarePurchase) -> LedgerEntry:
+    ledger_import = store_welfare_purchases(
+        by=by,
+        fiscal_year=purchase.paid_on.year,
+        purchases=[purchase],
+        filename=purchase.payment_id,
+    )
+    return LedgerEntry.objects.get(ledger_import=ledger_import)
+
+
+def _described(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "payment_id": entry.payment_id,
+        "paid_on": entry.paid_on.isoformat(),
+        "programme": entry.programme.code if entry.programme else "",
+        "supplier": entry.supplier_id,
+        "amount_krw": entry.amount_krw,
+        "vat_basis": entry.vat_basis,
+    }
+
+
+def record_welfare_purchase(*, by: Any, purchase: WelfarePurchase) -> LedgerEntry:
+    """Enter one payment for a service bought for welfare cases (the fiscal year is its payment
+    date's), with the checks of a ledger file: a SaramError lists what is wrong, per field.
+    Needs MANAGE_ECONOMY."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    return _store_one(by=by, purchase=purchase)
+
+
+def change_welfare_purchase(
+    *, by: Any, entry: LedgerEntry, purchase: WelfarePurchase
+) -> LedgerEntry:
+    """Replace a welfare purchase with its corrected form, all or nothing (the old row and its
+    totals out, the new one in through the same checks); audited with both versions."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    _require_welfare(entry)
+    with transaction.atomic():
+        before = _described(entry)
+        take_out_entry(entry)
+        changed = _store_one(by=by, purchase=purchase)
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            target_type="economy.ledger_entry",
+            target_id=changed.pk,
+            purpose=_("복지 서비스 구매 고치기"),
+            detail={"before": before, "after": _described(changed)},
+        )
+    return changed
+
+
+def remove_welfare_purchase(*, by: Any, entry: LedgerEntry) -> None:
+    """Take one welfare purchase out of the ledger and its totals (audited)."""
+    scope_of(by).require(Can.MANAGE_ECONOMY)
+    _require_welfare(entry)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=AuditAction.DELETE,
+            target_type="economy.ledger_entry",
+            target_id=entry.pk,
+            purpose=_("복지 서비스 구매 지우기"),
+            detail=_described(entry),
+        )
+        take_out_entry(entry)
+
+
+def _require_welfare(entry: LedgerEntry) -> None:
+    programme = entry.programme
+    if programme is None or not programme.code.startswith(WELFARE_PROGRAMME_PREFIX):
+        raise SaramError("not_a_welfare_purchase")
