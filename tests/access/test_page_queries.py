@@ -152,7 +152,7 @@ CEILINGS: dict[str, int] = {
     "making:print_discount_new": 3,
     "making:print_discounts": 4,
     "making:print_home": 5,
-    "making:print_job": 4,
+    "making:print_job": 5,  # the chosen material's state on the printers (loaded or not)
     "making:print_model": 4,
     "making:print_progress": 4,
     "making:print_queue": 5,
@@ -182,7 +182,7 @@ CEILINGS: dict[str, int] = {
     "token_revoke": 4,
     "welfare:alert_detail": 8,
     "welfare:alerts": 8,
-    "welfare:approvals": 8,
+    "welfare:approvals": 9,  # each request shows its plan's steps
     "welfare:assignment_detail": 16,
     "welfare:case_detail": 36,
     "welfare:cases": 9,
