@@ -67,7 +67,15 @@
     if (stored && stored.user !== bundle.user) await db.clear("queue"); // another person's phone data
     await db.put("bundle", bundle, "current");
   }
-  async function flush(db) {
+  // One send at a time: the "online" event, the page's start and a form queued a moment ago can
+  // all ask at once; overlapping sends split the queue between them and the phone then counted
+  // only the last one's records. A later call waits for the one in flight, then sends what is left.
+  var sending = Promise.resolve();
+  function flush(db) {
+    sending = sending.catch(function () {}).then(function () { return flushNow(db); });
+    return sending;
+  }
+  async function flushNow(db) {
     if (!navigator.onLine) return;
     var items = (await db.getAll("queue")).filter(function (i) { return !i.error; });
     if (!items.length) return;
