@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
+import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from saram.core.imports import keep_upload
 from saram.core.models import Job, JobStatus, Role
@@ -362,3 +365,22 @@ def test_substitutions_stay_within_a_food_group(world: dict, officer: Any) -> No
     assert [(s.original, s.substitute, s.max_share) for s in problem.substitutions] == [
         ("potato", "sweet", 0.3)
     ]
+
+
+def test_the_deliveries_template_lists_the_school_and_ingredient_codes_by_name(
+    world: dict[str, Any], client_as: Any
+) -> None:
+    """A nutritionist fills the deliveries file from its template alone: the codes it accepts
+    are listed there with their names, in the reader's language."""
+    client = client_as(Role.NUTRITIONIST)
+    url = reverse("import_template", args=["economy_meal_deliveries"])
+    for language, school, ingredient in (
+        ("ko", "가온초등학교", "감자"),
+        ("en", "가온초등학교", "Potato"),
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        notes = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+        allowed = {row[0].value: row[2].value or "" for row in notes.iter_rows(min_row=2)}
+        assert f"E0001 ({school})" in allowed["학교코드"]
+        assert f"potato ({ingredient})" in allowed["식재료코드"]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saram.core import audit
@@ -412,6 +412,20 @@ def _positive_decimal(text: str) -> Decimal:
     return value
 
 
+def _named_codes(model: Any) -> Callable[[], list[str]]:
+    """The codes a column accepts, each with its name in the reader's language: the template's
+    list of allowed values, so a nutritionist need not look codes up elsewhere."""
+
+    def codes() -> list[str]:
+        english = (translation.get_language() or "ko").startswith("en")
+        rows = model.objects.order_by("code").values_list("code", "name", "name_en")
+        return [
+            f"{code} ({(name_en if english and name_en else name)})" for code, name, name_en in rows
+        ]
+
+    return codes
+
+
 def _month(text: str) -> int:
     try:
         value = int(text)
@@ -439,7 +453,7 @@ MENU_SPEC = register_spec(
             Column("학교급", _kind, example="초등학교"),
             Column("메뉴코드", example="bibimbap"),
             Column("메뉴", example="전주비빔밥"),
-            Column("식재료코드", example="rice"),
+            Column("식재료코드", example="rice", allowed=_named_codes(Ingredient)),
             Column("1인분g", _positive_decimal, example="90"),
             Column("급식일당횟수", _positive_decimal, example="0.1"),
         ),
@@ -530,7 +544,7 @@ OFFER_SPEC = register_spec(
         "economy_farm_offers",
         (
             Column("사업자등록번호", example="4029012345"),
-            Column("식재료코드", example="potato"),
+            Column("식재료코드", example="potato", allowed=_named_codes(Ingredient)),
             Column("kg당가격", _positive_decimal, example="1200"),
             *(
                 Column(f"{m}월kg", _capacity, example="2000" if 5 <= m <= 10 else "0")
@@ -723,8 +737,8 @@ DELIVERY_SPEC = register_spec(
         "economy_meal_deliveries",
         (
             Column("사업자등록번호", example="4029012345"),
-            Column("학교코드", example="EL0001"),
-            Column("식재료코드", example="potato"),
+            Column("학교코드", example="EL0001", allowed=_named_codes(School)),
+            Column("식재료코드", example="potato", allowed=_named_codes(Ingredient)),
             Column("월", _month, example="3"),
             Column("kg", _positive_decimal, example="120"),
             Column("금액", _positive_decimal, example="144000"),
