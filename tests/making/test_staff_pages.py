@@ -494,3 +494,25 @@ def test_a_flat_machine_shows_its_bed_without_a_missing_height(client_as: Any) -
     for url in (reverse("making:machines"), reverse("making:machine", args=[laser.pk])):
         page = client.get(url).content.decode()
         assert "900×600 mm" in page and "None" not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        (Role.CITIZEN, True),
+        (Role.MAKING_STAFF, True),
+        (Role.INSTRUCTOR, True),
+        (Role.WELFARE_OFFICER, False),
+        (Role.PROCUREMENT_OFFICER, False),
+    ],
+)
+def test_the_centre_menu_offers_booking_only_to_whom_it_answers(
+    client_as: Any, role: Role, offered: bool
+) -> None:
+    """A welfare officer who follows an assistive device onto the centre's pages is not offered
+    the centre's home and machine booking, which would refuse them."""
+    client = client_as(role)
+    page = client.get(reverse("making:catalogue")).content.decode()
+    machines = reverse("making:machines")
+    assert (f'href="{machines}"' in page) is offered
+    assert (client.get(machines).status_code == 200) is offered
