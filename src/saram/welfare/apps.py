@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WelfareConfig(AppConfig):
@@ -24,7 +25,7 @@ class WelfareConfig(AppConfig):
         _accept_offline_alerts()
 
         add(NavItem("welfare:home", _("동네복지"), Can.VIEW_PEOPLE, order=20))
-        add(NavItem("welfare:cases", _("사례"), Can.VIEW_PEOPLE, order=21))
+        add(NavItem("welfare:cases", pgettext_lazy("menu", "사례"), Can.VIEW_PEOPLE, order=21))
         add(NavItem("welfare:approvals", _("결재함"), Can.APPROVE_CASES, order=21))
         add(NavItem("welfare:my", _("맡은 방문"), Can.VISIT_ASSIGNED, order=22))
         add(NavItem("welfare:alerts", _("긴급 알림"), Can.VIEW_PEOPLE, order=22))
