@@ -82,7 +82,7 @@ CEILINGS: dict[str, int] = {
     "economy:meals_run_new": 7,
     "economy:meals_substitutions": 4,
     "economy:meals_tracking": 7,
-    "economy:multiplier": 14,
+    "economy:multiplier": 15,  # and the welfare purchases recorded on a page
     "economy:ocds_export": 7,
     "economy:plan_create": 4,
     "economy:plan_detail": 10,
@@ -95,7 +95,7 @@ CEILINGS: dict[str, int] = {
     "economy:policy_version_edit": 5,
     "economy:policy_version_new": 4,
     "economy:purchase_award": 5,
-    "economy:social_economy": 11,
+    "economy:social_economy": 12,  # and the welfare purchases recorded on a page
     "economy:supplier_create": 5,
     "economy:supplier_detail": 7,
     "economy:supplier_edit": 7,

@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from saram.core.errors import SaramError
 from saram.core.models import AuditEntry, Role
+from saram.economy import explanations
+from saram.economy.engine.policy import BidScope, Layer
 from saram.economy.models import PolicyRevision
 from saram.economy.services import policy
 from saram.economy.services import rules as rule_service
@@ -366,3 +369,12 @@ def test_the_rules_page_names_kinds_firms_and_reach_in_words_not_the_rule_books_
     with translation.override("en"):
         shown = rule_layers(law, mine)[0]["versions"][0]["rules_shown"]
         assert shown[0]["kinds_label"] == "Goods, Services"
+
+
+def test_a_rule_layer_and_a_bid_reach_of_the_same_code_keep_their_own_words() -> None:
+    """Layer.CITY and BidScope.CITY are both "city": the rules page and a decision's grounds
+    must still say 시 방침 for the layer and 시 안의 업체 for the reach."""
+    with translation.override("ko"):
+        assert explanations.label(Layer.CITY) == "시 방침"
+        assert explanations.label(BidScope.CITY) == "시 안의 업체"
+        assert explanations.label(Layer.LAW) == "법령"

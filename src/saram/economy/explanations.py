@@ -203,12 +203,6 @@ LABELS: dict[StrEnum, str | Promise] = {
     FirmClass.WOMEN_OWNED: _("여성기업"),
     FirmClass.DISABLED_OWNED: _("장애인기업"),
     FirmClass.SOCIAL_ECONOMY: _("사회적경제 기업"),
-    PurchaseKind.GOODS: _("물품"),
-    PurchaseKind.SERVICES: _("용역"),
-    PurchaseKind.WORKS: _("공사"),
-    BidScope.CITY: _("시 안의 업체"),
-    BidScope.PROVINCE: _("도 안의 업체"),
-    BidScope.NATIONAL: _("전국 업체"),
     RuleEffect.PRIVATE_CONTRACT: _("수의계약 한도"),
     RuleEffect.REGIONAL_RESTRICTION: _("지역제한 입찰"),
     RuleEffect.REMAINDER_PRIVATE_CONTRACT: _("발주 후 잔액 수의계약"),
@@ -216,6 +210,23 @@ LABELS: dict[StrEnum, str | Promise] = {
     RuleEffect.SPLIT_AGGREGATION: _("분할 발주 합산"),
     RuleEffect.LOT_BOUNDARY: _("분할 발주 단위"),
     RuleEffect.PRIORITY_PURCHASE_TARGET: _("우선구매 목표"),
+}
+
+
+# Values of different engine enums can be the same string (BidScope.CITY and Layer.CITY are
+# both "city", and a StrEnum member is equal to its string), so these are kept per enum rather
+# than in LABELS, where one would silently replace the other.
+LABELS_BY_ENUM: dict[type[StrEnum], dict[StrEnum, str | Promise]] = {
+    PurchaseKind: {
+        PurchaseKind.GOODS: _("물품"),
+        PurchaseKind.SERVICES: _("용역"),
+        PurchaseKind.WORKS: _("공사"),
+    },
+    BidScope: {
+        BidScope.CITY: _("시 안의 업체"),
+        BidScope.PROVINCE: _("도 안의 업체"),
+        BidScope.NATIONAL: _("전국 업체"),
+    },
 }
 
 
@@ -281,7 +292,7 @@ lazy_explain = lazy(explain, str)
 
 def label(code: StrEnum) -> str:
     """The short name of an engine value (a layer, firm class, rule effect, lot dimension)."""
-    found = LABELS.get(code)
+    found = LABELS_BY_ENUM.get(type(code), LABELS).get(code)
     return str(found) if found is not None else str(code)
 
 

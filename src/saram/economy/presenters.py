@@ -340,7 +340,7 @@ def _words(enum: type[StrEnum], value: Any) -> str:
         return str(value)
 
 
-def _rule_words(rule: Mapping[str, Any]) -> dict[str, Any]:
+def _rule_labels(rule: Mapping[str, Any]) -> dict[str, Any]:
     """A stored rule's effect, purchase kinds, firm class, bid scope and lot dimensions in
     words (never the rule book's codes on the page)."""
     return {
@@ -365,7 +365,7 @@ def rule_layers(law: Mapping[str, Any], city: Mapping[str, Any]) -> list[dict[st
     layers = []
     for layer, data in ((Layer.LAW, law), (Layer.CITY, city)):
         versions = [
-            v | {"rules_shown": [r | _rule_words(r) for r in v.get("rules", [])]}
+            v | {"rules_shown": [r | _rule_labels(r) for r in v.get("rules", [])]}
             for v in sorted(data.get("versions", []), key=lambda v: v["effective_from"])
         ]
         layers.append(
