@@ -248,10 +248,9 @@ def build_world() -> World:
     return world
 
 
-# One world for the package (the matrix and the page-query walk, kept on one test process by
-# their xdist group "access-matrix"): building it loads the demo of every app. The package ends
-# its transaction before any other test runs (tests/access has an __init__.py for that).
-@pytest.fixture(scope="package")
+# Building the world loads the demo of every app: once for test_matrix.py, which also runs the
+# page-query walk (page_queries.py) over the same world.
+@pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     with django_db_blocker.unblock(), translation.override("ko"), transaction.atomic():
         built = build_world()

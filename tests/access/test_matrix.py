@@ -49,8 +49,13 @@ from .matrix import (
     watched_writes,
 )
 
-# One process walks the whole matrix, so its world (the demo of every app) is built once a leg.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access-matrix")]
+# The page-query walk runs here, on this module's world (see page_queries.py).
+from .page_queries import (  # noqa: F401
+    pages,
+    test_every_page_reads_as_many_queries_with_a_second_batch_of_rows,
+)
+
+pytestmark = pytest.mark.django_db
 
 REFUSED = frozenset({401, 403, 404})
 # The API validates a request before its handler runs (422), and a service refuses with a domain

@@ -34,8 +34,8 @@ def demo_economy(city: City) -> dict[str, Any]:
 def shared_demo_economy(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The demo economy loaded once for a whole module (a few seconds of CPU each time), inside a
     transaction rolled back at the module's end; each test's own changes roll back to it. A module
-    whose every test reads the demo uses it by overriding `demo_economy` with this one (and is
-    kept on one test process with `pytest.mark.xdist_group`)."""
+    whose every test reads the demo uses it by overriding `demo_economy` with this one
+    (scripts/test hands out whole modules to its test processes, `--dist loadscope`)."""
     with django_db_blocker.unblock(), transaction.atomic():
         city = load_city(settings.SARAM_CITY_DIR).city
         yield load_demo(city=city, seed=DEMO_SEED, with_meals=False)

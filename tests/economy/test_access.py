@@ -9,7 +9,7 @@ import pytest
 from saram.core.models import Job, Role
 from saram.economy.models import PlannedPurchase, PurchasePlan, Supplier
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-access")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from saram.economy.engine import validate_release, validate_release_package
 from saram.economy.models import LedgerEntry, PlannedPurchase, Programme, PurchasePlan, Stage
 from saram.economy.services import ledger, lots, ocds, plans
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-ocds")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

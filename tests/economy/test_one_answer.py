@@ -11,7 +11,7 @@ from saram.core.models import Role
 from saram.economy.models import LedgerEntry, Programme, PurchasePlan
 from saram.economy.services import lots
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-one_answer")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

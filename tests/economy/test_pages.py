@@ -9,7 +9,7 @@ import pytest
 from saram.core.models import Role
 from saram.economy.models import LedgerImport, PlannedPurchase, PurchasePlan, Supplier
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("economy-pages")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ RESIDENTS = 4000
 
 # Every test here reads the demo: it is loaded once for the module (about 10 s of CPU), inside a
 # transaction rolled back at the module's end; each test's own changes roll back to it.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("welfare-demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ grows it), no query may run once per row of a full page (the same query, values 
 than MOST_REPEATS times), and the count must stay within its ceiling in CEILINGS. A page route
 missing from CEILINGS fails with the line to paste, as an unclassified route fails the matrix.
 The session's save and the savepoints around writes are not counted; the audit of a read is.
-One world and two passes over the pages for the whole module: it costs the world's build and
-about four requests a page.
+Its test and fixture are collected through tests/access/test_matrix.py, which imports them:
+the walk then shares the matrix's world (built once a run) and its test process.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .matrix import ANONYMOUS, INSIDE, World, classification, fill, page_routes, param_sources
-
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("access-matrix")]
 
 # The role each page is read as: the first allowed one in this order (the widest view first, so
 # the page lists the most rows).
@@ -521,6 +519,6 @@ def test_every_page_reads_as_many_queries_with_a_second_batch_of_rows(
     assert not over, "more queries than the page's ceiling:\n" + "\n".join(over)
     assert not unpinned, (
         "pages without a ceiling: add these lines to CEILINGS in "
-        "tests/access/test_page_queries.py (the count measured now):\n" + "\n".join(unpinned)
+        "tests/access/page_queries.py (the count measured now):\n" + "\n".join(unpinned)
     )
     assert not stale, f"ceilings of pages that are gone or no longer GET: {stale}"
