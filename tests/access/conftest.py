@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone, translation
+from tests.module_db import module_transaction
 
 from saram.core.models import Person, Role, RoleAssignment
 from saram.core.services import demo
@@ -252,9 +252,8 @@ def build_world() -> World:
 # page-query walk (page_queries.py) over the same world.
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), translation.override("ko"), transaction.atomic():
+    with module_transaction(django_db_blocker), translation.override("ko"):
         built = build_world()
         yield built
-        transaction.set_rollback(True)
     for path in built.extra.get("files", []):
         path.unlink(missing_ok=True)

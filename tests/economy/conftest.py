@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from tests.module_db import module_transaction
 
 from saram.core.models import City, Dong, Organisation, OrganisationKind
 from saram.core.services.cities import load_city
@@ -36,10 +36,9 @@ def shared_demo_economy(django_db_setup: None, django_db_blocker: Any) -> Iterat
     transaction rolled back at the module's end; each test's own changes roll back to it. A module
     whose every test reads the demo uses it by overriding `demo_economy` with this one
     (scripts/test hands out whole modules to its test processes, `--dist loadscope`)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with module_transaction(django_db_blocker):
         city = load_city(settings.SARAM_CITY_DIR).city
         yield load_demo(city=city, seed=DEMO_SEED, with_meals=False)
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

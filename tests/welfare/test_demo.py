@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
+from tests.module_db import module_transaction
 
 from saram.core.models import City, Dong, OrganisationKind, Person
 from saram.core.services import demo as core_demo
@@ -28,11 +28,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[City, dict[str, int]]]:
-    with django_db_blocker.unblock(), transaction.atomic():
+    with module_transaction(django_db_blocker):
         city = load_city(settings.SARAM_CITY_DIR).city
         core_demo.load_demo(residents=RESIDENTS)
         yield city, demo.load_demo(city=city, seed=core_demo.DEMO_SEED)
-        transaction.set_rollback(True)
 
 
 def test_the_demo_fills_every_part_of_the_programme(loaded: Any) -> None:
